@@ -1,0 +1,32 @@
+// Serves the adapter-node build over plain HTTP. adapter-node assumes https unless a protocol
+// header says otherwise; we are the plain-HTTP listener, so we state it ourselves (a client
+// cannot spoof it: the header is overwritten). Behind a TLS proxy set PROTOCOL_HEADER=x-forwarded-proto.
+import http from 'node:http';
+
+const OWN_HEADER = 'x-anxun-protocol';
+process.env.PROTOCOL_HEADER ||= OWN_HEADER;
+const ownProtocol = process.env.PROTOCOL_HEADER === OWN_HEADER;
+
+const { handler } = await import('../build/handler.js');
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || '0.0.0.0';
+const server = http.createServer((req, res) => {
+	if (ownProtocol) req.headers[OWN_HEADER] = 'http';
+	handler(req, res, () => {
+		res.statusCode = 404;
+		res.end();
+	});
+});
+server.listen(port, host, () => console.log(`Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`));
+
+let stopping = false;
+function shutdown(reason) {
+	if (stopping) return;
+	stopping = true;
+	server.closeIdleConnections();
+	server.close(() => process.emit('sveltekit:shutdown', reason));
+	setTimeout(() => server.closeAllConnections(), 5000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

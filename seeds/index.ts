@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { Db } from '../src/lib/server/db/index.ts';
+import { CITY, DISTRICTS, FUNCTIONAL_AREAS, HIGH_RISK_BASIS, INDUSTRIES, SPECIAL_OPERATIONS, TOWNS } from './reference.ts';
+import { seedDemo } from './demo.ts';
+
+/** Reference data (regions, industries, 特种作业目录); idempotent. */
+export async function seedReference(db: Db): Promise<void> {
+	const regions = [
+		{ code: CITY.code, name: CITY.name, level: 'city', parent_code: null, path: `/${CITY.code}/`, sort: 0 },
+		...DISTRICTS.map(([code, name], i) => ({ code, name, level: 'district', parent_code: CITY.code, path: `/${CITY.code}/${code}/`, sort: i + 1 })),
+		...FUNCTIONAL_AREAS.map(([code, name], i) => ({ code, name, level: 'functional', parent_code: CITY.code, path: `/${CITY.code}/${code}/`, sort: 100 + i })),
+		...TOWNS.map(([code, parent, name], i) => ({ code, name, level: 'town', parent_code: parent, path: `/${CITY.code}/${parent}/${code}/`, sort: i }))
+	];
+	await db.insertInto('regions').values(regions).onConflict((oc) => oc.column('code').doNothing()).execute();
+	await db
+		.insertInto('industries')
+		.values(
+			INDUSTRIES.map(([code, name, parent, high], i) => ({
+				code,
+				name,
+				parent_code: parent,
+				high_risk: high,
+				high_risk_basis: high ? HIGH_RISK_BASIS : null,
+				sort: i
+			}))
+		)
+		.onConflict((oc) => oc.column('code').doNothing())
+		.execute();
+	await db
+		.insertInto('special_operations')
+		.values(SPECIAL_OPERATIONS.map(([code, category, item], i) => ({ code, category, item, sort: i })))
+		.onConflict((oc) => oc.column('code').doNothing())
+		.execute();
+}
+
+/** On an empty database: reference data, then the demo organisations, people and accounts. */
+export async function seedIfEmpty(db: Db, options: { demo?: boolean } = {}): Promise<boolean> {
+	return db.transaction().execute(async (tx) => {
+		// Two instances starting together against one server must not both seed.
+		await sql`select pg_advisory_xact_lock(7320412)`.execute(tx);
+		const existing = await tx.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
+		await seedReference(tx);
+		if (existing || options.demo === false) return false;
+		await seedDemo(tx);
+		return true;
+	});
+}

@@ -1,0 +1,53 @@
+import { error, redirect } from '@sveltejs/kit';
+import type { Role } from '../../domain/labels.ts';
+
+export type Scope = {
+	userId: number;
+	personId: number | null;
+	role: Role;
+	membershipId: number;
+	orgId: number;
+	orgKind: string;
+	regionCode: string;
+	/** '/500000/500112/' — the caller sees this region and every region under it (regulators). */
+	regionPath: string;
+};
+
+type LocalsLike = Pick<App.Locals, 'user' | 'session'>;
+
+/**
+ * The one authorization check every load and action calls. Returns the caller's scope
+ * (which organisation / region they act for); every query is filtered by it.
+ */
+export function requireRole(locals: LocalsLike, ...roles: Role[]): Scope {
+	const user = locals.user;
+	if (!user || !locals.session) redirect(303, '/login');
+	if (user.mustChangePassword) redirect(303, '/account/password');
+	const m = user.membership;
+	if (!m || !roles.includes(m.role)) error(403, '您当前的身份无权访问此页面');
+	return {
+		userId: user.id,
+		personId: user.personId,
+		role: m.role,
+		membershipId: m.id,
+		orgId: m.orgId,
+		orgKind: m.orgKind,
+		regionCode: m.regionCode,
+		regionPath: m.regionPath
+	};
+}
+
+/** Any signed-in user (own account pages). Does not force the password change. */
+export function requireUser(locals: LocalsLike) {
+	if (!locals.user || !locals.session) redirect(303, '/login');
+	return { user: locals.user, session: locals.session };
+}
+
+export const HOME_BY_ROLE: Record<Role, string> = {
+	learner: '/learner',
+	enterprise_admin: '/enterprise',
+	institution_admin: '/institution',
+	examiner: '/institution',
+	regulator: '/regulator',
+	platform_admin: '/admin'
+};

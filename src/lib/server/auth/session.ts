@@ -1,0 +1,143 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { getRandomValues } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import type { Role } from '../../domain/labels.ts';
+
+// Lucia's session design: the cookie holds `<id>.<secret>`; only SHA-256(secret) is stored,
+// so a leaked sessions table cannot be replayed. Expiry slides while the session is used.
+export const SESSION_COOKIE = 'anxun_session';
+export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
+const SESSION_REFRESH_MS = SESSION_IDLE_MS / 2;
+
+export type ActiveMembership = {
+	id: number;
+	role: Role;
+	orgId: number;
+	orgName: string;
+	orgKind: string;
+	regionCode: string;
+	regionName: string;
+	regionPath: string;
+};
+
+export type SessionUser = {
+	id: number;
+	displayName: string;
+	personId: number | null;
+	mustChangePassword: boolean;
+	membership: ActiveMembership | null;
+};
+
+export type Session = { id: string; userId: number; expiresAt: Date };
+
+function randomSecret(): string {
+	const bytes = new Uint8Array(20);
+	getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function hashSecret(secret: string): Uint8Array {
+	return sha256(new TextEncoder().encode(secret));
+}
+
+export async function createSession(
+	db: Db,
+	userId: number,
+	membershipId: number | null,
+	now: Date
+): Promise<{ token: string; session: Session }> {
+	const id = randomSecret();
+	const secret = randomSecret();
+	const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+	await db
+		.insertInto('sessions')
+		.values({ id, secret_hash: hashSecret(secret), user_id: userId, membership_id: membershipId, created_at: now, expires_at: expiresAt })
+		.execute();
+	return { token: `${id}.${secret}`, session: { id, userId, expiresAt } };
+}
+
+export async function validateSessionToken(
+	db: Db,
+	token: string,
+	now: Date
+): Promise<{ session: Session; user: SessionUser } | null> {
+	const parts = token.split('.');
+	if (parts.length !== 2 || !/^[a-z2-7]{32}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return null;
+	const [id, secret] = parts as [string, string];
+	const row = await db
+		.selectFrom('sessions as s')
+		.innerJoin('users as u', 'u.id', 's.user_id')
+		.leftJoin('memberships as m', 'm.id', 's.membership_id')
+		.leftJoin('organisations as o', 'o.id', 'm.org_id')
+		.leftJoin('regions as r', 'r.code', 'o.region_code')
+		.select([
+			's.id',
+			's.secret_hash',
+			's.expires_at',
+			'u.id as user_id',
+			'u.display_name',
+			'u.person_id',
+			'u.must_change_password',
+			'u.disabled',
+			'm.id as membership_id',
+			'm.role',
+			'o.id as org_id',
+			'o.name as org_name',
+			'o.kind as org_kind',
+			'r.code as region_code',
+			'r.name as region_name',
+			'r.path as region_path'
+		])
+		.where('s.id', '=', id)
+		.executeTakeFirst();
+	if (!row) return null;
+	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secret_hash))) return null;
+	if (row.disabled || row.expires_at.getTime() <= now.getTime()) {
+		await db.deleteFrom('sessions').where('id', '=', id).execute();
+		return null;
+	}
+	let expiresAt = row.expires_at;
+	if (expiresAt.getTime() - now.getTime() < SESSION_REFRESH_MS) {
+		expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+		await db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
+	}
+	const membership: ActiveMembership | null =
+		row.membership_id !== null && row.org_id !== null
+			? {
+					id: row.membership_id,
+					role: row.role as Role,
+					orgId: row.org_id,
+					orgName: row.org_name ?? '',
+					orgKind: row.org_kind ?? '',
+					regionCode: row.region_code ?? '',
+					regionName: row.region_name ?? '',
+					regionPath: row.region_path ?? ''
+				}
+			: null;
+	return {
+		session: { id, userId: row.user_id, expiresAt },
+		user: {
+			id: row.user_id,
+			displayName: row.display_name,
+			personId: row.person_id,
+			mustChangePassword: row.must_change_password,
+			membership
+		}
+	};
+}
+
+export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+	await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+export async function invalidateUserSessions(db: Db, userId: number, exceptSessionId?: string): Promise<void> {
+	let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+	if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
+	await q.execute();
+}
+
+export async function setSessionMembership(db: Db, sessionId: string, membershipId: number): Promise<void> {
+	await db.updateTable('sessions').set({ membership_id: membershipId }).where('id', '=', sessionId).execute();
+}

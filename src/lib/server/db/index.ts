@@ -1,0 +1,68 @@
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { migrations } from '../../../../migrations/index.ts';
+import type { DB } from './schema.ts';
+import { acquireDirLock } from './dir-lock.ts';
+
+export type Db = Kysely<DB>;
+export type DbKind = 'pglite' | 'postgres';
+export type Database = { db: Db; kind: DbKind; close: () => Promise<void> };
+
+// pg returns int8 (count(*), bigserial) as strings; PGlite returns numbers. Normalise here,
+// once, so repositories never see the difference. Our int8 values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export type OpenOptions =
+	| { kind: 'postgres'; url: string; max?: number }
+	| { kind: 'pglite'; dataDir: string | null };
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+	if (options.kind === 'postgres') {
+		const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+		return { db, kind: 'postgres', close: () => db.destroy() };
+	}
+	let release: (() => void) | null = null;
+	let client: PGlite;
+	if (options.dataDir) {
+		mkdirSync(options.dataDir, { recursive: true });
+		release = acquireDirLock(options.dataDir);
+		client = new PGlite(options.dataDir);
+	} else {
+		client = new PGlite();
+	}
+	await client.waitReady;
+	const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: client }) });
+	return {
+		db,
+		kind: 'pglite',
+		close: async () => {
+			await db.destroy();
+			release?.();
+		}
+	};
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<number> {
+	const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+	const { error, results } = await migrator.migrateToLatest();
+	if (error) {
+		const failed = results?.find((r) => r.status === 'Error');
+		throw new Error(`数据库迁移失败${failed ? `（${failed.migrationName}）` : ''}：${String(error)}`);
+	}
+	return countAppliedMigrations(db);
+}
+
+export async function countAppliedMigrations(db: Kysely<any>): Promise<number> {
+	const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+	const list = await migrator.getMigrations();
+	return list.filter((m) => m.executedAt !== undefined).length;
+}
+
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
+	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+	return { kind: 'pglite', dataDir: env.ANXUN_DATA_DIR || './data' };
+}

@@ -1,0 +1,33 @@
+import { countAppliedMigrations, databaseOptionsFromEnv, migrateToLatest, openDatabase, type Database, type Db } from './db/index.ts';
+import { seedIfEmpty } from '../../../seeds/index.ts';
+
+// The process-wide database handle. Everything that matters (sessions, clocks, queues) is in
+// PostgreSQL; this is only a connection, so N instances behind a load balancer just work.
+let opening: Promise<Database> | null = null;
+
+export function startDatabase(): Promise<Database> {
+	opening ??= (async () => {
+		const database = await openDatabase(databaseOptionsFromEnv());
+		await migrateToLatest(database.db);
+		if (process.env.ANXUN_SEED !== 'none') await seedIfEmpty(database.db, { demo: process.env.ANXUN_SEED !== 'reference' });
+		// Close the embedded database cleanly (and drop its lock) when the server stops.
+		process.once('sveltekit:shutdown', () => {
+			void database.close().finally(() => process.exit(0));
+		});
+		return database;
+	})();
+	return opening;
+}
+
+export async function getDb(): Promise<Db> {
+	return (await startDatabase()).db;
+}
+
+export async function health(): Promise<{ ok: true; db: 'pglite' | 'postgres'; migrations: number }> {
+	const database = await startDatabase();
+	return { ok: true, db: database.kind, migrations: await countAppliedMigrations(database.db) };
+}
+
+export function now(): Date {
+	return new Date();
+}
