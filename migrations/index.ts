@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as m001 from './2026-11-26-001-foundation.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file

@@ -37,7 +37,7 @@ function creditCode(region: string, body: string, government: boolean): string {
 
 function idNumber(region: string, birth: string, seq: number, female: boolean): string {
 	// sequence digits: the 17th digit is odd for men, even for women
-	let tail = seq % 100 * 10 + (female ? 2 : 1);
+	const tail = seq % 100 * 10 + (female ? 2 : 1);
 	const first17 = region.slice(0, 6) + birth + String(tail).padStart(3, '0');
 	return first17 + idNumberCheckChar(first17);
 }

@@ -1,4 +1,4 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, ServerInit } from '@sveltejs/kit/hooks';
 import { getDb, startDatabase } from '#lib/server/runtime.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';

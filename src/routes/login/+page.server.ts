@@ -44,7 +44,8 @@ export const actions: Actions = {
 						? `账号或密码错误。再错${result.remaining}次，账号将被锁定15分钟。`
 						: '账号或密码错误。';
 			}
-			return fail(result.reason === 'locked' ? 429 : 400, { account, errors: { form: message + slowNote } });
+			const errors: Record<string, string> = { form: message + slowNote };
+			return fail(result.reason === 'locked' ? 429 : 400, { account, errors });
 		}
 		cookies.set(SESSION_COOKIE, result.token, sessionCookieOptions(result.expiresAt));
 		redirect(303, result.mustChangePassword ? '/account/password' : '/');

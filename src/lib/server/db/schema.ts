@@ -86,7 +86,7 @@ type TsOf<P extends PgType> = P extends 'text' | 'numeric'
 						: unknown;
 
 type Nullable<S extends ColSpec> = S extends { null: true } ? TsOf<S['pg']> | null : TsOf<S['pg']>;
-type ColumnOf<S extends ColSpec> = S extends { gen: true } ? Generated<Nullable<S>> : Nullable<S>;
+type ColumnOf<S> = S extends ColSpec ? (S extends { gen: true } ? Generated<Nullable<S>> : Nullable<S>) : never;
 
 export type DB = {
 	[T in keyof typeof schema]: { -readonly [C in keyof (typeof schema)[T]]: ColumnOf<(typeof schema)[T][C]> };
