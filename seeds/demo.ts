@@ -27,7 +27,7 @@ const ORGS: OrgSeed[] = [
 	{ key: 'ent_jinggong', kind: 'enterprise', name: '重庆渝北精工机械有限公司', region: '500112007', industry: 'it_machinery', scale: 'above', level: '三级', creditBody: 'MA5YBJ0G1' },
 	{ key: 'ent_longxi', kind: 'enterprise', name: '重庆龙溪商贸有限公司', region: '500112004', industry: 'it_commerce', scale: 'below', level: '未达标', creditBody: 'MA61LX3Q2' },
 	{ key: 'ent_changfeng', kind: 'enterprise', name: '重庆长风化工有限公司', region: '500115003', industry: 'hazchem', scale: 'above', level: '二级', creditBody: '203120756' },
-	{ key: 'ent_qingshi', kind: 'enterprise', name: '涪陵青石建材有限公司', region: '500102008', industry: 'non_coal_mine', scale: 'below', level: '三级', creditBody: 'MA5XQS9H4' }
+	{ key: 'ent_qingshi', kind: 'enterprise', name: '涪陵青石建材有限公司', region: '500102008', industry: 'non_coal_mine', scale: 'below', level: '三级', creditBody: 'MA5XQT9H4' }
 ];
 
 function creditCode(region: string, body: string, government: boolean): string {

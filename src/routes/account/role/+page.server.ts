@@ -5,7 +5,10 @@ import { findOwnMembership } from '#lib/server/auth/memberships.ts';
 import { setSessionMembership } from '#lib/server/auth/session.ts';
 import { getDb } from '#lib/server/runtime.ts';
 
-export const load: PageServerLoad = async () => redirect(303, '/');
+export const load: PageServerLoad = async ({ locals }) => {
+	requireUser(locals);
+	redirect(303, '/');
+};
 
 export const actions: Actions = {
 	default: async ({ locals, request }) => {

@@ -1,0 +1,151 @@
+// Walks every page route with every demo role (and no session), through the built server.
+// A new route without a rule here fails the first test, so no page escapes the walk.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, startServer, type RunningServer } from '../support/server.ts';
+import demoAccounts from '../../seeds/demo-accounts.json' with { type: 'json' };
+
+type Rule = { path: string; allowed: string[] | 'any' | 'public' };
+// role keys are demo accounts (several accounts share a role but not a tenant)
+const RULES: Record<string, Rule> = {
+	'/': { path: '/', allowed: 'any' },
+	'/login': { path: '/login', allowed: 'public' },
+	'/logout': { path: '/logout', allowed: 'public' },
+	'/account/password': { path: '/account/password', allowed: 'any' },
+	'/account/role': { path: '/account/role', allowed: 'any' },
+	'/learner': { path: '/learner', allowed: ['learner'] },
+	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
+	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
+	'/enterprise/staff/[id]': { path: '/enterprise/staff/{person}', allowed: ['enterprise_admin'] },
+	'/institution': { path: '/institution', allowed: ['institution_admin', 'examiner'] },
+	'/regulator': { path: '/regulator', allowed: ['regulator'] },
+	'/regulator/enterprises': { path: '/regulator/enterprises', allowed: ['regulator'] },
+	'/regulator/enterprises/[id]': { path: '/regulator/enterprises/{enterprise}', allowed: ['regulator'] },
+	'/admin': { path: '/admin', allowed: ['platform_admin'] }
+};
+
+function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
+	const out: string[] = [];
+	for (const name of readdirSync(dir)) {
+		const p = join(dir, name);
+		if (statSync(p).isDirectory()) out.push(...pageRoutes(p, `${prefix}/${name}`));
+		else if (name === '+page.server.ts' || name === '+page.svelte') out.push(prefix || '/');
+	}
+	return [...new Set(out)];
+}
+
+const built = existsSync('build/handler.js');
+
+describe.skipIf(!built)('every route checks role and tenant (built server)', () => {
+	let server: RunningServer;
+	beforeAll(async () => {
+		server = await startServer({});
+	});
+	afterAll(async () => server?.stop());
+
+	it('has a rule for every page route', () => {
+		expect(pageRoutes().sort()).toEqual(Object.keys(RULES).sort());
+	});
+
+	it('sends anonymous visitors of protected pages to the login page', async () => {
+		const c = new Client(server.url);
+		for (const rule of Object.values(RULES)) {
+			if (rule.allowed === 'public' || rule.path.includes('{')) continue;
+			const r = await c.get(rule.path);
+			expect(r.status, rule.path).toBe(303);
+			expect(r.headers.get('location'), rule.path).toMatch(/\/login$/);
+		}
+	});
+
+	it('answers 403 to the wrong role and 200 to the right one', async () => {
+		for (const account of demoAccounts) {
+			if (account.account === '13800000009') continue; // must change password first (tested below)
+			const c = new Client(server.url);
+			await c.login(account.account, account.password);
+			for (const rule of Object.values(RULES)) {
+				if (rule.allowed === 'public' || rule.allowed === 'any' || rule.path.includes('{')) continue;
+				const r = await c.get(rule.path);
+				const expected = rule.allowed.includes(account.role) ? 200 : 403;
+				// a user with several memberships acts as the first one (enterprise_admin for 13800000006)
+				expect(r.status, `${account.account} (${account.role}) ${rule.path}`).toBe(expected);
+			}
+		}
+	});
+
+	it('answers 404 for another tenant\'s records, 200 for one\'s own', async () => {
+		const ownAdmin = new Client(server.url);
+		await ownAdmin.login('13800000006', 'Anxun@2026'); // 渝北精工
+		const foreignAdmin = new Client(server.url);
+		await foreignAdmin.login('13800000009', 'Anxun@2026'); // 长风化工, must change password first
+		expect((await foreignAdmin.get('/enterprise')).headers.get('location')).toBe('/account/password');
+		const changed = await foreignAdmin.post('/account/password', { current: 'Anxun@2026', next: 'Changed2026', confirm: 'Changed2026' });
+		expect(changed.status).toBe(303);
+
+		const ownList = await (await ownAdmin.get('/enterprise/staff')).text();
+		const ownPerson = Number(/href="\/enterprise\/staff\/(\d+)"/.exec(ownList)![1]);
+		expect((await ownAdmin.get(`/enterprise/staff/${ownPerson}`)).status).toBe(200);
+		expect((await foreignAdmin.get(`/enterprise/staff/${ownPerson}`)).status).toBe(404);
+		expect((await ownAdmin.get('/enterprise/staff/999999')).status).toBe(404);
+		expect((await ownAdmin.get('/enterprise/staff/abc')).status).toBe(404);
+
+		// regulators: 渝北区 sees 渝北精工; 长寿区 does not; the city sees both
+		const city = new Client(server.url);
+		await city.login('13800000002', 'Anxun@2026');
+		const cityList = await (await city.get('/regulator/enterprises')).text();
+		const ids = [...cityList.matchAll(/href="\/regulator\/enterprises\/(\d+)">([^<]+)</g)].map((m) => ({ id: Number(m[1]), name: m[2]! }));
+		const jinggong = ids.find((e) => e.name.includes('渝北精工'))!;
+		const changfeng = ids.find((e) => e.name.includes('长风化工'))!;
+		expect(jinggong && changfeng).toBeTruthy();
+		const yubei = new Client(server.url);
+		await yubei.login('13800000003', 'Anxun@2026');
+		const changshou = new Client(server.url);
+		await changshou.login('13800000010', 'Anxun@2026');
+		expect((await yubei.get(`/regulator/enterprises/${jinggong.id}`)).status).toBe(200);
+		expect((await yubei.get(`/regulator/enterprises/${changfeng.id}`)).status).toBe(404);
+		expect((await changshou.get(`/regulator/enterprises/${jinggong.id}`)).status).toBe(404);
+		expect((await changshou.get(`/regulator/enterprises/${changfeng.id}`)).status).toBe(200);
+		expect((await city.get(`/regulator/enterprises/${changfeng.id}`)).status).toBe(200);
+		const yubeiList = await (await yubei.get('/regulator/enterprises')).text();
+		expect(yubeiList).toContain('渝北精工');
+		expect(yubeiList).not.toContain('长风化工');
+	});
+
+	it('cannot switch to a membership of another user', async () => {
+		const c = new Client(server.url);
+		await c.login('13800000007', 'Anxun@2026');
+		const r = await c.post('/account/role', { membership: '1' });
+		expect(r.status).toBe(404);
+	});
+
+	it('answers bad login input with Chinese messages and never a 500', async () => {
+		const c = new Client(server.url);
+		const cases: [Record<string, string>, string][] = [
+			[{ account: '', password: '' }, '请输入手机号或身份证号'],
+			[{ account: '123', password: 'x' }, '账号格式不正确'],
+			[{ account: 'x'.repeat(5000), password: 'x' }, '账号过长'],
+			[{ account: '13800000007', password: 'x'.repeat(500) }, '密码过长'],
+			[{ account: '13800000007', password: 'wrong' }, '账号或密码错误'],
+			[{ account: '13912345678', password: 'wrong' }, '账号或密码错误']
+		];
+		for (const [form, message] of cases) {
+			const r = await c.post('/login', form);
+			expect(r.status, JSON.stringify(form).slice(0, 60)).toBe(400);
+			expect(await r.text()).toContain(message);
+		}
+		const missing = await c.request('/login', { method: 'POST', body: new URLSearchParams({}), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+		expect(missing.status).toBe(400);
+	});
+
+	it('treats forged and over-long session cookies as signed out', async () => {
+		for (const cookie of ['anxun_session=abc.def', `anxun_session=${'a'.repeat(32)}.${'b'.repeat(32)}`, `anxun_session=${'x'.repeat(5000)}`]) {
+			const r = await fetch(`${server.url}/enterprise`, { headers: { cookie }, redirect: 'manual' });
+			expect(r.status).toBe(303);
+			expect(r.headers.get('location')).toBe('/login');
+		}
+	});
+
+	it('reports health', async () => {
+		expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, db: 'pglite', migrations: 1 });
+	});
+});

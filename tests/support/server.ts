@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type RunningServer = { url: string; proc: ChildProcess; output: () => string; stop: () => Promise<void> };
+
+let nextPort = 4310 + Math.floor(Math.random() * 500);
+
+/** Starts the built app (scripts/serve.mjs over build/) and waits for /healthz. */
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+	const port = nextPort++;
+	const dataDir = env.ANXUN_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'anxun-srv-'));
+	let out = '';
+	const proc = spawn(process.execPath, ['scripts/serve.mjs'], {
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ANXUN_DATA_DIR: dataDir, ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	proc.stdout!.on('data', (d) => (out += d));
+	proc.stderr!.on('data', (d) => (out += d));
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
+		try {
+			const r = await fetch(`${url}/healthz`);
+			if (r.ok) break;
+		} catch {
+			/* not up yet */
+		}
+		if (Date.now() > deadline) throw new Error(`server did not start: ${out}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	return {
+		url,
+		proc,
+		output: () => out,
+		stop: () =>
+			new Promise((resolve) => {
+				if (proc.exitCode !== null) return resolve();
+				proc.once('exit', () => resolve());
+				proc.kill('SIGTERM');
+				setTimeout(() => proc.kill('SIGKILL'), 8000).unref();
+			})
+	};
+}
+
+/** A tiny cookie-keeping HTTP client for form posts, as a browser would send them. */
+export class Client {
+	cookie = '';
+	constructor(readonly base: string) {}
+	async request(path: string, init: RequestInit = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		if (this.cookie) headers.set('cookie', this.cookie);
+		headers.set('origin', this.base);
+		if (!headers.has('accept')) headers.set('accept', 'text/html');
+		const r = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
+		const set = r.headers.getSetCookie();
+		for (const c of set) {
+			const [pair] = c.split(';');
+			const [name, value] = pair!.split('=');
+			if (name === 'anxun_session') this.cookie = value ? `${name}=${value}` : '';
+			if (/expires=Thu, 01 Jan 1970/i.test(c) || /Max-Age=0/i.test(c)) this.cookie = '';
+		}
+		return r;
+	}
+	get(path: string) {
+		return this.request(path);
+	}
+	post(path: string, form: Record<string, string>) {
+		return this.request(path, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+	}
+	async login(account: string, password: string) {
+		const r = await this.post('/login', { account, password });
+		if (r.status !== 303) throw new Error(`login ${account} failed: ${r.status} ${await r.text()}`);
+		return r;
+	}
+}
