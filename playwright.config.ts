@@ -1,0 +1,39 @@
+import { defineConfig, devices } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+// A fresh embedded database per run, seeded with the demo data.
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'anxun-e2e-'));
+process.env.E2E_DATA_DIR = dataDir;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.e2e.ts',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	reporter: [['list']],
+	timeout: 60_000,
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+			args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
+		}
+	},
+	projects: [
+		{ name: 'mobile', use: { ...devices['Pixel 7'], browserName: 'chromium' } },
+		{ name: 'desktop', use: { ...devices['Desktop Chrome'], browserName: 'chromium' } }
+	],
+	webServer: {
+		command: 'node scripts/serve.mjs',
+		url: `http://127.0.0.1:${PORT}/healthz`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		env: { PORT: String(PORT), HOST: '127.0.0.1', ANXUN_DATA_DIR: dataDir }
+	}
+});
