@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { bankSchema, questionSchema } from './schema.ts';
+
+export function bankJsonSchema() {
+	return { $id: 'https://anxun.example/schema/bank.schema.json', ...z.toJSONSchema(bankSchema, { io: 'input', unrepresentable: 'any' }) };
+}
+
+export function questionFileJsonSchema() {
+	return {
+		$id: 'https://anxun.example/schema/questions.schema.json',
+		...z.toJSONSchema(z.object({ questions: z.array(questionSchema) }), { io: 'input', unrepresentable: 'any' })
+	};
+}
