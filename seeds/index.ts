@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from '../src/lib/server/db/index.ts';
 import { CITY, DISTRICTS, FUNCTIONAL_AREAS, HIGH_RISK_BASIS, INDUSTRIES, SPECIAL_OPERATIONS, TOWNS } from './reference.ts';
 import { seedDemo } from './demo.ts';
+import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 
 /** Reference data (regions, industries, 特种作业目录); idempotent. */
 export async function seedReference(db: Db): Promise<void> {
@@ -42,6 +45,14 @@ export async function seedIfEmpty(db: Db, options: { demo?: boolean } = {}): Pro
 		await seedReference(tx);
 		if (existing || options.demo === false) return false;
 		await seedDemo(tx);
+		await syncRepositoryBanks(tx, questionBanksDir(), new Date());
 		return true;
 	});
+}
+
+/** question-banks/ of the checkout (the built server runs from build/, tests from the root). */
+export function questionBanksDir(): string {
+	if (process.env.ANXUN_QUESTION_BANKS) return process.env.ANXUN_QUESTION_BANKS;
+	const local = fileURLToPath(new URL('../question-banks', import.meta.url));
+	return existsSync(local) ? local : 'question-banks';
 }

@@ -14,6 +14,9 @@ export type Database = { db: Db; kind: DbKind; close: () => Promise<void> };
 // pg returns int8 (count(*), bigserial) as strings; PGlite returns numbers. Normalise here,
 // once, so repositories never see the difference. Our int8 values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+// date columns stay 'YYYY-MM-DD' strings on both drivers (no time-zone shifts).
+pg.types.setTypeParser(1082, (v) => v);
+const PGLITE_PARSERS = { 1082: (v: string) => v };
 
 export type OpenOptions =
 	| { kind: 'postgres'; url: string; max?: number }
@@ -30,9 +33,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	if (options.dataDir) {
 		mkdirSync(options.dataDir, { recursive: true });
 		release = acquireDirLock(options.dataDir);
-		client = new PGlite(options.dataDir);
+		client = new PGlite(options.dataDir, { parsers: PGLITE_PARSERS });
 	} else {
-		client = new PGlite();
+		client = new PGlite({ parsers: PGLITE_PARSERS });
 	}
 	await client.waitReady;
 	const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: client }) });

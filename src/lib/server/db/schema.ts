@@ -68,6 +68,33 @@ export const schema = {
 		ip: tN,
 		prev_hash: t,
 		hash: t
+	},
+	qb_sources: { id: t, title: t, effective_from: { pg: 'date' }, effective_to: { pg: 'date', null: true }, superseded_by: tN, note: tN, text: t, updated_at: ts },
+	qb_banks: { id: serial, code: t, name: t, industry_code: tN, audience: { pg: 'jsonb', gen: true }, owner_org_id: intN, created_at: ts },
+	qb_knowledge_points: { bank_id: int, code: t, name: t, parent_code: tN, sort: int },
+	qb_questions: {
+		id: serial,
+		bank_id: int,
+		code: t,
+		status: t,
+		review_status: t,
+		review_reason: tN,
+		current_version: int,
+		type: t,
+		difficulty: int,
+		knowledge_code: t,
+		search_text: t,
+		updated_at: ts
+	},
+	qb_question_versions: {
+		question_id: int,
+		version: int,
+		content: { pg: 'jsonb' },
+		content_hash: t,
+		basis_hashes: { pg: 'jsonb' },
+		origin: t,
+		created_by: intN,
+		created_at: ts
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
