@@ -23,7 +23,12 @@ const RULES: Record<string, Rule> = {
 	'/regulator': { path: '/regulator', allowed: ['regulator'] },
 	'/regulator/enterprises': { path: '/regulator/enterprises', allowed: ['regulator'] },
 	'/regulator/enterprises/[id]': { path: '/regulator/enterprises/{enterprise}', allowed: ['regulator'] },
-	'/admin': { path: '/admin', allowed: ['platform_admin'] }
+	'/admin': { path: '/admin', allowed: ['platform_admin'] },
+	'/institution/banks': { path: '/institution/banks', allowed: ['institution_admin', 'examiner'] },
+	'/institution/banks/[code]': { path: '/institution/banks/aqsc-law-2021', allowed: ['institution_admin', 'examiner'] },
+	'/institution/banks/[code]/q/[qid]': { path: '/institution/banks/aqsc-law-2021/q/aqsc-0001', allowed: ['institution_admin', 'examiner'] },
+	// platform banks are read-only: nobody may add questions to them from the browser
+	'/institution/banks/[code]/new': { path: '/institution/banks/aqsc-law-2021/new', allowed: [] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
@@ -110,6 +115,18 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		const yubeiList = await (await yubei.get('/regulator/enterprises')).text();
 		expect(yubeiList).toContain('渝北精工');
 		expect(yubeiList).not.toContain('长风化工');
+	});
+
+	it('answers 404 for a bank that does not exist or is not visible, and hides keys from nobody but staff', async () => {
+		const c = new Client(server.url);
+		await c.login('13800000004', 'Anxun@2026');
+		expect((await c.get('/institution/banks/no-such-bank')).status).toBe(404);
+		expect((await c.get('/institution/banks/aqsc-law-2021/q/no-such-q')).status).toBe(404);
+		expect((await c.get('/institution/banks/aqsc-law-2021/export')).status).toBe(200);
+		const learner = new Client(server.url);
+		await learner.login('13800000007', 'Anxun@2026');
+		expect((await learner.get('/institution/banks/aqsc-law-2021/export')).status).toBe(403);
+		expect((await learner.get('/institution/banks/template')).status).toBe(403);
 	});
 
 	it('cannot switch to a membership of another user', async () => {

@@ -59,7 +59,7 @@ describe.each(BACKENDS)('question bank sync (%s)', (backend) => {
 		const doc = text.replace(/(- id: aqsc-0002\n(?:.*\n)*?\s+stem: )(.*)/, (_m, head, stem) => `${head}${stem}（修订）`);
 		expect(doc).not.toBe(text);
 		// drop aqsc-0003 entirely
-		const without = doc.replace(/\n  - id: aqsc-0003\n(?:(?!\n  - id: ).*\n?)*/, '\n');
+		const without = doc.replace(/\n {2}- id: aqsc-0003\n(?:(?!\n {2}- id: ).*\n?)*/, '\n');
 		writeFileSync(file, without);
 		const r = await syncRepositoryBanks(t.db, dir, NOW);
 		expect(r['aqsc-law-2021']).toMatchObject({ added: 0, changed: 1, retired: 1 });

@@ -10,7 +10,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const ARTICLE_HEAD = new RegExp(`${LEAD}第[${CN}]+[条條]`);
 
 function findHead(lines: string[], head: string): number {
-	const re = new RegExp(`${LEAD}${escape(head)}(?=[\\s　：:、.）)]|$)`);
+	const re = new RegExp(`${LEAD}${escape(head)}(?=[\\s\\u3000：:、.）)]|$)`);
 	return lines.findIndex((l) => re.test(l));
 }
 
@@ -20,9 +20,11 @@ function cnToInt(s: string): number {
 	let cur = 0;
 	for (const ch of s) {
 		if (ch in d) cur = d[ch]!;
-		else if (ch === '十') (total += (cur || 1) * 10), (cur = 0);
-		else if (ch === '百') (total += (cur || 1) * 100), (cur = 0);
-		else if (ch === '千') (total += (cur || 1) * 1000), (cur = 0);
+		else {
+			const unit = ch === '十' ? 10 : ch === '百' ? 100 : ch === '千' ? 1000 : 0;
+			total += (cur || 1) * unit;
+			cur = 0;
+		}
 	}
 	return total + cur;
 }

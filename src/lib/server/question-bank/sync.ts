@@ -65,9 +65,9 @@ type SyncInput = {
 export async function syncBank(db: Db, input: SyncInput): Promise<SyncSummary & { bankId: number }> {
 	const summary: SyncSummary = { added: 0, changed: 0, unchanged: 0, retired: 0, restored: 0, flagged: 0 };
 	const { now } = input;
-	let bank = await findBankByCode(db, input.bank.code);
+	const bank = await findBankByCode(db, input.bank.code);
 	const bankId = bank ? bank.id : (await insertBank(db, { ...input.bank, ownerOrgId: input.ownerOrgId, now })).id;
-	if (bank) await updateBankMeta(db, bank.id, input.bank);
+	if (bank && input.bank.knowledge) await updateBankMeta(db, bank.id, input.bank);
 	if (input.bank.knowledge) await replaceKnowledgePoints(db, bankId, flattenKnowledge(input.bank.knowledge));
 
 	const existing = new Map((await listQuestionStates(db, bankId)).map((r) => [r.code, r]));
@@ -127,7 +127,7 @@ export async function syncRepositoryBanks(db: Db, root: string, now: Date) {
 		for (const s of sources.values()) await upsertSource(tx, s, now);
 		const results: Record<string, SyncSummary> = {};
 		for (const b of banks) {
-			const { bankId: _id, ...summary } = await syncBank(tx, {
+			const { bankId, ...summary } = await syncBank(tx, {
 				bank: b.bank,
 				questions: b.questions.map(({ file: _f, ...q }) => q),
 				sources,
@@ -137,6 +137,7 @@ export async function syncRepositoryBanks(db: Db, root: string, now: Date) {
 				actorUserId: null,
 				now
 			});
+			void bankId;
 			results[b.bank.code] = summary;
 		}
 		return results;

@@ -1,0 +1,145 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { Question } from '../../question-bank/schema.ts';
+import { findCitedText } from './sources.ts';
+
+// Read-only queries for the bank screens. An institution sees platform banks (read-only)
+// and its own banks; another institution's bank does not exist for it.
+
+export async function listVisibleBanks(db: Db, orgId: number) {
+	const banks = await db
+		.selectFrom('qb_banks as b')
+		.leftJoin('qb_questions as q', (j) => j.onRef('q.bank_id', '=', 'b.id').on('q.status', '=', 'active'))
+		.select([
+			'b.id',
+			'b.code',
+			'b.name',
+			'b.owner_org_id',
+			(eb) => eb.fn.count<number>('q.id').as('total'),
+			(eb) => eb.fn.count<number>('q.id').filterWhere('q.type', '=', 'single').as('single'),
+			(eb) => eb.fn.count<number>('q.id').filterWhere('q.type', '=', 'multiple').as('multiple'),
+			(eb) => eb.fn.count<number>('q.id').filterWhere('q.type', '=', 'judge').as('judge'),
+			(eb) => eb.fn.count<number>('q.id').filterWhere('q.review_status', '=', 'pending_review').as('pending')
+		])
+		.where((eb) => eb.or([eb('b.owner_org_id', 'is', null), eb('b.owner_org_id', '=', orgId)]))
+		.groupBy('b.id')
+		.orderBy('b.owner_org_id', 'desc')
+		.orderBy('b.code')
+		.execute();
+	return banks.map((b) => ({
+		...b,
+		editable: b.owner_org_id === orgId,
+		total: Number(b.total),
+		single: Number(b.single),
+		multiple: Number(b.multiple),
+		judge: Number(b.judge),
+		pending: Number(b.pending)
+	}));
+}
+
+export async function findVisibleBank(db: Db, code: string, orgId: number) {
+	const bank = await db
+		.selectFrom('qb_banks')
+		.selectAll()
+		.where('code', '=', code)
+		.where((eb) => eb.or([eb('owner_org_id', 'is', null), eb('owner_org_id', '=', orgId)]))
+		.executeTakeFirst();
+	return bank && { ...bank, editable: bank.owner_org_id === orgId };
+}
+
+export async function countByDifficultyAndKnowledge(db: Db, bankId: number) {
+	const difficulty = await db
+		.selectFrom('qb_questions')
+		.select(['difficulty', (eb) => eb.fn.countAll<number>().as('n')])
+		.where('bank_id', '=', bankId)
+		.where('status', '=', 'active')
+		.groupBy('difficulty')
+		.orderBy('difficulty')
+		.execute();
+	const knowledge = await db
+		.selectFrom('qb_knowledge_points as k')
+		.leftJoin('qb_questions as q', (j) => j.onRef('q.bank_id', '=', 'k.bank_id').onRef('q.knowledge_code', '=', 'k.code').on('q.status', '=', 'active'))
+		.select(['k.code', 'k.name', 'k.parent_code', (eb) => eb.fn.count<number>('q.id').as('n')])
+		.where('k.bank_id', '=', bankId)
+		.groupBy(['k.code', 'k.name', 'k.parent_code', 'k.sort'])
+		.orderBy('k.sort')
+		.execute();
+	return {
+		difficulty: difficulty.map((d) => ({ difficulty: d.difficulty, n: Number(d.n) })),
+		knowledge: knowledge.map((k) => ({ ...k, n: Number(k.n) }))
+	};
+}
+
+export type QuestionFilter = { q?: string; type?: string; difficulty?: number; knowledge?: string; status?: 'active' | 'retired'; review?: 'pending_review' };
+
+export async function listQuestions(db: Db, bankId: number, filter: QuestionFilter, page: number, pageSize = 50) {
+	let query = db
+		.selectFrom('qb_questions as q')
+		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
+		.where('q.bank_id', '=', bankId)
+		.where('q.status', '=', filter.status ?? 'active');
+	if (filter.type) query = query.where('q.type', '=', filter.type);
+	if (filter.difficulty) query = query.where('q.difficulty', '=', filter.difficulty);
+	if (filter.knowledge) query = query.where('q.knowledge_code', '=', filter.knowledge);
+	if (filter.review) query = query.where('q.review_status', '=', filter.review);
+	// Chinese has no word boundaries: every whitespace-separated term must occur as a substring.
+	for (const term of (filter.q ?? '').split(/\s+/).filter(Boolean).slice(0, 5)) {
+		query = query.where('q.search_text', 'ilike', `%${term.replace(/[%_\\]/g, '\\$&')}%`);
+	}
+	const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	const rows = await query
+		.select(['q.id', 'q.code', 'q.type', 'q.difficulty', 'q.knowledge_code', 'q.review_status', 'q.current_version', sql<string>`v.content->>'stem'`.as('stem')])
+		.orderBy('q.code')
+		.limit(pageSize)
+		.offset((page - 1) * pageSize)
+		.execute();
+	return { total: Number(total.n), rows };
+}
+
+export async function getQuestionDetail(db: Db, bankId: number, code: string) {
+	const q = await db.selectFrom('qb_questions').selectAll().where('bank_id', '=', bankId).where('code', '=', code).executeTakeFirst();
+	if (!q) return undefined;
+	const versions = await db
+		.selectFrom('qb_question_versions as v')
+		.leftJoin('users as u', 'u.id', 'v.created_by')
+		.select(['v.version', 'v.content', 'v.origin', 'v.created_at', 'u.display_name'])
+		.where('v.question_id', '=', q.id)
+		.orderBy('v.version', 'desc')
+		.execute();
+	const parse = (c: unknown) => (typeof c === 'string' ? JSON.parse(c) : c) as Question;
+	const current = parse(versions.find((v) => v.version === q.current_version)!.content);
+	const sourceIds = [...new Set(current.basis.map((b) => b.source))];
+	const sources = sourceIds.length ? await db.selectFrom('qb_sources').selectAll().where('id', 'in', sourceIds).execute() : [];
+	const basis = current.basis.map((b) => {
+		const s = sources.find((x) => x.id === b.source);
+		const cited = s ? findCitedText(s.text, b.ref) : null;
+		return { ...b, title: s?.title ?? b.source, text: cited?.ok ? cited.text : null, effectiveTo: s?.effective_to ?? null, supersededBy: s?.superseded_by ?? null, note: s?.note ?? null };
+	});
+	return {
+		question: q,
+		current,
+		basis,
+		versions: versions.map((v) => ({ version: v.version, origin: v.origin, createdAt: v.created_at, by: v.display_name, stem: parse(v.content).stem }))
+	};
+}
+
+export async function loadSourceMap(db: Db) {
+	const rows = await db.selectFrom('qb_sources').selectAll().execute();
+	return new Map(rows.map((r) => [r.id, { id: r.id, title: r.title, text: r.text, effective_to: r.effective_to ? new Date(r.effective_to) : undefined, superseded_by: r.superseded_by ?? undefined }]));
+}
+
+export async function listKnowledge(db: Db, bankId: number) {
+	return db.selectFrom('qb_knowledge_points').select(['code', 'name']).where('bank_id', '=', bankId).orderBy('sort').execute();
+}
+
+export async function listBankQuestionsForExport(db: Db, bankId: number): Promise<Question[]> {
+	const rows = await db
+		.selectFrom('qb_questions as q')
+		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
+		.select('v.content')
+		.where('q.bank_id', '=', bankId)
+		.where('q.status', '=', 'active')
+		.orderBy('q.code')
+		.execute();
+	return rows.map((r) => (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as Question);
+}

@@ -1,0 +1,683 @@
+import ExcelJS from 'exceljs';
+import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType } from '../../question-bank/schema.ts';
+
+// Excel (.xlsx) template, export and import of questions. Server-only, no database access:
+// the caller decides what to do with the parsed questions (bank membership, knowledge points,
+// sources and duplicates against the database are checked elsewhere).
+//
+// One question per row on the sheet “题目”; row 1 is the header, columns are matched by header
+// text (order does not matter). Export writes exactly the format the importer reads, so
+// export → import round-trips.
+
+/** Header texts of the question sheet, in the order the template and export write them. */
+export const QUESTION_COLUMNS = ['题号', '题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '依据', '知识点', '难度'] as const;
+export type QuestionColumn = (typeof QUESTION_COLUMNS)[number];
+
+/** Columns that must be present in the header row. Option columns are optional. */
+export const REQUIRED_COLUMNS: readonly QuestionColumn[] = ['题号', '题型', '题干', '答案', '解析', '依据', '知识点', '难度'];
+
+export const QUESTION_SHEET = '题目';
+export const EXAMPLE_SHEET = '示例';
+export const INSTRUCTIONS_SHEET = '填写说明';
+export const BANK_INFO_SHEET = '题库信息';
+
+export const DEFAULT_MAX_ROWS = 10_000;
+export const DEFAULT_MAX_CELL_CHARS = 5_000;
+/** Row errors listed before the rest are summarised in one final entry. */
+export const MAX_LISTED_ERRORS = 500;
+const PROGRESS_EVERY = 500;
+
+export type RowError = { row: number | null; column: string | null; message: string };
+export type ParseResult = { ok: true; questions: Question[] } | { ok: false; errors: RowError[] };
+export type ParseOptions = {
+	/** Maximum number of (non-blank) data rows; default 10000. */
+	maxRows?: number;
+	/** Maximum characters in one cell; default 5000. */
+	maxCellChars?: number;
+	/** Called after every 500 data rows and once at the end with (done, total). */
+	onProgress?: (done: number, total: number) => void;
+};
+
+const optionColumn = (k: OptionKey) => `选项${k}` as QuestionColumn;
+
+const COLUMN_WIDTHS: Record<QuestionColumn, number> = {
+	题号: 14,
+	题型: 8,
+	题干: 50,
+	选项A: 24,
+	选项B: 24,
+	选项C: 24,
+	选项D: 24,
+	选项E: 24,
+	选项F: 24,
+	答案: 9,
+	解析: 50,
+	依据: 34,
+	知识点: 16,
+	难度: 7
+};
+
+const TYPE_ALIASES: Record<string, QuestionType> = {
+	单选: 'single',
+	单选题: 'single',
+	单项选择: 'single',
+	单项选择题: 'single',
+	single: 'single',
+	多选: 'multiple',
+	多选题: 'multiple',
+	多项选择: 'multiple',
+	多项选择题: 'multiple',
+	multiple: 'multiple',
+	判断: 'judge',
+	判断题: 'judge',
+	judge: 'judge'
+};
+
+const JUDGE_ALIASES: Record<string, boolean> = {
+	正确: true,
+	对: true,
+	是: true,
+	'√': true,
+	'✓': true,
+	'✔': true,
+	true: true,
+	t: true,
+	yes: true,
+	y: true,
+	错误: false,
+	错: false,
+	否: false,
+	'×': false,
+	'✗': false,
+	'✘': false,
+	x: false,
+	false: false,
+	f: false,
+	no: false,
+	n: false
+};
+
+const JUDGE_LABELS = { true: '正确', false: '错误' } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+function formatAnswer(q: Question): string {
+	if (typeof q.answer === 'boolean') return JUDGE_LABELS[`${q.answer}`];
+	return Array.isArray(q.answer) ? q.answer.join('') : q.answer;
+}
+
+function formatBasis(q: Question): string {
+	return q.basis.map((b) => `${b.source} ${b.ref}`).join('\n');
+}
+
+function questionRow(q: Question): (string | number | null)[] {
+	return [
+		q.id,
+		QUESTION_TYPE_LABELS[q.type],
+		q.stem,
+		...OPTION_KEYS.map((k) => q.options?.[k] ?? null),
+		formatAnswer(q),
+		q.explanation,
+		formatBasis(q),
+		q.knowledge,
+		q.difficulty
+	];
+}
+
+/** Adds a sheet with the styled header row (bold, frozen, widths, text format, wrapping). */
+function addQuestionSheet(wb: ExcelJS.Workbook, name: string, validations: boolean): ExcelJS.Worksheet {
+	const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+	ws.columns = QUESTION_COLUMNS.map((header) => ({
+		header,
+		width: COLUMN_WIDTHS[header],
+		style: {
+			// Text format stops Excel turning ids such as 0001 or knowledge points such as 1.10 into numbers.
+			numFmt: header === '难度' ? 'General' : '@',
+			alignment: { vertical: 'top', wrapText: true }
+		}
+	}));
+	const header = ws.getRow(1);
+	header.font = { bold: true };
+	header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+	header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+	ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: QUESTION_COLUMNS.length } };
+	if (validations) {
+		const letter = (c: QuestionColumn) => columnLetter(QUESTION_COLUMNS.indexOf(c) + 1);
+		const last = DEFAULT_MAX_ROWS + 1;
+		// Worksheet.dataValidations is missing from exceljs' type declarations.
+		const dv = (ws as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+		dv.add(`${letter('题型')}2:${letter('题型')}${last}`, {
+			type: 'list',
+			allowBlank: true,
+			formulae: ['"单选,多选,判断"'],
+			showErrorMessage: true,
+			errorTitle: '题型',
+			error: '请选择 单选、多选 或 判断'
+		});
+		dv.add(`${letter('难度')}2:${letter('难度')}${last}`, {
+			type: 'whole',
+			operator: 'between',
+			allowBlank: true,
+			formulae: [1, 5],
+			showErrorMessage: true,
+			errorTitle: '难度',
+			error: '难度为 1–5 的整数'
+		});
+	}
+	return ws;
+}
+
+async function toBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
+	const out = await wb.xlsx.writeBuffer();
+	return Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer);
+}
+
+const EXAMPLES: Question[] = [
+	{
+		id: 'demo-0001',
+		type: 'single',
+		stem: '根据《安全生产法》第二十一条，“保证本单位安全生产投入的有效实施”是（ ）的法定职责。',
+		options: { A: '财务部门负责人', B: '安全生产管理机构', C: '工会', D: '主要负责人' },
+		answer: 'D',
+		explanation: '第二十一条第（四）项把“保证本单位安全生产投入的有效实施”列为生产经营单位主要负责人的职责。',
+		basis: [{ source: 'anquan-shengchan-fa-2021', ref: '第二十一条' }],
+		knowledge: 'ch2.principal',
+		difficulty: 2
+	},
+	{
+		id: 'demo-0002',
+		type: 'multiple',
+		stem: '根据《安全生产法》第二十一条，下列属于生产经营单位主要负责人安全生产职责的有（ ）。',
+		options: {
+			A: '建立健全并落实本单位全员安全生产责任制，加强安全生产标准化建设',
+			B: '如实记录安全生产教育和培训情况',
+			C: '组织制定并实施本单位安全生产教育和培训计划',
+			D: '组织制定并实施本单位的生产安全事故应急救援预案',
+			E: '及时、如实报告生产安全事故'
+		},
+		answer: ['A', 'C', 'D', 'E'],
+		explanation: 'A、C、D、E 是第二十一条规定的主要负责人职责；“如实记录安全生产教育和培训情况”是第二十五条规定的安全生产管理机构以及安全生产管理人员的职责。',
+		basis: [
+			{ source: 'anquan-shengchan-fa-2021', ref: '第二十一条' },
+			{ source: 'anquan-shengchan-fa-2021', ref: '第二十五条' }
+		],
+		knowledge: 'ch2.principal',
+		difficulty: 4
+	},
+	{
+		id: 'demo-0003',
+		type: 'judge',
+		stem: '生产经营单位不具备安全生产条件的，不得从事生产经营活动。',
+		answer: true,
+		explanation: '第二十条规定，生产经营单位不具备安全生产条件的，不得从事生产经营活动。',
+		basis: [{ source: 'anquan-shengchan-fa-2021', ref: '第二十条' }],
+		knowledge: 'ch2.conditions',
+		difficulty: 1
+	}
+];
+
+const INSTRUCTIONS: [string, string, string][] = [
+	['题号', '必填', '题目的唯一编号，只能用小写字母、数字和连字符，2–40位，如 aqsc-0001。同一文件内不能重复。'],
+	['题型', '必填', '单选、多选 或 判断（也可写 single / multiple / judge）。'],
+	['题干', '必填', '题目内容，最多2000字。同一文件内题干不能重复（忽略标点和空格）。'],
+	['选项A–选项F', '选择题必填', '单选题和多选题至少填写选项A、选项B，选项须从A起连续填写，不要跳过；每个选项最多500字。判断题的选项必须留空。'],
+	['答案', '必填', '单选题填一个字母，如 B；多选题填两个或以上字母，如 ACD（也可写 A,C,D 或 A、C、D）；判断题填 正确 或 错误（也可写 对/错、√/×）。'],
+	['解析', '必填', '答案的解释，最多3000字。'],
+	['依据', '必填', '每行一条，格式为“来源文件名 条款”，中间用空格隔开，如 anquan-shengchan-fa-2021 第二十八条。多条依据可换行（Alt+Enter）或用“；”分隔。来源文件名为 question-banks/sources 中的文件名。'],
+	['知识点', '必填', '题库中的知识点编号，如 ch2.principal。'],
+	['难度', '必填', '1–5 的整数，1 最容易，5 最难。']
+];
+
+const GENERAL_NOTES = [
+	'在“题目”工作表中填写，每行一道题；第1行是表头，请不要修改列名。列的顺序可以调整，选项E、选项F等用不到的选项列可以删除。',
+	'“示例”工作表中有单选、多选、判断各一道示例题，仅供参考，导入时不会读取。',
+	`单次最多导入 ${DEFAULT_MAX_ROWS} 道题，更多请拆分成几个文件；空行会被忽略；单元格最多 ${DEFAULT_MAX_CELL_CHARS} 个字符。`,
+	'题号、知识点等列请保持“文本”格式，避免 Excel 把 0001、1.10 之类的内容自动改成数字。',
+	'导入时会检查每一行，文件中有任何错误都不会导入，并列出所有出错的行和列；请按提示修改后重新上传。'
+];
+
+/** Blank import template: “题目” (header only), “示例” (one example per type), “填写说明”. */
+export async function buildTemplateXlsx(): Promise<Buffer> {
+	const wb = new ExcelJS.Workbook();
+	wb.creator = '安训';
+	addQuestionSheet(wb, QUESTION_SHEET, true);
+
+	const examples = addQuestionSheet(wb, EXAMPLE_SHEET, false);
+	for (const q of EXAMPLES) examples.addRow(questionRow(q));
+
+	const help = wb.addWorksheet(INSTRUCTIONS_SHEET);
+	help.columns = [{ width: 14 }, { width: 12 }, { width: 90 }];
+	help.addRow(['题目导入填写说明']).font = { bold: true, size: 14 };
+	help.addRow([]);
+	for (const note of GENERAL_NOTES) help.addRow(['', '', note]);
+	help.addRow([]);
+	const head = help.addRow(['列名', '是否必填', '填写要求']);
+	head.font = { bold: true };
+	for (const row of INSTRUCTIONS) help.addRow(row);
+	help.eachRow((row) => {
+		row.alignment = { vertical: 'top', wrapText: true };
+	});
+	return toBuffer(wb);
+}
+
+/** Questions of one bank in the import format (sheet “题目”), plus a “题库信息” sheet. */
+export async function exportQuestionsXlsx(bank: { code: string; name: string }, questions: Question[]): Promise<Buffer> {
+	const wb = new ExcelJS.Workbook();
+	wb.creator = '安训';
+	const ws = addQuestionSheet(wb, QUESTION_SHEET, false);
+	for (const q of questions) ws.addRow(questionRow(q));
+
+	const info = wb.addWorksheet(BANK_INFO_SHEET);
+	info.columns = [{ width: 12 }, { width: 50 }];
+	info.addRows([
+		['题库代码', bank.code],
+		['题库名称', bank.name],
+		['题目数量', questions.length]
+	]);
+	info.getColumn(1).font = { bold: true };
+	return toBuffer(wb);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+type Cell =
+	| { kind: 'empty' }
+	| { kind: 'text'; text: string }
+	| { kind: 'number'; value: number }
+	| { kind: 'boolean'; value: boolean }
+	| { kind: 'date' }
+	| { kind: 'error'; code: string }
+	| { kind: 'formula' };
+
+const EMPTY: Cell = { kind: 'empty' };
+
+function textCell(s: string): Cell {
+	const text = s.replace(/\r\n?/g, '\n').trim();
+	return text ? { kind: 'text', text } : EMPTY;
+}
+
+/** Normalises an exceljs cell value: rich text, hyperlinks and formula results become their text/value. */
+function readCell(v: unknown): Cell {
+	if (v === null || v === undefined) return EMPTY;
+	if (typeof v === 'string') return textCell(v);
+	if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', value: v } : { kind: 'error', code: String(v) };
+	if (typeof v === 'boolean') return { kind: 'boolean', value: v };
+	if (v instanceof Date) return { kind: 'date' };
+	if (typeof v === 'object') {
+		const o = v as Record<string, unknown>;
+		if (Array.isArray(o.richText)) return textCell(o.richText.map((r: { text?: unknown }) => (typeof r?.text === 'string' ? r.text : '')).join(''));
+		if ('formula' in o || 'sharedFormula' in o) return 'result' in o && o.result !== undefined ? readCell(o.result) : { kind: 'formula' };
+		if ('hyperlink' in o || 'text' in o) return readCell(o.text);
+		if (typeof o.error === 'string') return { kind: 'error', code: o.error };
+	}
+	return EMPTY;
+}
+
+function columnLetter(n: number): string {
+	let s = '';
+	for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+	return s;
+}
+
+function normaliseHeader(s: string): string {
+	return s.normalize('NFKC').replace(/[\s*＊]/g, '');
+}
+
+function snippet(s: string, max = 20): string {
+	const chars = [...s];
+	return chars.length > max ? `${chars.slice(0, max).join('')}…` : s;
+}
+
+const fileError = (message: string): ParseResult => ({ ok: false, errors: [{ row: null, column: null, message }] });
+
+const NO_DATA = '没有题目数据';
+const NOT_XLSX = '不是有效的 Excel（.xlsx）文件';
+
+/** Collects errors, listing at most MAX_LISTED_ERRORS and counting the rest. */
+class ErrorList {
+	readonly listed: RowError[] = [];
+	total = 0;
+	add(row: number | null, column: string | null, message: string) {
+		this.total++;
+		if (this.listed.length < MAX_LISTED_ERRORS) this.listed.push({ row, column, message });
+	}
+	result(): RowError[] {
+		const rest = this.total - this.listed.length;
+		return rest > 0 ? [...this.listed, { row: null, column: null, message: `还有 ${rest} 处错误未列出` }] : this.listed;
+	}
+}
+
+type Header = { index: Map<QuestionColumn, number>; errors: RowError[] };
+
+function readHeader(ws: ExcelJS.Worksheet): Header {
+	const index = new Map<QuestionColumn, number>();
+	const errors: RowError[] = [];
+	const known = new Map<string, QuestionColumn>(QUESTION_COLUMNS.map((c) => [normaliseHeader(c), c]));
+	const values = ws.getRow(1).values as unknown[];
+	for (let c = 1; c < values.length; c++) {
+		const cell = readCell(values[c]);
+		if (cell.kind === 'empty') continue;
+		const raw = cell.kind === 'text' ? cell.text : cell.kind === 'number' || cell.kind === 'boolean' ? String(cell.value) : '';
+		const col = known.get(normaliseHeader(raw));
+		if (!col) {
+			const label = raw || `（${cell.kind === 'date' ? '日期' : '公式或错误值'}）`;
+			errors.push({ row: 1, column: label, message: `表头（第1行）第${columnLetter(c)}列“${snippet(label)}”不是可识别的列名` });
+		} else if (index.has(col)) {
+			errors.push({ row: 1, column: col, message: `表头（第1行）“${col}”列出现了两次（第${columnLetter(index.get(col)!)}列和第${columnLetter(c)}列）` });
+		} else {
+			index.set(col, c);
+		}
+	}
+	for (const col of REQUIRED_COLUMNS) {
+		if (!index.has(col)) errors.push({ row: 1, column: col, message: `表头（第1行）缺少“${col}”列` });
+	}
+	return { index, errors };
+}
+
+function isBlankRow(values: unknown[]): boolean {
+	for (let c = 1; c < values.length; c++) if (readCell(values[c]).kind !== 'empty') return false;
+	return true;
+}
+
+const PATH_COLUMNS: Record<string, QuestionColumn> = {
+	id: '题号',
+	type: '题型',
+	stem: '题干',
+	answer: '答案',
+	explanation: '解析',
+	basis: '依据',
+	knowledge: '知识点',
+	difficulty: '难度'
+};
+
+/** Stand-ins for fields that failed, so the cross-field checks (superRefine) still run. */
+const PLACEHOLDERS: Record<string, unknown> = {
+	id: 'xx',
+	stem: 'x',
+	explanation: 'x',
+	basis: [{ source: 'x', ref: 'x' }],
+	knowledge: 'x',
+	difficulty: 1
+};
+
+type RowResult = { question: Question | null; id: string | null; stem: string | null };
+
+class RowParser {
+	constructor(
+		private readonly header: Map<QuestionColumn, number>,
+		private readonly maxCellChars: number,
+		private readonly errors: ErrorList
+	) {}
+
+	parse(rowNumber: number, values: unknown[]): RowResult {
+		const bad = new Set<QuestionColumn>();
+		const fail = (col: QuestionColumn, message: string) => {
+			bad.add(col);
+			this.errors.add(rowNumber, col, `第${rowNumber}行“${col}”${message}`);
+		};
+		const cells = new Map<QuestionColumn, Cell>();
+		for (const [col, c] of this.header) {
+			const cell = readCell(values[c]);
+			if (cell.kind === 'text' && cell.text.length > this.maxCellChars) fail(col, `超过${this.maxCellChars}个字符`);
+			else cells.set(col, cell);
+		}
+		/** Text of a cell; undefined when empty or unusable (then reported, unless merely empty and optional). */
+		const text = (col: QuestionColumn, opts: { required: boolean; numbers?: boolean }): string | undefined => {
+			if (bad.has(col)) return undefined;
+			const cell = cells.get(col) ?? EMPTY;
+			switch (cell.kind) {
+				case 'text':
+					return cell.text;
+				case 'empty':
+					if (opts.required) fail(col, '不能为空');
+					return undefined;
+				case 'number':
+					if (opts.numbers) return String(cell.value);
+					fail(col, `应为文字，当前是数字 ${cell.value}`);
+					return undefined;
+				case 'boolean':
+					fail(col, `应为文字，当前是逻辑值 ${cell.value ? 'TRUE' : 'FALSE'}`);
+					return undefined;
+				case 'date':
+					fail(col, '应为文字，当前是日期');
+					return undefined;
+				case 'error':
+					fail(col, `单元格是错误值 ${cell.code}`);
+					return undefined;
+				case 'formula':
+					fail(col, '是没有计算结果的公式，请在 Excel 中打开并保存后重试，或改为直接填写内容');
+					return undefined;
+			}
+		};
+
+		const id = text('题号', { required: true });
+
+		let type: QuestionType | undefined;
+		const typeText = text('题型', { required: true });
+		if (typeText !== undefined) {
+			type = TYPE_ALIASES[typeText.normalize('NFKC').replace(/\s/g, '').toLowerCase()];
+			if (!type) fail('题型', `应为“单选”、“多选”或“判断”，当前是“${snippet(typeText)}”`);
+		}
+
+		const stem = text('题干', { required: true });
+
+		let options: Partial<Record<OptionKey, string>> | undefined;
+		for (const k of OPTION_KEYS) {
+			const col = optionColumn(k);
+			if (!this.header.has(col)) continue;
+			const v = text(col, { required: false, numbers: true });
+			if (v !== undefined) (options ??= {})[k] = v;
+		}
+
+		let answer: Question['answer'] | undefined;
+		const answerCell = bad.has('答案') ? EMPTY : (cells.get('答案') ?? EMPTY);
+		if (type === 'judge' && answerCell.kind === 'boolean') {
+			answer = answerCell.value;
+		} else {
+			const a = text('答案', { required: true });
+			if (a !== undefined) {
+				if (type === 'judge') {
+					answer = JUDGE_ALIASES[a.normalize('NFKC').replace(/\s/g, '').toLowerCase()];
+					if (answer === undefined) fail('答案', `：判断题的答案应为“正确”或“错误”，当前是“${snippet(a)}”`);
+				} else if (type) {
+					const letters = a.normalize('NFKC').toUpperCase().replace(/[\s,，、;；/|]+/g, '');
+					if (!/^[A-Z]+$/.test(letters)) {
+						fail('答案', `：选择题的答案应为选项字母（如 B 或 ACD），当前是“${snippet(a)}”`);
+					} else {
+						const keys = [...letters];
+						answer = type === 'single' && keys.length === 1 ? keys[0] : keys;
+					}
+				} else {
+					answer = a; // type unknown: reported on 题型 already
+				}
+			}
+		}
+
+		const explanation = text('解析', { required: true });
+
+		let basis: { source: string; ref: string }[] | undefined;
+		const basisText = text('依据', { required: true });
+		if (basisText !== undefined) {
+			const lines = basisText
+				.split(/[\n；;]+/)
+				.map((l) => l.trim())
+				.filter(Boolean);
+			basis = [];
+			for (const [i, line] of lines.entries()) {
+				const m = /^(\S+)\s+(.+)$/.exec(line);
+				if (m) basis.push({ source: m[1]!, ref: m[2]!.trim() });
+				else {
+					const which = lines.length > 1 ? `第${i + 1}条` : '';
+					fail('依据', `：${which}“${snippet(line, 40)}”格式不正确，应为“来源文件名 条款”（中间用空格隔开），如“anquan-shengchan-fa-2021 第二十八条”`);
+				}
+			}
+			if (lines.length === 0) fail('依据', '不能为空');
+		}
+
+		const knowledge = text('知识点', { required: true });
+
+		let difficulty: number | undefined;
+		const diffCell = bad.has('难度') ? EMPTY : (cells.get('难度') ?? EMPTY);
+		if (diffCell.kind === 'number') difficulty = diffCell.value;
+		else {
+			const d = text('难度', { required: true });
+			if (d !== undefined) {
+				const n = d.normalize('NFKC').trim();
+				if (/^[+-]?\d+(\.\d+)?$/.test(n)) difficulty = Number(n);
+				else fail('难度', `必须是 1–5 的整数，当前是“${snippet(d)}”`);
+			}
+		}
+
+		const candidate: Record<string, unknown> = { id, type, stem };
+		if (options) candidate.options = options;
+		Object.assign(candidate, { answer, explanation, basis, knowledge, difficulty });
+
+		const parsed = questionSchema.safeParse(candidate);
+		if (parsed.success) {
+			return bad.size ? { question: null, id: id ?? null, stem: stem ?? null } : { question: parsed.data, id: id ?? null, stem: stem ?? null };
+		}
+
+		let issues = parsed.error.issues;
+		// zod skips the cross-field checks (options vs answer vs type) when any field fails;
+		// run them again with stand-ins for the failed fields so every problem is reported at once.
+		const failedKeys = new Set<string>([...issues.map((i) => String(i.path[0])), ...[...bad].map((c) => keyOfColumn(c))]);
+		if (type && !failedKeys.has('type') && !issues.some((i) => i.code === 'custom')) {
+			const retry: Record<string, unknown> = { ...candidate };
+			for (const key of failedKeys) {
+				if (key in PLACEHOLDERS) retry[key] = PLACEHOLDERS[key];
+				else if (key === 'answer') retry.answer = type === 'judge' ? true : type === 'single' ? 'A' : ['A', 'B'];
+				else if (key === 'options' && options) {
+					const o: Record<string, string> = { ...options };
+					for (const i of issues) if (i.path[0] === 'options' && typeof i.path[1] === 'string') o[i.path[1]] = 'x';
+					retry.options = o;
+				}
+			}
+			const again = questionSchema.safeParse(retry);
+			if (!again.success) issues = [...issues, ...again.error.issues.filter((i) => i.code === 'custom')];
+		}
+
+		const optionsBad = OPTION_KEYS.some((k) => bad.has(optionColumn(k)));
+		for (const issue of issues) {
+			const [key, sub] = issue.path;
+			let col: QuestionColumn | undefined;
+			let prefix = '';
+			if (key === 'options') {
+				if (typeof sub === 'string') col = optionColumn(sub as OptionKey);
+				else {
+					if (optionsBad) continue; // an option cell was already reported
+					col = optionsIssueColumn(type, options);
+				}
+			} else {
+				col = PATH_COLUMNS[String(key)];
+				if (key === 'answer' && optionsBad) continue;
+				if (key === 'basis' && typeof sub === 'number' && basis && basis.length > 1) prefix = `第${sub + 1}条`;
+			}
+			if (!col || bad.has(col)) continue;
+			this.errors.add(rowNumber, col, `第${rowNumber}行“${col}”：${prefix}${issue.message}`);
+		}
+		return { question: null, id: id ?? null, stem: stem ?? null };
+	}
+}
+
+function keyOfColumn(col: QuestionColumn): string {
+	if (col.startsWith('选项')) return 'options';
+	return Object.keys(PATH_COLUMNS).find((k) => PATH_COLUMNS[k] === col) ?? col;
+}
+
+/** The option cell to blame for a problem with the options as a whole. */
+function optionsIssueColumn(type: QuestionType | undefined, options: Partial<Record<OptionKey, string>> | undefined): QuestionColumn {
+	const filled = OPTION_KEYS.filter((k) => options?.[k] !== undefined);
+	if (type === 'judge') return optionColumn(filled[0] ?? 'A');
+	const last = Math.max(1, OPTION_KEYS.indexOf(filled[filled.length - 1] ?? 'A'));
+	const gap = OPTION_KEYS.slice(0, last + 1).find((k) => options?.[k] === undefined);
+	return optionColumn(gap ?? 'A');
+}
+
+function toBufferView(data: Uint8Array | Buffer): Buffer {
+	return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Reads questions from an .xlsx file (sheet “题目”, else the first sheet). Never throws for bad
+ * input: returns every problem found (at most 500 listed), with Excel row numbers (header = 1)
+ * and Chinese column names, or all questions when the whole file is valid.
+ */
+export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: ParseOptions = {}): Promise<ParseResult> {
+	const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+	const maxCellChars = options.maxCellChars ?? DEFAULT_MAX_CELL_CHARS;
+
+	if (data.byteLength === 0) return fileError('文件是空的');
+	const buf = toBufferView(data);
+	if (buf.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+		return fileError(`${NOT_XLSX}：可能是旧版 .xls 文件或设置了打开密码，请在 Excel 中另存为 .xlsx（并取消密码）后再导入`);
+	}
+	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fileError(NOT_XLSX); // not a zip archive
+
+	const wb = new ExcelJS.Workbook();
+	try {
+		// exceljs types load() as taking an ArrayBuffer-like; at runtime it takes a Node Buffer as is.
+		await wb.xlsx.load(buf as unknown as ArrayBuffer);
+	} catch {
+		return fileError(NOT_XLSX);
+	}
+	if (wb.worksheets.length === 0) return fileError(NOT_XLSX); // a zip, but no workbook in it
+
+	const ws = wb.worksheets.find((s) => s.name.trim() === QUESTION_SHEET) ?? wb.worksheets[0]!;
+	if (ws.actualRowCount === 0) return fileError(NO_DATA);
+
+	const header = readHeader(ws);
+	if (header.errors.length) return { ok: false, errors: header.errors };
+
+	const rows: { n: number; values: unknown[] }[] = [];
+	ws.eachRow((row, n) => {
+		if (n === 1) return;
+		const values = row.values as unknown[];
+		if (!isBlankRow(values)) rows.push({ n, values });
+	});
+	if (rows.length === 0) return fileError(NO_DATA);
+	if (rows.length > maxRows) return fileError(`文件有 ${rows.length} 行题目，超过单次导入上限 ${maxRows} 行，请拆分后导入`);
+
+	const errors = new ErrorList();
+	const parser = new RowParser(header.index, maxCellChars, errors);
+	const mapped = new Set(header.index.values());
+	const unnamedReported = new Set<number>();
+	const ids = new Map<string, number>();
+	const stems = new Map<string, number>();
+	const questions: Question[] = [];
+
+	for (const [i, { n, values }] of rows.entries()) {
+		for (let c = 1; c < values.length; c++) {
+			if (!mapped.has(c) && !unnamedReported.has(c) && readCell(values[c]).kind !== 'empty') {
+				unnamedReported.add(c);
+				errors.add(n, null, `第${columnLetter(c)}列没有列名，但第${n}行起有内容；请填写列名或删除该列`);
+			}
+		}
+		const before = errors.total;
+		const r = parser.parse(n, values);
+		const rowOk = errors.total === before;
+		if (r.id !== null) {
+			const first = ids.get(r.id);
+			if (first !== undefined) errors.add(n, '题号', `第${n}行“题号”“${snippet(r.id, 40)}”与第${first}行重复`);
+			else ids.set(r.id, n);
+		}
+		if (r.stem !== null) {
+			const key = normaliseStem(r.stem);
+			const first = key ? stems.get(key) : undefined;
+			if (first !== undefined) errors.add(n, '题干', `第${n}行“题干”与第${first}行重复`);
+			else if (key) stems.set(key, n);
+		}
+		if (rowOk && r.question) questions.push(r.question);
+
+		const done = i + 1;
+		if (done % PROGRESS_EVERY === 0 && done < rows.length) {
+			options.onProgress?.(done, rows.length);
+			await new Promise<void>((resolve) => setImmediate(resolve)); // let other requests run
+		}
+	}
+	options.onProgress?.(rows.length, rows.length);
+
+	if (errors.total > 0) return { ok: false, errors: errors.result() };
+	return { ok: true, questions };
+}

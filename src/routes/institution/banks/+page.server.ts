@@ -1,0 +1,38 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { z } from 'zod';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { listVisibleBanks } from '#lib/server/question-bank/bank.query.ts';
+import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+
+const MAX_UPLOAD = 20 * 1024 * 1024;
+const newBankSchema = z.object({
+	code: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, '题库代码只能包含小写字母、数字和连字符（2–40位）'),
+	name: z.string().trim().min(1, '请填写题库名称').max(100, '题库名称最多100个字符')
+});
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	return { banks: await listVisibleBanks(await getDb(), scope.orgId), canEdit: scope.role === 'institution_admin' };
+};
+
+export const actions: Actions = {
+	create: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const form = await request.formData();
+		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
+		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), rows: [] });
+		const file = form.get('file');
+		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: { file: '请选择要导入的 Excel（.xlsx）文件' }, rows: [] });
+		if (file.size > MAX_UPLOAD) return fail(400, { errors: { file: '文件超过20MB' }, rows: [] });
+		const result = await importQuestionsXlsx(
+			await getDb(),
+			{ data: new Uint8Array(await file.arrayBuffer()), ownerOrgId: scope.orgId, bank: null, create: parsed.data },
+			{ userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() }
+		);
+		if (!result.ok) return fail(400, { errors: { file: `导入失败，共 ${result.errors.length} 处问题，未写入任何内容` } as Record<string, string>, rows: result.errors });
+		redirect(303, `/institution/banks/${result.bankCode}?imported=${result.added}`);
+	}
+};

@@ -1,0 +1,47 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { z } from 'zod';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { requireBank } from '#lib/server/question-bank/guard.ts';
+import { countByDifficultyAndKnowledge, listQuestions } from '#lib/server/question-bank/bank.query.ts';
+import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
+import { QUESTION_TYPES } from '#lib/question-bank/schema.ts';
+
+const filterSchema = z.object({
+	q: z.string().trim().max(100).optional().catch(undefined),
+	type: z.enum(QUESTION_TYPES).optional().catch(undefined),
+	difficulty: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
+	knowledge: z.string().max(60).optional().catch(undefined),
+	status: z.enum(['active', 'retired']).optional().catch(undefined),
+	review: z.enum(['pending_review']).optional().catch(undefined),
+	page: z.coerce.number().int().min(1).max(10_000).catch(1)
+});
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const db = await getDb();
+	const bank = await requireBank(db, scope, params.code);
+	const p = Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''));
+	const filter = filterSchema.parse(p);
+	return {
+		bank: { code: bank.code, name: bank.name, editable: bank.editable && scope.role === 'institution_admin' },
+		filter,
+		stats: await countByDifficultyAndKnowledge(db, bank.id),
+		list: await listQuestions(db, bank.id, filter, filter.page)
+	};
+};
+
+export const actions: Actions = {
+	import: async ({ locals, params, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const db = await getDb();
+		const bank = await requireBank(db, scope, params.code, true);
+		const file = (await request.formData()).get('file');
+		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: { file: '请选择要导入的 Excel（.xlsx）文件' } as Record<string, string>, rows: [] });
+		if (file.size > 20 * 1024 * 1024) return fail(400, { errors: { file: '文件超过20MB' } as Record<string, string>, rows: [] });
+		const result = await importQuestionsXlsx(db, { data: new Uint8Array(await file.arrayBuffer()), ownerOrgId: scope.orgId, bank }, { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() });
+		if (!result.ok) return fail(400, { errors: { file: `导入失败，共 ${result.errors.length} 处问题，未写入任何内容` } as Record<string, string>, rows: result.errors });
+		redirect(303, `/institution/banks/${bank.code}?imported=${result.added + result.changed}`);
+	}
+};

@@ -1,0 +1,28 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { requireBank } from '#lib/server/question-bank/guard.ts';
+import { listKnowledge } from '#lib/server/question-bank/bank.query.ts';
+import { saveQuestion } from '#lib/server/question-bank/edit.ts';
+import { parseQuestionForm } from '#lib/schemas/question-form.ts';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const scope = requireRole(locals, 'institution_admin');
+	const db = await getDb();
+	const bank = await requireBank(db, scope, params.code, true);
+	return { bank: { code: bank.code, name: bank.name }, knowledge: await listKnowledge(db, bank.id) };
+};
+
+export const actions: Actions = {
+	save: async ({ locals, params, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const db = await getDb();
+		const bank = await requireBank(db, scope, params.code, true);
+		const parsed = parseQuestionForm(await request.formData());
+		if (!parsed.ok) return fail(400, { errors: parsed.errors });
+		const result = await saveQuestion(db, bank, parsed.question, { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() }, 'create');
+		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string> });
+		redirect(303, `/institution/banks/${bank.code}/q/${parsed.question.id}?saved=1`);
+	}
+};

@@ -1,0 +1,62 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { requireBank } from '#lib/server/question-bank/guard.ts';
+import { getQuestionDetail, listKnowledge } from '#lib/server/question-bank/bank.query.ts';
+import { confirmQuestionReview, saveQuestion, setQuestionRetired } from '#lib/server/question-bank/edit.ts';
+import { parseQuestionForm } from '#lib/schemas/question-form.ts';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const db = await getDb();
+	const bank = await requireBank(db, scope, params.code);
+	const detail = await getQuestionDetail(db, bank.id, params.qid);
+	if (!detail) error(404, '题库中没有这道题');
+	return {
+		bank: { code: bank.code, name: bank.name, editable: bank.editable && scope.role === 'institution_admin' },
+		...detail,
+		knowledge: await listKnowledge(db, bank.id)
+	};
+};
+
+function actorOf(scope: { userId: number; role: string }, ip: string) {
+	return { userId: scope.userId, role: scope.role, ip, now: now() };
+}
+
+export const actions: Actions = {
+	save: async ({ locals, params, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const db = await getDb();
+		const bank = await requireBank(db, scope, params.code, true);
+		const form = await request.formData();
+		form.set('id', params.qid);
+		const parsed = parseQuestionForm(form);
+		if (!parsed.ok) return fail(400, { errors: parsed.errors });
+		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, getClientAddress()), 'edit');
+		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string> });
+		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}?saved=1`);
+	},
+	retire: async ({ locals, params, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const db = await getDb();
+		const bank = await requireBank(db, scope, params.code, true);
+		await setQuestionRetired(db, bank, params.qid, true, actorOf(scope, getClientAddress()));
+		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
+	},
+	restore: async ({ locals, params, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const db = await getDb();
+		const bank = await requireBank(db, scope, params.code, true);
+		await setQuestionRetired(db, bank, params.qid, false, actorOf(scope, getClientAddress()));
+		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
+	},
+	confirm: async ({ locals, params, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const db = await getDb();
+		const bank = await requireBank(db, scope, params.code, true);
+		const r = await confirmQuestionReview(db, bank, params.qid, actorOf(scope, getClientAddress()));
+		if (!r.ok) return fail(400, { errors: { form: r.message } as Record<string, string> });
+		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
+	}
+};
