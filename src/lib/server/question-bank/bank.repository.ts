@@ -63,6 +63,19 @@ export type NewVersion = {
 	now: Date;
 };
 
+function versionRow(questionId: number, version: number, n: NewVersion) {
+	return {
+		question_id: questionId,
+		version,
+		content: JSON.stringify(n.question),
+		content_hash: n.contentHash,
+		basis_hashes: JSON.stringify(n.basisHashes),
+		origin: n.origin,
+		created_by: n.createdBy,
+		created_at: n.now
+	};
+}
+
 /** Bulk-inserts new questions (version 1) with one statement per table. */
 export async function insertQuestions(db: Db, bankId: number, items: NewVersion[]) {
 	if (!items.length) return;
@@ -90,18 +103,7 @@ export async function insertQuestions(db: Db, bankId: number, items: NewVersion[
 		const idByCode = new Map(rows.map((r) => [r.code, r.id]));
 		await db
 			.insertInto('qb_question_versions')
-			.values(
-				chunk.map((n) => ({
-					question_id: idByCode.get(n.question.id)!,
-					version: 1,
-					content: JSON.stringify(n.question),
-					content_hash: n.contentHash,
-					basis_hashes: JSON.stringify(n.basisHashes),
-					origin: n.origin,
-					created_by: n.createdBy,
-					created_at: n.now
-				}))
-			)
+			.values(chunk.map((n) => versionRow(idByCode.get(n.question.id)!, 1, n)))
 			.execute();
 	}
 }
@@ -109,16 +111,7 @@ export async function insertQuestions(db: Db, bankId: number, items: NewVersion[
 export async function appendVersion(db: Db, questionId: number, version: number, n: NewVersion) {
 	await db
 		.insertInto('qb_question_versions')
-		.values({
-			question_id: questionId,
-			version,
-			content: JSON.stringify(n.question),
-			content_hash: n.contentHash,
-			basis_hashes: JSON.stringify(n.basisHashes),
-			origin: n.origin,
-			created_by: n.createdBy,
-			created_at: n.now
-		})
+		.values(versionRow(questionId, version, n))
 		.execute();
 	await db
 		.updateTable('qb_questions')
