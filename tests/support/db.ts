@@ -48,6 +48,12 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
 	const name = new URL(url).pathname.slice(1);
 	const admin = new pg.Client({ connectionString: base });
 	await admin.connect();
+	// pool.end() resolves before every socket has closed; wait for them so `force` has nothing to kill.
+	for (let i = 0; i < 50; i++) {
+		const r = await admin.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+		if (r.rows[0].n === 0) break;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 	await admin.query(`drop database if exists ${name} with (force)`);
 	await admin.end();
 }

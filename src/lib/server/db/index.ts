@@ -25,6 +25,11 @@ export type OpenOptions =
 export async function openDatabase(options: OpenOptions): Promise<Database> {
 	if (options.kind === 'postgres') {
 		const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+		// A connection the server drops (restart, failover, pg_terminate_backend) must not crash
+		// the process: the pool discards it and the next query opens a fresh one.
+		const logDropped = (error: Error) => console.warn(`[db] 数据库连接已断开：${error.message}`);
+		pool.on('error', logDropped);
+		pool.on('connect', (client) => client.on('error', logDropped));
 		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 		return { db, kind: 'postgres', close: () => db.destroy() };
 	}
