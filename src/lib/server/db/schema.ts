@@ -42,7 +42,8 @@ export const schema = {
 		special_operation_code: tN,
 		position: tN,
 		active: boolD,
-		created_at: tsD
+		created_at: tsD,
+		hired_on: { pg: 'date', null: true }
 	},
 	users: {
 		id: serial,
@@ -95,6 +96,121 @@ export const schema = {
 		origin: t,
 		created_by: intN,
 		created_at: ts
+	},
+	files: {
+		id: serial,
+		owner_org_id: intN,
+		name: t,
+		mime: t,
+		size_bytes: { pg: 'bigint' },
+		chunk_bytes: int,
+		sha256: t,
+		created_by: intN,
+		created_at: ts
+	},
+	file_chunks: { file_id: int, seq: int, data: { pg: 'bytea' } },
+	courses: {
+		id: serial,
+		code: t,
+		title: t,
+		description: { pg: 'text', gen: true },
+		training_type: t,
+		audience_roles: { pg: 'jsonb', gen: true },
+		audience_industries: { pg: 'jsonb', gen: true },
+		audience_high_risk: { pg: 'boolean', null: true },
+		credit_hours: { pg: 'numeric' },
+		owner_org_id: intN,
+		status: { pg: 'text', gen: true },
+		created_at: ts,
+		updated_at: ts,
+		published_at: { pg: 'timestamptz', null: true }
+	},
+	course_modules: { id: serial, course_id: int, title: t, position: int },
+	lessons: {
+		id: serial,
+		course_id: int,
+		module_id: int,
+		title: t,
+		kind: t,
+		body_md: { pg: 'text', gen: true },
+		file_id: intN,
+		video_seconds: intN,
+		minutes: int,
+		position: int
+	},
+	training_requirements: {
+		code: t,
+		title: t,
+		role_categories: { pg: 'jsonb' },
+		high_risk: { pg: 'boolean', null: true },
+		kind: t,
+		hours: { pg: 'numeric' },
+		basis_doc: t,
+		basis_article: t,
+		status: t,
+		note: tN,
+		effective_from: { pg: 'date', null: true },
+		effective_to: { pg: 'date', null: true },
+		sort: { pg: 'integer', gen: true }
+	},
+	enrolments: {
+		id: serial,
+		person_id: int,
+		course_id: int,
+		plan_year: int,
+		due_on: { pg: 'date', null: true },
+		source: t,
+		requirement_code: tN,
+		assigned_by: intN,
+		status: { pg: 'text', gen: true },
+		created_at: ts,
+		completed_at: { pg: 'timestamptz', null: true }
+	},
+	lesson_progress: {
+		enrolment_id: int,
+		lesson_id: int,
+		credited_seconds: { pg: 'integer', gen: true },
+		watched_seconds: { pg: 'numeric', gen: true },
+		reached_end: boolD,
+		first_at: ts,
+		last_at: ts,
+		completed_at: { pg: 'timestamptz', null: true }
+	},
+	study_leases: {
+		person_id: int,
+		enrolment_id: int,
+		lesson_id: int,
+		tab_id: t,
+		started_at: ts,
+		last_beat_at: ts,
+		seconds_to_check: int,
+		ip: tN,
+		device: tN
+	},
+	study_checks: {
+		id: serial,
+		person_id: int,
+		enrolment_id: int,
+		lesson_id: int,
+		issued_at: ts,
+		deadline_at: ts,
+		answered_at: { pg: 'timestamptz', null: true },
+		status: { pg: 'text', gen: true }
+	},
+	study_events: {
+		id: { pg: 'bigint', gen: true },
+		at: ts,
+		person_id: int,
+		enrolment_id: intN,
+		lesson_id: intN,
+		tab_id: tN,
+		kind: t,
+		credited_seconds: { pg: 'integer', gen: true },
+		position: { pg: 'numeric', null: true },
+		playback_rate: { pg: 'numeric', null: true },
+		reason: tN,
+		ip: tN,
+		device: tN
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
