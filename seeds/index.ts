@@ -5,6 +5,7 @@ import { seedDemo } from './demo.ts';
 import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { upsertRequirementRules } from '../src/lib/server/study/requirements.repository.ts';
 
 /** Reference data (regions, industries, 特种作业目录); idempotent. */
 export async function seedReference(db: Db): Promise<void> {
@@ -34,6 +35,7 @@ export async function seedReference(db: Db): Promise<void> {
 		.values(SPECIAL_OPERATIONS.map(([code, category, item], i) => ({ code, category, item, sort: i })))
 		.onConflict((oc) => oc.column('code').doNothing())
 		.execute();
+	await upsertRequirementRules(db);
 }
 
 /** On an empty database: reference data, then the demo organisations, people and accounts. */
