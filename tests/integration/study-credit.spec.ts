@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg } from '../support/factories.ts';
-import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
+import { enrol, makeCourse, makePerson, type LessonSpec } from '../support/study-factories.ts';
 import { answerCheck, recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
 import { DEFAULT_STUDY_CONFIG, type BeatInput, type StudyConfig } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
@@ -38,11 +38,11 @@ for (const backend of BACKENDS) {
 		});
 		afterAll(async () => t?.close());
 
-		async function setup(lessons = [{ minutes: 45 }], config: StudyConfig = NO_CHECKS) {
+		async function setup(lessons: LessonSpec[] = [{ minutes: 45 }], config: StudyConfig = NO_CHECKS) {
 			const personId = await makePerson(db, orgId);
 			const course = await makeCourse(db, lessons);
 			const enrolmentId = await enrol(db, personId, course.courseId);
-			const lessonId = course.lessonIds[0];
+			const lessonId = course.lessonIds[0]!;
 			const send = (s: number, b: BeatInput, lesson = lessonId, enrolment = enrolmentId) =>
 				recordHeartbeat(db, { personId, enrolmentId: enrolment, lessonId: lesson, beat: b, client }, at(s), config, () => 0.5);
 			return { personId, enrolmentId, lessonId, course, send };
@@ -81,7 +81,7 @@ for (const backend of BACKENDS) {
 
 		it('a second tab or device does not double the credit and is told why', async () => {
 			const s = await setup([{ minutes: 45 }, { minutes: 45 }]);
-			const other = s.course.lessonIds[1];
+			const other = s.course.lessonIds[1]!;
 			await s.send(0, beat('tab-a'));
 			const second = await s.send(10, beat('tab-b'), other);
 			expect(second.refused?.code).toBe('another_tab');
@@ -196,7 +196,7 @@ for (const backend of BACKENDS) {
 			expect((await asStranger(30)).refused?.code).toBe('not_enrolled');
 
 			const otherCourse = await makeCourse(db, [{ minutes: 10 }]);
-			expect((await s.send(0, beat('a'), otherCourse.lessonIds[0])).refused?.code).toBe('lesson_not_in_course');
+			expect((await s.send(0, beat('a'), otherCourse.lessonIds[0]!)).refused?.code).toBe('lesson_not_in_course');
 			expect((await s.send(0, beat('a'), s.lessonId, 999999)).refused?.code).toBe('not_enrolled');
 
 			await s.send(100, beat('a'));

@@ -1,3 +1,4 @@
+import { studyConfigFromEnv, type StudyConfig } from './study/credit.ts';
 import { countAppliedMigrations, databaseOptionsFromEnv, migrateToLatest, openDatabase, type Database, type Db } from './db/index.ts';
 import { seedIfEmpty } from '../../../seeds/index.ts';
 
@@ -30,4 +31,11 @@ export async function health(): Promise<{ ok: true; db: 'pglite' | 'postgres'; m
 
 export function now(): Date {
 	return new Date();
+}
+
+let cachedStudyConfig: StudyConfig | null = null;
+/** Heartbeat interval and attention-check timing; ANXUN_STUDY_* variables override (tests, demos). */
+export function studyConfig(): StudyConfig {
+	cachedStudyConfig ??= studyConfigFromEnv(process.env);
+	return cachedStudyConfig;
 }

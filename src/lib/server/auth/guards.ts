@@ -37,6 +37,13 @@ export function requireRole(locals: LocalsLike, ...roles: Role[]): Scope {
 	};
 }
 
+/** requireRole for JSON endpoints: 401/403 with a message instead of a redirect to /login. */
+export function requireApiRole(locals: LocalsLike, ...roles: Role[]): Scope {
+	if (!locals.user || !locals.session) error(401, '登录已失效，请重新登录');
+	if (locals.user.mustChangePassword) error(403, '请先修改初始密码');
+	return requireRole(locals, ...roles);
+}
+
 /** Any signed-in user (own account pages). Does not force the password change. */
 export function requireUser(locals: LocalsLike) {
 	if (!locals.user || !locals.session) redirect(303, '/login');

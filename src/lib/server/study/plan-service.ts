@@ -1,0 +1,162 @@
+import type { Db } from '../db/index.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { chooseCourses } from './plan.ts';
+import { pickRequirement } from './requirements.ts';
+import { listRequirementRules } from './requirements.repository.ts';
+import {
+	findEnrolmentInOrg,
+	findPublishedCourse,
+	hasProgress,
+	insertEnrolments,
+	listActivePersonsForPlan,
+	listPublishedCourses,
+	setEnrolmentDue,
+	setEnrolmentStatus,
+	type NewEnrolment
+} from './plan.repository.ts';
+
+export type Actor = { userId: number | null; role: string | null; ip: string | null };
+
+export type PlanSummary = {
+	persons: number;
+	withRequirement: number;
+	created: number;
+	shortfalls: { personId: number; name: string; required: number; assigned: number }[];
+};
+
+/**
+ * The annual plan: every active person with a statutory requirement gets the published
+ * courses that cover it, chosen by role category, industry and 高危. Idempotent: running it
+ * again only adds what is missing (for example after new staff were imported).
+ */
+export async function generateAnnualPlan(
+	db: Db,
+	input: { orgId: number; year: number; dueOn: string | null; actor: Actor },
+	now: Date
+): Promise<PlanSummary> {
+	return db.transaction().execute(async (tx) => {
+		const [rules, catalogue, persons] = await Promise.all([listRequirementRules(tx), listPublishedCourses(tx), listActivePersonsForPlan(tx, input.orgId)]);
+		const rows: NewEnrolment[] = [];
+		const summary: PlanSummary = { persons: persons.length, withRequirement: 0, created: 0, shortfalls: [] };
+		for (const person of persons) {
+			const rule = pickRequirement(rules, person, input.year);
+			if (!rule) continue;
+			summary.withRequirement++;
+			const choice = chooseCourses(rule, person, catalogue);
+			if (choice.shortfall > 0) summary.shortfalls.push({ personId: person.id, name: person.name, required: rule.hours, assigned: choice.assignedHours });
+			for (const course of choice.courses) {
+				rows.push({
+					person_id: person.id,
+					course_id: course.id,
+					plan_year: input.year,
+					due_on: input.dueOn,
+					source: 'auto',
+					requirement_code: rule.code,
+					assigned_by: input.actor.userId
+				});
+			}
+		}
+		summary.created = await insertEnrolments(tx, rows, now);
+		await appendAudit(tx, {
+			at: now,
+			actorUserId: input.actor.userId,
+			actorRole: input.actor.role,
+			action: 'plan.generate',
+			target: `org:${input.orgId}`,
+			detail: { year: input.year, created: summary.created, persons: summary.persons, shortfalls: summary.shortfalls.length },
+			ip: input.actor.ip
+		});
+		return summary;
+	});
+}
+
+export type AssignResult = { ok: true; created: number; reactivated: number } | { ok: false; message: string };
+
+/** Adds a course to chosen persons of the enterprise, with an optional due date. */
+export async function assignCourse(
+	db: Db,
+	input: { orgId: number; personIds: number[]; courseId: number; year: number; dueOn: string | null; actor: Actor },
+	now: Date
+): Promise<AssignResult> {
+	return db.transaction().execute(async (tx) => {
+		const course = await findPublishedCourse(tx, input.courseId);
+		if (!course) return { ok: false, message: '课程不存在或未发布。' };
+		const persons = await listActivePersonsForPlan(tx, input.orgId, input.personIds);
+		if (persons.length !== new Set(input.personIds).size) return { ok: false, message: '所选人员中有不属于本单位或已停用的人员。' };
+		const created = await insertEnrolments(
+			tx,
+			persons.map((p) => ({
+				person_id: p.id,
+				course_id: course.id,
+				plan_year: input.year,
+				due_on: input.dueOn,
+				source: 'manual' as const,
+				requirement_code: null,
+				assigned_by: input.actor.userId
+			})),
+			now
+		);
+		// A course assigned again after being withdrawn becomes active again, with the new due date.
+		const reactivated = await tx
+			.updateTable('enrolments')
+			.set({ status: 'active', due_on: input.dueOn })
+			.where('course_id', '=', course.id)
+			.where('plan_year', '=', input.year)
+			.where('person_id', 'in', persons.map((p) => p.id))
+			.where('status', '=', 'withdrawn')
+			.executeTakeFirst();
+		await appendAudit(tx, {
+			at: now,
+			actorUserId: input.actor.userId,
+			actorRole: input.actor.role,
+			action: 'plan.assign',
+			target: `course:${course.id}`,
+			detail: { year: input.year, persons: persons.length, created, dueOn: input.dueOn },
+			ip: input.actor.ip
+		});
+		return { ok: true, created, reactivated: Number(reactivated.numUpdatedRows) };
+	});
+}
+
+export type EnrolmentChange = { ok: true } | { ok: false; message: string };
+
+export async function withdrawEnrolment(db: Db, input: { orgId: number; enrolmentId: number; actor: Actor }, now: Date): Promise<EnrolmentChange> {
+	return db.transaction().execute(async (tx) => {
+		const enrolment = await findEnrolmentInOrg(tx, input.orgId, input.enrolmentId);
+		if (!enrolment) return { ok: false, message: '没有这条培训安排。' };
+		if (await hasProgress(tx, enrolment.id)) return { ok: false, message: '该培训已有学习记录，不能撤销（学习记录须如实保存在培训档案中）。' };
+		await setEnrolmentStatus(tx, enrolment.id, 'withdrawn');
+		await appendAudit(tx, {
+			at: now,
+			actorUserId: input.actor.userId,
+			actorRole: input.actor.role,
+			action: 'plan.withdraw',
+			target: `enrolment:${enrolment.id}`,
+			detail: { personId: enrolment.person_id, courseId: enrolment.course_id },
+			ip: input.actor.ip
+		});
+		return { ok: true };
+	});
+}
+
+export async function changeDueDate(
+	db: Db,
+	input: { orgId: number; enrolmentId: number; dueOn: string | null; actor: Actor },
+	now: Date
+): Promise<EnrolmentChange> {
+	return db.transaction().execute(async (tx) => {
+		const enrolment = await findEnrolmentInOrg(tx, input.orgId, input.enrolmentId);
+		if (!enrolment) return { ok: false, message: '没有这条培训安排。' };
+		await setEnrolmentDue(tx, enrolment.id, input.dueOn);
+		await appendAudit(tx, {
+			at: now,
+			actorUserId: input.actor.userId,
+			actorRole: input.actor.role,
+			action: 'plan.due',
+			target: `enrolment:${enrolment.id}`,
+			detail: { dueOn: input.dueOn },
+			ip: input.actor.ip
+		});
+		return { ok: true };
+	});
+}
