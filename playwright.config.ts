@@ -34,6 +34,14 @@ export default defineConfig({
 		url: `http://127.0.0.1:${PORT}/healthz`,
 		reuseExistingServer: false,
 		timeout: 120_000,
-		env: { PORT: String(PORT), HOST: '127.0.0.1', ANXUN_DATA_DIR: dataDir }
+		// Study clock sped up so a journey sees credit and an attention check within seconds.
+		env: {
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			ANXUN_DATA_DIR: dataDir,
+			ANXUN_STUDY_INTERVAL_SECONDS: '2',
+			ANXUN_STUDY_CHECK_MIN_SECONDS: '6',
+			ANXUN_STUDY_CHECK_MAX_SECONDS: '6'
+		}
 	}
 });

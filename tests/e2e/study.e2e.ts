@@ -1,0 +1,86 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// The server runs with a 2 s heartbeat and an attention check after 6 credited seconds
+// (playwright.config.ts), so a journey sees the clock work within seconds.
+const PASSWORD = 'Anxun@2026';
+
+async function login(page: Page, account: string) {
+	await page.goto('/login');
+	await page.getByLabel('手机号或身份证号').fill(account);
+	await page.getByLabel('密码').fill(PASSWORD);
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page).toHaveURL(/\/learner$/);
+}
+
+async function answerChecks(page: Page) {
+	const dialog = page.getByRole('alertdialog');
+	if (await dialog.isVisible()) await page.getByRole('button', { name: '我在学习' }).click();
+}
+
+async function valueOf(page: Page, name: string | RegExp): Promise<number> {
+	return Number(await page.getByRole('progressbar', { name }).getAttribute('aria-valuenow'));
+}
+
+test('a principal studies the demo course and sees the bar move', async ({ page }) => {
+	await login(page, '500115197803150011');
+	const courseBar = /《主要负责人年度安全生产履职能力提升》学习进度/;
+	await expect(page.getByRole('progressbar', { name: courseBar })).toBeVisible();
+	// the requirement comes from the rule table, with its source
+	await expect(page.getByText(/\/ 16 学时/)).toBeVisible();
+	await expect(page.getByText(/第九条第二款/)).toBeVisible();
+	const before = await valueOf(page, courseBar);
+
+	await page.getByRole('link', { name: /继续学习|开始学习/ }).first().click();
+	await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+	await expect(page.getByTestId('study-state')).toContainText('计时中', { timeout: 15_000 });
+	const lessonBar = '本节已计学习时间';
+	const lessonStart = await valueOf(page, lessonBar);
+
+	// the attention check appears, is answered with the keyboard-focusable button
+	await answerChecks(page);
+	await expect(page.getByRole('alertdialog')).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByRole('button', { name: '我在学习' })).toBeFocused();
+	await page.getByRole('button', { name: '我在学习' }).click();
+	await expect(page.getByRole('alertdialog')).toBeHidden();
+	await expect.poll(() => valueOf(page, lessonBar), { timeout: 20_000 }).toBeGreaterThan(lessonStart + 3);
+
+	await page.getByRole('link', { name: /← / }).click();
+	await page.goto('/learner');
+	expect(await valueOf(page, courseBar)).toBeGreaterThan(before);
+});
+
+test('a second tab is told why it does not count', async ({ page, context }, info) => {
+	test.skip(info.project.name !== 'desktop', 'two tabs: desktop only');
+	await login(page, '500115197803150011');
+	await page.getByRole('link', { name: /继续学习|开始学习/ }).first().click();
+	await expect(page.getByTestId('study-state')).toContainText(/计时中|学习确认/, { timeout: 15_000 });
+	const url = page.url();
+	const second = await context.newPage();
+	await second.goto(url);
+	await expect(second.getByRole('alert').filter({ hasText: '另一个页面或设备' })).toBeVisible({ timeout: 15_000 });
+	await second.close();
+});
+
+test('video lesson: served with range requests, skipping ahead is refused', async ({ page }, info) => {
+	test.skip(info.project.name !== 'desktop', 'mutates the special worker’s progress');
+	await login(page, '13800000007');
+	await page.getByRole('link', { name: /两单两卡/ }).first().click();
+	await page.locator('li', { hasText: '视频' }).getByRole('link').first().click();
+	const video = page.locator('video');
+	await expect(video).toBeVisible();
+	const src = await video.getAttribute('src');
+	const ranged = await page.request.get(src!, { headers: { range: 'bytes=0-99' } });
+	expect(ranged.status()).toBe(206);
+	expect((await ranged.body()).length).toBe(100);
+	await expect(page.getByTestId('study-state')).toContainText(/计时中|未计时/, { timeout: 15_000 });
+	await video.evaluate(async (v: HTMLVideoElement) => {
+		v.muted = true;
+		await new Promise((r) => (v.readyState >= 1 ? r(null) : v.addEventListener('loadedmetadata', r, { once: true })));
+		v.currentTime = Math.min(50, v.duration - 1);
+	});
+	await expect(page.getByRole('alert').filter({ hasText: '不能跳过' })).toBeVisible();
+	expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeLessThan(5);
+	await video.evaluate((v: HTMLVideoElement) => (v.playbackRate = 2));
+	await expect(page.getByRole('alert').filter({ hasText: '倍速' })).toBeVisible();
+	expect(await video.evaluate((v: HTMLVideoElement) => v.playbackRate)).toBe(1);
+});
