@@ -34,7 +34,16 @@ export async function generateAnnualPlan(
 	input: { orgId: number; year: number; dueOn: string | null; actor: Actor },
 	now: Date
 ): Promise<PlanSummary> {
-	return db.transaction().execute(async (tx) => {
+	return db.transaction().execute((tx) => generateAnnualPlanIn(tx, input, now));
+}
+
+/** generateAnnualPlan inside a transaction the caller already holds (seeding). */
+export async function generateAnnualPlanIn(
+	tx: Db,
+	input: { orgId: number; year: number; dueOn: string | null; actor: Actor },
+	now: Date
+): Promise<PlanSummary> {
+	{
 		const [rules, catalogue, persons] = await Promise.all([listRequirementRules(tx), listPublishedCourses(tx), listActivePersonsForPlan(tx, input.orgId)]);
 		const rows: NewEnrolment[] = [];
 		const summary: PlanSummary = { persons: persons.length, withRequirement: 0, created: 0, shortfalls: [] };
@@ -67,7 +76,7 @@ export async function generateAnnualPlan(
 			ip: input.actor.ip
 		});
 		return summary;
-	});
+	}
 }
 
 export type AssignResult = { ok: true; created: number; reactivated: number } | { ok: false; message: string };
