@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
@@ -132,7 +132,7 @@ function requirementFor(rules: RequirementRow[], person: { role_category: string
 	return rule && { code: rule.code, title: rule.title, hours: rule.hours, basis: formatBasis(rule), basisStatus: rule.status, note: rule.note };
 }
 
-const chinaDay = (expr: ReturnType<typeof sql>) => sql<string | null>`to_char(${expr} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`;
+const chinaDay = (expr: RawBuilder<unknown>) => sql<string | null>`to_char(${expr} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`;
 
 type Who = { personId: number; orgId?: number } | { orgId: number };
 
