@@ -229,7 +229,9 @@ type TsOf<P extends PgType> = P extends 'text' | 'numeric'
 						: unknown;
 
 type Nullable<S extends ColSpec> = S extends { null: true } ? TsOf<S['pg']> | null : TsOf<S['pg']>;
-type ColumnOf<S> = S extends ColSpec ? (S extends { gen: true } ? Generated<Nullable<S>> : Nullable<S>) : never;
+// A column with a default may be left out on insert; timestamps keep their Date/string types.
+type GenOf<T> = T extends ColumnType<infer Sel, infer Ins, infer Upd> ? ColumnType<Sel, Ins | undefined, Upd> : Generated<T>;
+type ColumnOf<S> = S extends ColSpec ? (S extends { gen: true } ? GenOf<Nullable<S>> : Nullable<S>) : never;
 
 export type DB = {
 	[T in keyof typeof schema]: { -readonly [C in keyof (typeof schema)[T]]: ColumnOf<(typeof schema)[T][C]> };

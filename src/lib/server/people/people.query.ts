@@ -10,7 +10,12 @@ export type StaffRow = {
 	specialOperation: string | null;
 	position: string | null;
 	active: boolean;
+	hiredOn: string | null;
+	/** The person activated (or was given) a user account. */
+	hasAccount: boolean;
 };
+
+export type StaffFilter = { roleCategory?: string; q?: string; status?: 'active' | 'inactive' };
 
 function toStaffRow(r: {
 	id: number;
@@ -21,6 +26,8 @@ function toStaffRow(r: {
 	op_item: string | null;
 	position: string | null;
 	active: boolean;
+	hired_on: string | null;
+	user_id: number | null;
 }): StaffRow {
 	return {
 		id: r.id,
@@ -30,7 +37,9 @@ function toStaffRow(r: {
 		roleCategory: r.role_category,
 		specialOperation: r.op_item,
 		position: r.position,
-		active: r.active
+		active: r.active,
+		hiredOn: r.hired_on,
+		hasAccount: r.user_id !== null
 	};
 }
 
@@ -38,15 +47,63 @@ function staffQuery(db: Db) {
 	return db
 		.selectFrom('persons as p')
 		.leftJoin('special_operations as s', 's.code', 'p.special_operation_code')
-		.select(['p.id', 'p.name', 'p.id_number', 'p.mobile', 'p.role_category', 's.item as op_item', 'p.position', 'p.active']);
+		.leftJoin('users as u', 'u.person_id', 'p.id')
+		.select(['p.id', 'p.name', 'p.id_number', 'p.mobile', 'p.role_category', 's.item as op_item', 'p.position', 'p.active', 'p.hired_on', 'u.id as user_id']);
 }
 
-export async function listStaff(db: Db, orgId: number, filter: { roleCategory?: string; q?: string } = {}): Promise<StaffRow[]> {
+const likeName = (q: string) => `%${q.replace(/[%_\\]/g, '\\$&')}%`;
+
+export const STAFF_LIST_LIMIT = 500;
+
+export async function listStaff(db: Db, orgId: number, filter: StaffFilter = {}): Promise<StaffRow[]> {
 	let q = staffQuery(db).where('p.org_id', '=', orgId);
 	if (filter.roleCategory) q = q.where('p.role_category', '=', filter.roleCategory);
-	if (filter.q) q = q.where('p.name', 'like', `%${filter.q.replace(/[%_\\]/g, '\\$&')}%`);
-	const rows = await q.orderBy('p.role_category').orderBy('p.id').limit(500).execute();
+	if (filter.q) q = q.where('p.name', 'like', likeName(filter.q));
+	if (filter.status) q = q.where('p.active', '=', filter.status === 'active');
+	const rows = await q.orderBy('p.role_category').orderBy('p.id').limit(STAFF_LIST_LIMIT).execute();
 	return rows.map(toStaffRow);
+}
+
+/** How many persons match the filter (the list shows at most STAFF_LIST_LIMIT). */
+export async function countStaff(db: Db, orgId: number, filter: StaffFilter = {}): Promise<number> {
+	let q = db.selectFrom('persons as p').where('p.org_id', '=', orgId);
+	if (filter.roleCategory) q = q.where('p.role_category', '=', filter.roleCategory);
+	if (filter.q) q = q.where('p.name', 'like', likeName(filter.q));
+	if (filter.status) q = q.where('p.active', '=', filter.status === 'active');
+	const row = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export type SpecialOperationRow = { code: string; category: string; item: string };
+
+/** The 特种作业目录 in catalogue order. */
+export async function listSpecialOperations(db: Db): Promise<SpecialOperationRow[]> {
+	return db.selectFrom('special_operations').select(['code', 'category', 'item']).orderBy('sort').orderBy('code').execute();
+}
+
+/** What the edit form shows: identifiers masked (they are never sent to the browser in full). */
+export async function findPersonForEdit(db: Db, orgId: number, personId: number) {
+	const row = await db
+		.selectFrom('persons as p')
+		.leftJoin('users as u', 'u.person_id', 'p.id')
+		.select(['p.id', 'p.name', 'p.id_number', 'p.mobile', 'p.role_category', 'p.special_operation_code', 'p.position', 'p.hired_on', 'p.active', 'u.id as user_id'])
+		.where('p.org_id', '=', orgId)
+		.where('p.id', '=', personId)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	return {
+		id: row.id,
+		name: row.name,
+		idNumberMasked: maskIdNumber(row.id_number),
+		mobileMasked: maskMobile(row.mobile),
+		hasMobile: row.mobile !== null,
+		roleCategory: row.role_category,
+		specialOperationCode: row.special_operation_code,
+		position: row.position,
+		hiredOn: row.hired_on,
+		active: row.active,
+		hasAccount: row.user_id !== null
+	};
 }
 
 /** A staff member only if they belong to `orgId` (tenant check inside the query). */

@@ -1,0 +1,40 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { activationSchema } from '#lib/schemas/person.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+import { activateAccount, activationFailureMessage } from '#lib/server/people/activation.ts';
+
+// Public: a person of an enterprise creates their own sign-in account. After success they sign
+// in on the login page with the new password (a deliberate extra step: they practise the login
+// they will use every day, and login keeps the one place that creates sessions).
+
+export const load: PageServerLoad = async ({ locals }) => {
+	if (locals.user) redirect(303, '/');
+	return {};
+};
+
+export const actions: Actions = {
+	default: async ({ request, getClientAddress }) => {
+		const form = await request.formData();
+		const text = (k: string) => {
+			const v = form.get(k);
+			return typeof v === 'string' ? v : '';
+		};
+		// Typed back into the form after an error; the passwords never are.
+		const values = { idNumber: text('idNumber').slice(0, 40), mobile: text('mobile').slice(0, 40) };
+		const parsed = activationSchema.safeParse({ idNumber: text('idNumber'), mobile: text('mobile'), next: text('next'), confirm: text('confirm') });
+		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
+		const result = await activateAccount(await getDb(), {
+			idNumber: parsed.data.idNumber,
+			mobile: parsed.data.mobile,
+			password: parsed.data.next,
+			ip: getClientAddress(),
+			now: now()
+		});
+		if (!result.ok) {
+			return fail(result.reason === 'throttled' ? 429 : 400, { values, errors: { form: activationFailureMessage(result) } as Record<string, string> });
+		}
+		redirect(303, '/login?activated=1');
+	}
+};
