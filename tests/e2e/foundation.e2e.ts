@@ -32,12 +32,12 @@ test('a person with two memberships switches between enterprise admin and learne
 	await expect(page.getByText('安全生产管理人员')).toBeVisible();
 });
 
-test('a learner logging in with 身份证号 sees their profile and plainly empty lists', async ({ page }) => {
+test('a learner logging in with 身份证号 sees their profile, this year\'s courses and plainly empty lists', async ({ page }) => {
 	await login(page, '500115197803150011');
 	await expect(page).toHaveURL(/\/learner$/);
 	await expect(page.getByRole('heading', { name: '周长风' })).toBeVisible();
 	await expect(page.getByText('5001**********0011')).toBeVisible();
-	await expect(page.getByText('暂无课程')).toBeVisible();
+	await expect(page.getByRole('link', { name: '主要负责人年度安全生产履职能力提升' })).toBeVisible();
 	await expect(page.getByText('暂无考试安排')).toBeVisible();
 	await expect(page.getByText('暂无证书')).toBeVisible();
 });

@@ -28,7 +28,16 @@ const RULES: Record<string, Rule> = {
 	'/institution/banks/[code]': { path: '/institution/banks/aqsc-law-2021', allowed: ['institution_admin', 'examiner'] },
 	'/institution/banks/[code]/q/[qid]': { path: '/institution/banks/aqsc-law-2021/q/aqsc-0001', allowed: ['institution_admin', 'examiner'] },
 	// platform banks are read-only: nobody may add questions to them from the browser
-	'/institution/banks/[code]/new': { path: '/institution/banks/aqsc-law-2021/new', allowed: [] }
+	'/institution/banks/[code]/new': { path: '/institution/banks/aqsc-law-2021/new', allowed: [] },
+	'/activate': { path: '/activate', allowed: 'public' },
+	'/enterprise/staff/new': { path: '/enterprise/staff/new', allowed: ['enterprise_admin'] },
+	'/enterprise/staff/import': { path: '/enterprise/staff/import', allowed: ['enterprise_admin'] },
+	'/enterprise/staff/[id]/edit': { path: '/enterprise/staff/{person}/edit', allowed: ['enterprise_admin'] },
+	'/enterprise/plan': { path: '/enterprise/plan', allowed: ['enterprise_admin'] },
+	'/enterprise/archive': { path: '/enterprise/archive', allowed: ['enterprise_admin'] },
+	'/learner/archive': { path: '/learner/archive', allowed: ['learner'] },
+	'/learner/courses/[enrolmentId]': { path: '/learner/courses/{enrolment}', allowed: ['learner'] },
+	'/learner/courses/[enrolmentId]/lessons/[lessonId]': { path: '/learner/courses/{enrolment}/lessons/{lesson}', allowed: ['learner'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
@@ -127,6 +136,46 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		await learner.login('13800000007', 'Anxun@2026');
 		expect((await learner.get('/institution/banks/aqsc-law-2021/export')).status).toBe(403);
 		expect((await learner.get('/institution/banks/template')).status).toBe(403);
+	});
+
+	it("keeps each learner's courses, study API, files and each enterprise's exports to their owners", async () => {
+		const worker = new Client(server.url); // 孙海涛, 渝北精工
+		await worker.login('13800000007', 'Anxun@2026');
+		const principal = new Client(server.url); // 周长风, 长风化工
+		await principal.login('500115197803150011', 'Anxun@2026');
+		const home = await (await principal.get('/learner')).text();
+		const enrolment = Number(/href="\/learner\/courses\/(\d+)"/.exec(home)![1]);
+		const outline = await (await principal.get(`/learner/courses/${enrolment}`)).text();
+		const lesson = Number(new RegExp(`/learner/courses/${enrolment}/lessons/(\\d+)`).exec(outline)![1]);
+		expect((await principal.get(`/learner/courses/${enrolment}/lessons/${lesson}`)).status).toBe(200);
+		expect((await worker.get(`/learner/courses/${enrolment}`)).status).toBe(404);
+		expect((await worker.get(`/learner/courses/${enrolment}/lessons/${lesson}`)).status).toBe(404);
+		expect((await principal.get(`/learner/courses/abc`)).status).toBe(404);
+
+		const beat = (c: Client | null, body: unknown) =>
+			fetch(`${server.url}/api/study/heartbeat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: c?.cookie ?? '' }, body: JSON.stringify(body) });
+		const payload = { enrolmentId: enrolment, lessonId: lesson, tabId: 'tenancy-tab-1', state: 'active', clientTime: '2099-01-01T00:00:00Z' };
+		expect((await beat(null, payload)).status).toBe(401);
+		const stolen = await beat(worker, payload);
+		expect(stolen.status).toBe(404);
+		expect(((await stolen.json()) as { refused: { code: string } }).refused.code).toBe('not_enrolled');
+		expect((await beat(principal, { ...payload, state: 'sleeping' })).status).toBe(400);
+		expect((await beat(principal, 'not json')).status).toBe(400);
+		const own = await beat(principal, payload);
+		expect(own.status).toBe(200);
+		expect(((await own.json()) as { refused: unknown; credit: number })).toMatchObject({ refused: null, credit: 0 });
+
+		const admin = new Client(server.url); // 渝北精工 admin
+		await admin.login('13800000006', 'Anxun@2026');
+		const staff = await (await admin.get('/enterprise/staff')).text();
+		const ownPerson = Number(/href="\/enterprise\/staff\/(\d+)"/.exec(staff)![1]);
+		expect((await admin.get(`/enterprise/staff/${ownPerson}/archive`)).headers.get('content-type')).toContain('application/pdf');
+		expect((await admin.get(`/enterprise/staff/${ownPerson}/edit`)).status).toBe(200);
+		const principalPersonPage = await (await principal.get('/learner/archive')).text();
+		expect(principalPersonPage).toContain('周长风');
+		const foreign = await admin.get(`/enterprise/staff/999999/archive`);
+		expect(foreign.status).toBe(404);
+		expect((await worker.get('/enterprise/archive/xlsx')).status).toBe(403);
 	});
 
 	it('cannot switch to a membership of another user', async () => {
