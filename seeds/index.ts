@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/lib/server/db/index.ts';
 import { CITY, DISTRICTS, FUNCTIONAL_AREAS, HIGH_RISK_BASIS, INDUSTRIES, SPECIAL_OPERATIONS, TOWNS } from './reference.ts';
 import { seedDemo } from './demo.ts';
+import { seedDemoStudy } from './demo-study.ts';
 import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,7 @@ export async function seedIfEmpty(db: Db, options: { demo?: boolean } = {}): Pro
 		if (existing || options.demo === false) return false;
 		await seedDemo(tx);
 		await syncRepositoryBanks(tx, questionBanksDir(), new Date());
+		await seedDemoStudy(tx, new Date());
 		return true;
 	});
 }
