@@ -7,6 +7,10 @@ const OWN_HEADER = 'x-anxun-protocol';
 process.env.PROTOCOL_HEADER ||= OWN_HEADER;
 const ownProtocol = process.env.PROTOCOL_HEADER === OWN_HEADER;
 
+// adapter-node refuses request bodies over BODY_SIZE_LIMIT (its default is 512K); lesson videos
+// may be 200 MB, and the limit is read when the handler is imported, so set it first.
+process.env.BODY_SIZE_LIMIT ||= '210M';
+
 const { handler } = await import('../build/handler.js');
 
 const port = Number(process.env.PORT || 3000);

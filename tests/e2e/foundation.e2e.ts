@@ -29,7 +29,7 @@ test('a person with two memberships switches between enterprise admin and learne
 	await page.getByLabel('切换身份').selectOption({ label: '学员 · 重庆渝北精工机械有限公司' });
 	await expect(page).toHaveURL(/\/learner$/);
 	await expect(page.getByRole('heading', { name: '我的学习' })).toBeVisible();
-	await expect(page.getByText('安全生产管理人员')).toBeVisible();
+	await expect(page.getByText('安全生产管理人员', { exact: true })).toBeVisible();
 });
 
 test('a learner logging in with 身份证号 sees their profile, this year\'s courses and plainly empty lists', async ({ page }) => {
