@@ -119,6 +119,8 @@ const statements = [
 		started_at timestamptz not null,
 		last_beat_at timestamptz not null,
 		seconds_to_check integer not null,
+		-- compare-and-set: a heartbeat writes only if the lease is as it read it
+		version integer not null default 0,
 		ip text,
 		device text
 	)`,

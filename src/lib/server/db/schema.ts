@@ -184,6 +184,7 @@ export const schema = {
 		started_at: ts,
 		last_beat_at: ts,
 		seconds_to_check: int,
+		version: { pg: 'integer', gen: true },
 		ip: tN,
 		device: tN
 	},

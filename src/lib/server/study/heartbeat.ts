@@ -1,20 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { decideBeat, REFUSAL_MESSAGES, type BeatInput, type RefusalCode, type StudyConfig } from './credit.ts';
-import {
-	closeCheck,
-	completeEnrolmentIfDone,
-	findCheckForUpdate,
-	findStudyTarget,
-	getLease,
-	getOpenCheck,
-	getProgress,
-	insertCheck,
-	insertStudyEvents,
-	lockLearner,
-	restartLeaseClock,
-	saveLease,
-	saveProgress
-} from './study.repository.ts';
+import { closeCheck, findCheckForUpdate, insertStudyEvents, lockLearner, readBeatState, restartLeaseClock, writeBeat } from './study.repository.ts';
 
 export type ClientInfo = { ip: string | null; device: string | null };
 
@@ -49,6 +35,11 @@ function refusal(code: RefusalCode, config: StudyConfig): HeartbeatResult {
 /**
  * Records one heartbeat of a learner's lesson page and credits study time by the rules of
  * credit.ts. Every beat, refused or not, is stored in study_events: the regulators' evidence.
+ *
+ * Two round trips, no transaction: read the state in one statement, decide, write in one
+ * statement that succeeds only if the learner's lease is still the version that was read
+ * (compare-and-set). A concurrent beat from another tab or instance makes the write miss, and
+ * the beat is decided again on fresh state — so no interleaving can double-credit.
  */
 export async function recordHeartbeat(
 	db: Db,
@@ -57,25 +48,25 @@ export async function recordHeartbeat(
 	config: StudyConfig,
 	random: () => number = Math.random
 ): Promise<HeartbeatResult> {
-	return db.transaction().execute(async (tx) => {
-		await lockLearner(tx, input.personId);
-		const event = {
-			at: now,
-			person_id: input.personId,
-			enrolment_id: input.enrolmentId,
-			lesson_id: input.lessonId,
-			tab_id: input.beat.tabId,
-			position: input.beat.position,
-			playback_rate: input.beat.rate,
-			ip: input.client.ip,
-			device: input.client.device
-		};
-		const refuse = async (code: RefusalCode) => {
-			await insertStudyEvents(tx, [{ ...event, kind: 'refused', reason: code }]);
-			return refusal(code, config);
-		};
+	const event = {
+		at: now,
+		person_id: input.personId,
+		enrolment_id: input.enrolmentId,
+		lesson_id: input.lessonId,
+		tab_id: input.beat.tabId,
+		position: input.beat.position,
+		playback_rate: input.beat.rate,
+		ip: input.client.ip,
+		device: input.client.device
+	};
+	const refuse = async (code: RefusalCode) => {
+		await insertStudyEvents(db, [{ ...event, kind: 'refused', reason: code }]);
+		return refusal(code, config);
+	};
 
-		const target = await findStudyTarget(tx, input.enrolmentId, input.lessonId);
+	for (let attempt = 0; attempt < 8; attempt++) {
+		const state = await readBeatState(db, input.personId, input.enrolmentId, input.lessonId);
+		const target = state.target;
 		if (!target || target.person_id !== input.personId) return refuse('not_enrolled');
 		if (target.enrolment_status !== 'active' || target.course_status !== 'published') return refuse('course_closed');
 		if (target.lesson_id === null || target.lesson_kind === null || target.minutes === null) return refuse('lesson_not_in_course');
@@ -87,42 +78,40 @@ export async function recordHeartbeat(
 			minutes: target.minutes,
 			video_seconds: target.video_seconds
 		};
-		const [lease, progress, openCheck] = await Promise.all([
-			getLease(tx, input.personId),
-			getProgress(tx, target.enrolment_id, lesson.id),
-			getOpenCheck(tx, input.personId)
-		]);
+		const { progress, openCheck, lease } = state;
 		const d = decideBeat({ now, config, random, lesson, lease, progress, openCheck, beat: input.beat });
+		if (d.refused === 'another_tab' || !d.lease) return refuse('another_tab');
 
-		if (d.refused === 'another_tab') return refuse('another_tab');
-
-		if (d.lease) await saveLease(tx, input.personId, d.lease, input.client);
 		const completedAt = progress?.completed_at ?? (d.completedNow ? now : null);
 		const progressChanged =
 			!progress || d.credit > 0 || d.watchedSeconds !== progress.watched_seconds || d.reachedEnd !== progress.reached_end || d.completedNow;
-		if (progressChanged) {
-			await saveProgress(
-				tx,
-				{ enrolmentId: target.enrolment_id, lessonId: lesson.id },
-				{ credited_seconds: d.creditedSeconds, watched_seconds: d.watchedSeconds, reached_end: d.reachedEnd, completed_at: completedAt },
-				now
-			);
-		}
+		const written = await writeBeat(db, {
+			personId: input.personId,
+			enrolmentId: target.enrolment_id,
+			lessonId: lesson.id,
+			now,
+			expectedVersion: lease?.version ?? null,
+			lease: d.lease,
+			client: input.client,
+			progress: progressChanged
+				? { credited_seconds: d.creditedSeconds, watched_seconds: d.watchedSeconds, reached_end: d.reachedEnd, completed_at: completedAt }
+				: null,
+			event: {
+				tabId: input.beat.tabId,
+				kind: d.refused ? 'refused' : 'beat',
+				credited: d.credit,
+				reason: d.refused ?? d.zeroReason,
+				position: input.beat.position,
+				rate: input.beat.rate
+			},
+			issueCheck: d.issueCheck,
+			lessonCompleted: d.completedNow
+		});
+		if (!written.leaseOk) continue;
 
-		const events: Parameters<typeof insertStudyEvents>[1] = [
-			d.refused ? { ...event, kind: 'refused', reason: d.refused } : { ...event, kind: 'beat', credited_seconds: d.credit, reason: d.zeroReason }
-		];
 		let check: HeartbeatResult['check'] = null;
-		if (d.issueCheck) {
-			const id = await insertCheck(tx, {
-				personId: input.personId,
-				enrolmentId: target.enrolment_id,
-				lessonId: lesson.id,
-				issuedAt: now,
-				deadlineAt: d.issueCheck.deadline_at
-			});
-			events.push({ ...event, kind: 'check_issued', reason: String(id) });
-			check = { id, deadlineAt: d.issueCheck.deadline_at.toISOString(), secondsLeft: config.checkWindowSeconds };
+		if (d.issueCheck && written.checkId !== null) {
+			check = { id: written.checkId, deadlineAt: d.issueCheck.deadline_at.toISOString(), secondsLeft: config.checkWindowSeconds };
 		} else if (openCheck) {
 			check = {
 				id: openCheck.id,
@@ -130,13 +119,6 @@ export async function recordHeartbeat(
 				secondsLeft: Math.max(0, Math.round((openCheck.deadline_at.getTime() - now.getTime()) / 1000))
 			};
 		}
-		let courseCompleted = false;
-		if (d.completedNow) {
-			events.push({ ...event, kind: 'lesson_completed' });
-			courseCompleted = await completeEnrolmentIfDone(tx, target.enrolment_id, now);
-		}
-		await insertStudyEvents(tx, events);
-
 		return {
 			refused: d.refused ? { code: d.refused, message: REFUSAL_MESSAGES[d.refused] } : null,
 			credit: d.credit,
@@ -145,11 +127,13 @@ export async function recordHeartbeat(
 			watchedSeconds: d.watchedSeconds,
 			reachedEnd: d.reachedEnd,
 			lessonCompleted: completedAt !== null,
-			courseCompleted,
+			courseCompleted: written.courseCompleted,
 			check,
 			nextBeatSeconds: config.intervalSeconds
 		};
-	});
+	}
+	// Lost the race eight times in a row: another tab is beating at the same moment.
+	return refuse('another_tab');
 }
 
 export type CheckAnswer = { ok: true; status: 'passed' | 'missed'; message: string } | { ok: false; message: string };

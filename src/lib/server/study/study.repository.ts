@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { LeaseState, ProgressState } from './credit.ts';
 
-/** Serialises one learner's heartbeats (all tabs, all instances) for the transaction. */
+/** Serialises a learner's attention-check answers within the transaction. */
 export async function lockLearner(db: Db, personId: number): Promise<void> {
 	await sql`select pg_advisory_xact_lock(7301, ${personId})`.execute(db);
 }
@@ -20,121 +20,6 @@ export type StudyTarget = {
 	minutes: number | null;
 	video_seconds: number | null;
 };
-
-/** The enrolment with its course, and the lesson if (and only if) it belongs to that course. */
-export async function findStudyTarget(db: Db, enrolmentId: number, lessonId: number): Promise<StudyTarget | undefined> {
-	return db
-		.selectFrom('enrolments as e')
-		.innerJoin('courses as c', 'c.id', 'e.course_id')
-		.leftJoin('lessons as l', (j) => j.onRef('l.course_id', '=', 'c.id').on('l.id', '=', lessonId))
-		.select([
-			'e.id as enrolment_id',
-			'e.person_id',
-			'e.status as enrolment_status',
-			'c.id as course_id',
-			'c.status as course_status',
-			'c.title as course_title',
-			'l.id as lesson_id',
-			'l.kind as lesson_kind',
-			'l.title as lesson_title',
-			'l.minutes',
-			'l.video_seconds'
-		])
-		.where('e.id', '=', enrolmentId)
-		.executeTakeFirst();
-}
-
-export async function getLease(db: Db, personId: number): Promise<LeaseState | null> {
-	const row = await db
-		.selectFrom('study_leases')
-		.select(['enrolment_id', 'lesson_id', 'tab_id', 'started_at', 'last_beat_at', 'seconds_to_check'])
-		.where('person_id', '=', personId)
-		.executeTakeFirst();
-	return row ?? null;
-}
-
-export async function saveLease(db: Db, personId: number, lease: LeaseState, client: { ip: string | null; device: string | null }): Promise<void> {
-	const values = { person_id: personId, ...lease, ip: client.ip, device: client.device };
-	await db
-		.insertInto('study_leases')
-		.values(values)
-		.onConflict((oc) =>
-			oc.column('person_id').doUpdateSet({
-				enrolment_id: lease.enrolment_id,
-				lesson_id: lease.lesson_id,
-				tab_id: lease.tab_id,
-				started_at: lease.started_at,
-				last_beat_at: lease.last_beat_at,
-				seconds_to_check: lease.seconds_to_check,
-				ip: client.ip,
-				device: client.device
-			})
-		)
-		.execute();
-}
-
-export async function getProgress(db: Db, enrolmentId: number, lessonId: number): Promise<ProgressState | null> {
-	const row = await db
-		.selectFrom('lesson_progress')
-		.select(['credited_seconds', 'watched_seconds', 'reached_end', 'completed_at'])
-		.where('enrolment_id', '=', enrolmentId)
-		.where('lesson_id', '=', lessonId)
-		.executeTakeFirst();
-	return row ? { ...row, watched_seconds: Number(row.watched_seconds) } : null;
-}
-
-export async function saveProgress(
-	db: Db,
-	key: { enrolmentId: number; lessonId: number },
-	p: { credited_seconds: number; watched_seconds: number; reached_end: boolean; completed_at: Date | null },
-	now: Date
-): Promise<void> {
-	await db
-		.insertInto('lesson_progress')
-		.values({
-			enrolment_id: key.enrolmentId,
-			lesson_id: key.lessonId,
-			credited_seconds: p.credited_seconds,
-			watched_seconds: String(p.watched_seconds),
-			reached_end: p.reached_end,
-			first_at: now,
-			last_at: now,
-			completed_at: p.completed_at
-		})
-		.onConflict((oc) =>
-			oc.columns(['enrolment_id', 'lesson_id']).doUpdateSet({
-				credited_seconds: p.credited_seconds,
-				watched_seconds: String(p.watched_seconds),
-				reached_end: p.reached_end,
-				last_at: now,
-				completed_at: p.completed_at
-			})
-		)
-		.execute();
-}
-
-export async function getOpenCheck(db: Db, personId: number): Promise<{ id: number; deadline_at: Date } | null> {
-	const row = await db
-		.selectFrom('study_checks')
-		.select(['id', 'deadline_at'])
-		.where('person_id', '=', personId)
-		.where('status', '=', 'pending')
-		.orderBy('id', 'desc')
-		.executeTakeFirst();
-	return row ?? null;
-}
-
-export async function insertCheck(
-	db: Db,
-	c: { personId: number; enrolmentId: number; lessonId: number; issuedAt: Date; deadlineAt: Date }
-): Promise<number> {
-	const row = await db
-		.insertInto('study_checks')
-		.values({ person_id: c.personId, enrolment_id: c.enrolmentId, lesson_id: c.lessonId, issued_at: c.issuedAt, deadline_at: c.deadlineAt })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
-}
 
 export async function findCheckForUpdate(db: Db, checkId: number) {
 	return db.selectFrom('study_checks').selectAll().where('id', '=', checkId).forUpdate().executeTakeFirst();
@@ -182,20 +67,192 @@ export async function insertStudyEvents(db: Db, events: StudyEventInput[]): Prom
 		.execute();
 }
 
-/** Marks the enrolment complete when every lesson of its course is complete. */
-export async function completeEnrolmentIfDone(db: Db, enrolmentId: number, now: Date): Promise<boolean> {
-	const result = await sql<{ id: number }>`
-		update enrolments e set completed_at = ${now}
-		where e.id = ${enrolmentId} and e.completed_at is null
-		  and not exists (
-			select 1 from lessons l
-			left join lesson_progress p on p.lesson_id = l.id and p.enrolment_id = e.id
-			where l.course_id = e.course_id and p.completed_at is null)
-		returning e.id`.execute(db);
-	return result.rows.length > 0;
-}
-
 /** After a late confirmation the clock restarts: the overdue period is never credited. */
 export async function restartLeaseClock(db: Db, personId: number, now: Date): Promise<void> {
-	await db.updateTable('study_leases').set({ last_beat_at: now }).where('person_id', '=', personId).where('last_beat_at', '<', now).execute();
+	await db
+		.updateTable('study_leases')
+		.set((eb) => ({ last_beat_at: now, version: eb('version', '+', 1) }))
+		.where('person_id', '=', personId)
+		.where('last_beat_at', '<', now)
+		.execute();
+}
+
+export type BeatState = {
+	target: StudyTarget | null;
+	lease: (LeaseState & { version: number }) | null;
+	progress: ProgressState | null;
+	openCheck: { id: number; deadline_at: Date } | null;
+};
+
+type BeatStateRow = {
+	enrolment_id: number | null;
+	person_id: number | null;
+	enrolment_status: string | null;
+	course_id: number | null;
+	course_status: string | null;
+	course_title: string | null;
+	lesson_id: number | null;
+	lesson_kind: string | null;
+	lesson_title: string | null;
+	minutes: number | null;
+	video_seconds: number | null;
+	lease_enrolment_id: number | null;
+	lease_lesson_id: number | null;
+	tab_id: string | null;
+	started_at: Date | null;
+	last_beat_at: Date | null;
+	seconds_to_check: number | null;
+	version: number | null;
+	credited_seconds: number | null;
+	watched_seconds: string | number | null;
+	reached_end: boolean | null;
+	completed_at: Date | null;
+	check_id: number | null;
+	deadline_at: Date | null;
+};
+
+/**
+ * Everything a heartbeat decision needs, in one statement (one round trip): the enrolment,
+ * its course, the lesson if it belongs to that course, the learner's lease, the lesson's
+ * progress and the open attention check.
+ */
+export async function readBeatState(db: Db, personId: number, enrolmentId: number, lessonId: number): Promise<BeatState> {
+	const { rows } = await sql<BeatStateRow>`
+		select e.id as enrolment_id, e.person_id, e.status as enrolment_status,
+			c.id as course_id, c.status as course_status, c.title as course_title,
+			l.id as lesson_id, l.kind as lesson_kind, l.title as lesson_title, l.minutes, l.video_seconds,
+			sl.enrolment_id as lease_enrolment_id, sl.lesson_id as lease_lesson_id, sl.tab_id, sl.started_at,
+			sl.last_beat_at, sl.seconds_to_check, sl.version,
+			p.credited_seconds, p.watched_seconds, p.reached_end, p.completed_at,
+			ck.id as check_id, ck.deadline_at
+		from (select 1) one
+		left join enrolments e on e.id = ${enrolmentId}
+		left join courses c on c.id = e.course_id
+		left join lessons l on l.id = ${lessonId} and l.course_id = e.course_id
+		left join study_leases sl on sl.person_id = ${personId}
+		left join lesson_progress p on p.enrolment_id = e.id and p.lesson_id = l.id
+		left join lateral (
+			select id, deadline_at from study_checks where person_id = ${personId} and status = 'pending' order by id desc limit 1
+		) ck on true`.execute(db);
+	const r = rows[0]!;
+	return {
+		target:
+			r.enrolment_id === null
+				? null
+				: {
+						enrolment_id: r.enrolment_id,
+						person_id: r.person_id!,
+						enrolment_status: r.enrolment_status!,
+						course_id: r.course_id!,
+						course_status: r.course_status!,
+						course_title: r.course_title!,
+						lesson_id: r.lesson_id,
+						lesson_kind: r.lesson_kind,
+						lesson_title: r.lesson_title,
+						minutes: r.minutes,
+						video_seconds: r.video_seconds
+					},
+		lease:
+			r.tab_id === null
+				? null
+				: {
+						enrolment_id: r.lease_enrolment_id!,
+						lesson_id: r.lease_lesson_id!,
+						tab_id: r.tab_id,
+						started_at: new Date(r.started_at!),
+						last_beat_at: new Date(r.last_beat_at!),
+						seconds_to_check: r.seconds_to_check!,
+						version: r.version!
+					},
+		progress:
+			r.credited_seconds === null
+				? null
+				: {
+						credited_seconds: r.credited_seconds,
+						watched_seconds: Number(r.watched_seconds),
+						reached_end: r.reached_end!,
+						completed_at: r.completed_at ? new Date(r.completed_at) : null
+					},
+		openCheck: r.check_id === null ? null : { id: r.check_id, deadline_at: new Date(r.deadline_at!) }
+	};
+}
+
+export type BeatWrite = {
+	personId: number;
+	enrolmentId: number;
+	lessonId: number;
+	now: Date;
+	/** the lease version read, or null when there was no lease */
+	expectedVersion: number | null;
+	lease: LeaseState;
+	client: { ip: string | null; device: string | null };
+	progress: { credited_seconds: number; watched_seconds: number; reached_end: boolean; completed_at: Date | null } | null;
+	event: { tabId: string; kind: 'beat' | 'refused'; credited: number; reason: string | null; position: number | null; rate: number | null };
+	issueCheck: { deadline_at: Date } | null;
+	lessonCompleted: boolean;
+};
+
+/**
+ * Writes one accepted heartbeat in one statement: the lease (compare-and-set on its version),
+ * and — only if the lease write won — progress, the event rows, a new attention check and the
+ * course's completion. Returns leaseOk=false when another beat changed the lease first; the
+ * caller then decides again on fresh state.
+ */
+export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolean; checkId: number | null; courseCompleted: boolean }> {
+	const L = w.lease;
+	const leaseCte =
+		w.expectedVersion === null
+			? sql`insert into study_leases (person_id, enrolment_id, lesson_id, tab_id, started_at, last_beat_at, seconds_to_check, version, ip, device)
+				values (${w.personId}, ${L.enrolment_id}, ${L.lesson_id}, ${L.tab_id}, ${L.started_at}, ${L.last_beat_at}, ${L.seconds_to_check}, 0, ${w.client.ip}, ${w.client.device})
+				on conflict (person_id) do nothing returning version`
+			: sql`update study_leases set enrolment_id = ${L.enrolment_id}, lesson_id = ${L.lesson_id}, tab_id = ${L.tab_id},
+					started_at = ${L.started_at}, last_beat_at = ${L.last_beat_at}, seconds_to_check = ${L.seconds_to_check},
+					version = version + 1, ip = ${w.client.ip}, device = ${w.client.device}
+				where person_id = ${w.personId} and version = ${w.expectedVersion} returning version`;
+	const P = w.progress;
+	const progressCte = P
+		? sql`insert into lesson_progress (enrolment_id, lesson_id, credited_seconds, watched_seconds, reached_end, first_at, last_at, completed_at)
+				select ${w.enrolmentId}, ${w.lessonId}, ${P.credited_seconds}::int, ${String(P.watched_seconds)}::numeric, ${P.reached_end}::boolean,
+					${w.now}::timestamptz, ${w.now}::timestamptz, ${P.completed_at}::timestamptz
+				from lease
+				on conflict (enrolment_id, lesson_id) do update set credited_seconds = excluded.credited_seconds,
+					watched_seconds = excluded.watched_seconds, reached_end = excluded.reached_end,
+					last_at = excluded.last_at, completed_at = excluded.completed_at
+				returning 1`
+		: sql`select 1 where false`;
+	const checkCte = w.issueCheck
+		? sql`insert into study_checks (person_id, enrolment_id, lesson_id, issued_at, deadline_at)
+				select ${w.personId}, ${w.enrolmentId}, ${w.lessonId}, ${w.now}::timestamptz, ${w.issueCheck.deadline_at}::timestamptz from lease
+				returning id`
+		: sql`select null::int as id where false`;
+	// The progress row written in this statement is not visible to its siblings: the lesson
+	// being completed now is excluded from the "any lesson still incomplete" test.
+	const completionCte = w.lessonCompleted
+		? sql`update enrolments e set completed_at = ${w.now}::timestamptz
+				where e.id = ${w.enrolmentId} and e.completed_at is null and exists (select 1 from lease)
+				and not exists (
+					select 1 from lessons l
+					left join lesson_progress p on p.lesson_id = l.id and p.enrolment_id = e.id
+					where l.course_id = e.course_id and l.id <> ${w.lessonId} and p.completed_at is null)
+				returning e.id`
+		: sql`select null::int as id where false`;
+	const E = w.event;
+	const { rows } = await sql<{ lease_ok: number; check_id: number | null; course_completed: number }>`
+		with lease as (${leaseCte}),
+		prog as (${progressCte}),
+		chk as (${checkCte}),
+		done as (${completionCte}),
+		ev as (
+			insert into study_events (at, person_id, enrolment_id, lesson_id, tab_id, kind, credited_seconds, position, playback_rate, reason, ip, device)
+			select ${w.now}::timestamptz, ${w.personId}::int, ${w.enrolmentId}::int, ${w.lessonId}::int, ${E.tabId}::text, v.kind, v.credited, ${E.position}::numeric, ${E.rate}::numeric, v.reason, ${w.client.ip}::text, ${w.client.device}::text
+			from (
+				select ${E.kind}::text as kind, ${E.credited}::int as credited, ${E.reason}::text as reason
+				union all select 'check_issued', 0, id::text from chk
+				union all select 'lesson_completed', 0, null where ${w.lessonCompleted}::boolean
+			) v
+			where exists (select 1 from lease)
+		)
+		select (select count(*) from lease)::int as lease_ok, (select id from chk) as check_id, (select count(*) from done)::int as course_completed`.execute(db);
+	const r = rows[0]!;
+	return { leaseOk: r.lease_ok > 0, checkId: r.check_id, courseCompleted: r.course_completed > 0 };
 }
