@@ -37,7 +37,12 @@ const RULES: Record<string, Rule> = {
 	'/enterprise/archive': { path: '/enterprise/archive', allowed: ['enterprise_admin'] },
 	'/learner/archive': { path: '/learner/archive', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]': { path: '/learner/courses/{enrolment}', allowed: ['learner'] },
-	'/learner/courses/[enrolmentId]/lessons/[lessonId]': { path: '/learner/courses/{enrolment}/lessons/{lesson}', allowed: ['learner'] }
+	'/learner/courses/[enrolmentId]/lessons/[lessonId]': { path: '/learner/courses/{enrolment}/lessons/{lesson}', allowed: ['learner'] },
+	'/institution/courses': { path: '/institution/courses', allowed: ['institution_admin'] },
+	'/institution/courses/[id]': { path: '/institution/courses/{course}', allowed: ['institution_admin'] },
+	'/institution/courses/[id]/lessons/[lessonId]': { path: '/institution/courses/{course}/lessons/{lesson}', allowed: ['institution_admin'] },
+	'/institution/courses/[id]/preview': { path: '/institution/courses/{course}/preview', allowed: ['institution_admin'] },
+	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {

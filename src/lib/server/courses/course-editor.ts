@@ -1,0 +1,281 @@
+import type { Db } from '../db/index.ts';
+import type { CourseMeta, Direction, LessonFields, NewCourse, NewLesson } from '../../schemas/course.ts';
+import type { LessonKind } from '../../domain/courses.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { getXueshiMinutes } from '../study/requirements.repository.ts';
+import { saveFile } from '../files/files.repository.ts';
+import type { ValidUpload } from '../files/upload.ts';
+import { publishProblems } from './course.ts';
+import {
+	deleteLessonRow,
+	deleteModuleRow,
+	findOwnedCourse,
+	insertCourse,
+	insertLesson,
+	insertModule,
+	lessonHasStudyRecords,
+	listLessons,
+	listModules,
+	renameModuleRow,
+	renumberLessons,
+	renumberModules,
+	setCourseStatus,
+	touchCourse,
+	unknownIndustries,
+	updateCourseValues,
+	updateLessonRow,
+	type Course,
+	type CourseValues,
+	type Lesson
+} from './courses.repository.ts';
+
+// Use cases behind the course authoring screens of a training institution. Each opens its
+// own transaction, acts only on courses the actor's institution owns, and writes an audit entry.
+
+export type Actor = { userId: number | null; role: string; orgId: number; ip: string | null; now: Date };
+
+export type Refusal = { ok: false; notFound?: true; errors: Record<string, string>; problems?: string[] };
+export type Result<T = object> = ({ ok: true } & T) | Refusal;
+
+const courseNotFound: Refusal = { ok: false, notFound: true, errors: { form: '没有这门课程' } };
+const moduleNotFound: Refusal = { ok: false, notFound: true, errors: { form: '课程中没有这个章节' } };
+const lessonNotFound: Refusal = { ok: false, notFound: true, errors: { form: '课程中没有这个课时' } };
+
+/** Carries a refusal out of a transaction so that everything written in it is rolled back. */
+class Refused extends Error {
+	constructor(readonly refusal: Refusal) {
+		super('refused');
+	}
+}
+
+function toValues(meta: CourseMeta): CourseValues {
+	return {
+		title: meta.title,
+		description: meta.description,
+		trainingType: meta.training_type,
+		audienceRoles: meta.audience_roles,
+		audienceIndustries: meta.audience_industries,
+		audienceHighRisk: meta.audience_high_risk,
+		creditHours: meta.credit_hours
+	};
+}
+
+async function checkIndustries(db: Db, codes: string[]): Promise<Refusal | null> {
+	const unknown = await unknownIndustries(db, codes);
+	return unknown.length ? { ok: false, errors: { audience_industries: `适用行业中有不存在的行业代码：${unknown.join('、')}` } } : null;
+}
+
+function auditOf(actor: Actor, action: string, course: Pick<Course, 'id' | 'code'>, detail: Record<string, unknown>) {
+	return { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action, target: `course:${course.code}`, ip: actor.ip, detail: { course_id: course.id, ...detail } };
+}
+
+/**
+ * Runs one change to an owned course in a transaction. A published course must still meet
+ * the publishing rules afterwards, or the change is rolled back (learners are studying it).
+ */
+async function changeCourse<T>(
+	db: Db,
+	actor: Actor,
+	courseId: number,
+	action: string,
+	change: (tx: Db, course: Course, detail: Record<string, unknown>) => Promise<Result<T>>
+): Promise<Result<T>> {
+	try {
+		return await db.transaction().execute(async (tx) => {
+			const course = await findOwnedCourse(tx, courseId, actor.orgId, true);
+			if (!course) throw new Refused(courseNotFound);
+			const detail: Record<string, unknown> = {};
+			const result = await change(tx, course, detail);
+			if (!result.ok) throw new Refused(result);
+			if (course.status === 'published') {
+				const after = (await findOwnedCourse(tx, courseId, actor.orgId))!;
+				const problems = publishProblems(after, await listLessons(tx, courseId), await getXueshiMinutes(tx));
+				if (problems.length) {
+					throw new Refused({ ok: false, errors: { form: `课程已发布，修改后仍须满足发布条件，本次修改未保存：${problems.join('；')}。如需大幅调整，请先下架课程。` }, problems });
+				}
+			}
+			await touchCourse(tx, courseId, actor.now);
+			await appendAudit(tx, auditOf(actor, action, course, detail));
+			return result;
+		});
+	} catch (e) {
+		if (e instanceof Refused) return e.refusal;
+		throw e;
+	}
+}
+
+export async function createCourse(db: Db, actor: Actor, input: NewCourse): Promise<Result<{ courseId: number }>> {
+	const bad = await checkIndustries(db, input.audience_industries);
+	if (bad) return bad;
+	return db.transaction().execute(async (tx) => {
+		const id = await insertCourse(tx, { ...toValues(input), code: input.code, ownerOrgId: actor.orgId, status: 'draft', now: actor.now });
+		if (id === undefined) return { ok: false as const, errors: { code: `课程代码“${input.code}”已被使用，请换一个` } };
+		await appendAudit(tx, auditOf(actor, 'course.create', { id, code: input.code }, { title: input.title }));
+		return { ok: true as const, courseId: id };
+	});
+}
+
+export async function updateCourse(db: Db, actor: Actor, courseId: number, meta: CourseMeta): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.update', async (tx, course, detail) => {
+		const bad = await checkIndustries(tx, meta.audience_industries);
+		if (bad) return bad;
+		await updateCourseValues(tx, course.id, toValues(meta), actor.now);
+		Object.assign(detail, { title: meta.title, credit_hours: meta.credit_hours });
+		return { ok: true };
+	});
+}
+
+export async function addModule(db: Db, actor: Actor, courseId: number, title: string): Promise<Result<{ moduleId: number }>> {
+	return changeCourse(db, actor, courseId, 'course.module_add', async (tx, course, detail) => {
+		const moduleId = await insertModule(tx, course.id, title);
+		Object.assign(detail, { module_id: moduleId, title });
+		return { ok: true, moduleId };
+	});
+}
+
+export async function renameModule(db: Db, actor: Actor, courseId: number, moduleId: number, title: string): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.module_rename', async (tx, course, detail) => {
+		const m = (await listModules(tx, course.id)).find((x) => x.id === moduleId);
+		if (!m) return moduleNotFound;
+		await renameModuleRow(tx, moduleId, title);
+		Object.assign(detail, { module_id: moduleId, from: m.title, to: title });
+		return { ok: true };
+	});
+}
+
+function moved<T extends { id: number }>(items: T[], id: number, direction: Direction): number[] | null {
+	const ids = items.map((x) => x.id);
+	const i = ids.indexOf(id);
+	if (i < 0) return null;
+	const j = direction === 'up' ? i - 1 : i + 1;
+	if (j >= 0 && j < ids.length) [ids[i], ids[j]] = [ids[j]!, ids[i]!];
+	return ids;
+}
+
+export async function moveModule(db: Db, actor: Actor, courseId: number, moduleId: number, direction: Direction): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.module_move', async (tx, course, detail) => {
+		const order = moved(await listModules(tx, course.id), moduleId, direction);
+		if (!order) return moduleNotFound;
+		await renumberModules(tx, order);
+		Object.assign(detail, { module_id: moduleId, direction });
+		return { ok: true };
+	});
+}
+
+export async function deleteModule(db: Db, actor: Actor, courseId: number, moduleId: number): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.module_delete', async (tx, course, detail) => {
+		const modules = await listModules(tx, course.id);
+		const m = modules.find((x) => x.id === moduleId);
+		if (!m) return moduleNotFound;
+		const lessons = (await listLessons(tx, course.id)).filter((l) => l.moduleId === moduleId);
+		if (lessons.length) return { ok: false, errors: { form: `章节“${m.title}”下还有 ${lessons.length} 个课时，请先删除这些课时，再删除章节` } };
+		await deleteModuleRow(tx, moduleId);
+		await renumberModules(tx, modules.filter((x) => x.id !== moduleId).map((x) => x.id));
+		Object.assign(detail, { module_id: moduleId, title: m.title });
+		return { ok: true };
+	});
+}
+
+export async function addLesson(db: Db, actor: Actor, courseId: number, moduleId: number, input: NewLesson): Promise<Result<{ lessonId: number }>> {
+	return changeCourse(db, actor, courseId, 'course.lesson_add', async (tx, course, detail) => {
+		if (!(await listModules(tx, course.id)).some((m) => m.id === moduleId)) return moduleNotFound;
+		const lessonId = await insertLesson(tx, course.id, moduleId, { title: input.title, kind: input.kind, minutes: input.minutes, bodyMd: '', fileId: null, videoSeconds: null });
+		Object.assign(detail, { lesson_id: lessonId, module_id: moduleId, title: input.title, kind: input.kind, minutes: input.minutes });
+		return { ok: true, lessonId };
+	});
+}
+
+function fileFits(kind: LessonKind, mime: string): boolean {
+	return kind === 'pdf' ? mime === 'application/pdf' : kind === 'video' ? mime.startsWith('video/') : false;
+}
+
+/**
+ * Changes a lesson's fields (those given) and, with `upload`, stores a new file for it. A file
+ * that no longer fits the lesson's type (text, or a PDF on a video lesson) is detached.
+ */
+export async function updateLesson(
+	db: Db,
+	actor: Actor,
+	courseId: number,
+	lessonId: number,
+	patch: Partial<LessonFields>,
+	upload?: ValidUpload
+): Promise<Result<{ fileId: number | null }>> {
+	return changeCourse(db, actor, courseId, 'course.lesson_update', async (tx, course, detail) => {
+		const lesson = (await listLessons(tx, course.id)).find((l) => l.id === lessonId);
+		if (!lesson) return lessonNotFound;
+		const kind = patch.kind ?? lesson.kind;
+		let fileId = lesson.file && fileFits(kind, lesson.file.mime) ? lesson.fileId : null;
+		if (upload) {
+			if (kind === 'text') return { ok: false, errors: { file: '图文课时不使用文件：请先把课时类型改为视频或 PDF' } };
+			if (upload.kind !== kind) return { ok: false, errors: { file: `文件“${upload.name}”是${upload.kind === 'pdf' ? ' PDF 文档' : '视频'}，与课时类型不符` } };
+			const stored = await saveFile(tx, { ownerOrgId: actor.orgId, name: upload.name, mime: upload.mime, data: upload.data, createdBy: actor.userId, now: actor.now });
+			fileId = stored.id;
+			detail.file = { id: stored.id, name: stored.name, mime: stored.mime, size: stored.sizeBytes, sha256: stored.sha256 };
+		}
+		const videoSeconds = kind === 'video' ? (patch.video_seconds !== undefined ? patch.video_seconds : lesson.videoSeconds) : null;
+		await updateLessonRow(tx, lesson.id, {
+			title: patch.title ?? lesson.title,
+			kind,
+			minutes: patch.minutes ?? lesson.minutes,
+			bodyMd: patch.body_md ?? lesson.bodyMd,
+			fileId,
+			videoSeconds
+		});
+		Object.assign(detail, { lesson_id: lesson.id, fields: Object.keys(patch), ...(fileId !== lesson.fileId ? { file_id: fileId, previous_file_id: lesson.fileId } : {}) });
+		return { ok: true, fileId };
+	});
+}
+
+export async function moveLesson(db: Db, actor: Actor, courseId: number, lessonId: number, direction: Direction): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.lesson_move', async (tx, course, detail) => {
+		const lessons = await listLessons(tx, course.id);
+		const lesson = lessons.find((l) => l.id === lessonId);
+		if (!lesson) return lessonNotFound;
+		await renumberLessons(tx, moved(lessons.filter((l) => l.moduleId === lesson.moduleId), lessonId, direction)!);
+		Object.assign(detail, { lesson_id: lessonId, direction });
+		return { ok: true };
+	});
+}
+
+export async function deleteLesson(db: Db, actor: Actor, courseId: number, lessonId: number): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.lesson_delete', async (tx, course, detail) => {
+		const lessons = await listLessons(tx, course.id);
+		const lesson = lessons.find((l) => l.id === lessonId);
+		if (!lesson) return lessonNotFound;
+		if (await lessonHasStudyRecords(tx, course.id, lessonId)) {
+			return { ok: false, errors: { form: `已有学员学习过课时“${lesson.title}”，为保留学习记录，不能删除；可以修改它，或下架整门课程` } };
+		}
+		await deleteLessonRow(tx, lessonId);
+		await renumberLessons(tx, lessons.filter((l) => l.moduleId === lesson.moduleId && l.id !== lessonId).map((l) => l.id));
+		Object.assign(detail, { lesson_id: lessonId, title: lesson.title });
+		return { ok: true };
+	});
+}
+
+/** Draft (or retired) → published, when the course meets the rules; otherwise every reason. */
+export async function publishCourse(db: Db, actor: Actor, courseId: number): Promise<Result> {
+	return db.transaction().execute(async (tx) => {
+		const course = await findOwnedCourse(tx, courseId, actor.orgId, true);
+		if (!course) return courseNotFound;
+		if (course.status === 'published') return { ok: false as const, errors: { form: '课程已经发布' } };
+		const lessons: Lesson[] = await listLessons(tx, courseId);
+		const problems = publishProblems(course, lessons, await getXueshiMinutes(tx));
+		if (problems.length) return { ok: false as const, errors: { form: `课程不能发布：${problems.join('；')}` }, problems };
+		await setCourseStatus(tx, courseId, 'published', actor.now);
+		await appendAudit(tx, auditOf(actor, 'course.publish', course, { from: course.status, lessons: lessons.length, credit_hours: course.creditHours }));
+		return { ok: true as const };
+	});
+}
+
+/** Published → retired: learners can no longer study it. */
+export async function retireCourse(db: Db, actor: Actor, courseId: number): Promise<Result> {
+	return db.transaction().execute(async (tx) => {
+		const course = await findOwnedCourse(tx, courseId, actor.orgId, true);
+		if (!course) return courseNotFound;
+		if (course.status !== 'published') return { ok: false as const, errors: { form: '只有已发布的课程才能下架' } };
+		await setCourseStatus(tx, courseId, 'retired', actor.now);
+		await appendAudit(tx, auditOf(actor, 'course.retire', course, {}));
+		return { ok: true as const };
+	});
+}

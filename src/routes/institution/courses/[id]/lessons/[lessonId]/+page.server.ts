@@ -1,0 +1,86 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { z } from 'zod';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { requireOwnedCourse } from '#lib/server/courses/guard.ts';
+import { listLessons, listModules } from '#lib/server/courses/courses.repository.ts';
+import { updateLesson, type Actor } from '#lib/server/courses/course-editor.ts';
+import { renderMarkdown } from '#lib/server/courses/markdown.ts';
+import { UPLOAD_LIMITS, validateUpload } from '#lib/server/files/upload.ts';
+import { idSchema, lessonFieldsFromForm, lessonFieldsSchema, videoSecondsSchema } from '#lib/schemas/course.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+
+async function begin(locals: App.Locals, params: { id: string; lessonId: string }) {
+	const scope = requireRole(locals, 'institution_admin');
+	const db = await getDb();
+	const course = await requireOwnedCourse(db, scope, params.id);
+	const lessonId = idSchema.safeParse(params.lessonId);
+	const lesson = lessonId.success ? (await listLessons(db, course.id)).find((l) => l.id === lessonId.data) : undefined;
+	if (!lesson) error(404, '课程中没有这个课时');
+	return { scope, db, course, lesson };
+}
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const { db, course, lesson } = await begin(locals, params);
+	const module = (await listModules(db, course.id)).find((m) => m.id === lesson.moduleId);
+	return {
+		course: { id: course.id, title: course.title, status: course.status },
+		moduleTitle: module?.title ?? '',
+		lesson,
+		previewHtml: renderMarkdown(lesson.bodyMd),
+		fileUrl: lesson.fileId ? `/files/${lesson.fileId}` : null,
+		limits: { videoMb: UPLOAD_LIMITS.video.maxBytes / 1024 / 1024, pdfMb: UPLOAD_LIMITS.pdf.maxBytes / 1024 / 1024 }
+	};
+};
+
+function actorOf(scope: { userId: number; role: string; orgId: number }, ip: string): Actor {
+	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip, now: now() };
+}
+
+const uploadSchema = z.object({
+	kind: z.enum(['video', 'pdf'], { error: '请先选择课时类型（视频或 PDF）' }),
+	video_seconds: videoSecondsSchema.nullable()
+});
+
+export const actions: Actions = {
+	save: async ({ locals, params, request, getClientAddress }) => {
+		const { scope, db, course, lesson } = await begin(locals, params);
+		const form = await request.formData();
+		const candidate = lessonFieldsFromForm(form);
+		const parsed = lessonFieldsSchema.safeParse(candidate);
+		if (!parsed.success) return fail(400, { target: 'lesson', errors: fieldErrors(parsed.error), values: candidate, preview: null });
+		const r = await updateLesson(db, actorOf(scope, getClientAddress()), course.id, lesson.id, parsed.data);
+		if (!r.ok) {
+			if (r.notFound) error(404, r.errors.form ?? '没有找到');
+			return fail(400, { target: 'lesson', errors: r.errors, values: candidate, preview: null });
+		}
+		redirect(303, `/institution/courses/${course.id}/lessons/${lesson.id}?saved=1`);
+	},
+	// Renders the posted text without saving it.
+	preview: async ({ locals, params, request }) => {
+		await begin(locals, params);
+		const candidate = lessonFieldsFromForm(await request.formData());
+		const body = z.string().max(100_000, '正文最多100000个字符').safeParse(candidate.body_md);
+		if (!body.success) return fail(400, { target: 'lesson', errors: { body_md: body.error.issues[0]!.message }, values: candidate, preview: null });
+		return { target: 'lesson', errors: {} as Record<string, string>, values: candidate, preview: renderMarkdown(body.data) };
+	},
+	upload: async ({ locals, params, request, getClientAddress }) => {
+		const { scope, db, course, lesson } = await begin(locals, params);
+		const form = await request.formData();
+		const seconds = String(form.get('video_seconds') ?? '').trim();
+		const parsed = uploadSchema.safeParse({ kind: form.get('kind'), video_seconds: seconds ? Number(seconds) : null });
+		if (!parsed.success) return fail(400, { target: 'upload', errors: fieldErrors(parsed.error) });
+		const file = form.get('file');
+		if (!(file instanceof File) || (file.size === 0 && !file.name)) return fail(400, { target: 'upload', errors: { file: '请选择要上传的文件' } });
+		const checked = await validateUpload(parsed.data.kind, file);
+		if (!checked.ok) return fail(400, { target: 'upload', errors: { file: checked.message } });
+		const patch = parsed.data.kind === 'video' && parsed.data.video_seconds !== null ? { kind: parsed.data.kind, video_seconds: parsed.data.video_seconds } : { kind: parsed.data.kind };
+		const r = await updateLesson(db, actorOf(scope, getClientAddress()), course.id, lesson.id, patch, checked.upload);
+		if (!r.ok) {
+			if (r.notFound) error(404, r.errors.form ?? '没有找到');
+			return fail(400, { target: 'upload', errors: r.errors });
+		}
+		redirect(303, `/institution/courses/${course.id}/lessons/${lesson.id}?uploaded=1`);
+	}
+};

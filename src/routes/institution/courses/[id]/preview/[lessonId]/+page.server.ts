@@ -1,0 +1,30 @@
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb } from '#lib/server/runtime.ts';
+import { requireOwnedCourse } from '#lib/server/courses/guard.ts';
+import { listLessons } from '#lib/server/courses/courses.repository.ts';
+import { renderMarkdown } from '#lib/server/courses/markdown.ts';
+import { idSchema } from '#lib/schemas/course.ts';
+
+// One lesson as a learner sees it, with the previous and next lesson. No study time is credited.
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const scope = requireRole(locals, 'institution_admin');
+	const db = await getDb();
+	const course = await requireOwnedCourse(db, scope, params.id);
+	const lessons = await listLessons(db, course.id);
+	const lessonId = idSchema.safeParse(params.lessonId);
+	const i = lessonId.success ? lessons.findIndex((l) => l.id === lessonId.data) : -1;
+	const lesson = lessons[i];
+	if (!lesson) error(404, '课程中没有这个课时');
+	const link = (l: (typeof lessons)[number] | undefined) => (l ? { id: l.id, title: l.title } : null);
+	return {
+		course: { id: course.id, title: course.title, status: course.status },
+		lesson: { id: lesson.id, title: lesson.title, kind: lesson.kind, minutes: lesson.minutes },
+		html: renderMarkdown(lesson.bodyMd),
+		fileUrl: lesson.fileId ? `/files/${lesson.fileId}` : null,
+		position: { n: i + 1, of: lessons.length },
+		previous: link(lessons[i - 1]),
+		next: link(lessons[i + 1])
+	};
+};
