@@ -7,6 +7,8 @@ import { ENTERPRISE_ROLE_CATEGORIES } from '#lib/domain/labels.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { getPlanOverview } from '#lib/server/study/plan.query.ts';
 import { listPublishedCourses } from '#lib/server/study/plan.repository.ts';
+import { listRequirementRules } from '#lib/server/study/requirements.repository.ts';
+import { formatBasis } from '#lib/server/study/requirements.ts';
 import { assignCourse, changeDueDate, generateAnnualPlan, withdrawEnrolment } from '#lib/server/study/plan-service.ts';
 import { assignSchema, dueSchema, generateSchema, withdrawSchema } from '#lib/schemas/plan.ts';
 
@@ -21,8 +23,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const today = shanghaiDate(now());
 	const filter = filterSchema.parse({ year: url.searchParams.get('year') ?? undefined, role: url.searchParams.get('role') ?? undefined });
 	const year = filter.year ?? Number(today.slice(0, 4));
-	const [overview, courses] = await Promise.all([getPlanOverview(db, scope.orgId, year, today, { roleCategory: filter.role }), listPublishedCourses(db)]);
-	return { year, role: filter.role ?? null, today, overview, courses: courses.map((c) => ({ id: c.id, title: c.title, hours: c.credit_hours, owner: c.owner_name })) };
+	const [overview, courses, rules] = await Promise.all([getPlanOverview(db, scope.orgId, year, today, { roleCategory: filter.role }), listPublishedCourses(db), listRequirementRules(db)]);
+	const requirements = rules.map((r) => ({ code: r.code, title: r.title, hours: r.hours, kind: r.kind, highRisk: r.high_risk, basis: formatBasis(r), status: r.status, note: r.note, effectiveTo: r.effective_to }));
+	return { year, role: filter.role ?? null, today, overview, requirements, courses: courses.map((c) => ({ id: c.id, title: c.title, hours: c.credit_hours, owner: c.owner_name })) };
 };
 
 const actor = (scope: { userId: number; role: string }, ip: string) => ({ userId: scope.userId, role: scope.role, ip });
