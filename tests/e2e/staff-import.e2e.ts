@@ -31,8 +31,11 @@ async function filledTemplate(page: Page, rows: (string | null)[][]): Promise<Bu
 test('an enterprise admin imports staff from the Excel template', async ({ page }, info) => {
 	test.skip(info.project.name !== 'desktop', 'adds staff: desktop only');
 	await login(page, '13800000006');
+	await expect(page).toHaveURL(/\/enterprise$/);
 	await page.goto('/enterprise/staff');
-	const before = Number(/共 (\d+) 人/.exec(await page.locator('body').innerText())![1]);
+	const total = page.getByText(/共 \d+ 人/).first();
+	await expect(total).toBeVisible();
+	const before = Number(/共 (\d+) 人/.exec(await total.innerText())![1]);
 	await page.getByRole('link', { name: /导入/ }).first().click();
 	await expect(page.getByRole('heading', { name: '从 Excel 导入人员名单' })).toBeVisible();
 
