@@ -61,4 +61,12 @@ test('an enterprise admin imports staff from the Excel template', async ({ page 
 	await page.getByRole('button', { name: '上传并导入' }).click();
 	await expect(page).toHaveURL(/\/enterprise\/staff\?imported=2/, { timeout: 20_000 });
 	await expect(page.getByText(`共 ${before + 2} 人`)).toBeVisible();
+
+	// the new people have no courses yet; generating the annual plan assigns them by role category
+	await page.goto('/enterprise/plan');
+	await expect(page.getByTestId('unassigned')).toHaveText('2');
+	await page.getByRole('button', { name: /生成 \d+ 年度计划/ }).click();
+	await expect(page.getByRole('status').filter({ hasText: '新增 2 项培训安排' })).toBeVisible();
+	await expect(page.getByTestId('unassigned')).toHaveText('0');
+	await expect(page.getByRole('row', { name: /钱四/ })).toContainText('两单两卡');
 });
