@@ -435,7 +435,7 @@ describe.each(BACKENDS)('training archive (%s)', (backend) => {
 		// frontline (8 学时): even indexes have 13.3 学时; safety managers (i % 10 === 0, even) need 12
 		expect(s.counts).toEqual({ met: 1000, unmet: 1000, none: 0 });
 		expect(s.rows.every((r) => r.coursesAssigned === 1 && r.lastStudyOn === '2026-06-02')).toBe(true);
-		expect(ms).toBeLessThan(10_000);
+		expect(ms).toBeLessThan(30_000); // guard only: the figure is in the report, not a timing test
 
 		const loader = countQueries(db);
 		const archives = await listOrgPersonArchives(loader.db, big, { year: 2026 });

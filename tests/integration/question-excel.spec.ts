@@ -403,7 +403,9 @@ describe('parseQuestionsXlsx: valid files', () => {
 		expect(qs.map((q) => q.type)).toEqual(['judge', 'judge', 'judge', 'judge', 'judge', 'single']);
 	});
 
-	it('parses 5,000 valid rows quickly', async () => {
+	// Speed is measured by bench:banks; this only guards against a pathological (e.g. quadratic)
+	// parser, with a bound loose enough for a busy CI machine.
+	it('parses 5,000 valid rows without pathological slowness', async () => {
 		const rows = Array.from({ length: 5000 }, (_, i) => single(i + 1, i % 3 === 0 ? { 题型: '多选', 答案: 'A,B,D' } : {}));
 		const buf = await workbook(rows);
 		const t0 = performance.now();
@@ -412,7 +414,7 @@ describe('parseQuestionsXlsx: valid files', () => {
 		console.log(`parsed 5000 rows in ${ms.toFixed(0)} ms`);
 		expect(qs).toHaveLength(5000);
 		expect(qs[4999]!.id).toBe('q-5000');
-		expect(ms).toBeLessThan(2000);
+		expect(ms).toBeLessThan(20_000);
 	});
 });
 

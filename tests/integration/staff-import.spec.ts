@@ -254,7 +254,8 @@ describe.each(BACKENDS)('staff Excel import (%s)', (backend) => {
 			.where('hired_on', '=', '2024-03-01')
 			.executeTakeFirstOrThrow();
 		expect(Number(ours.n)).toBe(2_000);
-		expect(ms).toBeLessThan(15_000);
+		// a guard against pathological slowness on a busy CI machine, not a benchmark
+		expect(ms).toBeLessThan(60_000);
 	});
 
 	it('writes nothing from a 20,000-row file with one bad row', async () => {
