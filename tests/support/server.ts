@@ -1,15 +1,27 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export type RunningServer = { url: string; proc: ChildProcess; output: () => string; stop: () => Promise<void> };
 
-let nextPort = 4310 + Math.floor(Math.random() * 500);
+/** A port the OS says is free right now (a fixed range collided with epmd's 4369 on CI). */
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => resolve(port));
+		});
+	});
+}
 
 /** Starts the built app (scripts/serve.mjs over build/) and waits for /healthz. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-	const port = nextPort++;
+	const port = await freePort();
 	const dataDir = env.ANXUN_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'anxun-srv-'));
 	let out = '';
 	const proc = spawn(process.execPath, ['scripts/serve.mjs'], {
