@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { idNumberCheckChar } from '../../domain/identifiers.ts';
 import { ENTERPRISE_ROLE_CATEGORIES, ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { idNumberSchema, mobileSchema, personSchema, chinaDate, PERSON_NAME_MAX, PERSON_POSITION_MAX, EARLIEST_HIRED_ON, type PersonInput } from '../../schemas/person.ts';
@@ -42,7 +43,7 @@ export const MAX_LISTED_ERRORS = 500;
 const PROGRESS_EVERY = 1000;
 const VALIDATED_ROWS = 10_000;
 
-export type RowError = { row: number | null; column: string | null; message: string };
+export type { RowError };
 export type SpecialOperation = { code: string; category: string; item: string };
 
 /** A data row that passed every check in the file; `idNumber`/`mobile` are set whenever that cell alone is valid. */
@@ -180,54 +181,6 @@ export async function buildStaffTemplateXlsx(specialOperations: SpecialOperation
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-type Cell =
-	| { kind: 'empty' }
-	| { kind: 'text'; text: string }
-	| { kind: 'number'; value: number }
-	| { kind: 'boolean'; value: boolean }
-	| { kind: 'date'; value: Date }
-	| { kind: 'error'; code: string }
-	| { kind: 'formula' };
-
-const EMPTY: Cell = { kind: 'empty' };
-
-function textCell(s: string): Cell {
-	const text = s.replace(/\r\n?/g, '\n').trim();
-	return text ? { kind: 'text', text } : EMPTY;
-}
-
-/** Normalises an exceljs cell value: rich text, hyperlinks and formula results become their text/value. */
-function readCell(v: unknown): Cell {
-	if (v === null || v === undefined) return EMPTY;
-	if (typeof v === 'string') return textCell(v);
-	if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', value: v } : { kind: 'error', code: String(v) };
-	if (typeof v === 'boolean') return { kind: 'boolean', value: v };
-	if (v instanceof Date) return Number.isNaN(v.getTime()) ? { kind: 'error', code: '#VALUE!' } : { kind: 'date', value: v };
-	if (typeof v === 'object') {
-		const o = v as Record<string, unknown>;
-		if (Array.isArray(o.richText)) return textCell(o.richText.map((r: { text?: unknown }) => (typeof r?.text === 'string' ? r.text : '')).join(''));
-		if ('formula' in o || 'sharedFormula' in o) return 'result' in o && o.result !== undefined ? readCell(o.result) : { kind: 'formula' };
-		if ('hyperlink' in o || 'text' in o) return readCell(o.text);
-		if (typeof o.error === 'string') return { kind: 'error', code: o.error };
-	}
-	return EMPTY;
-}
-
-function columnLetter(n: number): string {
-	let s = '';
-	for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-	return s;
-}
-
-function normaliseHeader(s: string): string {
-	return s.normalize('NFKC').replace(/[\s*＊]/g, '');
-}
-
-function snippet(s: string, max = 20): string {
-	const chars = [...s];
-	return chars.length > max ? `${chars.slice(0, max).join('')}…` : s;
-}
-
 /** Lookup key for labels and catalogue names: full-width → half-width, no spaces. */
 function key(s: string): string {
 	return s.normalize('NFKC').replace(/\s+/g, '');
@@ -236,43 +189,6 @@ function key(s: string): string {
 const fileError = (message: string): StaffParseResult => ({ readable: false, errors: [{ row: null, column: null, message }] });
 
 const NO_DATA = '没有人员数据：请在“人员”工作表第2行起填写，每行一人';
-const NOT_XLSX = '不是有效的 Excel（.xlsx）文件';
-
-type Header = { index: Map<StaffColumn, number>; errors: RowError[] };
-
-function readHeader(ws: ExcelJS.Worksheet): Header {
-	const index = new Map<StaffColumn, number>();
-	const errors: RowError[] = [];
-	const known = new Map<string, StaffColumn>([
-		...STAFF_COLUMNS.map((c) => [normaliseHeader(c), c] as const),
-		...Object.entries(HEADER_ALIASES).map(([alias, c]) => [normaliseHeader(alias), c] as const)
-	]);
-	const values = ws.getRow(1).values as unknown[];
-	for (let c = 1; c < values.length; c++) {
-		const cell = readCell(values[c]);
-		if (cell.kind === 'empty') continue;
-		const raw = cell.kind === 'text' ? cell.text : cell.kind === 'number' || cell.kind === 'boolean' ? String(cell.value) : '';
-		if (IGNORED_COLUMNS.has(normaliseHeader(raw))) continue;
-		const col = known.get(normaliseHeader(raw));
-		if (!col) {
-			const label = raw || `（${cell.kind === 'date' ? '日期' : '公式或错误值'}）`;
-			errors.push({ row: 1, column: label, message: `表头（第1行）第${columnLetter(c)}列“${snippet(label)}”不是可识别的列名，可用的列名：${STAFF_COLUMNS.join('、')}` });
-		} else if (index.has(col)) {
-			errors.push({ row: 1, column: col, message: `表头（第1行）“${col}”列出现了两次（第${columnLetter(index.get(col)!)}列和第${columnLetter(c)}列）` });
-		} else {
-			index.set(col, c);
-		}
-	}
-	for (const col of REQUIRED_STAFF_COLUMNS) {
-		if (!index.has(col)) errors.push({ row: 1, column: col, message: `表头（第1行）缺少“${col}”列` });
-	}
-	return { index, errors };
-}
-
-function isBlankRow(values: unknown[]): boolean {
-	for (let c = 1; c < values.length; c++) if (readCell(values[c]).kind !== 'empty') return false;
-	return true;
-}
 
 const PATH_COLUMNS: Record<keyof PersonInput, StaffColumn> = {
 	name: '姓名',
@@ -428,10 +344,6 @@ class RowReader {
 	}
 }
 
-function toBufferView(data: Uint8Array | Buffer): Buffer {
-	return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
 /**
  * Reads a staff list from an .xlsx file (sheet “人员”, else the first sheet that is not the
  * instructions). Never throws for bad input. Row numbers are Excel's (header = 1). Duplicates
@@ -461,7 +373,12 @@ export async function parseStaffXlsx(data: Uint8Array | Buffer, options: StaffPa
 		wb.worksheets[0]!;
 	if (ws.actualRowCount === 0) return fileError(NO_DATA);
 
-	const header = readHeader(ws);
+	const header = readHeader(ws, {
+		names: [...STAFF_COLUMNS.map((c) => [c, c] as [string, StaffColumn]), ...Object.entries(HEADER_ALIASES)],
+		required: REQUIRED_STAFF_COLUMNS,
+		ignored: new Set([...IGNORED_COLUMNS].map(normaliseHeader)),
+		unknownHint: `，可用的列名：${STAFF_COLUMNS.join('、')}`
+	});
 	if (header.errors.length) return { readable: false, errors: header.errors };
 
 	const raw: { n: number; values: unknown[] }[] = [];

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType } from '../../question-bank/schema.ts';
 
 // Excel (.xlsx) template, export and import of questions. Server-only, no database access:
@@ -27,7 +28,7 @@ export const DEFAULT_MAX_CELL_CHARS = 5_000;
 export const MAX_LISTED_ERRORS = 500;
 const PROGRESS_EVERY = 500;
 
-export type RowError = { row: number | null; column: string | null; message: string };
+export type { RowError };
 export type ParseResult = { ok: true; questions: Question[] } | { ok: false; errors: RowError[] };
 export type ParseOptions = {
 	/** Maximum number of (non-blank) data rows; default 10000. */
@@ -282,58 +283,9 @@ export async function exportQuestionsXlsx(bank: { code: string; name: string }, 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-type Cell =
-	| { kind: 'empty' }
-	| { kind: 'text'; text: string }
-	| { kind: 'number'; value: number }
-	| { kind: 'boolean'; value: boolean }
-	| { kind: 'date' }
-	| { kind: 'error'; code: string }
-	| { kind: 'formula' };
-
-const EMPTY: Cell = { kind: 'empty' };
-
-function textCell(s: string): Cell {
-	const text = s.replace(/\r\n?/g, '\n').trim();
-	return text ? { kind: 'text', text } : EMPTY;
-}
-
-/** Normalises an exceljs cell value: rich text, hyperlinks and formula results become their text/value. */
-function readCell(v: unknown): Cell {
-	if (v === null || v === undefined) return EMPTY;
-	if (typeof v === 'string') return textCell(v);
-	if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', value: v } : { kind: 'error', code: String(v) };
-	if (typeof v === 'boolean') return { kind: 'boolean', value: v };
-	if (v instanceof Date) return { kind: 'date' };
-	if (typeof v === 'object') {
-		const o = v as Record<string, unknown>;
-		if (Array.isArray(o.richText)) return textCell(o.richText.map((r: { text?: unknown }) => (typeof r?.text === 'string' ? r.text : '')).join(''));
-		if ('formula' in o || 'sharedFormula' in o) return 'result' in o && o.result !== undefined ? readCell(o.result) : { kind: 'formula' };
-		if ('hyperlink' in o || 'text' in o) return readCell(o.text);
-		if (typeof o.error === 'string') return { kind: 'error', code: o.error };
-	}
-	return EMPTY;
-}
-
-function columnLetter(n: number): string {
-	let s = '';
-	for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-	return s;
-}
-
-function normaliseHeader(s: string): string {
-	return s.normalize('NFKC').replace(/[\s*＊]/g, '');
-}
-
-function snippet(s: string, max = 20): string {
-	const chars = [...s];
-	return chars.length > max ? `${chars.slice(0, max).join('')}…` : s;
-}
-
 const fileError = (message: string): ParseResult => ({ ok: false, errors: [{ row: null, column: null, message }] });
 
 const NO_DATA = '没有题目数据';
-const NOT_XLSX = '不是有效的 Excel（.xlsx）文件';
 
 /** Collects errors, listing at most MAX_LISTED_ERRORS and counting the rest. */
 class ErrorList {
@@ -347,38 +299,6 @@ class ErrorList {
 		const rest = this.total - this.listed.length;
 		return rest > 0 ? [...this.listed, { row: null, column: null, message: `还有 ${rest} 处错误未列出` }] : this.listed;
 	}
-}
-
-type Header = { index: Map<QuestionColumn, number>; errors: RowError[] };
-
-function readHeader(ws: ExcelJS.Worksheet): Header {
-	const index = new Map<QuestionColumn, number>();
-	const errors: RowError[] = [];
-	const known = new Map<string, QuestionColumn>(QUESTION_COLUMNS.map((c) => [normaliseHeader(c), c]));
-	const values = ws.getRow(1).values as unknown[];
-	for (let c = 1; c < values.length; c++) {
-		const cell = readCell(values[c]);
-		if (cell.kind === 'empty') continue;
-		const raw = cell.kind === 'text' ? cell.text : cell.kind === 'number' || cell.kind === 'boolean' ? String(cell.value) : '';
-		const col = known.get(normaliseHeader(raw));
-		if (!col) {
-			const label = raw || `（${cell.kind === 'date' ? '日期' : '公式或错误值'}）`;
-			errors.push({ row: 1, column: label, message: `表头（第1行）第${columnLetter(c)}列“${snippet(label)}”不是可识别的列名` });
-		} else if (index.has(col)) {
-			errors.push({ row: 1, column: col, message: `表头（第1行）“${col}”列出现了两次（第${columnLetter(index.get(col)!)}列和第${columnLetter(c)}列）` });
-		} else {
-			index.set(col, c);
-		}
-	}
-	for (const col of REQUIRED_COLUMNS) {
-		if (!index.has(col)) errors.push({ row: 1, column: col, message: `表头（第1行）缺少“${col}”列` });
-	}
-	return { index, errors };
-}
-
-function isBlankRow(values: unknown[]): boolean {
-	for (let c = 1; c < values.length; c++) if (readCell(values[c]).kind !== 'empty') return false;
-	return true;
 }
 
 const PATH_COLUMNS: Record<string, QuestionColumn> = {
@@ -595,10 +515,6 @@ function optionsIssueColumn(type: QuestionType | undefined, options: Partial<Rec
 	return optionColumn(gap ?? 'A');
 }
 
-function toBufferView(data: Uint8Array | Buffer): Buffer {
-	return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
 /**
  * Reads questions from an .xlsx file (sheet “题目”, else the first sheet). Never throws for bad
  * input: returns every problem found (at most 500 listed), with Excel row numbers (header = 1)
@@ -627,7 +543,7 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	const ws = wb.worksheets.find((s) => s.name.trim() === QUESTION_SHEET) ?? wb.worksheets[0]!;
 	if (ws.actualRowCount === 0) return fileError(NO_DATA);
 
-	const header = readHeader(ws);
+	const header = readHeader(ws, { names: QUESTION_COLUMNS.map((c) => [c, c]), required: REQUIRED_COLUMNS });
 	if (header.errors.length) return { ok: false, errors: header.errors };
 
 	const rows: { n: number; values: unknown[] }[] = [];
