@@ -4,7 +4,7 @@ import { maskIdNumber } from '../../domain/identifiers.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { toXueshi } from './hours.ts';
 import { formatBasis, pickRequirement, type RequirementRule } from './requirements.ts';
-import { getXueshiMinutes, listRequirementRules, type RequirementRow } from './requirements.repository.ts';
+import { xueshiMinutesOf, listRequirementRules, type RequirementRow } from './requirements.repository.ts';
 
 // 安全生产教育和培训档案 (《安全生产法》第二十八条第四款): time, content, participants and assessment
 // results of each person's training, per plan year. Read-only; every function is scoped by a person
@@ -154,7 +154,8 @@ function personsQuery(db: Db, who: Who) {
 async function loadArchives(db: Db, who: Who, year: number | null, withDaily: boolean): Promise<PersonArchive[]> {
 	const persons = await personsQuery(db, who).execute();
 	if (persons.length === 0) return [];
-	const [xueshiMinutes, rules] = await Promise.all([getXueshiMinutes(db), listRequirementRules(db)]);
+	const rules = await listRequirementRules(db);
+	const xueshiMinutes = xueshiMinutesOf(rules);
 
 	// One grouped query for every person's courses: lesson counts and credited time per enrolment.
 	let courseQuery = db
@@ -316,7 +317,8 @@ export async function getEnterpriseArchive(db: Db, orgId: number, options: { yea
 		.where('o.id', '=', orgId)
 		.executeTakeFirst();
 	if (!org) return undefined;
-	const [xueshiMinutes, rules] = await Promise.all([getXueshiMinutes(db), listRequirementRules(db)]);
+	const rules = await listRequirementRules(db);
+	const xueshiMinutes = xueshiMinutesOf(rules);
 	const highRisk = org.high_risk ?? false;
 
 	const rows = await db

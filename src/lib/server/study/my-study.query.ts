@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { formatBasis, pickRequirement } from './requirements.ts';
-import { getXueshiMinutes, listRequirementRules } from './requirements.repository.ts';
+import { listRequirementRules, xueshiMinutesOf } from './requirements.repository.ts';
 import { toXueshi } from './hours.ts';
 import { listActivePersonsForPlan } from './plan.repository.ts';
 
@@ -34,7 +34,8 @@ export type MyStudy = {
 
 /** A learner's year: the requirement that applies, the hours credited and each course's progress. */
 export async function getMyStudy(db: Db, personId: number, orgId: number, year: number, today: string): Promise<MyStudy> {
-	const [rules, xueshiMinutes, persons] = await Promise.all([listRequirementRules(db), getXueshiMinutes(db), listActivePersonsForPlan(db, orgId, [personId])]);
+	const [rules, persons] = await Promise.all([listRequirementRules(db), listActivePersonsForPlan(db, orgId, [personId])]);
+	const xueshiMinutes = xueshiMinutesOf(rules);
 	const person = persons[0];
 	const rule = person ? pickRequirement(rules, person, year) : null;
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { pickRequirement } from './requirements.ts';
-import { getXueshiMinutes, listRequirementRules } from './requirements.repository.ts';
+import { listRequirementRules, xueshiMinutesOf } from './requirements.repository.ts';
 import { listActivePersonsForPlan } from './plan.repository.ts';
 import { toXueshi } from './hours.ts';
 
@@ -42,7 +42,8 @@ export async function getPlanOverview(
 	today: string,
 	filter: { roleCategory?: string; limit?: number } = {}
 ): Promise<PlanOverview> {
-	const [rules, xueshiMinutes, persons] = await Promise.all([listRequirementRules(db), getXueshiMinutes(db), listActivePersonsForPlan(db, orgId)]);
+	const [rules, persons] = await Promise.all([listRequirementRules(db), listActivePersonsForPlan(db, orgId)]);
+	const xueshiMinutes = xueshiMinutesOf(rules);
 	const enrolments = await db
 		.selectFrom('enrolments as e')
 		.innerJoin('persons as p', 'p.id', 'e.person_id')

@@ -30,6 +30,11 @@ export async function listRequirementRules(db: Db): Promise<RequirementRow[]> {
 	}));
 }
 
+/** Minutes in one 学时, from rules already loaded. */
+export function xueshiMinutesOf(rules: Pick<RequirementRow, 'code' | 'hours'>[]): number {
+	return rules.find((r) => r.code === XUESHI_MINUTES_CODE)?.hours ?? 45;
+}
+
 /** Minutes in one 学时 (a configurable, unverified parameter; see FACTS.md §6). */
 export async function getXueshiMinutes(db: Db): Promise<number> {
 	const row = await db.selectFrom('training_requirements').select('hours').where('code', '=', XUESHI_MINUTES_CODE).executeTakeFirst();
