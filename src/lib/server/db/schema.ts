@@ -15,6 +15,9 @@ const bool = { pg: 'boolean' } as const;
 const boolD = { pg: 'boolean', gen: true } as const;
 const ts = { pg: 'timestamptz' } as const;
 const tsD = { pg: 'timestamptz', gen: true } as const;
+const tsN = { pg: 'timestamptz', null: true } as const;
+const j = { pg: 'jsonb' } as const;
+const jN = { pg: 'jsonb', null: true } as const;
 
 export const schema = {
 	regions: { code: t, name: t, level: t, parent_code: tN, path: t, sort: { pg: 'integer', gen: true } },
@@ -212,6 +215,90 @@ export const schema = {
 		reason: tN,
 		ip: tN,
 		device: tN
+	},
+	exam_blueprints: {
+		id: serial,
+		owner_org_id: int,
+		name: t,
+		bank_ids: j,
+		definition: j,
+		certificate_type: t,
+		exam_kind: { pg: 'text', gen: true },
+		practice_open: boolD,
+		created_by: intN,
+		created_at: ts,
+		updated_at: ts
+	},
+	exam_sessions: {
+		id: serial,
+		owner_org_id: int,
+		blueprint_id: int,
+		course_id: intN,
+		name: t,
+		mode: t,
+		exam_point: tN,
+		opens_at: ts,
+		closes_at: ts,
+		access_code: tN,
+		paper_mode: t,
+		max_attempts: intN,
+		require_fullscreen: boolD,
+		require_webcam: boolD,
+		require_id_check: boolD,
+		allow_new_device: boolD,
+		review_policy: t,
+		status: { pg: 'text', gen: true },
+		papers_prepared_at: tsN,
+		created_by: intN,
+		created_at: ts
+	},
+	exam_session_examiners: { session_id: int, user_id: int },
+	exam_candidates: { id: serial, session_id: int, person_id: int, added_by: intN, added_at: ts, id_checked_at: tsN, id_checked_by: intN },
+	exam_papers: { id: serial, session_id: intN, blueprint_id: intN, seed: t, slots: j, total_points: { pg: 'numeric' }, created_at: ts },
+	exam_attempts: {
+		id: serial,
+		mode: t,
+		session_id: intN,
+		candidate_id: intN,
+		person_id: int,
+		paper_id: int,
+		attempt_no: { pg: 'integer', gen: true },
+		status: t,
+		finish_reason: tN,
+		started_at: tsN,
+		deadline_at: tsN,
+		finished_at: tsN,
+		extended_seconds: { pg: 'integer', gen: true },
+		client_id: tN,
+		ip: tN,
+		user_agent: tN,
+		score: { pg: 'numeric', null: true },
+		passed: { pg: 'boolean', null: true },
+		result: jN,
+		flags: jN,
+		decision: tN,
+		decision_reason: tN,
+		decided_by: intN,
+		decided_at: tsN,
+		created_at: ts
+	},
+	exam_answer_steps: { attempt_id: int, seq: int, slot: int, response: jN, client_at: tsN, received_at: ts },
+	exam_events: { id: { pg: 'bigint', gen: true }, attempt_id: int, at: ts, source: t, kind: t, detail: { pg: 'jsonb', gen: true } },
+	exam_snapshots: { id: serial, attempt_id: int, kind: t, file_id: int, taken_at: ts },
+	exam_actions: { id: serial, attempt_id: int, kind: t, message: t, seconds: intN, by_user: intN, at: ts, acknowledged_at: tsN },
+	wrong_answers: { person_id: int, question_id: int, wrong_count: { pg: 'integer', gen: true }, last_wrong_at: ts, resolved_at: tsN },
+	item_stats: { question_id: int, bank_id: int, responses: int, stats: j, computed_at: ts },
+	jobs: {
+		id: { pg: 'bigint', gen: true },
+		kind: t,
+		dedupe_key: tN,
+		payload: { pg: 'jsonb', gen: true },
+		run_after: ts,
+		locked_until: tsN,
+		attempts: { pg: 'integer', gen: true },
+		last_error: tN,
+		done_at: tsN,
+		created_at: ts
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
