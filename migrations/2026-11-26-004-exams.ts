@@ -171,11 +171,13 @@ const statements = [
 
 	// Item statistics, recomputed in the background after attempts finish.
 	`create table item_stats (
-		question_id integer primary key references qb_questions(id),
+		question_id integer not null references qb_questions(id),
+		version integer not null,
 		bank_id integer not null references qb_banks(id),
 		responses integer not null,
 		stats jsonb not null,
-		computed_at timestamptz not null
+		computed_at timestamptz not null,
+		primary key (question_id, version)
 	)`,
 	`create index item_stats_bank on item_stats(bank_id)`,
 

@@ -3,6 +3,8 @@ import * as m001 from './2026-11-26-001-foundation.ts';
 import * as m002 from './2026-11-26-002-question-banks.ts';
 import * as m003 from './2026-11-26-003-courses-study.ts';
 import * as m004 from './2026-11-26-004-exams.ts';
+import * as m005 from './2026-11-26-005-certificates.ts';
+import * as m006 from './2026-11-26-006-coverage.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -10,5 +12,7 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-26-001-foundation': m001,
 	'2026-11-26-002-question-banks': m002,
 	'2026-11-26-003-courses-study': m003,
-	'2026-11-26-004-exams': m004
+	'2026-11-26-004-exams': m004,
+	'2026-11-26-005-certificates': m005,
+	'2026-11-26-006-coverage': m006
 };

@@ -2,9 +2,12 @@ import type { Handle, ServerInit } from '@sveltejs/kit/hooks';
 import { getDb, startDatabase } from '#lib/server/runtime.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
+import { startWorker } from '#lib/server/jobs/worker.ts';
 
 export const init: ServerInit = async () => {
 	await startDatabase();
+	// Sweeps expired exam attempts and runs queued jobs; ANXUN_WORKER_INTERVAL_MS=0 turns it off.
+	startWorker(getDb, Number(process.env.ANXUN_WORKER_INTERVAL_MS ?? 5000));
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

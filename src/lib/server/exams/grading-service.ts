@@ -1,0 +1,124 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import { claimJob, completeJob, enqueueJob, failJob, type JobHandler } from '../jobs/queue.ts';
+import { roundPoints } from '../question-engine/blueprint.ts';
+import { gradePaper, type QuestionResponse } from '../question-engine/grading.ts';
+import { analyseItems, type ItemResponseRow } from '../question-engine/item-analysis.ts';
+import { computeIntegrityFlags } from './integrity.ts';
+import { currentAnswers, getPaperSlots, insertEvents, listEvents, loadQuestionVersions } from './exam.repository.ts';
+import { findBlueprint, findSession } from './session.repository.ts';
+
+// Side effects of a finished attempt, run after the finish has committed (never inside it):
+// grading, integrity flags, 错题本 and, in the background, item statistics.
+
+/** Practice without a blueprint (章节练习, 错题重练): 60% to "pass", all-or-nothing multiple choice. */
+const PRACTICE_PASS_FRACTION = 0.6;
+
+export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promise<void> {
+	await db.transaction().execute(async (tx) => {
+		const attempt = await tx.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst();
+		if (!attempt || attempt.status !== 'finished' || attempt.result !== null) return;
+		const slots = await getPaperSlots(tx, attempt.paper_id);
+		const questions = await loadQuestionVersions(tx, slots);
+		const answers = await currentAnswers(tx, attemptId);
+		const session = attempt.session_id ? await findSession(tx, attempt.session_id) : null;
+		const paper = await tx.selectFrom('exam_papers').select(['blueprint_id', 'total_points']).where('id', '=', attempt.paper_id).executeTakeFirstOrThrow();
+		const blueprintId = session?.blueprint_id ?? paper.blueprint_id;
+		const blueprint = blueprintId ? await findBlueprint(tx, blueprintId) : null;
+		const rules = blueprint?.definition ?? { multipleScoring: 'all_or_nothing' as const, passMark: roundPoints(Number(paper.total_points) * PRACTICE_PASS_FRACTION) };
+		const responses = new Map<number, QuestionResponse | null>([...answers.entries()].map(([slot, a]) => [slot, a.response]));
+		const grade = gradePaper(slots, questions, responses, rules);
+
+		const events = await listEvents(tx, attemptId);
+		const flags = computeIntegrityFlags(events, { startedAt: attempt.started_at, finishedAt: attempt.finished_at, answered: grade.answered, requireFullscreen: session?.require_fullscreen ?? false });
+		await tx
+			.updateTable('exam_attempts')
+			.set({ score: String(grade.total), passed: grade.passed, result: JSON.stringify(grade), flags: JSON.stringify(flags) })
+			.where('id', '=', attemptId)
+			.execute();
+		if (flags.some((f) => f.code === 'fast')) await insertEvents(tx, attemptId, [{ at: now, source: 'server', kind: 'fast_answering', detail: { answered: grade.answered } }]);
+
+		// 错题本: every question answered wrongly (or left blank) is added; in practice, a right answer clears it.
+		for (const s of grade.slots) {
+			const questionId = Number(s.questionId);
+			if (!s.correct) {
+				await sql`insert into wrong_answers (person_id, question_id, wrong_count, last_wrong_at)
+					values (${attempt.person_id}, ${questionId}, 1, ${now})
+					on conflict (person_id, question_id) do update set wrong_count = wrong_answers.wrong_count + 1, last_wrong_at = ${now}, resolved_at = null`.execute(tx);
+			} else if (attempt.mode === 'practice') {
+				await tx.updateTable('wrong_answers').set({ resolved_at: now }).where('person_id', '=', attempt.person_id).where('question_id', '=', questionId).where('resolved_at', 'is', null).execute();
+			}
+		}
+		if (attempt.mode === 'exam') {
+			const banks = await tx.selectFrom('qb_questions').select('bank_id').distinct().where('id', 'in', slots.map((s) => Number(s.questionId))).execute();
+			for (const b of banks) {
+				await enqueueJob(tx, { kind: 'item-stats', dedupeKey: `bank:${b.bank_id}`, payload: { bankId: b.bank_id }, runAfter: new Date(now.getTime() + 5000), now });
+			}
+		}
+	});
+}
+
+/** Runs the finished attempt's job now if no worker has it; the worker runs it otherwise. */
+export async function runAttemptFinishedJob(db: Db, attemptId: number, now: Date): Promise<void> {
+	const job = await claimJob(db, 'attempt-finished', `attempt:${attemptId}`, now);
+	if (!job) return;
+	try {
+		await gradeAttempt(db, attemptId, now);
+		await completeJob(db, job.id, now);
+	} catch (err) {
+		console.error(`grading attempt ${attemptId} failed:`, err);
+		await failJob(db, job, err, now);
+	}
+}
+
+function chosenKeys(response: QuestionResponse | null): string[] {
+	if (response === null || response === undefined) return [];
+	if (typeof response === 'boolean') return [String(response)];
+	return (Array.isArray(response) ? [...response] : [response]).sort();
+}
+
+/** Recomputes item statistics for one bank from every finished, non-voided exam attempt. */
+export async function computeBankItemStats(db: Db, bankId: number, now: Date): Promise<number> {
+	const { rows } = await sql<{ attempt_id: number; score: string; question_id: string; version: number; correct: boolean; response: QuestionResponse | null }>`
+		select a.id as attempt_id, a.score, s."questionId" as question_id, s.version, s.correct, st.response
+		from exam_attempts a
+		cross join lateral jsonb_to_recordset(a.result -> 'slots') as s(slot int, "questionId" text, version int, correct boolean)
+		join qb_questions q on q.id = s."questionId"::int and q.bank_id = ${bankId}
+		left join lateral (
+			select response from exam_answer_steps x where x.attempt_id = a.id and x.slot = s.slot order by x.seq desc limit 1
+		) st on true
+		where a.mode = 'exam' and a.status = 'finished' and a.result is not null and a.decision is distinct from 'voided'`.execute(db);
+	const responses: ItemResponseRow[] = rows.map((r) => ({
+		attemptId: String(r.attempt_id),
+		attemptScore: Number(r.score),
+		questionId: String(r.question_id),
+		version: r.version,
+		chosen: chosenKeys(r.response),
+		correct: r.correct
+	}));
+	const versions = await loadQuestionVersions(db, [...new Map(responses.map((r) => [`${r.questionId}@${r.version}`, { questionId: r.questionId, version: r.version }])).values()]);
+	const optionKeys = new Map([...versions.entries()].map(([key, q]) => [key, q.type === 'judge' ? ['false', 'true'] : Object.keys(q.options ?? {}).sort()]));
+	const stats = analyseItems(responses, { optionKeys });
+	await db.transaction().execute(async (tx) => {
+		for (const s of stats) {
+			await tx
+				.insertInto('item_stats')
+				.values({ question_id: Number(s.questionId), version: s.version, bank_id: bankId, responses: s.responses, stats: JSON.stringify(s), computed_at: now })
+				.onConflict((oc) => oc.columns(['question_id', 'version']).doUpdateSet({ responses: s.responses, stats: JSON.stringify(s), computed_at: now }))
+				.execute();
+		}
+	});
+	return stats.length;
+}
+
+export const examJobHandlers: Record<string, JobHandler> = {
+	'attempt-finished': async (db, payload, now) => gradeAttempt(db, Number(payload.attemptId), now),
+	'item-stats': async (db, payload, now) => {
+		await computeBankItemStats(db, Number(payload.bankId), now);
+	},
+	'prepare-papers': async (db, payload, now) => {
+		const { prepareSessionPapers } = await import('./paper-service.ts');
+		await prepareSessionPapers(db, Number(payload.sessionId), now);
+	}
+};
+

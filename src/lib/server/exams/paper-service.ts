@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import { roundPoints, type Blueprint } from '../question-engine/blueprint.ts';
+import { drawPaper } from '../question-engine/paper.ts';
+import { createRng } from '../question-engine/random.ts';
+import type { StoredSlot } from './attempt.ts';
+import { insertPaper, loadPool } from './exam.repository.ts';
+import { findBlueprint, findSession } from './session.repository.ts';
+
+/** Draws a paper from the banks and stores it with the exact question versions. */
+export async function createPaper(db: Db, input: { sessionId: number | null; blueprintId: number | null; bankIds: readonly number[]; blueprint: Blueprint; seed: string; now: Date }): Promise<number> {
+	const pool = await loadPool(db, input.bankIds);
+	const typeOf = new Map(pool.map((p) => [p.questionId, p.type]));
+	const slots: StoredSlot[] = drawPaper(input.blueprint, pool, createRng(input.seed)).map((s) => ({ ...s, type: typeOf.get(s.questionId) ?? 'single' }));
+	const totalPoints = roundPoints(slots.reduce((sum, s) => sum + s.points, 0));
+	return insertPaper(db, { sessionId: input.sessionId, blueprintId: input.blueprintId, seed: input.seed, slots, totalPoints, now: input.now });
+}
+
+/**
+ * Prepares papers for every candidate on the roster who has no open attempt: one shared paper
+ * (fixed) or one per candidate, each waiting as a 'ready' attempt. On exam day, starting is then a
+ * single UPDATE. Idempotent; safe to run again after the roster changes. Returns how many were prepared.
+ */
+export async function prepareSessionPapers(db: Db, sessionId: number, now: Date): Promise<number> {
+	return db.transaction().execute(async (tx) => {
+		// One preparer per session at a time.
+		await sql`select id from exam_sessions where id = ${sessionId} for update`.execute(tx);
+		const session = await findSession(tx, sessionId);
+		if (!session) throw new Error(`场次 ${sessionId} 不存在`);
+		if (session.status === 'cancelled') return 0;
+		const blueprint = await findBlueprint(tx, session.blueprint_id);
+		if (!blueprint) throw new Error(`组卷策略 ${session.blueprint_id} 不存在`);
+		const waiting = await tx
+			.selectFrom('exam_candidates as c')
+			.select(['c.id', 'c.person_id'])
+			.where('c.session_id', '=', sessionId)
+			.where((eb) => eb.not(eb.exists(eb.selectFrom('exam_attempts as a').select('a.id').whereRef('a.candidate_id', '=', 'c.id'))))
+			.orderBy('c.id')
+			.execute();
+		if (waiting.length) {
+			let fixedPaper: number | null = null;
+			if (session.paper_mode === 'fixed') {
+				const existing = await tx.selectFrom('exam_papers').select('id').where('session_id', '=', sessionId).where('seed', '=', `session:${sessionId}`).executeTakeFirst();
+				fixedPaper = existing?.id ?? (await createPaper(tx, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now }));
+			}
+			const pool = session.paper_mode === 'fixed' ? null : await loadPool(tx, blueprint.bank_ids);
+			const rows = [];
+			for (const c of waiting) {
+				let paperId = fixedPaper;
+				if (paperId === null && pool) {
+					const seed = `session:${sessionId}:person:${c.person_id}:1`;
+					const typeOf = new Map(pool.map((p) => [p.questionId, p.type]));
+					const slots: StoredSlot[] = drawPaper(blueprint.definition, pool, createRng(seed)).map((s) => ({ ...s, type: typeOf.get(s.questionId) ?? 'single' }));
+					paperId = await insertPaper(tx, { sessionId, blueprintId: blueprint.id, seed, slots, totalPoints: roundPoints(slots.reduce((s, x) => s + x.points, 0)), now });
+				}
+				rows.push({ mode: 'exam', session_id: sessionId, candidate_id: c.id, person_id: c.person_id, paper_id: paperId as number, attempt_no: 1, status: 'ready', created_at: now });
+			}
+			await tx.insertInto('exam_attempts').values(rows).execute();
+		}
+		await tx.updateTable('exam_sessions').set({ papers_prepared_at: now }).where('id', '=', sessionId).execute();
+		return waiting.length;
+	});
+}
+
+/** A paper for one more attempt (a re-sit, or a candidate added after preparation). */
+export async function paperForNextAttempt(db: Db, sessionId: number, personId: number, attemptNo: number, now: Date): Promise<number> {
+	const session = await findSession(db, sessionId);
+	if (!session) throw new Error(`场次 ${sessionId} 不存在`);
+	const blueprint = await findBlueprint(db, session.blueprint_id);
+	if (!blueprint) throw new Error(`组卷策略 ${session.blueprint_id} 不存在`);
+	if (session.paper_mode === 'fixed') {
+		const existing = await db.selectFrom('exam_papers').select('id').where('session_id', '=', sessionId).where('seed', '=', `session:${sessionId}`).executeTakeFirst();
+		if (existing) return existing.id;
+		return createPaper(db, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now });
+	}
+	return createPaper(db, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}:person:${personId}:${attemptNo}`, now });
+}

@@ -1,0 +1,37 @@
+import type { Db } from '../db/index.ts';
+import { saveFile } from '../files/files.repository.ts';
+import { insertEvents } from './exam.repository.ts';
+
+export const SNAPSHOT_MAX_BYTES = 300 * 1024;
+
+/** JPEG starts FF D8 FF; the page encodes camera frames as JPEG. */
+export function isJpeg(bytes: Uint8Array): boolean {
+	return bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
+
+export function checkSnapshot(bytes: Uint8Array): string | null {
+	if (!bytes.length) return '照片为空';
+	if (bytes.length > SNAPSHOT_MAX_BYTES) return `照片过大（最大 ${SNAPSHOT_MAX_BYTES / 1024} KB）`;
+	if (!isJpeg(bytes)) return '照片须为 JPEG 格式';
+	return null;
+}
+
+/**
+ * Stores a webcam photo with the attempt. The file belongs to the institution running the session,
+ * so its examiners can see it and nobody else can.
+ */
+export async function storeSnapshot(db: Db, input: { attemptId: number; personId: number; userId: number; kind: 'identity' | 'random'; image: Uint8Array }, now: Date): Promise<number> {
+	const problem = checkSnapshot(input.image);
+	if (problem) throw new Error(problem);
+	const attempt = await db
+		.selectFrom('exam_attempts as a')
+		.innerJoin('exam_sessions as s', 's.id', 'a.session_id')
+		.select(['a.id', 'a.person_id', 's.owner_org_id'])
+		.where('a.id', '=', input.attemptId)
+		.executeTakeFirst();
+	if (!attempt || attempt.person_id !== input.personId) throw new Error('考试记录不存在');
+	const file = await saveFile(db, { ownerOrgId: attempt.owner_org_id, name: `attempt-${input.attemptId}-${input.kind}-${now.getTime()}.jpg`, mime: 'image/jpeg', data: input.image, createdBy: input.userId, now });
+	const row = await db.insertInto('exam_snapshots').values({ attempt_id: input.attemptId, kind: input.kind, file_id: file.id, taken_at: now }).returning('id').executeTakeFirstOrThrow();
+	await insertEvents(db, input.attemptId, [{ at: now, source: 'server', kind: 'snapshot', detail: { snapshotId: row.id, photo: input.kind } }]);
+	return row.id;
+}
