@@ -54,6 +54,8 @@ export async function extendAttempt(db: Db, attemptId: number, minutes: number, 
 }
 
 export async function terminateAttempt(db: Db, attemptId: number, reason: string, actor: Actor, now: Date): Promise<ProctorActionResult> {
+	const current = await db.selectFrom('exam_attempts').select('status').where('id', '=', attemptId).executeTakeFirst();
+	if (current?.status !== 'in_progress') return { ok: false, message: '该考生不在考试中，无法终止' };
 	await db.insertInto('exam_actions').values({ attempt_id: attemptId, kind: 'terminate', message: reason, by_user: actor.userId, at: now }).execute();
 	const done = await finishAttempt(db, attemptId, 'terminated', now, { userId: actor.userId, role: actor.role, message: reason });
 	if (!done) return { ok: false, message: '该考生不在考试中，无法终止' };
