@@ -74,6 +74,24 @@ for (const backend of BACKENDS) {
 			if (!early.ok) expect(early.reasons.join()).toContain('考试尚未开始');
 		});
 
+		it('treats a prepared but unstarted attempt as not there for the page', async () => {
+			const person = f.persons[3]!;
+			const ready = await db.selectFrom('exam_attempts').select('id').where('person_id', '=', person).where('status', '=', 'ready').executeTakeFirstOrThrow();
+			expect(await sync(ready.id, person, [{ seq: 1, slot: 1, response: null, clientAt: null }], at(30))).toBeNull();
+			expect((await loadAttemptForCandidate(db, ready.id, person, client(), at(30)))?.status).toBe('refused');
+			expect(await listEvents(db, ready.id)).toEqual([]);
+		});
+
+		it('asks for the access code when the session has one', async () => {
+			const g = await makeExamFixture(db, { opensAt: at(0), closesAt: at(7200), candidates: 1, session: { access_code: 'AB12' } });
+			const start = (code: string) => startAttempt(db, { sessionId: g.sessionId, personId: g.persons[0]!, userId: 0, accessCode: code, client: client(), identityPhoto: null }, at(10));
+			const none = await start('');
+			expect(none.ok ? '' : none.reasons.join()).toContain('须输入考场口令');
+			const wrong = await start('ZZ99');
+			expect(wrong.ok ? '' : wrong.reasons.join()).toContain('考场口令不正确');
+			expect((await start('ab12')).ok).toBe(true);
+		});
+
 		it('saves answers idempotently; a late retry with an older seq never overwrites a newer answer', async () => {
 			const person = f.persons[0]!;
 			const attemptId = (await db.selectFrom('exam_attempts').select('id').where('person_id', '=', person).where('status', '=', 'in_progress').executeTakeFirstOrThrow()).id;

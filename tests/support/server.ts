@@ -49,7 +49,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 		output: () => out,
 		stop: () =>
 			new Promise((resolve) => {
-				if (proc.exitCode !== null) return resolve();
+				if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
 				proc.once('exit', () => resolve());
 				proc.kill('SIGTERM');
 				setTimeout(() => proc.kill('SIGKILL'), 8000).unref();

@@ -25,7 +25,7 @@ import { attemptSummary, courseCompletion, findBlueprint, findCandidate, findSes
 import { paperForNextAttempt } from './paper-service.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { runAttemptFinishedJob } from './grading-service.ts';
-import { storeSnapshot } from './snapshot-service.ts';
+import { checkSnapshot, storeSnapshot } from './snapshot-service.ts';
 
 // The attempt: start → answer (autosave) → submit, with the server's clock deciding.
 
@@ -49,9 +49,14 @@ export async function checkSessionAccess(db: Db, sessionId: number, personId: nu
 	const candidate = await findCandidate(db, sessionId, personId);
 	if (!candidate) return null;
 	const person = await db.selectFrom('persons').select(['active', 'id_number']).where('id', '=', personId).executeTakeFirstOrThrow();
-	const summary = await attemptSummary(db, candidate.id);
+	let summary = await attemptSummary(db, candidate.id);
+	if (summary.inProgress && isExpired({ status: 'in_progress', deadline_at: summary.inProgress.deadline_at }, now)) {
+		// Time ran out while nobody was looking: finish it now, so it counts and a re-sit can start.
+		await finishAttempt(db, summary.inProgress.id, 'deadline', now, null);
+		summary = await attemptSummary(db, candidate.id);
+	}
 	const course = session.course_id ? await courseCompletion(db, personId, session.course_id) : null;
-	const inProgress = summary.inProgress && !isExpired({ status: 'in_progress', deadline_at: summary.inProgress.deadline_at }, now) ? summary.inProgress : null;
+	const inProgress = summary.inProgress;
 	const eligibility = checkEligibility({
 		now,
 		session: { status: session.status, opensAt: session.opens_at, closesAt: session.closes_at, requireIdCheck: session.require_id_check, maxAttempts: session.max_attempts, accessCode: session.access_code },
@@ -86,6 +91,8 @@ export async function startAttempt(
 	if (session.require_webcam && !input.identityPhoto) {
 		return { ok: false, reasons: ['本场考试要求开启摄像头：开考前须拍摄身份照片。未检测到摄像头或未允许使用摄像头的考生不能参加本场考试。'] };
 	}
+	const photoProblem = input.identityPhoto ? checkSnapshot(input.identityPhoto) : null;
+	if (photoProblem) return { ok: false, reasons: [`身份照片无效：${photoProblem}`] };
 	const blueprint = await findBlueprint(db, session.blueprint_id);
 	if (!blueprint) return { ok: false, reasons: ['本场考试的组卷策略不存在，请联系培训机构。'] };
 	const deadline = computeDeadline(now, blueprint.definition.durationMinutes, session.closes_at);
@@ -180,6 +187,7 @@ const LABELS = 'ABCDEF';
 export async function loadAttemptForCandidate(db: Db, attemptId: number, personId: number, client: ClientContext, now: Date, config = DEFAULT_EXAM_CONFIG): Promise<AttemptView | null> {
 	let attempt = await findAttempt(db, attemptId);
 	if (!attempt || attempt.person_id !== personId) return null;
+	if (attempt.status === 'ready') return { status: 'refused', reason: '本场考试尚未开始作答，请先在考试页面点击“开始考试”。' };
 	if (isExpired(attempt, now, config.graceSeconds)) {
 		await finishAttempt(db, attempt.id, 'deadline', now, null);
 		attempt = (await findAttempt(db, attemptId)) as AttemptRow;
@@ -273,7 +281,8 @@ export async function syncAttempt(
 	config = DEFAULT_EXAM_CONFIG
 ): Promise<SyncResult | null> {
 	const ctx = await readSyncContext(db, input.attemptId, [...new Set(input.answers.map((a) => a.slot))]);
-	if (!ctx || ctx.person_id !== input.personId) return null;
+	// A prepared attempt the candidate has not started does not exist for the page yet.
+	if (!ctx || ctx.person_id !== input.personId || ctx.status === 'ready') return null;
 	const base = { deadline: ctx.deadline_at?.toISOString() ?? null, serverNow: now.toISOString(), warnings: ctx.warnings ?? [] };
 	const refuseAll = (error: string) => input.answers.map((a) => ({ seq: a.seq, slot: a.slot, error }));
 	const clientEvents: EventInput[] = input.events.map((e) => ({ at: e.at, source: 'client', kind: e.kind, detail: e.detail }));

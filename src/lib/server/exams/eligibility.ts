@@ -46,8 +46,10 @@ export function checkEligibility(f: EligibilityFacts): Eligibility {
 	else if (f.session.maxAttempts !== null && f.finishedAttempts >= f.session.maxAttempts) {
 		reasons.push(`本场考试最多可考 ${f.session.maxAttempts} 次（含补考），您已考 ${f.finishedAttempts} 次。`);
 	}
-	if (f.session.accessCode && f.accessCodeGiven !== null && f.accessCodeGiven.trim().toUpperCase() !== f.session.accessCode.toUpperCase()) {
-		reasons.push('考场口令不正确。');
+	if (f.session.accessCode && f.accessCodeGiven !== null) {
+		const given = f.accessCodeGiven.trim();
+		if (!given) reasons.push('本场考试须输入考场口令，请向监考员索取。');
+		else if (given.toUpperCase() !== f.session.accessCode.toUpperCase()) reasons.push('考场口令不正确。');
 	}
 	return reasons.length ? { ok: false, reasons } : { ok: true };
 }

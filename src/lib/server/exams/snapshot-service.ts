@@ -26,10 +26,11 @@ export async function storeSnapshot(db: Db, input: { attemptId: number; personId
 	const attempt = await db
 		.selectFrom('exam_attempts as a')
 		.innerJoin('exam_sessions as s', 's.id', 'a.session_id')
-		.select(['a.id', 'a.person_id', 's.owner_org_id'])
+		.select(['a.id', 'a.person_id', 'a.status', 's.owner_org_id'])
 		.where('a.id', '=', input.attemptId)
 		.executeTakeFirst();
 	if (!attempt || attempt.person_id !== input.personId) throw new Error('考试记录不存在');
+	if (attempt.status !== 'in_progress') throw new Error('考试不在进行中，不再接收照片');
 	const file = await saveFile(db, { ownerOrgId: attempt.owner_org_id, name: `attempt-${input.attemptId}-${input.kind}-${now.getTime()}.jpg`, mime: 'image/jpeg', data: input.image, createdBy: input.userId, now });
 	const row = await db.insertInto('exam_snapshots').values({ attempt_id: input.attemptId, kind: input.kind, file_id: file.id, taken_at: now }).returning('id').executeTakeFirstOrThrow();
 	await insertEvents(db, input.attemptId, [{ at: now, source: 'server', kind: 'snapshot', detail: { snapshotId: row.id, photo: input.kind } }]);

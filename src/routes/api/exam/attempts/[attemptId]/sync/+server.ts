@@ -1,0 +1,32 @@
+import type { RequestHandler } from './$types';
+import { requireApiRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { idParam } from '#lib/schemas/params.ts';
+import { syncSchema } from '#lib/schemas/exam.ts';
+import { syncAttempt } from '#lib/server/exams/attempt-service.ts';
+import { clientContext, notFound, ok, parseBody, personOf, SYNC_BODY_LIMIT } from '../../../http.ts';
+
+/** Autosave: answers (idempotent by seq) and proctoring events; acknowledges examiner warnings. */
+export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
+	const scope = requireApiRole(locals, 'learner');
+	const personId = personOf(scope);
+	if (personId instanceof Response) return personId;
+	const attemptId = idParam(params.attemptId);
+	if (!attemptId) return notFound();
+	const body = await parseBody(request, syncSchema, SYNC_BODY_LIMIT);
+	if (!body.ok) return body.response;
+	const b = body.data;
+	const result = await syncAttempt(
+		await getDb(),
+		{
+			attemptId,
+			personId,
+			client: clientContext(request, getClientAddress, b.clientId),
+			answers: b.answers.map((a) => ({ seq: a.seq, slot: a.slot, response: a.response, clientAt: a.at ? new Date(a.at) : null })),
+			events: b.events.map((e) => ({ kind: e.kind, at: new Date(e.at), detail: e.detail })),
+			acknowledge: b.ack
+		},
+		now()
+	);
+	return result ? ok(result) : notFound();
+};
