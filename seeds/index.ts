@@ -3,6 +3,7 @@ import type { Db } from '../src/lib/server/db/index.ts';
 import { CITY, DISTRICTS, FUNCTIONAL_AREAS, HIGH_RISK_BASIS, INDUSTRIES, SPECIAL_OPERATIONS, TOWNS } from './reference.ts';
 import { seedDemo } from './demo.ts';
 import { seedDemoStudy } from './demo-study.ts';
+import { seedDemoExams } from './demo-exams.ts';
 import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -50,6 +51,7 @@ export async function seedIfEmpty(db: Db, options: { demo?: boolean } = {}): Pro
 		await seedDemo(tx);
 		await syncRepositoryBanks(tx, questionBanksDir(), new Date());
 		await seedDemoStudy(tx, new Date());
+		await seedDemoExams(tx, new Date());
 		return true;
 	});
 }

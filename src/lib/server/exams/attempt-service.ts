@@ -390,7 +390,13 @@ export async function submitAttempt(
  * finish's transaction, and if this process dies first, any instance's worker runs it.
  * Returns false when the attempt was not in progress.
  */
-export async function finishAttempt(db: Db, attemptId: number, reason: 'submitted' | 'deadline' | 'terminated', now: Date, actor: { userId: number; role: string; message: string } | null): Promise<boolean> {
+export async function finishAttempt(
+	db: Db,
+	attemptId: number,
+	reason: 'submitted' | 'deadline' | 'terminated',
+	now: Date,
+	actor: { userId: number; role: string; message: string; ip: string | null } | null
+): Promise<boolean> {
 	const finished = await db.transaction().execute(async (tx) => {
 		const attempt = await findAttempt(tx, attemptId);
 		if (!attempt || attempt.status !== 'in_progress') return false;
@@ -399,6 +405,10 @@ export async function finishAttempt(db: Db, attemptId: number, reason: 'submitte
 		if (!(await markFinished(tx, attemptId, reason, at))) return false;
 		const kind = reason === 'submitted' ? 'submitted' : reason === 'deadline' ? 'finished_at_deadline' : 'terminate';
 		await insertEvents(tx, attemptId, [{ at: now, source: reason === 'terminated' ? 'examiner' : 'server', kind, detail: actor ? { message: actor.message } : {} }]);
+		if (actor) {
+			await tx.insertInto('exam_actions').values({ attempt_id: attemptId, kind: 'terminate', message: actor.message, by_user: actor.userId, at: now }).execute();
+			await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exam.terminate', target: `exam_attempt:${attemptId}`, detail: { reason: actor.message }, ip: actor.ip });
+		}
 		await enqueueJob(tx, { kind: 'attempt-finished', dedupeKey: `attempt:${attemptId}`, payload: { attemptId }, runAfter: now, now });
 		return true;
 	});
@@ -412,8 +422,4 @@ export async function finishExpiredAttempts(db: Db, now: Date, config = DEFAULT_
 	let n = 0;
 	for (const id of ids) if (await finishAttempt(db, id, 'deadline', now, null)) n++;
 	return n;
-}
-
-export async function auditExamAction(db: Db, actor: { userId: number; role: string }, action: string, attemptId: number, detail: Record<string, unknown>, now: Date, ip: string | null) {
-	await appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action, target: `exam_attempt:${attemptId}`, detail, ip });
 }

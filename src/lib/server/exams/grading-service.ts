@@ -49,13 +49,18 @@ export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promis
 				await tx.updateTable('wrong_answers').set({ resolved_at: now }).where('person_id', '=', attempt.person_id).where('question_id', '=', questionId).where('resolved_at', 'is', null).execute();
 			}
 		}
-		if (attempt.mode === 'exam') {
-			const banks = await tx.selectFrom('qb_questions').select('bank_id').distinct().where('id', 'in', slots.map((s) => Number(s.questionId))).execute();
-			for (const b of banks) {
-				await enqueueJob(tx, { kind: 'item-stats', dedupeKey: `bank:${b.bank_id}`, payload: { bankId: b.bank_id }, runAfter: new Date(now.getTime() + 5000), now });
-			}
-		}
+		if (attempt.mode === 'exam') await queueItemStatsForPaper(tx, attempt.paper_id, now);
 	});
+}
+
+/** Queues (debounced per bank) a recompute of the item statistics of every bank a paper draws from. */
+export async function queueItemStatsForPaper(db: Db, paperId: number, now: Date): Promise<void> {
+	const slots = await getPaperSlots(db, paperId);
+	if (!slots.length) return;
+	const banks = await db.selectFrom('qb_questions').select('bank_id').distinct().where('id', 'in', slots.map((s) => Number(s.questionId))).execute();
+	for (const b of banks) {
+		await enqueueJob(db, { kind: 'item-stats', dedupeKey: `bank:${b.bank_id}`, payload: { bankId: b.bank_id }, runAfter: new Date(now.getTime() + 5000), now });
+	}
 }
 
 /** Runs the finished attempt's job now if no worker has it; the worker runs it otherwise. */
@@ -100,6 +105,8 @@ export async function computeBankItemStats(db: Db, bankId: number, now: Date): P
 	const optionKeys = new Map([...versions.entries()].map(([key, q]) => [key, q.type === 'judge' ? ['false', 'true'] : Object.keys(q.options ?? {}).sort()]));
 	const stats = analyseItems(responses, { optionKeys });
 	await db.transaction().execute(async (tx) => {
+		// Versions with no counted responses any more (e.g. their only attempts were voided) lose their row.
+		await tx.deleteFrom('item_stats').where('bank_id', '=', bankId).execute();
 		for (const s of stats) {
 			await tx
 				.insertInto('item_stats')

@@ -5,6 +5,7 @@ import { insertEvents, lockAttempt } from './exam.repository.ts';
 import { findSession, isSessionExaminer, type SessionRow } from './session.repository.ts';
 import { finishAttempt } from './attempt-service.ts';
 import type { Decision } from './integrity.ts';
+import { queueItemStatsForPaper } from './grading-service.ts';
 
 // What examiners do to a live attempt: warn, extend, terminate; and, afterwards, the decision on
 // its integrity flags. Every action is in the audit log and on the attempt's timeline.
@@ -54,13 +55,9 @@ export async function extendAttempt(db: Db, attemptId: number, minutes: number, 
 }
 
 export async function terminateAttempt(db: Db, attemptId: number, reason: string, actor: Actor, now: Date): Promise<ProctorActionResult> {
-	const current = await db.selectFrom('exam_attempts').select('status').where('id', '=', attemptId).executeTakeFirst();
-	if (current?.status !== 'in_progress') return { ok: false, message: '该考生不在考试中，无法终止' };
-	await db.insertInto('exam_actions').values({ attempt_id: attemptId, kind: 'terminate', message: reason, by_user: actor.userId, at: now }).execute();
-	const done = await finishAttempt(db, attemptId, 'terminated', now, { userId: actor.userId, role: actor.role, message: reason });
-	if (!done) return { ok: false, message: '该考生不在考试中，无法终止' };
-	await appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exam.terminate', target: `exam_attempt:${attemptId}`, detail: { reason }, ip: actor.ip });
-	return { ok: true };
+	// The action row and the audit entry are written in the finish's own transaction: all or nothing.
+	const done = await finishAttempt(db, attemptId, 'terminated', now, { userId: actor.userId, role: actor.role, message: reason, ip: actor.ip });
+	return done ? { ok: true } : { ok: false, message: '该考生不在考试中，无法终止' };
 }
 
 /** The examiner's decision on a finished attempt's integrity; the candidate sees it. Voided attempts count as not passed. */
@@ -71,12 +68,15 @@ export async function decideAttempt(db: Db, attemptId: number, decision: Decisio
 		await tx.updateTable('exam_attempts').set({ decision, decision_reason: reason, decided_by: actor.userId, decided_at: now }).where('id', '=', attemptId).execute();
 		await insertEvents(tx, attemptId, [{ at: now, source: 'examiner', kind: 'decision', detail: { decision, reason } }]);
 		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exam.decision', target: `exam_attempt:${attemptId}`, detail: { decision, reason, previous: attempt.decision }, ip: actor.ip });
+		// A voided attempt leaves the item statistics (and one un-voided comes back): recompute its banks.
+		if ((decision === 'voided') !== (attempt.decision === 'voided')) await queueItemStatsForPaper(tx, attempt.paper_id, now);
 		return { ok: true };
 	});
 }
 
 /** 考试点 identity check: the examiner saw the candidate's ID card. */
-export async function checkCandidateIdentity(db: Db, candidateId: number, actor: Actor, now: Date): Promise<void> {
-	await db.updateTable('exam_candidates').set({ id_checked_at: now, id_checked_by: actor.userId }).where('id', '=', candidateId).execute();
+export async function checkCandidateIdentity(db: Db, sessionId: number, candidateId: number, actor: Actor, now: Date): Promise<void> {
+	const r = await db.updateTable('exam_candidates').set({ id_checked_at: now, id_checked_by: actor.userId }).where('id', '=', candidateId).where('session_id', '=', sessionId).executeTakeFirst();
+	if (Number(r.numUpdatedRows) !== 1) throw new Error('考生不在本场次名单中');
 	await appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exam.id_check', target: `exam_candidate:${candidateId}`, detail: {}, ip: actor.ip });
 }

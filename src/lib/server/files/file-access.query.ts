@@ -22,3 +22,14 @@ export async function isFileInPersonsCourses(db: Db, personId: number, fileId: n
 		.executeTakeFirst();
 	return row !== undefined;
 }
+
+/** For a webcam snapshot: the session it was taken in. Undefined when the file is not a snapshot. */
+export async function findSnapshotSession(db: Db, fileId: number): Promise<{ sessionId: number } | undefined> {
+	const row = await db
+		.selectFrom('exam_snapshots as s')
+		.innerJoin('exam_attempts as a', 'a.id', 's.attempt_id')
+		.select('a.session_id')
+		.where('s.file_id', '=', fileId)
+		.executeTakeFirst();
+	return row?.session_id ? { sessionId: row.session_id } : undefined;
+}

@@ -26,6 +26,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const filter = filterSchema.parse(p);
 	return {
 		bank: { code: bank.code, name: bank.name, editable: bank.editable && scope.role === 'institution_admin' },
+		canAnalyse: scope.role === 'institution_admin',
 		filter,
 		stats: await countByDifficultyAndKnowledge(db, bank.id),
 		list: await listQuestions(db, bank.id, filter, filter.page)

@@ -1,0 +1,162 @@
+import type { Db } from '../db/index.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { listVisibleBanks } from '../question-bank/bank.query.ts';
+import { checkBlueprintAgainstPool, describeSection, parseBlueprint, QUALIFICATION_EXAM_DEFAULTS, sectionAccepts, type Blueprint, type BlueprintSection } from '../question-engine/blueprint.ts';
+import { blueprintMetaSchema, isStatutoryCertificate, rawBlueprint, type BlueprintFormValues } from '../../schemas/exam-admin.ts';
+import { loadPool } from './exam.repository.ts';
+
+// Blueprints (组卷策略) of an institution: built from platform banks and its own banks, checked
+// by the question engine against the questions that can actually be drawn.
+
+export type Actor = { userId: number; role: string; orgId: number; ip: string | null };
+
+export type BlueprintSaveResult = { ok: true; blueprintId: number } | { ok: false; problems: string[]; supply: SectionSupply[] };
+
+export type SectionSupply = { section: number; description: string; available: number; needed: number };
+
+/** How many questions of the pool each section could draw from (each section on its own). */
+export async function sectionSupply(db: Db, bankIds: readonly number[], sections: readonly BlueprintSection[]): Promise<SectionSupply[]> {
+	const pool = await loadPool(db, bankIds);
+	return sections.map((s, i) => ({ section: i + 1, description: describeSection(s), available: pool.filter((p) => sectionAccepts(s, p)).length, needed: s.count }));
+}
+
+/** The form's values for a new blueprint: the national defaults for statutory exams. */
+export function newBlueprintValues(certificateType = 'principal_or_safety_manager'): BlueprintFormValues {
+	const statutory = isStatutoryCertificate(certificateType);
+	return {
+		name: '',
+		bankIds: [],
+		certificateType,
+		examKind: 'theory',
+		practiceOpen: false,
+		sections: [
+			{ title: '单选题', type: 'single', count: '40', points: '1', knowledge: '', dmin: '', dmax: '' },
+			{ title: '多选题', type: 'multiple', count: '20', points: '2', knowledge: '', dmin: '', dmax: '' },
+			{ title: '判断题', type: 'judge', count: '20', points: '1', knowledge: '', dmin: '', dmax: '' }
+		],
+		multipleScoring: 'all_or_nothing',
+		durationMinutes: String(statutory ? QUALIFICATION_EXAM_DEFAULTS.durationMinutes : 60),
+		totalPoints: String(QUALIFICATION_EXAM_DEFAULTS.totalPoints),
+		passMark: String(QUALIFICATION_EXAM_DEFAULTS.passMark),
+		shuffleQuestions: 'within_sections',
+		shuffleOptions: true
+	};
+}
+
+export function blueprintToValues(row: { name: string; bank_ids: number[]; certificate_type: string; exam_kind: string; practice_open: boolean; definition: Blueprint }): BlueprintFormValues {
+	const d = row.definition;
+	return {
+		name: row.name,
+		bankIds: row.bank_ids,
+		certificateType: row.certificate_type,
+		examKind: row.exam_kind,
+		practiceOpen: row.practice_open,
+		sections: d.sections.map((s) => ({
+			title: s.title ?? '',
+			type: s.type,
+			count: String(s.count),
+			points: String(s.points),
+			knowledge: (s.knowledge ?? []).join(' '),
+			dmin: s.difficulty ? String(s.difficulty[0]) : '',
+			dmax: s.difficulty ? String(s.difficulty[1]) : ''
+		})),
+		multipleScoring: d.multipleScoring,
+		durationMinutes: String(d.durationMinutes),
+		totalPoints: String(d.totalPoints),
+		passMark: String(d.passMark),
+		shuffleQuestions: d.shuffleQuestions,
+		shuffleOptions: d.shuffleOptions
+	};
+}
+
+/**
+ * Creates (id null) or updates a blueprint. Every problem is returned at once: the form's fields,
+ * the engine's rules (points add up, pass mark ≤ total …) and whether the chosen banks can
+ * supply every section. Papers already drawn keep their pinned questions.
+ */
+export async function saveBlueprint(db: Db, actor: Actor, id: number | null, values: BlueprintFormValues, now: Date): Promise<BlueprintSaveResult> {
+	const problems: string[] = [];
+	const meta = blueprintMetaSchema.safeParse(values);
+	if (!meta.success) problems.push(...new Set(meta.error.issues.map((i) => i.message)));
+	const visible = new Set((await listVisibleBanks(db, actor.orgId)).map((b) => b.id));
+	const bankIds = [...new Set(values.bankIds)];
+	if (bankIds.some((b) => !visible.has(b))) problems.push('所选题库不存在或不可用');
+	if (!values.sections.length) problems.push('组卷策略至少需要一个部分');
+	const parsed = values.sections.length ? parseBlueprint(rawBlueprint(values)) : null;
+	if (parsed && !parsed.ok) problems.push(...parsed.problems);
+	let supply: SectionSupply[] = [];
+	if (parsed?.ok && bankIds.length && bankIds.every((b) => visible.has(b))) {
+		const pool = await loadPool(db, bankIds);
+		problems.push(...checkBlueprintAgainstPool(parsed.blueprint, pool));
+		supply = parsed.blueprint.sections.map((s, i) => ({ section: i + 1, description: describeSection(s), available: pool.filter((p) => sectionAccepts(s, p)).length, needed: s.count }));
+	}
+	if (problems.length || !meta.success || !parsed?.ok) return { ok: false, problems: [...new Set(problems)], supply };
+
+	const m = meta.data;
+	const row = {
+		name: m.name,
+		bank_ids: JSON.stringify(bankIds),
+		definition: JSON.stringify(parsed.blueprint),
+		certificate_type: m.certificateType,
+		exam_kind: m.examKind,
+		practice_open: m.practiceOpen,
+		updated_at: now
+	};
+	return db.transaction().execute(async (tx) => {
+		let blueprintId: number;
+		if (id === null) {
+			const r = await tx.insertInto('exam_blueprints').values({ ...row, owner_org_id: actor.orgId, created_by: actor.userId, created_at: now }).returning('id').executeTakeFirstOrThrow();
+			blueprintId = r.id;
+		} else {
+			const r = await tx.updateTable('exam_blueprints').set(row).where('id', '=', id).where('owner_org_id', '=', actor.orgId).executeTakeFirst();
+			if (Number(r.numUpdatedRows) !== 1) return { ok: false as const, problems: ['组卷策略不存在'], supply };
+			blueprintId = id;
+		}
+		await appendAudit(tx, {
+			at: now,
+			actorUserId: actor.userId,
+			actorRole: actor.role,
+			action: id === null ? 'exam.blueprint_create' : 'exam.blueprint_update',
+			target: `exam_blueprint:${blueprintId}`,
+			detail: { name: m.name, bankIds, certificateType: m.certificateType, examKind: m.examKind, totalPoints: parsed.blueprint.totalPoints, passMark: parsed.blueprint.passMark },
+			ip: actor.ip
+		});
+		return { ok: true as const, blueprintId };
+	});
+}
+
+export async function listBlueprints(db: Db, orgId: number) {
+	const rows = await db
+		.selectFrom('exam_blueprints as b')
+		.select(['b.id', 'b.name', 'b.bank_ids', 'b.definition', 'b.certificate_type', 'b.exam_kind', 'b.practice_open', 'b.updated_at'])
+		.select((eb) => eb.selectFrom('exam_sessions as s').select((e) => e.fn.countAll<number>().as('n')).whereRef('s.blueprint_id', '=', 'b.id').as('sessions'))
+		.where('b.owner_org_id', '=', orgId)
+		.orderBy('b.updated_at', 'desc')
+		.execute();
+	return rows.map((r) => {
+		const d = r.definition as Blueprint;
+		return {
+			id: r.id,
+			name: r.name,
+			bankIds: r.bank_ids as number[],
+			certificateType: r.certificate_type,
+			examKind: r.exam_kind,
+			practiceOpen: r.practice_open,
+			questions: d.sections.reduce((s, x) => s + x.count, 0),
+			totalPoints: d.totalPoints,
+			passMark: d.passMark,
+			durationMinutes: d.durationMinutes,
+			sessions: Number(r.sessions ?? 0)
+		};
+	});
+}
+
+export async function findOwnBlueprint(db: Db, orgId: number, id: number) {
+	const row = await db
+		.selectFrom('exam_blueprints')
+		.select(['id', 'name', 'bank_ids', 'definition', 'certificate_type', 'exam_kind', 'practice_open'])
+		.where('id', '=', id)
+		.where('owner_org_id', '=', orgId)
+		.executeTakeFirst();
+	return row ? { ...row, bank_ids: row.bank_ids as number[], definition: row.definition as Blueprint } : undefined;
+}

@@ -1,0 +1,32 @@
+import { error } from '@sveltejs/kit';
+import type { Scope } from '#lib/server/auth/guards.ts';
+import type { Db } from '#lib/server/db/index.ts';
+import type { Actor } from '#lib/server/exams/blueprint-service.ts';
+import { findVisibleSession } from '#lib/server/exams/session-service.ts';
+import { proctoredSessionOfAttempt } from '#lib/server/exams/proctor-service.ts';
+
+// Shared by the institution's exam pages: ids from the URL, the actor, and 404 for what the caller may not see.
+
+export function idParam(value: string): number {
+	const id = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+	if (!Number.isInteger(id) || id <= 0) error(404, '没有这个记录');
+	return id;
+}
+
+export function actorOf(scope: Scope, ip: string | null): Actor {
+	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip };
+}
+
+/** The session if the caller is an admin of its institution or one of its examiners; 404 otherwise. */
+export async function requireVisibleSession(db: Db, scope: Scope, idText: string) {
+	const session = await findVisibleSession(db, scope, idParam(idText));
+	if (!session) error(404, '没有这个考试场次');
+	return session;
+}
+
+export async function requireProctoredAttempt(db: Db, scope: Scope, idText: string) {
+	const id = idParam(idText);
+	const session = await proctoredSessionOfAttempt(db, scope, id);
+	if (!session) error(404, '没有这个答卷');
+	return { id, session };
+}
