@@ -135,6 +135,8 @@ const statements = [
 	`create index coverage_person_person on coverage_person(person_id)`,
 	`create index coverage_person_gaps on coverage_person(target_id, covered, person_id)`,
 	`create index coverage_person_org on coverage_person(org_id, target_id)`,
+	// a small region's gap list: its few region codes, not a walk over the whole target's gaps
+	`create index coverage_person_region_gaps on coverage_person(target_id, region_code, person_id) where not covered`,
 	`create index coverage_person_expiry on coverage_person(valid_until) where covered and valid_until is not null`,
 
 	// Maintained counts. node_code is every region on the path of the organisation's region
@@ -247,6 +249,35 @@ const statements = [
 		perform coverage_apply_delta(coalesce(v_old, '{}'), coalesce(v_new, '{}'));
 	end $$`,
 
+	// Triggers only queue the persons a statement touched; one deferred trigger re-evaluates them all
+	// at commit, in one call. A transaction of several statements (or touching several persons) thus
+	// takes its locks once, in id/key order, and cannot deadlock with another such transaction.
+	// SET CONSTRAINTS coverage_pending_flush IMMEDIATE applies the queue before the commit.
+	`create table coverage_pending (
+		tx bigint not null default txid_current(),
+		person_id integer not null
+	)`,
+	`create index coverage_pending_tx on coverage_pending(tx)`,
+	`create function coverage_queue(p_ids integer[]) returns void language plpgsql as $$
+	begin
+		if p_ids is null or cardinality(p_ids) = 0 then return; end if;
+		if not exists (select 1 from coverage_targets where status = 'active')
+			and not exists (select 1 from coverage_person where person_id = any(p_ids)) then
+			return;
+		end if;
+		insert into coverage_pending (person_id) select distinct u from unnest(p_ids) u where u is not null;
+	end $$`,
+	`create function coverage_flush() returns trigger language plpgsql as $$
+	declare v_ids integer[];
+	begin
+		with d as (delete from coverage_pending where tx = txid_current() returning person_id)
+		select array_agg(distinct person_id) into v_ids from d;
+		perform coverage_refresh_persons(v_ids);
+		return null;
+	end $$`,
+	`create constraint trigger coverage_pending_flush after insert on coverage_pending
+		deferrable initially deferred for each row execute function coverage_flush()`,
+
 	// Whole target (on create/edit/retire): recomputed set-based, under the exclusive lock.
 	`create function coverage_rebuild_target(p_target integer) returns void language plpgsql as $$
 	begin
@@ -316,12 +347,12 @@ function triggerStatements(): string[] {
 		out.push(
 			`create function coverage_${w.table}_ins() returns trigger language plpgsql as $$
 			begin
-				perform coverage_refresh_persons(array(select distinct ${w.person} from coverage_nt n where ${w.insertWhere}));
+				perform coverage_queue(array(select distinct ${w.person} from coverage_nt n where ${w.insertWhere}));
 				return null;
 			end $$`,
 			`create function coverage_${w.table}_upd() returns trigger language plpgsql as $$
 			begin
-				perform coverage_refresh_persons(array(
+				perform coverage_queue(array(
 					select ${w.person} from coverage_nt n join coverage_ot o on o.${key} = n.${key} where ${changed}
 					union select o.${w.table === 'persons' ? 'id' : 'person_id'} from coverage_nt n join coverage_ot o on o.${key} = n.${key} where ${changed}));
 				return null;
@@ -337,9 +368,9 @@ function triggerStatements(): string[] {
 		`create function coverage_lesson_progress_chg() returns trigger language plpgsql as $$
 		begin
 			if tg_op = 'INSERT' then
-				perform coverage_refresh_persons(array(select distinct e.person_id from coverage_nt n join enrolments e on e.id = n.enrolment_id where n.completed_at is not null));
+				perform coverage_queue(array(select distinct e.person_id from coverage_nt n join enrolments e on e.id = n.enrolment_id where n.completed_at is not null));
 			else
-				perform coverage_refresh_persons(array(select distinct e.person_id from coverage_nt n
+				perform coverage_queue(array(select distinct e.person_id from coverage_nt n
 					join coverage_ot o on o.enrolment_id = n.enrolment_id and o.lesson_id = n.lesson_id
 					join enrolments e on e.id = n.enrolment_id
 					where n.completed_at is distinct from o.completed_at));
@@ -353,7 +384,7 @@ function triggerStatements(): string[] {
 		// an organisation moving region or industry moves its staff between nodes and populations
 		`create function coverage_organisations_upd() returns trigger language plpgsql as $$
 		begin
-			perform coverage_refresh_persons(array(select p.id from coverage_nt n join coverage_ot o on o.id = n.id
+			perform coverage_queue(array(select p.id from coverage_nt n join coverage_ot o on o.id = n.id
 				join persons p on p.org_id = n.id
 				where n.kind is distinct from o.kind or n.region_code is distinct from o.region_code
 					or n.industry_code is distinct from o.industry_code or n.scale is distinct from o.scale));
@@ -377,7 +408,9 @@ export async function down(db: Kysely<any>): Promise<void> {
 	}
 	await sql.raw(`drop function if exists coverage_lesson_progress_chg, coverage_organisations_upd`).execute(db);
 	await sql.raw(`drop table if exists coverage_month_counts, coverage_org_counts, coverage_node_counts`).execute(db);
-	await sql.raw(`drop function if exists coverage_refresh_expired, coverage_after_target, coverage_rebuild_target, coverage_refresh_persons, coverage_apply_delta`).execute(db);
+	await sql.raw(`drop trigger if exists coverage_pending_flush on coverage_pending`).execute(db);
+	await sql.raw(`drop table if exists coverage_pending`).execute(db);
+	await sql.raw(`drop function if exists coverage_refresh_expired, coverage_after_target, coverage_rebuild_target, coverage_flush, coverage_queue, coverage_refresh_persons, coverage_apply_delta`).execute(db);
 	await sql.raw(`drop table if exists coverage_person`).execute(db);
 	await sql.raw(`drop view if exists coverage_evaluation`).execute(db);
 	await sql.raw(`drop function if exists coverage_xueshi_seconds, coverage_today`).execute(db);

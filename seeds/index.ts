@@ -4,6 +4,8 @@ import { CITY, DISTRICTS, FUNCTIONAL_AREAS, HIGH_RISK_BASIS, INDUSTRIES, SPECIAL
 import { seedDemo } from './demo.ts';
 import { seedDemoStudy } from './demo-study.ts';
 import { seedDemoExams } from './demo-exams.ts';
+import { seedDemoCoverage } from './demo-coverage.ts';
+import { seedDemoCertificates } from './demo-certificates.ts';
 import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -52,6 +54,8 @@ export async function seedIfEmpty(db: Db, options: { demo?: boolean } = {}): Pro
 		await syncRepositoryBanks(tx, questionBanksDir(), new Date());
 		await seedDemoStudy(tx, new Date());
 		await seedDemoExams(tx, new Date());
+		await seedDemoCertificates(tx, new Date());
+		await seedDemoCoverage(tx, new Date());
 		return true;
 	});
 }

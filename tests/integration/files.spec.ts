@@ -129,7 +129,7 @@ describe.each(BACKENDS)('file store (%s)', (backend) => {
 	describe('canReadFile', () => {
 		let fileId: number;
 		let courseId: number;
-		const scope = (role: Role, orgId: number, personId: number | null = null) => ({ role, orgId, personId });
+		const scope = (role: Role, orgId: number, personId: number | null = null) => ({ role, orgId, personId, userId: 0 });
 		beforeAll(async () => {
 			fileId = (await saveFile(db, { ownerOrgId: instA, name: '处置卡.pdf', mime: 'application/pdf', data: megabyte.subarray(0, 1000), createdBy: user, now: NOW })).id;
 			courseId = await makeCourseUsing(db, instA, fileId);

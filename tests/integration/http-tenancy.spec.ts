@@ -11,6 +11,13 @@ type Rule = { path: string; allowed: string[] | 'any' | 'public' };
 // role keys are demo accounts (several accounts share a role but not a tenant)
 const RULES: Record<string, Rule> = {
 	'/': { path: '/', allowed: 'any' },
+	// certificates (issue 6)
+	'/verify': { path: '/verify', allowed: 'public' },
+	'/institution/certificates': { path: '/institution/certificates', allowed: ['institution_admin'] },
+	'/institution/certificates/[sessionId]': { path: '/institution/certificates/{session}', allowed: ['institution_admin'] },
+	'/regulator/certificates': { path: '/regulator/certificates', allowed: ['regulator'] },
+	'/learner/certificates': { path: '/learner/certificates', allowed: ['learner'] },
+	'/enterprise/certificates': { path: '/enterprise/certificates', allowed: ['enterprise_admin'] },
 	'/login': { path: '/login', allowed: 'public' },
 	'/logout': { path: '/logout', allowed: 'public' },
 	'/account/password': { path: '/account/password', allowed: 'any' },
@@ -23,6 +30,15 @@ const RULES: Record<string, Rule> = {
 	'/regulator': { path: '/regulator', allowed: ['regulator'] },
 	'/regulator/enterprises': { path: '/regulator/enterprises', allowed: ['regulator'] },
 	'/regulator/enterprises/[id]': { path: '/regulator/enterprises/{enterprise}', allowed: ['regulator'] },
+	'/regulator/coverage': { path: '/regulator/coverage', allowed: ['regulator'] },
+	'/regulator/coverage/[id]': { path: '/regulator/coverage/{target}', allowed: ['regulator'] },
+	'/regulator/coverage/[id]/org/[orgId]': { path: '/regulator/coverage/{target}/org/{enterprise}', allowed: ['regulator'] },
+	'/regulator/coverage/targets/new': { path: '/regulator/coverage/targets/new', allowed: ['regulator'] },
+	'/regulator/findings': { path: '/regulator/findings', allowed: ['regulator'] },
+	'/regulator/audit': { path: '/regulator/audit', allowed: ['regulator'] },
+	'/regulator/attempts/[id]': { path: '/regulator/attempts/{attempt}', allowed: ['regulator'] },
+	'/regulator/persons/[id]': { path: '/regulator/persons/{person}', allowed: ['regulator'] },
+	'/enterprise/coverage': { path: '/enterprise/coverage', allowed: ['enterprise_admin'] },
 	'/admin': { path: '/admin', allowed: ['platform_admin'] },
 	'/institution/banks': { path: '/institution/banks', allowed: ['institution_admin', 'examiner'] },
 	'/institution/banks/[code]': { path: '/institution/banks/aqsc-law-2021', allowed: ['institution_admin', 'examiner'] },
@@ -36,9 +52,25 @@ const RULES: Record<string, Rule> = {
 	'/enterprise/plan': { path: '/enterprise/plan', allowed: ['enterprise_admin'] },
 	'/enterprise/archive': { path: '/enterprise/archive', allowed: ['enterprise_admin'] },
 	'/learner/archive': { path: '/learner/archive', allowed: ['learner'] },
+	'/learner/exams': { path: '/learner/exams', allowed: ['learner'] },
+	'/learner/exams/[sessionId]': { path: '/learner/exams/{session}', allowed: ['learner'] },
+	'/learner/exams/attempts/[attemptId]': { path: '/learner/exams/attempts/{attempt}', allowed: ['learner'] },
+	'/learner/exams/attempts/[attemptId]/result': { path: '/learner/exams/attempts/{attempt}/result', allowed: ['learner'] },
+	'/learner/practice': { path: '/learner/practice', allowed: ['learner'] },
+	'/learner/wrong-answers': { path: '/learner/wrong-answers', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]': { path: '/learner/courses/{enrolment}', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]/lessons/[lessonId]': { path: '/learner/courses/{enrolment}/lessons/{lesson}', allowed: ['learner'] },
 	'/institution/courses': { path: '/institution/courses', allowed: ['institution_admin'] },
+	// exams: admins run everything; examiners see only the sessions they are assigned to (others 404)
+	'/institution/exams': { path: '/institution/exams', allowed: ['institution_admin', 'examiner'] },
+	'/institution/exams/blueprints': { path: '/institution/exams/blueprints', allowed: ['institution_admin'] },
+	'/institution/exams/blueprints/new': { path: '/institution/exams/blueprints/new', allowed: ['institution_admin'] },
+	'/institution/exams/blueprints/[id]': { path: '/institution/exams/blueprints/{blueprint}', allowed: ['institution_admin'] },
+	'/institution/exams/sessions/new': { path: '/institution/exams/sessions/new', allowed: ['institution_admin'] },
+	'/institution/exams/sessions/[id]': { path: '/institution/exams/sessions/{session}', allowed: ['institution_admin', 'examiner'] },
+	'/institution/exams/sessions/[id]/results': { path: '/institution/exams/sessions/{session}/results', allowed: ['institution_admin', 'examiner'] },
+	'/institution/exams/attempts/[id]': { path: '/institution/exams/attempts/{attempt}', allowed: ['institution_admin', 'examiner'] },
+	'/institution/banks/[code]/analysis': { path: '/institution/banks/aqsc-law-2021/analysis', allowed: ['institution_admin'] },
 	'/institution/courses/[id]': { path: '/institution/courses/{course}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/lessons/[lessonId]': { path: '/institution/courses/{course}/lessons/{lesson}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/preview': { path: '/institution/courses/{course}/preview', allowed: ['institution_admin'] },
@@ -215,6 +247,49 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 			expect(r.status).toBe(303);
 			expect(r.headers.get('location')).toBe('/login');
 		}
+	});
+
+	it('shows an exam session to its institution admin and its assigned examiners only', async () => {
+		const admin = new Client(server.url);
+		await admin.login('13800000004', 'Anxun@2026');
+		const form = (pairs: [string, string][]) => ({ method: 'POST', body: new URLSearchParams(pairs), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+		const banks = await (await admin.get('/institution/exams/blueprints/new')).text();
+		const bankId = /name="bankIds" value="(\d+)"/.exec(banks)![1]!;
+		const bp = await admin.request('/institution/exams/blueprints/new', form([
+			['name', '租户测试组卷'], ['certificateType', 'training'], ['examKind', 'theory'], ['bankIds', bankId],
+			['section_type', 'single'], ['section_count', '5'], ['section_points', '20'], ['section_title', ''], ['section_knowledge', ''], ['section_dmin', ''], ['section_dmax', ''],
+			['multipleScoring', 'all_or_nothing'], ['durationMinutes', '30'], ['totalPoints', '100'], ['passMark', '60'], ['shuffleQuestions', 'none']
+		]));
+		expect(bp.status).toBe(303);
+		const blueprintId = /blueprints\/(\d+)/.exec(bp.headers.get('location')!)![1]!;
+		const created = await admin.request('/institution/exams/sessions/new', form([
+			['name', '租户测试场次'], ['blueprintId', blueprintId], ['mode', 'online'], ['opensAt', '2030-01-01T09:00'], ['closesAt', '2030-01-01T10:00'],
+			['paperMode', 'fixed'], ['maxAttempts', 'default'], ['reviewPolicy', 'score_only']
+		]));
+		expect(created.status).toBe(303);
+		const sessionId = /sessions\/(\d+)/.exec(created.headers.get('location')!)![1]!;
+		const pages = [`/institution/exams/sessions/${sessionId}`, `/institution/exams/sessions/${sessionId}/results`, `/institution/exams/sessions/${sessionId}/results.xlsx`, `/institution/exams/sessions/${sessionId}/console.json`];
+		for (const p of pages) expect((await admin.get(p)).status, p).toBe(200);
+		expect((await admin.get(`/institution/exams/blueprints/${blueprintId}`)).status).toBe(200);
+
+		const examiner = new Client(server.url);
+		await examiner.login('13800000005', 'Anxun@2026');
+		for (const p of pages) expect((await examiner.get(p)).status, `unassigned examiner ${p}`).toBe(404);
+		expect(await (await examiner.get('/institution/exams')).text()).not.toContain('租户测试场次');
+		const examinerUser = /name="examinerIds" value="(\d+)"/.exec(await (await admin.get(`/institution/exams/sessions/${sessionId}`)).text())![1]!;
+		expect((await admin.request(`/institution/exams/sessions/${sessionId}?/examiners`, form([['examinerIds', examinerUser]]))).status).toBe(200);
+		for (const p of pages) expect((await examiner.get(p)).status, `assigned examiner ${p}`).toBe(200);
+		expect(await (await examiner.get('/institution/exams')).text()).toContain('租户测试场次');
+		// examiners proctor; they do not manage the roster
+		expect((await examiner.request(`/institution/exams/sessions/${sessionId}?/addCandidates`, form([['idNumbers', '500115197803150011']]))).status).toBe(403);
+		expect((await examiner.get(`/institution/exams/blueprints/${blueprintId}`)).status).toBe(403);
+
+		const learner = new Client(server.url);
+		await learner.login('13800000007', 'Anxun@2026');
+		expect((await learner.get(`/institution/exams/sessions/${sessionId}`)).status).toBe(403);
+		expect((await admin.get('/institution/exams/sessions/999999')).status).toBe(404);
+		expect((await admin.get('/institution/exams/attempts/999999')).status).toBe(404);
+		expect((await admin.get('/institution/exams/sessions/abc')).status).toBe(404);
 	});
 
 	it('reports health', async () => {

@@ -384,6 +384,7 @@ export const schema = {
 	coverage_node_counts: { target_id: int, node_code: t, industry_code: t, role_category: t, required: int, covered: int },
 	coverage_org_counts: { target_id: int, org_id: int, role_category: t, required: int, covered: int },
 	coverage_month_counts: { target_id: int, node_code: t, month: { pg: 'date' }, covered: int },
+	coverage_pending: { tx: { pg: 'bigint', gen: true }, person_id: int },
 	// a view: the definition of coverage, evaluated from the base tables (every column nullable)
 	coverage_evaluation: {
 		target_id: intN,

@@ -4,7 +4,6 @@ import { validateResponse, type QuestionResponse } from '../question-engine/grad
 import { computeDeadline, DEFAULT_GRACE_SECONDS, gradableFromSlot, isExpired, secondsLeft, type StoredSlot } from './attempt.ts';
 import { checkEligibility, type Eligibility } from './eligibility.ts';
 import {
-	acknowledgeWarnings,
 	currentAnswers,
 	findAttempt,
 	findSteps,
@@ -15,13 +14,16 @@ import {
 	markFinished,
 	maxSeq,
 	readSyncContext,
+	startPreparedAttempt,
+	loadAttemptShape,
+	writeSync,
 	updateAttemptConnection,
-	writeSteps,
 	type AttemptRow,
+	type AttemptShape,
 	type EventInput,
 	type StepInput
 } from './exam.repository.ts';
-import { attemptSummary, courseCompletion, findBlueprint, findCandidate, findSession, type SessionRow } from './session.repository.ts';
+import { courseCompletion, findBlueprint, findCandidate, findSession, readAccessFacts, type SessionRow } from './session.repository.ts';
 import { paperForNextAttempt } from './paper-service.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { runAttemptFinishedJob } from './grading-service.ts';
@@ -36,6 +38,8 @@ export type ClientContext = { clientId: string; ip: string | null; userAgent: st
 
 export type SessionAccess = {
 	session: SessionRow;
+	durationMinutes: number;
+	candidateId: number;
 	eligibility: Eligibility;
 	attemptsUsed: number;
 	inProgressAttemptId: number | null;
@@ -44,19 +48,19 @@ export type SessionAccess = {
 
 /** What a candidate may do in a session now (资格审查), with every reason when refused. */
 export async function checkSessionAccess(db: Db, sessionId: number, personId: number, now: Date, accessCodeGiven: string | null = null): Promise<SessionAccess | null> {
-	const session = await findSession(db, sessionId);
-	if (!session) return null;
-	const candidate = await findCandidate(db, sessionId, personId);
-	if (!candidate) return null;
-	const person = await db.selectFrom('persons').select(['active', 'id_number']).where('id', '=', personId).executeTakeFirstOrThrow();
-	let summary = await attemptSummary(db, candidate.id);
-	if (summary.inProgress && isExpired({ status: 'in_progress', deadline_at: summary.inProgress.deadline_at }, now)) {
+	let facts = await readAccessFacts(db, sessionId, personId);
+	if (!facts?.candidate || !facts.person) return null;
+	const running = facts.attempts.find((a) => a.status === 'in_progress');
+	if (running && isExpired({ status: 'in_progress', deadline_at: running.deadline_at ? new Date(running.deadline_at) : null }, now)) {
 		// Time ran out while nobody was looking: finish it now, so it counts and a re-sit can start.
-		await finishAttempt(db, summary.inProgress.id, 'deadline', now, null);
-		summary = await attemptSummary(db, candidate.id);
+		await finishAttempt(db, running.id, 'deadline', now, null);
+		facts = await readAccessFacts(db, sessionId, personId);
+		if (!facts?.candidate || !facts.person) return null;
 	}
+	const { session, candidate, person } = facts;
+	const counted = facts.attempts.filter((a) => a.status === 'finished' && a.decision !== 'voided');
+	const inProgress = facts.attempts.find((a) => a.status === 'in_progress') ?? null;
 	const course = session.course_id ? await courseCompletion(db, personId, session.course_id) : null;
-	const inProgress = summary.inProgress;
 	const eligibility = checkEligibility({
 		now,
 		session: { status: session.status, opensAt: session.opens_at, closesAt: session.closes_at, requireIdCheck: session.require_id_check, maxAttempts: session.max_attempts, accessCode: session.access_code },
@@ -64,12 +68,20 @@ export async function checkSessionAccess(db: Db, sessionId: number, personId: nu
 		idCheckedAt: candidate.id_checked_at,
 		person: { active: person.active, idNumber: person.id_number },
 		course,
-		finishedAttempts: summary.finished,
-		passed: summary.passed,
+		finishedAttempts: counted.length,
+		passed: counted.some((a) => a.passed === true),
 		inProgress: !!inProgress,
 		accessCodeGiven
 	});
-	return { session, eligibility, attemptsUsed: summary.finished, inProgressAttemptId: inProgress?.id ?? null, lastFinishedAttemptId: summary.lastFinished?.id ?? null };
+	return {
+		session,
+		durationMinutes: facts.durationMinutes,
+		candidateId: candidate.id,
+		eligibility,
+		attemptsUsed: counted.length,
+		inProgressAttemptId: inProgress?.id ?? null,
+		lastFinishedAttemptId: counted.at(-1)?.id ?? null
+	};
 }
 
 export type StartResult = { ok: true; attemptId: number; resumed: boolean } | { ok: false; reasons: string[] };
@@ -93,9 +105,14 @@ export async function startAttempt(
 	}
 	const photoProblem = input.identityPhoto ? checkSnapshot(input.identityPhoto) : null;
 	if (photoProblem) return { ok: false, reasons: [`身份照片无效：${photoProblem}`] };
-	const blueprint = await findBlueprint(db, session.blueprint_id);
-	if (!blueprint) return { ok: false, reasons: ['本场考试的组卷策略不存在，请联系培训机构。'] };
-	const deadline = computeDeadline(now, blueprint.definition.durationMinutes, session.closes_at);
+	const deadline = computeDeadline(now, access.durationMinutes, session.closes_at);
+
+	// The exam-day path: the prepared attempt starts in one statement (and its 'started' event with it).
+	const quick = await startPreparedAttempt(db, { candidateId: access.candidateId, now, deadline, client: input.client });
+	if (quick !== null) {
+		if (input.identityPhoto) await storeSnapshot(db, { attemptId: quick, personId: input.personId, userId: input.userId, kind: 'identity', image: input.identityPhoto }, now);
+		return { ok: true, attemptId: quick, resumed: false };
+	}
 
 	const started = await db.transaction().execute(async (tx) => {
 		const candidate = await findCandidate(tx, input.sessionId, input.personId);
@@ -225,7 +242,9 @@ export async function loadAttemptForCandidate(db: Db, attemptId: number, personI
 	});
 	const answers = await currentAnswers(db, attempt.id);
 	const ctx = await readSyncContext(db, attempt.id, []);
-	const blueprint = session ? await findBlueprint(db, session.blueprint_id) : null;
+	const paperBlueprint = session ? null : await db.selectFrom('exam_papers').select('blueprint_id').where('id', '=', attempt.paper_id).executeTakeFirst();
+	const blueprintId = session?.blueprint_id ?? paperBlueprint?.blueprint_id ?? null;
+	const blueprint = blueprintId ? await findBlueprint(db, blueprintId) : null;
 	return {
 		status: 'in_progress',
 		attemptId: attempt.id,
@@ -280,30 +299,15 @@ export async function syncAttempt(
 	now: Date,
 	config = DEFAULT_EXAM_CONFIG
 ): Promise<SyncResult | null> {
-	const ctx = await readSyncContext(db, input.attemptId, [...new Set(input.answers.map((a) => a.slot))]);
-	// A prepared attempt the candidate has not started does not exist for the page yet.
-	if (!ctx || ctx.person_id !== input.personId || ctx.status === 'ready') return null;
-	const base = { deadline: ctx.deadline_at?.toISOString() ?? null, serverNow: now.toISOString(), warnings: ctx.warnings ?? [] };
+	const shape = await loadAttemptShape(db, input.attemptId);
+	if (!shape || shape.personId !== input.personId) return null;
 	const refuseAll = (error: string) => input.answers.map((a) => ({ seq: a.seq, slot: a.slot, error }));
 	const clientEvents: EventInput[] = input.events.map((e) => ({ at: e.at, source: 'client', kind: e.kind, detail: e.detail }));
-
-	if (ctx.status === 'in_progress' && ctx.client_id && ctx.client_id !== input.client.clientId) {
-		await insertEvents(db, ctx.id, [...clientEvents, { at: now, source: 'server', kind: 'concurrent_connection', detail: { ip: input.client.ip, answers: input.answers.length } }]);
-		return { status: 'superseded', saved: [], rejected: refuseAll('考试已在另一浏览器或设备上继续，本页面的作答未保存。'), ...base };
-	}
-	if (ctx.status !== 'in_progress' || isExpired(ctx, now, config.graceSeconds)) {
-		const late: EventInput[] = input.answers.length
-			? [{ at: now, source: 'server', kind: ctx.status === 'in_progress' ? 'answer_after_deadline' : 'answer_after_finish', detail: { slots: input.answers.map((a) => a.slot) } }]
-			: [];
-		await insertEvents(db, ctx.id, [...(ctx.status === 'finished' ? [] : clientEvents), ...late]);
-		if (ctx.status === 'in_progress') await finishAttempt(db, ctx.id, 'deadline', now, null);
-		return { status: 'finished', saved: [], rejected: refuseAll('考试已结束，作答未被接收。'), ...base };
-	}
 
 	const rejected: SyncResult['rejected'] = [];
 	const steps: StepInput[] = [];
 	for (const a of input.answers) {
-		const slot = ctx.slots[String(a.slot)];
+		const slot = shape.slots.get(a.slot);
 		if (!slot) {
 			rejected.push({ seq: a.seq, slot: a.slot, error: `第 ${a.slot} 题不在您的试卷中` });
 			continue;
@@ -314,11 +318,15 @@ export async function syncAttempt(
 			rejected.push({ seq: a.seq, slot: a.slot, error: `第 ${a.slot} 题：${check.error}` });
 			continue;
 		}
+		if (shape.mode === 'practice' && check.response === null) {
+			rejected.push({ seq: a.seq, slot: a.slot, error: `第 ${a.slot} 题：练习中请先选择答案` });
+			continue;
+		}
 		steps.push({ seq: a.seq, slot: a.slot, response: check.response, clientAt: a.clientAt });
 	}
-	if (ctx.mode === 'practice' && steps.length) {
+	if (shape.mode === 'practice' && steps.length) {
 		// Practice shows the key after each answer, so the first answer to a question is final.
-		const answered = await currentAnswers(db, ctx.id);
+		const answered = await currentAnswers(db, input.attemptId);
 		for (const s of [...steps]) {
 			const before = answered.get(s.slot);
 			if (before && before.seq !== s.seq) {
@@ -327,37 +335,50 @@ export async function syncAttempt(
 			}
 		}
 	}
-	const serverEvents = connectionEvents(ctx, input.client, now);
-	const { open, written } = await writeSteps(db, ctx.id, steps, [...clientEvents, ...serverEvents], now, config.graceSeconds);
-	if (!open) {
-		await insertEvents(db, ctx.id, [{ at: now, source: 'server', kind: 'answer_after_finish', detail: { slots: steps.map((s) => s.slot) } }]);
-		return { status: 'finished', saved: [], rejected: [...rejected, ...steps.map((s) => ({ seq: s.seq, slot: s.slot, error: '考试已结束，作答未被接收。' }))], ...base };
+
+	const w = await writeSync(db, { attemptId: input.attemptId, clientId: input.client.clientId, steps, events: clientEvents, acknowledge: input.acknowledge, now, graceSeconds: config.graceSeconds });
+	// A prepared attempt the candidate has not started does not exist for the page yet.
+	if (!w || w.status === 'ready') return null;
+	const base = { deadline: w.deadline_at?.toISOString() ?? null, serverNow: now.toISOString(), warnings: w.warnings ?? [] };
+
+	if (!w.open) {
+		if (w.status === 'in_progress' && w.client_id && w.client_id !== input.client.clientId && !isExpired(w, now, config.graceSeconds)) {
+			await insertEvents(db, input.attemptId, [...clientEvents, { at: now, source: 'server', kind: 'concurrent_connection', detail: { ip: input.client.ip, answers: input.answers.length } }]);
+			return { status: 'superseded', saved: [], rejected: refuseAll('考试已在另一浏览器或设备上继续，本页面的作答未保存。'), ...base };
+		}
+		const late: EventInput[] = input.answers.length
+			? [{ at: now, source: 'server', kind: w.status === 'in_progress' ? 'answer_after_deadline' : 'answer_after_finish', detail: { slots: input.answers.map((a) => a.slot) } }]
+			: [];
+		await insertEvents(db, input.attemptId, [...(w.status === 'in_progress' ? clientEvents : []), ...late]);
+		if (w.status === 'in_progress') await finishAttempt(db, input.attemptId, 'deadline', now, null);
+		return { status: 'finished', saved: [], rejected: refuseAll('考试已结束，作答未被接收。'), ...base };
 	}
-	if (serverEvents.length) await updateAttemptConnection(db, ctx.id, { ip: input.client.ip, user_agent: input.client.userAgent });
-	await acknowledgeWarnings(db, ctx.id, input.acknowledge, now);
+
+	const serverEvents = connectionEvents(w, input.client, now);
+	if (serverEvents.length) {
+		await insertEvents(db, input.attemptId, serverEvents);
+		await updateAttemptConnection(db, input.attemptId, { ip: input.client.ip, user_agent: input.client.userAgent });
+	}
 
 	// A seq not written was stored before: the same answer again is a retry; a different one is a clash (another tab).
-	const saved = [...written];
-	const notWritten = steps.filter((s) => !written.includes(s.seq));
+	const saved = [...w.written];
+	const notWritten = steps.filter((s) => !w.written.includes(s.seq));
 	if (notWritten.length) {
-		const stored = new Map((await findSteps(db, ctx.id, notWritten.map((s) => s.seq))).map((r) => [r.seq, r]));
+		const stored = new Map((await findSteps(db, input.attemptId, notWritten.map((s) => s.seq))).map((r) => [r.seq, r]));
 		for (const s of notWritten) {
 			const prior = stored.get(s.seq);
 			if (prior && prior.slot === s.slot && JSON.stringify(prior.response) === JSON.stringify(s.response)) saved.push(s.seq);
 			else rejected.push({ seq: s.seq, slot: s.slot, error: '作答序号冲突：另一窗口已用此序号保存了作答，请刷新页面后重试' });
 		}
 	}
-	const result: SyncResult = { status: 'in_progress', saved: saved.sort((a, b) => a - b), rejected, ...base, warnings: (ctx.warnings ?? []).filter((w) => !input.acknowledge.includes(w.id)) };
-	if (ctx.mode === 'practice') result.feedback = await practiceFeedback(db, ctx.id, steps.filter((s) => saved.includes(s.seq)));
+	const result: SyncResult = { status: 'in_progress', saved: saved.sort((a, b) => a - b), rejected, ...base };
+	if (shape.mode === 'practice') result.feedback = await practiceFeedback(db, shape, steps.filter((s) => saved.includes(s.seq)));
 	return result;
 }
 
-async function practiceFeedback(db: Db, attemptId: number, steps: readonly StepInput[]): Promise<NonNullable<SyncResult['feedback']>> {
+async function practiceFeedback(db: Db, shape: AttemptShape, steps: readonly StepInput[]): Promise<NonNullable<SyncResult['feedback']>> {
 	if (!steps.length) return [];
-	const attempt = await findAttempt(db, attemptId);
-	if (!attempt) return [];
-	const slots = await getPaperSlots(db, attempt.paper_id);
-	const bySlot = new Map(slots.map((s) => [s.slot, s]));
+	const bySlot = shape.slots;
 	const versions = await loadQuestionVersions(db, steps.flatMap((s) => bySlot.get(s.slot) ?? []));
 	const { gradeResponse } = await import('../question-engine/grading.ts');
 	const { answerKeys } = await import('../../question-bank/schema.ts');

@@ -133,40 +133,118 @@ export async function readSyncContext(db: Db, attemptId: number, slotNumbers: re
 	return row;
 }
 
-export type StepInput = { seq: number; slot: number; response: QuestionResponse | null; clientAt: Date | null };
-export type EventInput = { at: Date; source: 'client' | 'server' | 'examiner'; kind: string; detail?: Record<string, unknown> };
-
-/**
- * Writes answer steps and events in one statement, only while the attempt is in progress and
- * within its deadline + grace. FOR SHARE on the attempt makes a concurrent finish (an UPDATE)
- * wait for this statement, and this statement re-check the status after it: an answer is either
- * in before the finish or refused, never half in. Returns the seqs written (a repeated seq is skipped).
- */
-export async function writeSteps(db: Db, attemptId: number, steps: readonly StepInput[], events: readonly EventInput[], now: Date, graceSeconds: number): Promise<{ open: boolean; written: number[] }> {
-	const stepJson = JSON.stringify(steps.map((s) => ({ seq: s.seq, slot: s.slot, response: s.response, client_at: s.clientAt?.toISOString() ?? null })));
-	const eventJson = JSON.stringify(events.map((e) => ({ at: e.at.toISOString(), source: e.source, kind: e.kind, detail: e.detail ?? {} })));
-	const { rows } = await sql<{ open: boolean; seq: number | null }>`
-		with a as (
-			select id from exam_attempts
-			where id = ${attemptId} and status = 'in_progress'
-				and (deadline_at is null or deadline_at + make_interval(secs => ${graceSeconds}) >= ${now})
-			for share
+/** Starts the candidate's prepared ('ready') attempt and logs it, in one statement; null when none is waiting. */
+export async function startPreparedAttempt(db: Db, input: { candidateId: number; now: Date; deadline: Date; client: { clientId: string; ip: string | null; userAgent: string | null } }): Promise<number | null> {
+	const detail = JSON.stringify({ ip: input.client.ip, deadline: input.deadline.toISOString() });
+	const { rows } = await sql<{ id: number }>`
+		with u as (
+			update exam_attempts
+			set status = 'in_progress', started_at = ${input.now}, deadline_at = ${input.deadline},
+				client_id = ${input.client.clientId}, ip = ${input.client.ip}, user_agent = ${input.client.userAgent}
+			where candidate_id = ${input.candidateId} and status = 'ready'
+			returning id
 		),
 		ev as (
 			insert into exam_events (attempt_id, at, source, kind, detail)
-			select a.id, e.at, e.source, e.kind, e.detail
-			from a, jsonb_to_recordset(${eventJson}::jsonb) as e(at timestamptz, source text, kind text, detail jsonb)
+			select u.id, ${input.now}, 'server', 'started', ${detail}::jsonb from u
+		)
+		select id from u`.execute(db);
+	return rows[0]?.id ?? null;
+}
+
+/** What never changes about an attempt: whose it is, its mode and its paper. */
+export type AttemptShape = { personId: number; mode: 'exam' | 'practice'; paperId: number; slots: ReadonlyMap<number, StoredSlot> };
+
+// Attempts' owners and papers never change once written, so caching them is safe on any number of
+// instances (no state that matters lives here); it saves a read on every autosave.
+const SHAPE_CACHE_MAX = 20_000;
+const shapeCache = new Map<number, AttemptShape>();
+
+export async function loadAttemptShape(db: Db, attemptId: number): Promise<AttemptShape | undefined> {
+	const cached = shapeCache.get(attemptId);
+	if (cached) return cached;
+	const row = await db
+		.selectFrom('exam_attempts as a')
+		.innerJoin('exam_papers as p', 'p.id', 'a.paper_id')
+		.select(['a.person_id', 'a.mode', 'a.paper_id', 'p.slots'])
+		.where('a.id', '=', attemptId)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	const shape: AttemptShape = {
+		personId: row.person_id,
+		mode: row.mode as AttemptShape['mode'],
+		paperId: row.paper_id,
+		slots: new Map((row.slots as StoredSlot[]).map((s) => [s.slot, s]))
+	};
+	if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.delete(shapeCache.keys().next().value as number);
+	shapeCache.set(attemptId, shape);
+	return shape;
+}
+
+export type SyncWriteResult = {
+	status: AttemptStatus;
+	deadline_at: Date | null;
+	client_id: string | null;
+	ip: string | null;
+	user_agent: string | null;
+	open: boolean;
+	written: number[];
+	warnings: { id: number; message: string; at: string }[] | null;
+};
+
+/**
+ * The whole autosave in one statement: lock the attempt FOR SHARE, and only if it is in progress,
+ * within deadline + grace and held by this browser, write the answer steps and events and
+ * acknowledge warnings; return the attempt's state and the warnings still open. A concurrent finish
+ * (an UPDATE) waits for this statement, and this statement re-checks the status after it: an answer
+ * is either in before the finish or refused, never half in. A repeated seq is skipped.
+ */
+export async function writeSync(
+	db: Db,
+	input: { attemptId: number; clientId: string; steps: readonly StepInput[]; events: readonly EventInput[]; acknowledge: readonly number[]; now: Date; graceSeconds: number }
+): Promise<SyncWriteResult | undefined> {
+	const stepJson = JSON.stringify(input.steps.map((s) => ({ seq: s.seq, slot: s.slot, response: s.response, client_at: s.clientAt?.toISOString() ?? null })));
+	const eventJson = JSON.stringify(input.events.map((e) => ({ at: e.at.toISOString(), source: e.source, kind: e.kind, detail: e.detail ?? {} })));
+	const ack = [...input.acknowledge];
+	const { rows } = await sql<SyncWriteResult>`
+		with a as (
+			select id, status, deadline_at, client_id, ip, user_agent from exam_attempts where id = ${input.attemptId} for share
+		),
+		ok as (
+			select id from a
+			where status = 'in_progress'
+				and (deadline_at is null or deadline_at + make_interval(secs => ${input.graceSeconds}) >= ${input.now})
+				and (client_id is null or client_id = ${input.clientId})
+		),
+		ev as (
+			insert into exam_events (attempt_id, at, source, kind, detail)
+			select ok.id, e.at, e.source, e.kind, e.detail
+			from ok, jsonb_to_recordset(${eventJson}::jsonb) as e(at timestamptz, source text, kind text, detail jsonb)
 		),
 		ins as (
 			insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at)
-			select a.id, s.seq, s.slot, s.response, s.client_at, ${now}
-			from a, jsonb_to_recordset(${stepJson}::jsonb) as s(seq int, slot int, response jsonb, client_at timestamptz)
+			select ok.id, s.seq, s.slot, s.response, s.client_at, ${input.now}
+			from ok, jsonb_to_recordset(${stepJson}::jsonb) as s(seq int, slot int, response jsonb, client_at timestamptz)
 			on conflict (attempt_id, seq) do nothing
 			returning seq
+		),
+		acked as (
+			update exam_actions set acknowledged_at = ${input.now}
+			where attempt_id in (select id from ok) and id = any(${ack}::int[]) and acknowledged_at is null
+			returning id
 		)
-		select exists (select 1 from a) as open, ins.seq from (select 1) one left join ins on true`.execute(db);
-	return { open: rows[0]?.open ?? false, written: rows.flatMap((r) => (r.seq === null ? [] : [r.seq])) };
+		select a.status, a.deadline_at, a.client_id, a.ip, a.user_agent,
+			exists (select 1 from ok) as open,
+			coalesce((select json_agg(seq order by seq) from ins), '[]'::json) as written,
+			(select json_agg(json_build_object('id', w.id, 'message', w.message, 'at', w.at) order by w.at)
+				from exam_actions w
+				where w.attempt_id = a.id and w.kind = 'warn' and w.acknowledged_at is null and not (w.id = any(${ack}::int[]))) as warnings
+		from a`.execute(db);
+	return rows[0];
 }
+
+export type StepInput = { seq: number; slot: number; response: QuestionResponse | null; clientAt: Date | null };
+export type EventInput = { at: Date; source: 'client' | 'server' | 'examiner'; kind: string; detail?: Record<string, unknown> };
 
 export async function insertEvents(db: Db, attemptId: number, events: readonly EventInput[]): Promise<void> {
 	if (!events.length) return;
@@ -197,11 +275,6 @@ export async function maxSeq(db: Db, attemptId: number): Promise<number> {
 export async function updateAttemptConnection(db: Db, attemptId: number, set: { client_id?: string; ip?: string | null; user_agent?: string | null }): Promise<void> {
 	if (!Object.keys(set).length) return;
 	await db.updateTable('exam_attempts').set(set).where('id', '=', attemptId).execute();
-}
-
-export async function acknowledgeWarnings(db: Db, attemptId: number, ids: readonly number[], now: Date): Promise<void> {
-	if (!ids.length) return;
-	await db.updateTable('exam_actions').set({ acknowledged_at: now }).where('attempt_id', '=', attemptId).where('id', 'in', [...ids]).where('acknowledged_at', 'is', null).execute();
 }
 
 /** Marks an in-progress attempt finished; null when it was not in progress (someone else finished it). */

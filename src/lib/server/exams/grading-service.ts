@@ -38,9 +38,11 @@ export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promis
 			.execute();
 		if (flags.some((f) => f.code === 'fast')) await insertEvents(tx, attemptId, [{ at: now, source: 'server', kind: 'fast_answering', detail: { answered: grade.answered } }]);
 
-		// 错题本: every question answered wrongly (or left blank) is added; in practice, a right answer clears it.
+		// 错题本: every question answered wrongly (or left blank in an exam) is added; in practice, a right answer clears it.
 		for (const s of grade.slots) {
 			const questionId = Number(s.questionId);
+			// A practice question never reached is not a mistake; in an exam a blank answer is.
+			if (!s.answered && attempt.mode === 'practice') continue;
 			if (!s.correct) {
 				await sql`insert into wrong_answers (person_id, question_id, wrong_count, last_wrong_at)
 					values (${attempt.person_id}, ${questionId}, 1, ${now})

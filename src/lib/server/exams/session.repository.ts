@@ -95,3 +95,40 @@ export async function isSessionExaminer(db: Db, sessionId: number, userId: numbe
 	const row = await db.selectFrom('exam_session_examiners').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
 	return !!row;
 }
+
+export type AccessFacts = {
+	session: SessionRow;
+	durationMinutes: number;
+	candidate: { id: number; id_checked_at: Date | null } | null;
+	person: { active: boolean; id_number: string } | null;
+	attempts: { id: number; status: string; passed: boolean | null; decision: string | null; deadline_at: string | null }[];
+};
+
+/** Everything eligibility needs but the course, in one read (the exam-day start spike hits this). */
+export async function readAccessFacts(db: Db, sessionId: number, personId: number): Promise<AccessFacts | undefined> {
+	const { rows } = await sql<{ session: SessionRow; duration: number; candidate_id: number | null; id_checked_at: Date | null; active: boolean | null; id_number: string | null; attempts: AccessFacts['attempts'] | null }>`
+		select to_jsonb(s.*) as session, (b.definition->>'durationMinutes')::int as duration,
+			c.id as candidate_id, c.id_checked_at, p.active, p.id_number,
+			(select json_agg(json_build_object('id', a.id, 'status', a.status, 'passed', a.passed, 'decision', a.decision, 'deadline_at', a.deadline_at) order by a.id)
+				from exam_attempts a where a.candidate_id = c.id) as attempts
+		from exam_sessions s
+		join exam_blueprints b on b.id = s.blueprint_id
+		left join exam_candidates c on c.session_id = s.id and c.person_id = ${personId}
+		left join persons p on p.id = ${personId}
+		where s.id = ${sessionId}`.execute(db);
+	const row = rows[0];
+	if (!row) return undefined;
+	const raw = row.session as unknown as Record<string, unknown>;
+	const session = { ...row.session } as SessionRow;
+	for (const k of ['opens_at', 'closes_at', 'papers_prepared_at'] as const) {
+		const v = raw[k];
+		(session as Record<string, unknown>)[k] = typeof v === 'string' ? new Date(v) : v;
+	}
+	return {
+		session,
+		durationMinutes: row.duration,
+		candidate: row.candidate_id === null ? null : { id: row.candidate_id, id_checked_at: row.id_checked_at },
+		person: row.active === null || row.id_number === null ? null : { active: row.active, id_number: row.id_number },
+		attempts: row.attempts ?? []
+	};
+}

@@ -1,16 +1,32 @@
 import type { Db } from '../db/index.ts';
 import { finishExpiredAttempts } from '../exams/attempt-service.ts';
 import { examJobHandlers } from '../exams/grading-service.ts';
-import { runDueJobs, type JobHandler } from './queue.ts';
+import { sql } from 'kysely';
+import { enqueueJob, runDueJobs, type JobHandler } from './queue.ts';
+import { shanghaiDate } from '../../domain/dates.ts';
 
 // The background loop every instance runs: finish expired attempts and run queued jobs. Nothing
 // here is needed for correctness of a single request (an expired attempt is finished by whoever
 // reads it first); it keeps results and statistics fresh when nobody is looking.
 
-export const jobHandlers: Record<string, JobHandler> = { ...examJobHandlers };
+export const jobHandlers: Record<string, JobHandler> = {
+	...examJobHandlers,
+	// Certificates expire without any write: once a day, coverage re-checks the persons whose certificate lapsed.
+	'coverage-refresh-expired': async (db) => {
+		await sql`select coverage_refresh_expired()`.execute(db);
+	}
+};
+
+/** Queues a job once per calendar day (China time); a second instance asking the same day adds nothing. */
+export async function ensureDailyJob(db: Db, kind: string, now: Date): Promise<void> {
+	const day = shanghaiDate(now);
+	const exists = await db.selectFrom('jobs').select('id').where('kind', '=', kind).where('dedupe_key', '=', day).executeTakeFirst();
+	if (!exists) await enqueueJob(db, { kind, dedupeKey: day, runAfter: now, now });
+}
 
 export async function runWorkerOnce(db: Db, now: () => Date): Promise<{ finished: number; jobs: number }> {
 	const finished = await finishExpiredAttempts(db, now());
+	await ensureDailyJob(db, 'coverage-refresh-expired', now());
 	const jobs = await runDueJobs(db, jobHandlers, now);
 	return { finished, jobs };
 }

@@ -1,0 +1,133 @@
+// The printable certificate: A4, one certificate per page, Noto Sans SC (from npm), a QR code whose
+// URL carries the number and the Ed25519 signature, and the signed payloads embedded twice — as PDF
+// attachments (for people, in a viewer's attachment panel) and as the document-info entry
+// AnxunCertificates (base64url JSON, read by `npm run cert:verify`) — so the file checks offline.
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { readFileSync } from 'node:fs';
+import { resolveArchiveFont } from '../study/archive-pdf.ts';
+import type { SignedCertificate } from './signature.ts';
+
+export const PDF_INFO_KEY = 'AnxunCertificates';
+
+export type CertificatePrint = {
+	signed: SignedCertificate;
+	/** Full names for the paper (the payload carries the masked ID number only). */
+	institutionName: string;
+	nextReviewDue: string | null;
+	status: string;
+};
+
+let fontFile: Buffer | null = null;
+// The parsed font (fontkit object) is shared by every document: parsing the 10 MB TTF and shaping
+// CJK text from cold costs ~30 ms a PDF; each document still makes its own subset.
+let parsedFont: unknown = null;
+
+function useFont(doc: PDFKit.PDFDocument) {
+	doc.registerFont('cjk', (parsedFont ?? (fontFile ??= readFileSync(resolveArchiveFont()))) as Buffer);
+	doc.font('cjk');
+	parsedFont ??= (doc as unknown as { _font: { font: unknown } })._font.font;
+}
+
+export function verifyUrl(baseUrl: string, signed: SignedCertificate): string {
+	return `${baseUrl.replace(/\/+$/, '')}/verify?n=${encodeURIComponent(signed.payload.number)}&s=${signed.proof.ed25519.sig}`;
+}
+
+const W = 595.28;
+const H = 841.89;
+const INK = '#1f2d3d';
+const ACCENT = '#8a1c1c';
+const GREY = '#5b6570';
+
+function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number) {
+	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+	const n = qr.modules.size;
+	const quiet = 2;
+	const cell = size / (n + quiet * 2);
+	doc.save();
+	doc.rect(x, y, size, size).fill('#ffffff');
+	for (let r = 0; r < n; r++) {
+		for (let c = 0; c < n; c++) {
+			if (qr.modules.get(r, c)) doc.rect(x + (c + quiet) * cell, y + (r + quiet) * cell, cell + 0.05, cell + 0.05);
+		}
+	}
+	doc.fill('#000000');
+	doc.restore();
+	doc.link(x, y, size, size, text);
+}
+
+function page(doc: PDFKit.PDFDocument, item: CertificatePrint, baseUrl: string) {
+	const p = item.signed.payload;
+	doc.addPage({ size: 'A4', margin: 0 });
+	useFont(doc);
+	doc.lineWidth(3).strokeColor(ACCENT).rect(28, 28, W - 56, H - 56).stroke();
+	doc.lineWidth(0.8).rect(36, 36, W - 72, H - 72).stroke();
+
+	doc.fillColor(ACCENT).fontSize(26).text(p.typeName, 50, 90, { width: W - 100, align: 'center' });
+	doc.fillColor(GREY).fontSize(11).text('安训 安全生产培训考试平台 · 电子证书', 50, 132, { width: W - 100, align: 'center' });
+
+	const rows: [string, string][] = [
+		['证书编号', p.number],
+		['姓　　名', p.holderName],
+		['身份证号', p.idNumberMasked],
+		...(p.operationName ? ([['作业类别/操作项目', p.operationName]] as [string, string][]) : []),
+		['发证机关', p.issuer.name],
+		['培训考核机构', item.institutionName],
+		['发证日期', p.issuedOn],
+		['有效期至', p.validUntil],
+		...(item.nextReviewDue ? ([['应复审日期', item.nextReviewDue]] as [string, string][]) : [])
+	];
+	let y = 190;
+	for (const [label, value] of rows) {
+		doc.fillColor(GREY).fontSize(12).text(label, 80, y, { width: 120 });
+		doc.fillColor(INK).fontSize(15).text(value, 205, y - 2, { width: 300 });
+		doc.moveTo(205, y + 20).lineTo(515, y + 20).lineWidth(0.4).strokeColor('#c9ced4').stroke();
+		y += 38;
+	}
+
+	// photo frame: no holder photo is kept on the platform yet
+	doc.lineWidth(0.6).strokeColor('#c9ced4').rect(430, 190, 85, 110).stroke();
+	doc.fillColor('#9aa3ad').fontSize(10).text('照片', 430, 238, { width: 85, align: 'center' });
+
+	const url = verifyUrl(baseUrl, item.signed);
+	const qrSize = 150;
+	const qrY = Math.max(y + 20, 560);
+	drawQr(doc, url, W - 80 - qrSize, qrY, qrSize);
+	doc.fillColor(INK).fontSize(12).text('扫描二维码核验证书真伪', 80, qrY + 10, { width: 280 });
+	doc.fillColor(GREY).fontSize(9).text(`或访问 ${baseUrl.replace(/\/+$/, '')}/verify 输入证书编号。`, 80, qrY + 32, { width: 280 });
+	doc.text('本证书附带发证机关的数字签名（Ed25519，并以 SM2/SM3 联署），签名内容嵌入本 PDF，可离线核验：npm run cert:verify -- 本文件.pdf', 80, qrY + 52, { width: 280 });
+	doc.fontSize(8).text(`签名密钥：${item.signed.proof.ed25519.kid}${item.signed.proof.sm2 ? ` / ${item.signed.proof.sm2.kid}` : ''}`, 80, qrY + 112, { width: 280 });
+	if (item.status === 'revoked') {
+		doc.save().rotate(-30, { origin: [W / 2, H / 2] }).fillColor('#c62828').opacity(0.35).fontSize(80).text('已撤销', 0, H / 2 - 50, { width: W, align: 'center' }).restore();
+	}
+	doc.fillColor(GREY).fontSize(8).text('本证书在全国安全生产考试相关平台之外的效力以发证机关公布为准。', 50, H - 62, { width: W - 100, align: 'center' });
+}
+
+/** One PDF, one page per certificate. */
+export function renderCertificatesPdf(items: CertificatePrint[], baseUrl: string, now: Date): Promise<Buffer> {
+	if (items.length === 0) throw new Error('没有可打印的证书');
+	const doc = new PDFDocument({ autoFirstPage: false, size: 'A4', margin: 0, info: { Title: items.length === 1 ? `${items[0]!.signed.payload.typeName} ${items[0]!.signed.payload.number}` : `证书 ${items.length} 份`, Author: '安训', Subject: '安全生产证书', CreationDate: now } });
+	for (const item of items) page(doc, item, baseUrl);
+	for (const item of items) doc.file(Buffer.from(JSON.stringify(item.signed, null, 2), 'utf8'), { name: `${item.signed.payload.number}.json`, type: 'application/json', description: '签名的证书数据（离线核验用）' });
+	(doc.info as Record<string, unknown>)[PDF_INFO_KEY] = Buffer.from(JSON.stringify(items.map((i) => i.signed)), 'utf8').toString('base64url');
+	const chunks: Buffer[] = [];
+	return new Promise((resolve, reject) => {
+		doc.on('data', (c: Buffer) => chunks.push(c));
+		doc.on('end', () => resolve(Buffer.concat(chunks)));
+		doc.on('error', reject);
+		doc.end();
+	});
+}
+
+/** The signed certificates embedded in a PDF made by renderCertificatesPdf (no database, no network). */
+export function extractSignedFromPdf(pdf: Buffer): unknown[] {
+	const text = pdf.toString('latin1');
+	// pdfkit writes each info entry as an indirect object: /AnxunCertificates 12 0 R … 12 0 obj (…) endobj
+	let blob = new RegExp(`/${PDF_INFO_KEY}\\s*\\(([A-Za-z0-9_-]+)\\)`).exec(text)?.[1];
+	const ref = new RegExp(`/${PDF_INFO_KEY}\\s+(\\d+)\\s+(\\d+)\\s+R`).exec(text);
+	if (!blob && ref) blob = new RegExp(`(?:^|\\s)${ref[1]}\\s+${ref[2]}\\s+obj\\s*\\(([A-Za-z0-9_-]+)\\)\\s*endobj`).exec(text)?.[1];
+	if (!blob) throw new Error('该 PDF 中没有安训证书签名数据');
+	const parsed: unknown = JSON.parse(Buffer.from(blob, 'base64url').toString('utf8'));
+	if (!Array.isArray(parsed)) throw new Error('证书签名数据格式不正确');
+	return parsed;
+}

@@ -1,0 +1,161 @@
+// Issuers' signing keys: one Ed25519 and one SM2 key pair per issuer (regulator or institution;
+// issuer null = the platform, which signs the status list). Private keys are stored encrypted
+// (AES-256-GCM) under ANXUN_KEY_ENCRYPTION_KEY. Rotation retires a key — its public half stays
+// published so what it signed remains checkable.
+import { sql } from 'kysely';
+import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sm2 } from 'sm-crypto-v2';
+import type { Db } from '../db/index.ts';
+import type { PublishedKey, PublishedKeys } from './signature.ts';
+
+let cachedKek: Buffer | null = null;
+
+function parseKek(raw: string): Buffer {
+	const trimmed = raw.trim();
+	const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+	if (key.length !== 32) throw new Error('ANXUN_KEY_ENCRYPTION_KEY 应为 32 字节（64 位十六进制或 base64）');
+	return key;
+}
+
+/**
+ * The key-encryption key. From ANXUN_KEY_ENCRYPTION_KEY; when unset (development only) one is
+ * generated on first use into <ANXUN_DATA_DIR>/key-encryption-key (mode 600) and logged as such.
+ * Several instances or a PostgreSQL deployment must all set the same variable.
+ */
+export function keyEncryptionKey(): Buffer {
+	if (cachedKek) return cachedKek;
+	const raw = process.env.ANXUN_KEY_ENCRYPTION_KEY;
+	if (raw) return (cachedKek = parseKek(raw));
+	if (process.env.ANXUN_REQUIRE_KEY_ENV === '1') throw new Error('未设置 ANXUN_KEY_ENCRYPTION_KEY（生产环境必须设置，见 docs/CERTIFICATES.md）');
+	const dir = process.env.ANXUN_DATA_DIR ?? './data';
+	const file = join(dir, 'key-encryption-key');
+	if (existsSync(file)) return (cachedKek = parseKek(readFileSync(file, 'utf8')));
+	mkdirSync(dir, { recursive: true });
+	const key = randomBytes(32);
+	writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+	chmodSync(file, 0o600);
+	console.warn(`[certificates] ANXUN_KEY_ENCRYPTION_KEY 未设置：已生成开发用密钥加密密钥 ${file}。生产环境请设置该环境变量（32 字节，64 位十六进制）。`);
+	return (cachedKek = key);
+}
+
+/** For tests: forget the cached key so a changed environment takes effect. */
+export function resetKeyCaches(): void {
+	cachedKek = null;
+	privateCache.clear();
+}
+
+export function encryptSecret(plain: Buffer): string {
+	const iv = randomBytes(12);
+	const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey(), iv);
+	const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+	return [iv, cipher.getAuthTag(), ct].map((b) => b.toString('base64url')).join('.');
+}
+
+export function decryptSecret(enc: string): Buffer {
+	const [iv, tag, ct] = enc.split('.').map((p) => Buffer.from(p, 'base64url'));
+	if (!iv || !tag || !ct) throw new Error('加密私钥格式不正确');
+	const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey(), iv);
+	decipher.setAuthTag(tag);
+	return Buffer.concat([decipher.update(ct), decipher.final()]);
+}
+
+export type SigningKey = { kid: string; alg: 'Ed25519' | 'SM2'; issuerOrgId: number | null; publicKey: string };
+export type IssuerKeys = { ed25519: SigningKey & { privateKey: KeyObject }; sm2: SigningKey & { privateKeyHex: string } };
+
+const privateCache = new Map<string, KeyObject | string>();
+
+function newKid(alg: string, issuer: number | null, now: Date): string {
+	const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+	return `${alg.toLowerCase()}-${issuer ?? 'platform'}-${day}-${randomBytes(3).toString('hex')}`;
+}
+
+async function createKey(db: Db, issuerOrgId: number | null, alg: 'Ed25519' | 'SM2', now: Date): Promise<void> {
+	let publicKey: string;
+	let secret: Buffer;
+	if (alg === 'Ed25519') {
+		const pair = generateKeyPairSync('ed25519');
+		publicKey = pair.publicKey.export({ format: 'jwk' }).x!;
+		secret = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+	} else {
+		const pair = sm2.generateKeyPairHex();
+		publicKey = pair.publicKey;
+		secret = Buffer.from(pair.privateKey, 'utf8');
+	}
+	await db
+		.insertInto('signing_keys')
+		.values({ kid: newKid(alg, issuerOrgId, now), issuer_org_id: issuerOrgId, alg, public_key: publicKey, private_key_enc: encryptSecret(secret), created_at: now })
+		.execute();
+}
+
+async function activeRow(db: Db, issuerOrgId: number | null, alg: 'Ed25519' | 'SM2') {
+	let q = db.selectFrom('signing_keys').selectAll().where('alg', '=', alg).where('retired_at', 'is', null).where('revoked_at', 'is', null);
+	q = issuerOrgId === null ? q.where('issuer_org_id', 'is', null) : q.where('issuer_org_id', '=', issuerOrgId);
+	return q.executeTakeFirst();
+}
+
+function unlock(row: { kid: string; alg: string; private_key_enc: string }): KeyObject | string {
+	const hit = privateCache.get(row.kid);
+	if (hit) return hit;
+	const plain = decryptSecret(row.private_key_enc);
+	const key = row.alg === 'Ed25519' ? createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' }) : plain.toString('utf8');
+	privateCache.set(row.kid, key);
+	return key;
+}
+
+/** The issuer's active key pairs, created on first use (serialised per issuer so two requests agree). */
+export async function ensureIssuerKeys(db: Db, issuerOrgId: number | null, now: Date): Promise<IssuerKeys> {
+	const run = async (tx: Db) => {
+		await sql`select pg_advisory_xact_lock(7320413, ${issuerOrgId ?? 0})`.execute(tx);
+		for (const alg of ['Ed25519', 'SM2'] as const) if (!(await activeRow(tx, issuerOrgId, alg))) await createKey(tx, issuerOrgId, alg, now);
+		const ed = (await activeRow(tx, issuerOrgId, 'Ed25519'))!;
+		const sm = (await activeRow(tx, issuerOrgId, 'SM2'))!;
+		return {
+			ed25519: { kid: ed.kid, alg: 'Ed25519' as const, issuerOrgId, publicKey: ed.public_key, privateKey: unlock(ed) as KeyObject },
+			sm2: { kid: sm.kid, alg: 'SM2' as const, issuerOrgId, publicKey: sm.public_key, privateKeyHex: unlock(sm) as string }
+		};
+	};
+	return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/** Retires the issuer's active keys (still published, still verifying) and creates new ones. */
+export async function rotateIssuerKeys(db: Db, issuerOrgId: number | null, now: Date): Promise<IssuerKeys> {
+	const run = async (tx: Db) => {
+		await sql`select pg_advisory_xact_lock(7320413, ${issuerOrgId ?? 0})`.execute(tx);
+		let q = tx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).where('revoked_at', 'is', null);
+		q = issuerOrgId === null ? q.where('issuer_org_id', 'is', null) : q.where('issuer_org_id', '=', issuerOrgId);
+		await q.execute();
+		return ensureIssuerKeys(tx, issuerOrgId, now);
+	};
+	return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/** Marks a key compromised: what it signed no longer verifies. */
+export async function revokeKey(db: Db, kid: string, now: Date): Promise<void> {
+	await db.updateTable('signing_keys').set({ revoked_at: now, retired_at: sql`coalesce(retired_at, ${now})` }).where('kid', '=', kid).execute();
+}
+
+export const PLATFORM_ISSUER_NAME = '安训平台';
+
+/** The document served at /.well-known/anxun-keys.json (only the given key ids when `kids` is set). */
+export async function listPublishedKeys(db: Db, now: Date, kids?: string[]): Promise<PublishedKeys> {
+	let q = db
+		.selectFrom('signing_keys as k')
+		.leftJoin('organisations as o', 'o.id', 'k.issuer_org_id')
+		.select(['k.kid', 'k.alg', 'k.issuer_org_id', 'o.name as issuer_name', 'k.public_key', 'k.created_at', 'k.retired_at', 'k.revoked_at'])
+		.orderBy('k.created_at')
+		.orderBy('k.kid');
+	if (kids) q = q.where('k.kid', 'in', kids.length ? kids : ['']);
+	const rows = await q.execute();
+	const keys: PublishedKey[] = rows.map((r) => ({
+		kid: r.kid,
+		alg: r.alg as PublishedKey['alg'],
+		issuer: { id: r.issuer_org_id, name: r.issuer_name ?? PLATFORM_ISSUER_NAME },
+		publicKey: r.public_key,
+		created: new Date(r.created_at).toISOString(),
+		retired: r.retired_at ? new Date(r.retired_at).toISOString() : null,
+		revoked: r.revoked_at ? new Date(r.revoked_at).toISOString() : null
+	}));
+	return { issuer: PLATFORM_ISSUER_NAME, generated: now.toISOString(), keys };
+}

@@ -1,0 +1,273 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import { maskIdNumber } from '../../domain/identifiers.ts';
+
+// "走过场" findings: each rule is a read-only query over what the platform already stores
+// (study_events, exam_attempts, exam_answer_steps), limited to the caller's region and ranked by
+// a score. Thresholds are named here so the page can state each rule in plain Chinese.
+
+export const THRESHOLDS = {
+	paceMinHours: 4,
+	paceMinRatio: 0.97,
+	sharedStudyMinPersons: 3,
+	fastMaxFraction: 0.25,
+	fastMinScorePercent: 90,
+	identicalMinSlots: 5,
+	sharedIpMinPersons: 3,
+	peerMinAttempts: 5,
+	peerPassRateGap: 25,
+	peerTimeRatio: 0.5,
+	lookbackDays: 365
+};
+
+export const RULES = {
+	study_pace: `一人在 ${THRESHOLDS.lookbackDays} 天内累计计入学时超过 ${THRESHOLDS.paceMinHours} 小时，学习过程中几乎没有一次停顿（计入时间占在线时间 ${THRESHOLDS.paceMinRatio * 100}% 以上），且没有漏答过一次随机点名确认——真人连续学习数小时而从不走神的情况极少，可能是挂机或代学。`,
+	study_shared: `同一 IP 地址和同一设备在同一个 10 分钟内为 ${THRESHOLDS.sharedStudyMinPersons} 人以上计入学时——可能一人替多人刷课。`,
+	exam_fast: `考试用时不到规定时长的 ${THRESHOLDS.fastMaxFraction * 100}%，得分却在 ${THRESHOLDS.fastMinScorePercent}% 以上——可能提前知道答案或有人代考。`,
+	exam_identical: `同一场考试、同一份试卷中，两名以上考生的全部作答完全相同（至少 ${THRESHOLDS.identicalMinSlots} 题），且都有答错的题——错得一模一样，可能互相抄袭或统一作答。`,
+	exam_shared_device: `同一浏览器（设备标识）被两名以上考生用于正式考试，或同一 IP 地址在线上考试中被 ${THRESHOLDS.sharedIpMinPersons} 名以上考生使用（考点集中考试除外）——可能代考。`,
+	exam_flags: '考试过程中监考记录了诚信标记（切屏、复制粘贴、多设备作答、IP 变化、作答过快等），或考评员作出警告/作废结论。',
+	institution_outlier: `培训机构的考试通过率比同类机构中位数高出 ${THRESHOLDS.peerPassRateGap} 个百分点以上，或平均用时不到同类机构中位数的 ${THRESHOLDS.peerTimeRatio * 100}%，或诚信标记率是同类机构中位数的 3 倍以上（每家至少 ${THRESHOLDS.peerMinAttempts} 次考试）——培训或考试可能走过场。`
+} as const;
+export type RuleCode = keyof typeof RULES;
+
+export const RULE_TITLES: Record<RuleCode, string> = {
+	study_pace: '挂机式学习',
+	study_shared: '一机多人学习',
+	exam_fast: '超快高分',
+	exam_identical: '作答雷同',
+	exam_shared_device: '一机多人考试',
+	exam_flags: '监考诚信标记',
+	institution_outlier: '机构数据异常'
+};
+
+export type Evidence = { label: string; href: string };
+export type Finding = { rule: RuleCode; score: number; subject: string; detail: string; at: string | null; evidence: Evidence[] };
+
+const personLink = (id: number, name: string): Evidence => ({ label: `${name}的学习记录`, href: `/regulator/persons/${id}` });
+const attemptLink = (id: number, name: string): Evidence => ({ label: `${name}的考试过程记录`, href: `/regulator/attempts/${id}` });
+
+/** Persons (by their organisation's region) the caller may see. */
+const inRegion = (alias: string, path: string) => sql`exists (select 1 from organisations fo join regions fr on fr.code = fo.region_code where fo.id = ${sql.ref(alias + '.org_id')} and fr.path like ${path + '%'})`;
+
+export async function findStudyPace(db: Db, regionPath: string, now: Date): Promise<Finding[]> {
+	const since = new Date(now.getTime() - THRESHOLDS.lookbackDays * 86_400_000);
+	const { rows } = await sql<{ person_id: number; name: string; id_number: string; credited: number; online: number; checks_passed: number; first_at: Date; last_at: Date }>`
+		with s as (
+			select e.person_id, sum(e.credited_seconds)::int as credited,
+				count(*) filter (where e.kind = 'check_missed')::int as missed,
+				count(*) filter (where e.kind = 'check_passed')::int as checks_passed,
+				count(*) filter (where e.kind = 'beat')::int as beats,
+				min(e.at) as first_at, max(e.at) as last_at
+			from study_events e where e.at >= ${since}
+			group by e.person_id
+		)
+		select s.person_id, p.name, p.id_number, s.credited, s.beats * 30 as online, s.checks_passed, s.first_at, s.last_at
+		from s join persons p on p.id = s.person_id
+		where s.missed = 0 and s.credited >= ${THRESHOLDS.paceMinHours * 3600}
+			and s.credited >= ${THRESHOLDS.paceMinRatio}::float * s.beats * 30 and ${inRegion('p', regionPath)}
+		order by s.credited desc limit 100`.execute(db);
+	return rows.map((r) => ({
+		rule: 'study_pace',
+		score: 50 + Math.min(40, Number(r.credited) / 3600 * 4),
+		subject: `${r.name}（${maskIdNumber(r.id_number)}）`,
+		detail: `累计计入 ${(Number(r.credited) / 3600).toFixed(1)} 小时，计入占在线时间 ${((Number(r.credited) / Math.max(1, Number(r.online))) * 100).toFixed(0)}%，点名确认 ${r.checks_passed} 次全部通过、0 次漏答`,
+		at: new Date(r.last_at).toISOString(),
+		evidence: [personLink(r.person_id, r.name)]
+	}));
+}
+
+export async function findSharedStudy(db: Db, regionPath: string, now: Date): Promise<Finding[]> {
+	const since = new Date(now.getTime() - THRESHOLDS.lookbackDays * 86_400_000);
+	const { rows } = await sql<{ ip: string; device: string | null; bucket: Date; persons: number; ids: number[]; names: string[] }>`
+		select e.ip, e.device, to_timestamp(floor(extract(epoch from e.at) / 600) * 600) as bucket,
+			count(distinct e.person_id)::int as persons,
+			array_agg(distinct e.person_id) as ids,
+			array_agg(distinct p.name) as names
+		from study_events e join persons p on p.id = e.person_id
+		where e.at >= ${since} and e.kind = 'beat' and e.credited_seconds > 0 and e.ip is not null and ${inRegion('p', regionPath)}
+		group by e.ip, e.device, bucket
+		having count(distinct e.person_id) >= ${THRESHOLDS.sharedStudyMinPersons}
+		order by persons desc, bucket desc limit 100`.execute(db);
+	// one finding per IP/device (its busiest 10 minutes)
+	const seen = new Set<string>();
+	const out: Finding[] = [];
+	for (const r of rows) {
+		const key = `${r.ip}|${r.device}`;
+		if (seen.has(key)) continue;
+		seen.add(key);
+		const ids = (r.ids as number[]).slice(0, 6);
+		const names = r.names as string[];
+		out.push({
+			rule: 'study_shared',
+			score: 55 + Math.min(35, Number(r.persons) * 5),
+			subject: `IP ${r.ip}${r.device ? ` · ${r.device}` : ''}`,
+			detail: `${Number(r.persons)} 人在同一 10 分钟内从此处学习：${names.slice(0, 6).join('、')}`,
+			at: new Date(r.bucket).toISOString(),
+			evidence: ids.map((id, i) => personLink(id, names[i] ?? `人员${id}`))
+		});
+	}
+	return out;
+}
+
+type AttemptRow = { id: number; person_id: number; name: string; minutes: number; allowed: number; pct: number; finished_at: Date; session_name: string };
+
+export async function findFastExams(db: Db, regionPath: string): Promise<Finding[]> {
+	const { rows } = await sql<AttemptRow>`
+		select a.id, a.person_id, p.name, s.name as session_name, a.finished_at,
+			extract(epoch from a.finished_at - a.started_at) / 60 as minutes,
+			extract(epoch from a.deadline_at - a.started_at) / 60 as allowed,
+			(a.score / nullif(pa.total_points, 0) * 100)::float as pct
+		from exam_attempts a join persons p on p.id = a.person_id join exam_papers pa on pa.id = a.paper_id join exam_sessions s on s.id = a.session_id
+		where a.mode = 'exam' and a.status = 'finished' and a.started_at is not null and a.deadline_at > a.started_at
+			and a.finished_at - a.started_at < (a.deadline_at - a.started_at) * ${THRESHOLDS.fastMaxFraction}::float
+			and a.score / nullif(pa.total_points, 0) * 100 >= ${THRESHOLDS.fastMinScorePercent}::float
+			and ${inRegion('p', regionPath)}
+		order by extract(epoch from a.finished_at - a.started_at) / extract(epoch from a.deadline_at - a.started_at) limit 100`.execute(db);
+	return rows.map((r) => ({
+		rule: 'exam_fast',
+		score: 60 + Math.min(35, (1 - Number(r.minutes) / Number(r.allowed)) * 35),
+		subject: r.name,
+		detail: `${r.session_name}：${Number(r.minutes).toFixed(0)} 分钟交卷（限时 ${Number(r.allowed).toFixed(0)} 分钟），得分率 ${Number(r.pct).toFixed(0)}%`,
+		at: new Date(r.finished_at).toISOString(),
+		evidence: [attemptLink(r.id, r.name), personLink(r.person_id, r.name)]
+	}));
+}
+
+export async function findIdenticalAnswers(db: Db, regionPath: string): Promise<Finding[]> {
+	const { rows } = await sql<{ session_id: number; session_name: string; ids: number[]; person_ids: number[]; names: string[]; slots: number }>`
+		with latest as (
+			select distinct on (st.attempt_id, st.slot) st.attempt_id, st.slot, st.response
+			from exam_answer_steps st join exam_attempts a on a.id = st.attempt_id
+			where a.mode = 'exam' and a.status = 'finished'
+			order by st.attempt_id, st.slot, st.seq desc
+		), seqs as (
+			select attempt_id, count(*)::int as slots, string_agg(coalesce(response::text, '∅'), '|' order by slot) as answers from latest group by attempt_id
+		)
+		select a.session_id, s.name as session_name, array_agg(a.id order by a.id) as ids, array_agg(a.person_id order by a.id) as person_ids,
+			array_agg(p.name order by a.id) as names, max(q.slots) as slots
+		from seqs q join exam_attempts a on a.id = q.attempt_id join persons p on p.id = a.person_id
+		join exam_papers pa on pa.id = a.paper_id join exam_sessions s on s.id = a.session_id
+		where q.slots >= ${THRESHOLDS.identicalMinSlots} and a.score < pa.total_points and ${inRegion('p', regionPath)}
+		group by a.session_id, s.name, a.paper_id, q.answers
+		having count(distinct a.person_id) >= 2
+		order by count(*) desc limit 50`.execute(db);
+	return rows.map((r) => ({
+		rule: 'exam_identical',
+		score: 70 + Math.min(25, (r.ids as number[]).length * 5),
+		subject: `${r.session_name}`,
+		detail: `${(r.ids as number[]).length} 名考生 ${r.slots} 题作答完全相同（含错题）：${(r.names as string[]).join('、')}`,
+		at: null,
+		evidence: (r.ids as number[]).map((id, i) => attemptLink(id, (r.names as string[])[i]!))
+	}));
+}
+
+export async function findSharedExamDevices(db: Db, regionPath: string): Promise<Finding[]> {
+	const { rows } = await sql<{ kind: string; value: string; ids: number[]; names: string[]; persons: number }>`
+		select 'client' as kind, a.client_id as value, array_agg(a.id order by a.id) as ids, array_agg(p.name order by a.id) as names, count(distinct a.person_id)::int as persons
+		from exam_attempts a join persons p on p.id = a.person_id
+		where a.mode = 'exam' and a.client_id is not null and ${inRegion('p', regionPath)}
+		group by a.client_id having count(distinct a.person_id) >= 2
+		union all
+		select 'ip', a.ip, array_agg(a.id order by a.id), array_agg(p.name order by a.id), count(distinct a.person_id)::int
+		from exam_attempts a join persons p on p.id = a.person_id join exam_sessions s on s.id = a.session_id
+		where a.mode = 'exam' and a.ip is not null and s.mode = 'online' and ${inRegion('p', regionPath)}
+		group by a.ip having count(distinct a.person_id) >= ${THRESHOLDS.sharedIpMinPersons}
+		order by persons desc limit 50`.execute(db);
+	return rows.map((r) => ({
+		rule: 'exam_shared_device',
+		score: (r.kind === 'client' ? 80 : 55) + Math.min(15, Number(r.persons) * 3),
+		subject: r.kind === 'client' ? `设备标识 ${r.value.slice(0, 16)}` : `IP ${r.value}`,
+		detail: `${Number(r.persons)} 名考生使用：${(r.names as string[]).slice(0, 6).join('、')}`,
+		at: null,
+		evidence: (r.ids as number[]).slice(0, 6).map((id, i) => attemptLink(id, (r.names as string[])[i]!))
+	}));
+}
+
+export async function findFlaggedExams(db: Db, regionPath: string): Promise<Finding[]> {
+	const { rows } = await sql<{ id: number; person_id: number; name: string; flags: unknown; decision: string | null; finished_at: Date | null }>`
+		select a.id, a.person_id, p.name, a.flags, a.decision, a.finished_at
+		from exam_attempts a join persons p on p.id = a.person_id
+		where a.mode = 'exam' and ((jsonb_typeof(a.flags) = 'array' and jsonb_array_length(a.flags) > 0) or a.decision in ('warning', 'voided'))
+			and ${inRegion('p', regionPath)}
+		order by a.finished_at desc nulls last limit 100`.execute(db);
+	return rows.map((r) => {
+		const flags = Array.isArray(r.flags) ? (r.flags as { label?: string; count?: number }[]) : [];
+		const total = flags.reduce((s, f) => s + (Number(f.count) || 1), 0);
+		return {
+			rule: 'exam_flags' as const,
+			score: 40 + Math.min(40, total * 4) + (r.decision === 'voided' ? 15 : r.decision === 'warning' ? 8 : 0),
+			subject: r.name,
+			detail: [flags.map((f) => `${f.label ?? '标记'}${f.count ? ` ${f.count} 次` : ''}`).join('、'), r.decision ? `考评员结论：${r.decision === 'voided' ? '作废' : r.decision === 'warning' ? '警告' : '无异常'}` : ''].filter(Boolean).join('；'),
+			at: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+			evidence: [attemptLink(r.id, r.name)]
+		};
+	});
+}
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = Math.floor(s.length / 2);
+	return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export async function findInstitutionOutliers(db: Db, regionPath: string): Promise<Finding[]> {
+	// every institution's figures (peers are all institutions), reported for those in the region
+	const { rows } = await sql<{ org_id: number; name: string; path: string; attempts: number; pass_rate: number; avg_fraction: number; flag_rate: number; session_id: number }>`
+		select o.id as org_id, o.name, r.path, count(*)::int as attempts,
+			(avg(case when a.passed then 1 else 0 end) * 100)::float as pass_rate,
+			avg(extract(epoch from a.finished_at - a.started_at) / nullif(extract(epoch from a.deadline_at - a.started_at), 0))::float as avg_fraction,
+			(avg(case when jsonb_typeof(a.flags) = 'array' and jsonb_array_length(a.flags) > 0 then 1 else 0 end) * 100)::float as flag_rate,
+			max(s.id) as session_id
+		from exam_attempts a join exam_sessions s on s.id = a.session_id join organisations o on o.id = s.owner_org_id join regions r on r.code = o.region_code
+		where a.mode = 'exam' and a.status = 'finished' and a.started_at is not null
+		group by o.id, o.name, r.path having count(*) >= ${THRESHOLDS.peerMinAttempts}`.execute(db);
+	const out: Finding[] = [];
+	for (const r of rows) {
+		if (!r.path.startsWith(regionPath)) continue;
+		const peers = rows.filter((p) => p.org_id !== r.org_id);
+		if (peers.length < 2) continue;
+		const pass = median(peers.map((p) => Number(p.pass_rate)));
+		const time = median(peers.map((p) => Number(p.avg_fraction)));
+		const flag = median(peers.map((p) => Number(p.flag_rate)));
+		const reasons: string[] = [];
+		let score = 0;
+		if (Number(r.pass_rate) - pass >= THRESHOLDS.peerPassRateGap) {
+			reasons.push(`通过率 ${Number(r.pass_rate).toFixed(0)}%（同类中位数 ${pass.toFixed(0)}%）`);
+			score += 30;
+		}
+		if (time > 0 && Number(r.avg_fraction) < time * THRESHOLDS.peerTimeRatio) {
+			reasons.push(`平均用时为限时的 ${(Number(r.avg_fraction) * 100).toFixed(0)}%（同类中位数 ${(time * 100).toFixed(0)}%）`);
+			score += 30;
+		}
+		if (Number(r.flag_rate) > 0 && Number(r.flag_rate) >= Math.max(1, flag) * 3) {
+			reasons.push(`诚信标记率 ${Number(r.flag_rate).toFixed(0)}%（同类中位数 ${flag.toFixed(0)}%）`);
+			score += 20;
+		}
+		if (!reasons.length) continue;
+		out.push({ rule: 'institution_outlier', score: 40 + score, subject: r.name, detail: `${Number(r.attempts)} 次考试：${reasons.join('；')}`, at: null, evidence: [{ label: '最近一场考试的一份答卷', href: `/regulator/attempts/${await firstAttemptOf(db, r.session_id)}` }] });
+	}
+	return out;
+}
+
+async function firstAttemptOf(db: Db, sessionId: number): Promise<number> {
+	const row = await db.selectFrom('exam_attempts').select('id').where('session_id', '=', sessionId).orderBy('id').executeTakeFirst();
+	return row?.id ?? 0;
+}
+
+/** All rules, ranked by score (highest first). */
+export async function listFindings(db: Db, regionPath: string, now: Date, rule?: RuleCode): Promise<Finding[]> {
+	const all: Record<RuleCode, () => Promise<Finding[]>> = {
+		study_pace: () => findStudyPace(db, regionPath, now),
+		study_shared: () => findSharedStudy(db, regionPath, now),
+		exam_fast: () => findFastExams(db, regionPath),
+		exam_identical: () => findIdenticalAnswers(db, regionPath),
+		exam_shared_device: () => findSharedExamDevices(db, regionPath),
+		exam_flags: () => findFlaggedExams(db, regionPath),
+		institution_outlier: () => findInstitutionOutliers(db, regionPath)
+	};
+	const codes = rule ? [rule] : (Object.keys(all) as RuleCode[]);
+	const results: Finding[] = [];
+	for (const c of codes) results.push(...(await all[c]()));
+	return results.sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,77 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import {
+	CHAPTER_DEFAULT_COUNT,
+	knowledgeTree,
+	listMockExams,
+	listOpenBanks,
+	listOpenPractice,
+	PRACTICE_MAX_COUNT,
+	startChapterPractice,
+	startMockExam
+} from '#lib/server/exams/practice-service.ts';
+
+const id = z.coerce.number({ error: '请选择' }).int().positive().max(2_147_483_647);
+const mockSchema = z.object({ blueprintId: id });
+const chapterSchema = z.object({
+	bankId: id,
+	knowledge: z
+		.string()
+		.trim()
+		.max(100)
+		.regex(/^([a-z0-9][a-z0-9.-]*)?$/, '知识点编号格式不正确')
+		.transform((v) => v || null),
+	count: z.coerce
+		.number({ error: `题量应为 1–${PRACTICE_MAX_COUNT} 的整数` })
+		.int(`题量应为 1–${PRACTICE_MAX_COUNT} 的整数`)
+		.min(1, `题量应为 1–${PRACTICE_MAX_COUNT} 的整数`)
+		.max(PRACTICE_MAX_COUNT, `题量应为 1–${PRACTICE_MAX_COUNT} 的整数`)
+});
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const scope = requireRole(locals, 'learner');
+	if (!scope.personId) return { linked: false as const };
+	const db = await getDb();
+	const at = now();
+	const [mocks, banks, open] = await Promise.all([listMockExams(db, scope.personId), listOpenBanks(db, scope.personId), listOpenPractice(db, scope.personId, at)]);
+	const asked = id.safeParse(url.searchParams.get('bank'));
+	const bank = banks.find((b) => asked.success && b.id === asked.data) ?? (banks.length === 1 ? banks[0] : undefined) ?? null;
+	const tree = bank ? ((await knowledgeTree(db, scope.personId, bank.id)) ?? []) : [];
+	return {
+		linked: true as const,
+		mocks,
+		banks,
+		bank,
+		tree,
+		open: open.map((o) => ({ ...o, startedAt: o.startedAt.toISOString(), deadlineAt: o.deadlineAt?.toISOString() ?? null })),
+		defaultCount: CHAPTER_DEFAULT_COUNT,
+		maxCount: PRACTICE_MAX_COUNT
+	};
+};
+
+export const actions: Actions = {
+	mock: async ({ locals, request }) => {
+		const scope = requireRole(locals, 'learner');
+		const parsed = mockSchema.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success || !scope.personId) return fail(400, { action: 'mock', error: '请选择一套模拟考试。' });
+		const r = await startMockExam(await getDb(), { personId: scope.personId, blueprintId: parsed.data.blueprintId }, now());
+		if (!r.ok) return fail(400, { action: 'mock', error: r.reason });
+		redirect(303, `/learner/exams/attempts/${r.attemptId}`);
+	},
+	chapter: async ({ locals, request }) => {
+		const scope = requireRole(locals, 'learner');
+		const parsed = chapterSchema.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			const field = String(issue?.path[0] ?? 'form');
+			return fail(400, { action: 'chapter', error: field === 'bankId' ? '请选择题库。' : (issue?.message ?? '输入不正确'), field });
+		}
+		if (!scope.personId) return fail(400, { action: 'chapter', error: '您的账号尚未关联人员档案，请联系单位管理员。', field: 'form' });
+		const r = await startChapterPractice(await getDb(), { personId: scope.personId, ...parsed.data }, now());
+		if (!r.ok) return fail(400, { action: 'chapter', error: r.reason, field: 'form' });
+		redirect(303, `/learner/exams/attempts/${r.attemptId}`);
+	}
+};

@@ -1,0 +1,87 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { CertificateError, decideCertificates, recordReview, revokeCertificate } from '#lib/server/certificates/issue-service.ts';
+import { listRegulatorCertificates, listRegulatorProposals } from '#lib/server/certificates/certificates.query.ts';
+import { lookupStats } from '#lib/server/certificates/verify.ts';
+import { certificateConfig } from '#lib/server/certificates/config.ts';
+import { CERTIFICATE_KIND_LABELS, publicStatusOn, PUBLIC_STATUS_LABELS, REVIEW_RULES, validityRules, type CertificateKind } from '#lib/server/certificates/rules.ts';
+import { maskIdNumber } from '#lib/domain/identifiers.ts';
+import { shanghaiDate } from '#lib/domain/dates.ts';
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const scope = requireRole(locals, 'regulator');
+	const db = await getDb();
+	const q = z
+		.object({ status: z.enum(['issued', 'revoked']).optional().catch(undefined), q: z.string().trim().max(40).optional().catch(undefined) })
+		.parse({ status: url.searchParams.get('status') || undefined, q: url.searchParams.get('q') || undefined });
+	const today = shanghaiDate(now());
+	const proposals = await listRegulatorProposals(db, scope.regionPath);
+	const certificates = await listRegulatorCertificates(db, scope.regionPath, { status: q.status, search: q.q });
+	return {
+		filter: { status: q.status ?? '', q: q.q ?? '' },
+		proposals: proposals.map((c) => ({ id: c.id, name: c.person_name, idNumber: maskIdNumber(c.id_number), org: c.holder_org_name, typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind], operation: c.special_operation_code, proposedAt: new Date(c.proposed_at).toISOString(), renewal: c.replaces_certificate_id !== null })),
+		certificates: certificates.map((c) => {
+			const s = publicStatusOn({ status: c.status, issuedOn: c.issued_on, validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason }, today);
+			return { id: c.id, number: c.number, name: c.person_name, org: c.holder_org_name, typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind], status: s.status, statusLabel: PUBLIC_STATUS_LABELS[s.status], validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason, issuer: c.issuer_name, canRevoke: c.status === 'issued' };
+		}),
+		stats: await lookupStats(db, now()),
+		today,
+		rules: validityRules(certificateConfig()),
+		reviewRules: REVIEW_RULES
+	};
+};
+
+function actorOf(scope: ReturnType<typeof requireRole>, ip: string) {
+	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, regionPath: scope.regionPath, ip };
+}
+
+function failed(action: string, e: unknown) {
+	if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action, error: e.message });
+	throw e;
+}
+
+export const actions: Actions = {
+	decide: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'regulator');
+		const form = await request.formData();
+		const parsed = z
+			.object({ id: z.array(id).min(1, '请至少选择一份申请').max(1000), decision: z.enum(['approve', 'reject'], { message: '请选择批准或驳回' }), reason: z.string().trim().max(200, '驳回理由不超过200字') })
+			.safeParse({ id: form.getAll('id'), decision: form.get('decision'), reason: form.get('reason') ?? '' });
+		if (!parsed.success) return fail(400, { action: 'decide', error: parsed.error.issues[0]!.message });
+		try {
+			const r = await decideCertificates(await getDb(), actorOf(scope, getClientAddress()), parsed.data.id, parsed.data.decision, parsed.data.reason || null, now(), certificateConfig());
+			return { action: 'decide', decision: parsed.data.decision, done: r.done, skipped: r.skipped };
+		} catch (e) {
+			return failed('decide', e);
+		}
+	},
+	revoke: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'regulator');
+		const form = await request.formData();
+		const parsed = z.object({ id, reason: z.string().trim().min(1, '请填写撤销理由').max(200, '撤销理由不超过200字') }).safeParse({ id: form.get('id'), reason: form.get('reason') ?? '' });
+		if (!parsed.success) return fail(400, { action: 'revoke', error: parsed.error.issues[0]!.message });
+		try {
+			const r = await revokeCertificate(await getDb(), actorOf(scope, getClientAddress()), parsed.data.id, parsed.data.reason, now());
+			return { action: 'revoke', revoked: r.number };
+		} catch (e) {
+			return failed('revoke', e);
+		}
+	},
+	review: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'regulator');
+		const form = await request.formData();
+		const parsed = z.object({ id, reviewedOn: z.iso.date({ message: '复审日期格式不正确' }), extended: z.literal('on').optional() }).safeParse({ id: form.get('id'), reviewedOn: form.get('reviewedOn'), extended: form.get('extended') ?? undefined });
+		if (!parsed.success) return fail(400, { action: 'review', error: parsed.error.issues[0]!.message });
+		try {
+			const r = await recordReview(await getDb(), actorOf(scope, getClientAddress()), parsed.data.id, parsed.data.reviewedOn, { extended: !!parsed.data.extended }, now());
+			return { action: 'review', nextReviewDue: r.nextReviewDue };
+		} catch (e) {
+			return failed('review', e);
+		}
+	}
+};
