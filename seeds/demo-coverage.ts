@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../src/lib/server/db/index.ts';
 import { creditCodeCheckChar, idNumberCheckChar } from '../src/lib/domain/identifiers.ts';
+import { loadPool } from '../src/lib/server/exams/exam.repository.ts';
 import { seedCoverageTargets } from '../src/lib/server/coverage/targets.repository.ts';
 
 // Demo data for the regulators' coverage dashboards, certificate audit and "走过场" findings:
@@ -80,11 +81,29 @@ export async function completeCourse(db: Db, personId: number, courseId: number,
 
 export type ExamSetup = { sessionId: number; paperId: number; slots: number };
 
+/**
+ * A finished past session for the coverage and findings demo. With the demo bank present the paper
+ * holds real questions (single choice, pinned versions), so timelines and result pages show them;
+ * in a bare test database it is a paper of numbered slots only.
+ */
 export async function createExamSession(db: Db, o: { institutionId: number; name: string; certificateType: string; opensAt: Date; mode?: 'online' | 'exam_point'; slots?: number }): Promise<ExamSetup> {
 	const slots = o.slots ?? 10;
+	const points = 100 / slots;
+	const bank = await db.selectFrom('qb_banks').select('id').where('code', '=', 'aqsc-law-2021').executeTakeFirst();
+	const singles = bank ? (await loadPool(db, [bank.id])).filter((q) => q.type === 'single' && q.optionKeys.length === 4).sort((a, b) => Number(a.questionId) - Number(b.questionId)) : [];
+	const real = singles.length >= slots;
+	const definition = {
+		sections: [{ type: 'single', count: slots, points }],
+		multipleScoring: 'all_or_nothing',
+		durationMinutes: 60,
+		totalPoints: 100,
+		passMark: 80,
+		shuffleQuestions: 'none',
+		shuffleOptions: false
+	};
 	const bp = await db
 		.insertInto('exam_blueprints')
-		.values({ owner_org_id: o.institutionId, name: `${o.name}试卷`, bank_ids: JSON.stringify([]), definition: JSON.stringify({ durationMinutes: 60, passMark: 80 }), certificate_type: o.certificateType, created_at: o.opensAt, updated_at: o.opensAt })
+		.values({ owner_org_id: o.institutionId, name: `${o.name}试卷`, bank_ids: JSON.stringify(real && bank ? [bank.id] : []), definition: JSON.stringify(definition), certificate_type: o.certificateType, created_at: o.opensAt, updated_at: o.opensAt })
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	const session = await db
@@ -92,9 +111,12 @@ export async function createExamSession(db: Db, o: { institutionId: number; name
 		.values({ owner_org_id: o.institutionId, blueprint_id: bp.id, name: o.name, mode: o.mode ?? 'online', opens_at: o.opensAt, closes_at: new Date(o.opensAt.getTime() + 3 * 3600_000), paper_mode: 'fixed', review_policy: 'score_only', created_at: o.opensAt })
 		.returning('id')
 		.executeTakeFirstOrThrow();
+	const paperSlots = real
+		? singles.slice(0, slots).map((q, i) => ({ slot: i + 1, section: 1, questionId: q.questionId, version: q.version, points, optionOrder: [...q.optionKeys], type: 'single' }))
+		: Array.from({ length: slots }, (_, i) => ({ slot: i + 1 }));
 	const paper = await db
 		.insertInto('exam_papers')
-		.values({ session_id: session.id, blueprint_id: bp.id, seed: `demo-${session.id}`, slots: JSON.stringify(Array.from({ length: slots }, (_, i) => ({ slot: i + 1 }))), total_points: '100', created_at: o.opensAt })
+		.values({ session_id: session.id, blueprint_id: bp.id, seed: `demo-${session.id}`, slots: JSON.stringify(paperSlots), total_points: '100', created_at: o.opensAt })
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	return { sessionId: session.id, paperId: paper.id, slots };
@@ -149,7 +171,7 @@ export async function insertFinishedAttempt(db: Db, exam: ExamSetup, a: AttemptS
 	const events = [
 		{ attempt_id: attempt.id, at: a.startedAt, source: 'server', kind: 'started', detail: JSON.stringify({ ip: a.ip ?? null }) },
 		...(a.flags ?? []).flatMap((f) =>
-			Array.from({ length: Math.min(f.count, 5) }, (_, k) => ({ attempt_id: attempt.id, at: new Date(a.startedAt.getTime() + (k + 1) * step), source: 'client', kind: f.code === 'focus_loss' ? 'focus_lost' : f.code, detail: JSON.stringify({}) }))
+			Array.from({ length: Math.min(f.count, 5) }, (_, k) => ({ attempt_id: attempt.id, at: new Date(a.startedAt.getTime() + (k + 1) * step), source: 'client', kind: f.code === 'focus_loss' ? 'page_hidden' : f.code === 'second_device' ? 'concurrent_connection' : f.code, detail: JSON.stringify({}) }))
 		),
 		{ attempt_id: attempt.id, at: finishedAt, source: 'server', kind: 'submitted', detail: JSON.stringify({ score: a.score }) }
 	];
@@ -217,6 +239,8 @@ async function orgId(db: Db, name: string): Promise<number> {
 /** Wire into seeds/index.ts after seedDemoStudy: `await seedDemoCoverage(tx, new Date())`. */
 export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 	await seedCoverageTargets(db, now);
+	// Idempotent: the coverage demo's own organisations are there once it has run.
+	if (await db.selectFrom('organisations').select('id').where('name', '=', '长寿区安全生产培训学校').executeTakeFirst()) return;
 	const year = Number(new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 4));
 	const at = (y: number, month: number, day: number) => {
 		// never in the future: this year's dates are clamped to a few days ago
@@ -315,7 +339,7 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 			// two candidates, one browser
 			await insertFinishedAttempt(db, s1, { personId: p.id, startedAt: start, minutes: 41, score: 86, clientId: 'client-shared-7f3a', ip: '10.30.8.8' });
 		} else if (k === 13) {
-			await insertFinishedAttempt(db, s1, { personId: p.id, startedAt: start, minutes: 47, score: 90, flags: [{ code: 'focus_loss', label: '频繁切屏', rule: '离开考试页面超过 3 次', count: 9 }, { code: 'second_device', label: '多设备或多窗口', rule: '考试过程中出现另一浏览器、窗口或设备同时作答', count: 1 }], decision: 'warning' });
+			await insertFinishedAttempt(db, s1, { personId: p.id, startedAt: start, minutes: 47, score: 90, flags: [{ code: 'focus_loss', label: '频繁切屏', rule: '离开考试页面超过 5 次', count: 9 }, { code: 'second_device', label: '多设备或多窗口', rule: '考试过程中出现另一浏览器、窗口或设备同时作答', count: 1 }], decision: 'warning' });
 		} else {
 			await insertFinishedAttempt(db, s1, { personId: p.id, startedAt: start, minutes: 35 + (k % 20), score: 60 + ((k * 13) % 38) });
 		}

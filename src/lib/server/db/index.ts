@@ -71,6 +71,6 @@ export async function countAppliedMigrations(db: Kysely<any>): Promise<number> {
 }
 
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
-	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+	if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL, max: Number(env.ANXUN_DB_POOL_MAX) || 10 };
 	return { kind: 'pglite', dataDir: env.ANXUN_DATA_DIR || './data' };
 }

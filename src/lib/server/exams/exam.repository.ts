@@ -156,11 +156,17 @@ export async function startPreparedAttempt(db: Db, input: { candidateId: number;
 export type AttemptShape = { personId: number; mode: 'exam' | 'practice'; paperId: number; slots: ReadonlyMap<number, StoredSlot> };
 
 // Attempts' owners and papers never change once written, so caching them is safe on any number of
-// instances (no state that matters lives here); it saves a read on every autosave.
+// instances (no state that matters lives here); it saves a read on every autosave. One cache per
+// database handle: ids are only unique within a database.
 const SHAPE_CACHE_MAX = 20_000;
-const shapeCache = new Map<number, AttemptShape>();
+const shapeCaches = new WeakMap<Db, Map<number, AttemptShape>>();
 
 export async function loadAttemptShape(db: Db, attemptId: number): Promise<AttemptShape | undefined> {
+	let shapeCache = shapeCaches.get(db);
+	if (!shapeCache) {
+		shapeCache = new Map();
+		shapeCaches.set(db, shapeCache);
+	}
 	const cached = shapeCache.get(attemptId);
 	if (cached) return cached;
 	const row = await db
