@@ -293,6 +293,8 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 		.select(['p.id', 'p.role_category', 'p.org_id', 'o.kind', 'o.industry_code', 'i.high_risk'])
 		.where('p.active', '=', true)
 		.where('o.kind', 'in', ['enterprise', 'government', 'regulator'])
+		// the demo login accounts keep the history the study and exam demos gave them
+		.where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.person_id', '=', 'p.id'))))
 		.orderBy('p.id')
 		.execute();
 	const leader = new Set(['principal', 'controller', 'deputy']);
@@ -318,7 +320,14 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 
 	// Exams: normal sessions at three institutions, and the patterns the findings must catch.
 	const examAt = (d: number) => new Date(now.getTime() - d * DAY);
-	const byOrg = async (org: number) => db.selectFrom('persons').select(['id', 'role_category', 'special_operation_code']).where('org_id', '=', org).orderBy('id').execute();
+	const byOrg = async (org: number) =>
+		db
+			.selectFrom('persons as p')
+			.select(['p.id', 'p.role_category', 'p.special_operation_code'])
+			.where('p.org_id', '=', org)
+			.where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.person_id', '=', 'p.id'))))
+			.orderBy('p.id')
+			.execute();
 	const chem = await byOrg(entChem);
 	const gas = await byOrg(entGas);
 	const mine = await byOrg(entMine);
@@ -374,6 +383,7 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 		.innerJoin('organisations as o', 'o.id', 'p.org_id')
 		.select(['p.id', 'p.org_id', 'p.special_operation_code'])
 		.where('p.role_category', '=', 'special_worker')
+		.where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.person_id', '=', 'p.id'))))
 		.orderBy('p.id')
 		.execute();
 	for (const [k, p] of specials.entries()) {
@@ -390,6 +400,7 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 		.select(['p.id', 'p.org_id'])
 		.where('p.role_category', 'in', ['principal', 'safety_manager', 'deputy', 'controller'])
 		.where('i.high_risk', '=', true)
+		.where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.person_id', '=', 'p.id'))))
 		.orderBy('p.id')
 		.execute();
 	for (const [k, p] of principals.entries()) {
