@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 const statements = [
 	`create table certificates (
 		id serial primary key,
-		-- given on issue; human-readable with an ISO 7064 MOD 37,36 check character
+		-- given on issue; human-readable with an ISO 7064 MOD 37-2 check character
 		number text unique,
 		type text not null check (type in ('safety_knowledge', 'special_work', 'training')),
 		person_id integer not null references persons(id),

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/lib/server/db/index.ts';
 import { creditCodeCheckChar, idNumberCheckChar } from '../src/lib/domain/identifiers.ts';
 import { loadPool } from '../src/lib/server/exams/exam.repository.ts';
+import { issueImportedCertificate } from '../src/lib/server/certificates/issue-service.ts';
 import { seedCoverageTargets } from '../src/lib/server/coverage/targets.repository.ts';
 
 // Demo data for the regulators' coverage dashboards, certificate audit and "走过场" findings:
@@ -186,36 +187,32 @@ function mix(n: number): number {
 	return (h ^ (h >>> 16)) >>> 0;
 }
 
-let certSeq = 0;
+/**
+ * A certificate of the demo's history: registered as issued before the platform (original dates),
+ * numbered and signed by the issuer's key like any other, so /verify checks it.
+ */
 export async function insertCertificate(
 	db: Db,
 	c: { personId: number; holderOrgId: number; type: 'safety_knowledge' | 'special_work' | 'training'; op?: string | null; issuedOn: string; validUntil: string; issuerOrgId: number; institutionOrgId: number; status?: 'issued' | 'revoked'; at: Date }
 ): Promise<number> {
-	certSeq++;
 	const row = await db
 		.insertInto('certificates')
 		.values({
-			number: `DEMO-${c.type === 'special_work' ? 'T' : c.type === 'safety_knowledge' ? 'A' : 'P'}-${String(certSeq).padStart(6, '0')}-${c.personId}`,
 			type: c.type,
 			person_id: c.personId,
 			holder_org_id: c.holderOrgId,
 			special_operation_code: c.type === 'special_work' ? (c.op ?? null) : null,
-			issuer_org_id: c.issuerOrgId,
 			institution_org_id: c.institutionOrgId,
-			status: c.status ?? 'issued',
-			issued_on: c.issuedOn,
-			valid_until: c.validUntil,
-			revoked_at: c.status === 'revoked' ? c.at : null,
-			revoke_reason: c.status === 'revoked' ? '演示：证书注销' : null,
+			status: 'proposed',
 			proposed_at: c.at,
-			decided_at: c.at,
-			payload: JSON.stringify({ demo: true }),
-			signature: 'demo-unsigned',
-			key_id: 'demo',
 			created_at: c.at
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();
+	await issueImportedCertificate(db, row.id, c.issuerOrgId, { issuedOn: c.issuedOn, validUntil: c.validUntil }, c.at);
+	if (c.status === 'revoked') {
+		await db.updateTable('certificates').set({ status: 'revoked', revoked_at: c.at, revoke_reason: '演示：证书注销' }).where('id', '=', row.id).execute();
+	}
 	return row.id;
 }
 
@@ -408,7 +405,7 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 		await insertCertificate(db, { personId: p.id, holderOrgId: p.org_id, type: 'safety_knowledge', issuedOn: today(-400), validUntil: k % 3 === 1 ? today(70) : today(700), issuerOrgId: regCity, institutionOrgId: instMain, at: now });
 	}
 	// public verification lookups: mostly found, one IP trying numbers that do not exist
-	const certs = await db.selectFrom('certificates').select(['id', 'number']).where('number', 'like', 'DEMO-%').orderBy('id').limit(10).execute();
+	const certs = await db.selectFrom('certificates').select(['id', 'number']).where('rule_code', '=', 'imported').orderBy('id').limit(10).execute();
 	const lookups = [
 		...certs.map((c, k) => ({ at: new Date(now.getTime() - (k + 1) * 3 * DAY), ip: `36.112.4.${k + 10}`, query: c.number!, certificate_id: c.id, outcome: 'found' })),
 		...Array.from({ length: 7 }, (_, k) => ({ at: new Date(now.getTime() - 2 * DAY + k * 60_000), ip: '58.17.90.3', query: `T5001${String(20240000 + k * 37)}`, certificate_id: null, outcome: 'not_found' }))

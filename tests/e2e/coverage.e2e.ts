@@ -51,7 +51,7 @@ test('a city regulator follows coverage down to a person, exports gaps, checks a
 
 	// certificate audit: search the registry, see the 持证上岗 gaps and the duplicate
 	await page.goto('/regulator/audit');
-	await page.getByLabel('证书编号、姓名或单位').fill('DEMO-T');
+	await page.getByLabel('证书编号、姓名或单位').fill('TZ-');
 	await page.getByRole('button', { name: '查询' }).click();
 	await expect(page.getByTestId('registry').getByRole('row')).not.toHaveCount(1);
 	await expect(page.getByTestId('uncertified').getByRole('row').nth(1)).toBeVisible();

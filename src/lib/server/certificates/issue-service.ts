@@ -132,10 +132,32 @@ export class CertificateError extends Error {
 
 /** Numbers, signs and issues one locked, proposed certificate. Returns its number. */
 async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: number, actor: Actor, now: Date, config: CertificateConfig): Promise<string> {
+	const cert = await tx.selectFrom('certificates').select('type').where('id', '=', certificateId).executeTakeFirstOrThrow();
+	const issuedOn = shanghaiDate(now);
+	const terms = termsOnIssue(cert.type as CertificateKind, issuedOn, config);
+	return signAndIssue(tx, certificateId, issuerOrgId, { issuedOn, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, ruleCode: terms.rule.code }, actor, now);
+}
+
+/**
+ * Registers a certificate issued before the platform existed (a migration of the issuer's
+ * register, or demo history): the row, with its original dates, is numbered and signed now by the
+ * issuer's key like any other, so it can be verified online and offline.
+ */
+export async function issueImportedCertificate(tx: Db, certificateId: number, issuerOrgId: number, dates: { issuedOn: string; validUntil: string }, now: Date): Promise<string> {
+	return signAndIssue(tx, certificateId, issuerOrgId, { ...dates, nextReviewDue: null, ruleCode: 'imported' }, { userId: null, role: 'system', orgId: issuerOrgId }, now);
+}
+
+async function signAndIssue(
+	tx: Db,
+	certificateId: number,
+	issuerOrgId: number,
+	terms: { issuedOn: string; validUntil: string; nextReviewDue: string | null; ruleCode: string },
+	actor: Actor,
+	now: Date
+): Promise<string> {
 	const cert = await tx.selectFrom('certificates').selectAll().where('id', '=', certificateId).executeTakeFirstOrThrow();
 	const kind = cert.type as CertificateKind;
-	const issuedOn = shanghaiDate(now);
-	const terms = termsOnIssue(kind, issuedOn, config);
+	const issuedOn = terms.issuedOn;
 	const holderOrg = await tx.selectFrom('organisations').select('region_code').where('id', '=', cert.holder_org_id).executeTakeFirstOrThrow();
 	const year = Number(issuedOn.slice(0, 4));
 	const region = holderOrg.region_code.slice(0, 6);
@@ -173,7 +195,7 @@ async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: numb
 			issued_on: issuedOn,
 			valid_until: terms.validUntil,
 			next_review_due: terms.nextReviewDue,
-			rule_code: terms.rule.code,
+			rule_code: terms.ruleCode,
 			decided_by: actor.userId,
 			decided_at: now,
 			payload: JSON.stringify(payload),
@@ -191,7 +213,7 @@ async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: numb
 		actorRole: actor.role,
 		action: 'certificate.issue',
 		target: `certificate:${certificateId}`,
-		detail: { number, type: kind, issuerOrgId, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, rule: terms.rule.code, kid: keys.ed25519.kid },
+		detail: { number, type: kind, issuerOrgId, issuedOn, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, rule: terms.ruleCode, kid: keys.ed25519.kid },
 		ip: actor.ip ?? null
 	});
 	return number;
