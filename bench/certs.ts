@@ -3,13 +3,10 @@
 // sequential and with 4 concurrent clients. Options: --pdfs 1000 --lookups 2000 --clients 4
 // Last line: pdfs=<n> pdf_per_s=<n> verify_p99_ms=<n> (p99 of the sequential run).
 process.env.ANXUN_KEY_ENCRYPTION_KEY ??= 'd'.repeat(64);
+import { benchDatabaseUrl, ensureBuilt, numberArg, openWipedDatabase } from './support.ts';
 import { sql } from 'kysely';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
-import { migrateToLatest, openDatabase } from '../src/lib/server/db/index.ts';
-import { seedReference } from '../seeds/index.ts';
 import { startServer } from '../tests/support/server.ts';
 import { makeBlueprint, makeEnterprise, makeSession } from '../tests/support/cert-factories.ts';
 import { decideCertificates, proposeCertificates } from '../src/lib/server/certificates/issue-service.ts';
@@ -17,27 +14,16 @@ import { certificateConfigFromEnv } from '../src/lib/server/certificates/rules.t
 import { loadPrints } from '../src/lib/server/certificates/certificates.query.ts';
 import { renderCertificatesPdf } from '../src/lib/server/certificates/certificate-pdf.ts';
 
-const url = process.env.BENCH_DATABASE_URL;
-if (!url) {
-	console.error('BENCH_DATABASE_URL is not set (a PostgreSQL database this benchmark may wipe)');
-	process.exit(2);
-}
-const arg = (name: string, fallback: number) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const url = benchDatabaseUrl();
+const arg = numberArg;
 const PDFS = arg('pdfs', 1000);
 const LOOKUPS = arg('lookups', 2000);
 const CLIENTS = arg('clients', 4);
 
-if (!existsSync('build/handler.js')) execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { stdio: 'inherit' });
+ensureBuilt();
 
-const database = await openDatabase({ kind: 'postgres', url, max: 8 });
+const database = await openWipedDatabase(url);
 const db = database.db;
-await sql`drop schema public cascade`.execute(db);
-await sql`create schema public`.execute(db);
-await migrateToLatest(db);
-await seedReference(db);
 
 // --- fixtures: PDFS people who passed one special-work session (no course), proposed and approved ---
 const config = certificateConfigFromEnv({});

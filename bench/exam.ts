@@ -8,14 +8,12 @@
 //       callers through a pg pool, no HTTP, no session lookup, no rules
 // Options: --candidates 500 --think 200 --raw-connections 10
 // Last line: candidates=<n> start_p99_ms=<n> answers_per_s=<n> p50_ms=<n> p99_ms=<n> raw_pg_per_s=<n> ratio=<app/raw>
+import { benchDatabaseUrl, ensureBuilt, numberArg, openWipedDatabase } from './support.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import http from 'node:http';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { migrateToLatest, openDatabase } from '../src/lib/server/db/index.ts';
-import { seedReference } from '../seeds/index.ts';
+import { openDatabase } from '../src/lib/server/db/index.ts';
 import { createSession, SESSION_COOKIE, validateSessionToken } from '../src/lib/server/auth/session.ts';
 import { loadAttemptShape, writeSync } from '../src/lib/server/exams/exam.repository.ts';
 import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
@@ -24,43 +22,17 @@ import type { Blueprint } from '../src/lib/server/question-engine/blueprint.ts';
 import { startServer } from '../tests/support/server.ts';
 import { idNumberCheckChar } from '../src/lib/domain/identifiers.ts';
 
-const url = process.env.BENCH_DATABASE_URL;
-if (!url) {
-	console.error('BENCH_DATABASE_URL is not set (a PostgreSQL database this benchmark may wipe), e.g. postgres://postgres@127.0.0.1:5432/anxun_bench');
-	process.exit(2);
-}
-const arg = (name: string, fallback: number) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const url = benchDatabaseUrl();
+const arg = numberArg;
 const N = arg('candidates', 500);
 const THINK_MS = arg('think', 200);
 const RAW_CONNECTIONS = arg('raw-connections', 10);
 const QUESTIONS = 100;
 
-if (!existsSync('build/handler.js')) {
-	console.log('build/ is missing: running vite build (run `npm run build` first to skip this)');
-	execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-}
+ensureBuilt();
 
-// --- the database: create it if missing, then wipe it ---
-{
-	const target = new URL(url);
-	const name = decodeURIComponent(target.pathname.slice(1));
-	const admin = new URL(url);
-	admin.pathname = '/postgres';
-	const client = new pg.Client({ connectionString: admin.toString() });
-	await client.connect();
-	const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-	if (!exists.rowCount) await client.query(`create database "${name.replace(/"/g, '""')}"`);
-	await client.end();
-}
-const database = await openDatabase({ kind: 'postgres', url, max: 8 });
+const database = await openWipedDatabase(url);
 const db = database.db;
-await sql`drop schema public cascade`.execute(db);
-await sql`create schema public`.execute(db);
-await migrateToLatest(db);
-await seedReference(db);
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const stats = (xs: number[]) => {

@@ -2,38 +2,25 @@
 // (BENCH_DATABASE_URL, wiped). Each learner beats every 30 s, spread evenly, so N learners
 // offer N/30 heartbeats per second. The same run measures raw PostgreSQL doing the crediting
 // transaction without the app. Options: --learners 20000 --seconds 75 --interval 30
+import { benchDatabaseUrl, ensureBuilt, numberArg, openWipedDatabase } from './support.ts';
 import { sql } from 'kysely';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
-import { migrateToLatest, openDatabase } from '../src/lib/server/db/index.ts';
-import { seedReference } from '../seeds/index.ts';
+import { openDatabase } from '../src/lib/server/db/index.ts';
 import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/session.ts';
 import { startServer } from '../tests/support/server.ts';
 import { readBeatState, writeBeat } from '../src/lib/server/study/study.repository.ts';
 
-const url = process.env.BENCH_DATABASE_URL;
-if (!url) {
-	console.error('BENCH_DATABASE_URL is not set (a PostgreSQL database this benchmark may wipe)');
-	process.exit(2);
-}
-const arg = (name: string, fallback: number) => {
-	const i = process.argv.indexOf(`--${name}`);
-	return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const url = benchDatabaseUrl();
+const arg = numberArg;
 const LEARNERS = arg('learners', 20_000);
 const SECONDS = arg('seconds', 75);
 const INTERVAL = arg('interval', 30);
 
-if (!existsSync('build/handler.js')) execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], { stdio: 'inherit' });
+ensureBuilt();
 
-const database = await openDatabase({ kind: 'postgres', url, max: 8 });
+const database = await openWipedDatabase(url);
 const db = database.db;
-await sql`drop schema public cascade`.execute(db);
-await sql`create schema public`.execute(db);
-await migrateToLatest(db);
-await seedReference(db);
 
 // --- fixtures: one enterprise, N learners with sessions, each enrolled in one long lesson ---
 const t0 = performance.now();
