@@ -84,3 +84,11 @@ export function decodeBase64(text: string): Uint8Array {
 export function personOf(scope: { personId: number | null }): number | Response {
 	return scope.personId ?? badRequest('当前账号没有关联学员档案，不能参加考试。', 403);
 }
+
+/** The answers and proctoring events of a sync or submit body, as the attempt service takes them. */
+export function answersAndEvents(b: { answers: { seq: number; slot: number; response: unknown; at?: string | undefined }[]; events: { kind: string; at: string; detail?: Record<string, unknown> | undefined }[] }) {
+	return {
+		answers: b.answers.map((a) => ({ seq: a.seq, slot: a.slot, response: a.response, clientAt: a.at ? new Date(a.at) : null })),
+		events: b.events.map((e) => ({ kind: e.kind, at: new Date(e.at), detail: e.detail }))
+	};
+}

@@ -4,7 +4,7 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { submitSchema } from '#lib/schemas/exam.ts';
 import { submitAttempt } from '#lib/server/exams/attempt-service.ts';
-import { clientContext, notFound, ok, parseBody, personOf, SYNC_BODY_LIMIT } from '../../../http.ts';
+import { answersAndEvents, clientContext, notFound, ok, parseBody, personOf, SYNC_BODY_LIMIT } from '../../../http.ts';
 
 /** Explicit submit (交卷): saves what the page still had, then finishes. Twice is harmless. */
 export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
@@ -22,8 +22,7 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 			attemptId,
 			personId,
 			client: clientContext(request, getClientAddress, b.clientId),
-			answers: b.answers.map((a) => ({ seq: a.seq, slot: a.slot, response: a.response, clientAt: a.at ? new Date(a.at) : null })),
-			events: b.events.map((e) => ({ kind: e.kind, at: new Date(e.at), detail: e.detail }))
+			...answersAndEvents(b)
 		},
 		now()
 	);
