@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { BACKENDS, countAllRows, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser } from '../support/factories.ts';
+import { sql } from 'kysely';
+import { seedCoverageTargets } from '../../src/lib/server/coverage/targets.repository.ts';
+import { countsAtNode, naiveCountsAtNode } from '../../src/lib/server/coverage/coverage.query.ts';
 import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 import { importStaffXlsx, type StaffImportResult } from '../../src/lib/server/people/staff-import.ts';
 import { MAX_LISTED_ERRORS, MAX_STAFF_ROWS, STAFF_COLUMNS, type RowError, type StaffColumn } from '../../src/lib/server/people/staff-excel.ts';
@@ -56,6 +59,9 @@ describe.each(BACKENDS)('staff Excel import (%s)', (backend) => {
 		orgId = await makeOrg(t.db, 'enterprise', '500112', '渝北测试机械有限公司');
 		otherOrgId = await makeOrg(t.db, 'enterprise', '500115', '长寿保密化工有限公司');
 		adminId = (await makeUser(t.db, { role: 'enterprise_admin', orgId })).id;
+		// the documents' coverage targets, as in every real database: imported staff fall into
+		// their populations, so each import re-evaluates coverage for every imported person
+		expect(await seedCoverageTargets(t.db, NOW)).toBeGreaterThan(5);
 	});
 	afterAll(async () => t?.close());
 
@@ -257,6 +263,51 @@ describe.each(BACKENDS)('staff Excel import (%s)', (backend) => {
 		// a guard against pathological slowness on a busy CI machine, not a benchmark
 		expect(ms).toBeLessThan(60_000);
 	});
+
+	it('imports the documented maximum of 50,000 rows with coverage targets present, coverage exact', async () => {
+		const big = await makeOrg(t.db, 'enterprise', '500112', '渝北大型危化有限公司');
+		await t.db.updateTable('organisations').set({ industry_code: 'hazchem' }).where('id', '=', big).execute();
+		const roles = ['一线从业人员', '主要负责人', '安全生产管理人员', '特种作业人员'] as const;
+		const rows = Array.from({ length: MAX_STAFF_ROWS }, (_, i) => {
+			const role = roles[i % roles.length]!;
+			return person(role === '特种作业人员' ? { 人员类别: role, 特种作业操作项目: '1.1' } : { 人员类别: role });
+		});
+		const data = await workbook(rows);
+		const started = performance.now();
+		const result = await importStaffXlsx(t.db, { data }, { ...actor(), orgId: big });
+		const ms = performance.now() - started;
+		console.log(`[${backend}] 50,000-row staff import with seeded coverage targets: ${Math.round(ms)} ms`);
+		expect(result).toEqual({ ok: true, imported: MAX_STAFF_ROWS });
+		// every imported person was evaluated: at least the 全员 target counts all of them
+		const duty = await t.db.selectFrom('coverage_targets').select('id').where('code', '=', 'duty-system-training-2026').executeTakeFirstOrThrow();
+		const orgRequired = await t.db
+			.selectFrom('coverage_org_counts')
+			.select((eb) => eb.fn.sum<number>('required').as('n'))
+			.where('org_id', '=', big)
+			.where('target_id', '=', duty.id)
+			.executeTakeFirstOrThrow();
+		expect(Number(orgRequired.n)).toBe(MAX_STAFF_ROWS);
+		// the maintained counts equal a naive recount of the definition
+		const targets = (await t.db.selectFrom('coverage_targets').select('id').execute()).map((r) => r.id);
+		for (const code of ['500000', '500112']) {
+			const path = (await t.db.selectFrom('regions').select('path').where('code', '=', code).executeTakeFirstOrThrow()).path;
+			const maintained = await countsAtNode(t.db, targets, code);
+			const naive = await naiveCountsAtNode(t.db, path);
+			for (const id of targets) expect(maintained.get(id) ?? { required: 0, covered: 0 }, `target ${id} at ${code}`).toEqual(naive.get(id) ?? { required: 0, covered: 0 });
+		}
+		const { rows: orgDiff } = await sql<{ n: number }>`
+			select count(*)::int as n from (
+				select target_id, org_id, sum(required) as r, sum(covered) as c from coverage_org_counts group by 1, 2 having sum(required) <> 0
+			) k full join (
+				select target_id, org_id, count(*) as r, count(*) filter (where not (study_missing or exam_missing or certificate_missing)) as c
+				from coverage_evaluation group by 1, 2
+			) e using (target_id, org_id)
+			where k.r is distinct from e.r or k.c is distinct from e.c`.execute(t.db);
+		expect(orgDiff[0]!.n).toBe(0);
+		const pending = await t.db.selectFrom('coverage_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+		expect(Number(pending.n)).toBe(0);
+		expect(ms).toBeLessThan(180_000);
+	}, 300_000);
 
 	it('writes nothing from a 20,000-row file with one bad row', async () => {
 		const rows = Array.from({ length: 20_000 }, () => person());

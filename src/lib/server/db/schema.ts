@@ -74,7 +74,7 @@ export const schema = {
 		hash: t
 	},
 	qb_sources: { id: t, title: t, effective_from: { pg: 'date' }, effective_to: { pg: 'date', null: true }, superseded_by: tN, note: tN, text: t, updated_at: ts },
-	qb_banks: { id: serial, code: t, name: t, industry_code: tN, audience: { pg: 'jsonb', gen: true }, owner_org_id: intN, created_at: ts },
+	qb_banks: { id: serial, code: t, name: t, industry_code: tN, audience: { pg: 'jsonb', gen: true }, owner_org_id: intN, created_at: ts, derived_from_bank_id: intN },
 	qb_knowledge_points: { bank_id: int, code: t, name: t, parent_code: tN, sort: int },
 	qb_questions: {
 		id: serial,
@@ -88,7 +88,9 @@ export const schema = {
 		difficulty: int,
 		knowledge_code: t,
 		search_text: t,
-		updated_at: ts
+		updated_at: ts,
+		derived_from_question_id: intN,
+		derived_from_version: intN
 	},
 	qb_question_versions: {
 		question_id: int,
@@ -385,6 +387,7 @@ export const schema = {
 	coverage_org_counts: { target_id: int, org_id: int, role_category: t, required: int, covered: int },
 	coverage_month_counts: { target_id: int, node_code: t, month: { pg: 'date' }, covered: int },
 	coverage_pending: { tx: { pg: 'bigint', gen: true }, person_id: int },
+	coverage_pending_flag: { tx: { pg: 'bigint' } },
 	// a view: the definition of coverage, evaluated from the base tables (every column nullable)
 	coverage_evaluation: {
 		target_id: intN,
