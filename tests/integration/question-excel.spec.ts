@@ -111,7 +111,7 @@ describe('parseQuestionsXlsx: headers', () => {
 		const headers = [...QUESTION_COLUMNS.map((h): string => (h === '题干' ? '题目内容' : h)), '备注'];
 		expect(await errorsOf(await workbook([single(1)], { headers }))).toEqual([
 			{ row: 1, column: '题目内容', message: '表头（第1行）第C列“题目内容”不是可识别的列名' },
-			{ row: 1, column: '备注', message: '表头（第1行）第O列“备注”不是可识别的列名' },
+			{ row: 1, column: '备注', message: '表头（第1行）第P列“备注”不是可识别的列名' },
 			{ row: 1, column: '题干', message: '表头（第1行）缺少“题干”列' }
 		]);
 	});
@@ -127,7 +127,7 @@ describe('parseQuestionsXlsx: headers', () => {
 	it('reports a duplicated header', async () => {
 		const headers = [...QUESTION_COLUMNS, '解析'];
 		expect(await errorsOf(await workbook([single(1)], { headers }))).toEqual([
-			{ row: 1, column: '解析', message: '表头（第1行）“解析”列出现了两次（第K列和第O列）' }
+			{ row: 1, column: '解析', message: '表头（第1行）“解析”列出现了两次（第K列和第P列）' }
 		]);
 	});
 
@@ -148,7 +148,7 @@ describe('parseQuestionsXlsx: headers', () => {
 			[...QUESTION_COLUMNS.map((h) => single(1)[h] ?? null)],
 			[...QUESTION_COLUMNS.map((h) => single(2)[h] ?? null), null, '备注']
 		]);
-		expect(await errorsOf(buf)).toEqual([{ row: 3, column: null, message: '第P列没有列名，但第3行起有内容；请填写列名或删除该列' }]);
+		expect(await errorsOf(buf)).toEqual([{ row: 3, column: null, message: '第Q列没有列名，但第3行起有内容；请填写列名或删除该列' }]);
 	});
 });
 

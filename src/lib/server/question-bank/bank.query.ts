@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Question } from '../../question-bank/schema.ts';
-import { findCitedText } from './sources.ts';
+import { findCitedText, listArticles } from './sources.ts';
 
 // Read-only queries for the bank screens. An institution sees platform banks (read-only)
 // and its own banks; another institution's bank does not exist for it.
@@ -142,4 +142,22 @@ export async function listBankQuestionsForExport(db: Db, bankId: number): Promis
 		.orderBy('q.code')
 		.execute();
 	return rows.map((r) => (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as Question);
+}
+
+/** Knowledge points of every bank the institution can see (platform and its own), for pickers by name. */
+export async function listVisibleKnowledge(db: Db, orgId: number) {
+	return db
+		.selectFrom('qb_knowledge_points as k')
+		.innerJoin('qb_banks as b', 'b.id', 'k.bank_id')
+		.select(['k.bank_id', 'k.code', 'k.name', 'k.parent_code'])
+		.where((eb) => eb.or([eb('b.owner_org_id', 'is', null), eb('b.owner_org_id', '=', orgId)]))
+		.orderBy('k.bank_id')
+		.orderBy('k.sort')
+		.execute();
+}
+
+/** Source documents a question may cite, by title, with their citable articles (for the 依据 picker). */
+export async function listSourceChoices(db: Db) {
+	const rows = await db.selectFrom('qb_sources').select(['id', 'title', 'text', 'effective_to']).orderBy('title').execute();
+	return rows.map((r) => ({ id: r.id, title: r.title, effectiveTo: r.effective_to === null ? null : String(r.effective_to).slice(0, 10), articles: listArticles(r.text) }));
 }

@@ -156,3 +156,43 @@ export async function upsertSource(db: Db, s: { id: string; title: string; effec
 		.onConflict((oc) => oc.column('id').doUpdateSet({ ...values, id: sql`excluded.id` }))
 		.execute();
 }
+
+/**
+ * Copies a bank into a new bank owned by `ownerOrgId`, set-based (one statement per table):
+ * knowledge points with their names, and every active question at its current version, as
+ * version 1 of a question that records the platform question and version it came from.
+ */
+export async function copyBankAsDerived(
+	db: Db,
+	source: { id: number },
+	target: { code: string; name: string; ownerOrgId: number; createdBy: number; now: Date }
+): Promise<{ bankId: number; questions: number; knowledgePoints: number }> {
+	const bank = await sql<{ id: number }>`
+		insert into qb_banks (code, name, industry_code, audience, owner_org_id, created_at, derived_from_bank_id)
+		select ${target.code}, ${target.name}, industry_code, audience, ${target.ownerOrgId}::integer, ${target.now}::timestamptz, id
+		from qb_banks where id = ${source.id}
+		returning id`.execute(db);
+	const bankId = bank.rows[0]!.id;
+	const points = await sql`
+		insert into qb_knowledge_points (bank_id, code, name, parent_code, sort)
+		select ${bankId}::integer, code, name, parent_code, sort from qb_knowledge_points where bank_id = ${source.id}`.execute(db);
+	const questions = await sql`
+		with src as (
+			select q.id, q.code, q.review_status, q.review_reason, q.current_version, q.type, q.difficulty, q.knowledge_code, q.search_text,
+				v.content, v.content_hash, v.basis_hashes
+			from qb_questions q
+			join qb_question_versions v on v.question_id = q.id and v.version = q.current_version
+			where q.bank_id = ${source.id} and q.status = 'active'
+		), ins as (
+			insert into qb_questions (bank_id, code, status, review_status, review_reason, current_version, type, difficulty,
+				knowledge_code, search_text, updated_at, derived_from_question_id, derived_from_version)
+			select ${bankId}::integer, code, 'active', review_status, review_reason, 1, type, difficulty,
+				knowledge_code, search_text, ${target.now}::timestamptz, id, current_version
+			from src order by code
+			returning id, derived_from_question_id
+		)
+		insert into qb_question_versions (question_id, version, content, content_hash, basis_hashes, origin, created_by, created_at)
+		select ins.id, 1, src.content, src.content_hash, src.basis_hashes, 'derived', ${target.createdBy}::integer, ${target.now}::timestamptz
+		from ins join src on src.id = ins.derived_from_question_id`.execute(db);
+	return { bankId, questions: Number(questions.numAffectedRows ?? 0), knowledgePoints: Number(points.numAffectedRows ?? 0) };
+}

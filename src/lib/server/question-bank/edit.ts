@@ -2,10 +2,10 @@ import type { Db } from '../db/index.ts';
 import type { Question } from '../../question-bank/schema.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { findCitedText } from './sources.ts';
-import { listKnowledge, loadSourceMap } from './bank.query.ts';
+import { listBankQuestionsForExport, listKnowledge, loadSourceMap } from './bank.query.ts';
 import { replaceKnowledgePoints, setQuestionStatus, setReview } from './bank.repository.ts';
 import { syncBank } from './sync.ts';
-import { parseQuestionsXlsx, type RowError } from './excel.ts';
+import { exportQuestionsXlsx, parseQuestionsXlsx, type RowError } from './excel.ts';
 
 // Use cases behind the bank screens. Each opens its own transaction and writes an audit entry.
 
@@ -117,11 +117,18 @@ export async function importQuestionsXlsx(
 			now: actor.now
 		});
 		if (!input.bank) {
-			// a bank created from Excel takes its knowledge points from the file
+			// a bank created from Excel takes its knowledge points from the file: names from the
+			// 知识点名称 column (an exported bank carries them), else the code stands for the name
 			const codes = [...new Set(parsed.questions.map((q) => q.knowledge))];
-			await replaceKnowledgePoints(tx, summary.bankId, codes.map((c) => ({ id: c, name: c, parent: null })));
+			await replaceKnowledgePoints(tx, summary.bankId, codes.map((c) => ({ id: c, name: parsed.knowledgeNames?.[c] ?? c, parent: null })));
 		}
 		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'bank.import_xlsx', target: `bank:${code}`, ip: actor.ip, detail: { added: summary.added, changed: summary.changed } });
 		return { ok: true as const, added: summary.added, changed: summary.changed, unchanged: summary.unchanged, bankCode: code };
 	});
+}
+
+/** A bank's active questions as .xlsx in the import format, knowledge-point names included. */
+export async function exportBankXlsx(db: Db, bank: { id: number; code: string; name: string }): Promise<Buffer> {
+	const names = new Map((await listKnowledge(db, bank.id)).map((k) => [k.code, k.name]));
+	return exportQuestionsXlsx(bank, await listBankQuestionsForExport(db, bank.id), names);
 }

@@ -11,7 +11,7 @@ import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type 
 // export → import round-trips.
 
 /** Header texts of the question sheet, in the order the template and export write them. */
-export const QUESTION_COLUMNS = ['题号', '题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '依据', '知识点', '难度'] as const;
+export const QUESTION_COLUMNS = ['题号', '题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '依据', '知识点', '难度', '知识点名称'] as const;
 export type QuestionColumn = (typeof QUESTION_COLUMNS)[number];
 
 /** Columns that must be present in the header row. Option columns are optional. */
@@ -29,7 +29,8 @@ export const MAX_LISTED_ERRORS = 500;
 const PROGRESS_EVERY = 500;
 
 export type { RowError };
-export type ParseResult = { ok: true; questions: Question[] } | { ok: false; errors: RowError[] };
+/** `knowledgeNames` (code → name, from the optional 知识点名称 column) is present when that column has any name. */
+export type ParseResult = { ok: true; questions: Question[]; knowledgeNames?: Record<string, string> } | { ok: false; errors: RowError[] };
 export type ParseOptions = {
 	/** Maximum number of (non-blank) data rows; default 10000. */
 	maxRows?: number;
@@ -55,7 +56,8 @@ const COLUMN_WIDTHS: Record<QuestionColumn, number> = {
 	解析: 50,
 	依据: 34,
 	知识点: 16,
-	难度: 7
+	难度: 7,
+	知识点名称: 24
 };
 
 const TYPE_ALIASES: Record<string, QuestionType> = {
@@ -112,7 +114,7 @@ function formatBasis(q: Question): string {
 	return q.basis.map((b) => `${b.source} ${b.ref}`).join('\n');
 }
 
-function questionRow(q: Question): (string | number | null)[] {
+function questionRow(q: Question, knowledgeNames: ReadonlyMap<string, string> = new Map()): (string | number | null)[] {
 	return [
 		q.id,
 		QUESTION_TYPE_LABELS[q.type],
@@ -122,7 +124,8 @@ function questionRow(q: Question): (string | number | null)[] {
 		q.explanation,
 		formatBasis(q),
 		q.knowledge,
-		q.difficulty
+		q.difficulty,
+		knowledgeNames.get(q.knowledge) ?? null
 	];
 }
 
@@ -227,7 +230,8 @@ const INSTRUCTIONS: [string, string, string][] = [
 	['解析', '必填', '答案的解释，最多3000字。'],
 	['依据', '必填', '每行一条，格式为“来源文件名 条款”，中间用空格隔开，如 anquan-shengchan-fa-2021 第二十八条。多条依据可换行（Alt+Enter）或用“；”分隔。来源文件名为 question-banks/sources 中的文件名。'],
 	['知识点', '必填', '题库中的知识点编号，如 ch2.principal。'],
-	['难度', '必填', '1–5 的整数，1 最容易，5 最难。']
+	['难度', '必填', '1–5 的整数，1 最容易，5 最难。'],
+	['知识点名称', '选填', '知识点的名称，如“生产经营单位主要负责人的职责”。新建题库时用它作知识点名称（不填则名称同编号）；导出的文件会自动带上。']
 ];
 
 const GENERAL_NOTES = [
@@ -262,12 +266,19 @@ export async function buildTemplateXlsx(): Promise<Buffer> {
 	return toBuffer(wb);
 }
 
-/** Questions of one bank in the import format (sheet “题目”), plus a “题库信息” sheet. */
-export async function exportQuestionsXlsx(bank: { code: string; name: string }, questions: Question[]): Promise<Buffer> {
+/**
+ * Questions of one bank in the import format (sheet “题目”), plus a “题库信息” sheet. The
+ * 知识点名称 column carries each knowledge point's name, so a re-import keeps names, not codes.
+ */
+export async function exportQuestionsXlsx(
+	bank: { code: string; name: string },
+	questions: Question[],
+	knowledgeNames: ReadonlyMap<string, string> = new Map()
+): Promise<Buffer> {
 	const wb = new ExcelJS.Workbook();
 	wb.creator = '安训';
 	const ws = addQuestionSheet(wb, QUESTION_SHEET, false);
-	for (const q of questions) ws.addRow(questionRow(q));
+	for (const q of questions) ws.addRow(questionRow(q, knowledgeNames));
 
 	const info = wb.addWorksheet(BANK_INFO_SHEET);
 	info.columns = [{ width: 12 }, { width: 50 }];
@@ -322,7 +333,7 @@ const PLACEHOLDERS: Record<string, unknown> = {
 	difficulty: 1
 };
 
-type RowResult = { question: Question | null; id: string | null; stem: string | null };
+type RowResult = { question: Question | null; id: string | null; stem: string | null; knowledgeName?: string };
 
 class RowParser {
 	constructor(
@@ -437,6 +448,7 @@ class RowParser {
 		}
 
 		const knowledge = text('知识点', { required: true });
+		const knowledgeName = this.header.has('知识点名称') ? text('知识点名称', { required: false, numbers: true })?.trim() : undefined;
 
 		let difficulty: number | undefined;
 		const diffCell = bad.has('难度') ? EMPTY : (cells.get('难度') ?? EMPTY);
@@ -456,7 +468,7 @@ class RowParser {
 
 		const parsed = questionSchema.safeParse(candidate);
 		if (parsed.success) {
-			return bad.size ? { question: null, id: id ?? null, stem: stem ?? null } : { question: parsed.data, id: id ?? null, stem: stem ?? null };
+			return bad.size ? { question: null, id: id ?? null, stem: stem ?? null } : { question: parsed.data, id: id ?? null, stem: stem ?? null, knowledgeName };
 		}
 
 		let issues = parsed.error.issues;
@@ -562,6 +574,7 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	const ids = new Map<string, number>();
 	const stems = new Map<string, number>();
 	const questions: Question[] = [];
+	const knowledgeNames: Record<string, string> = {};
 
 	for (const [i, { n, values }] of rows.entries()) {
 		for (let c = 1; c < values.length; c++) {
@@ -584,7 +597,15 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 			if (first !== undefined) errors.add(n, '题干', `第${n}行“题干”与第${first}行重复`);
 			else if (key) stems.set(key, n);
 		}
-		if (rowOk && r.question) questions.push(r.question);
+		if (rowOk && r.question) {
+			questions.push(r.question);
+			if (r.knowledgeName) {
+				const first = knowledgeNames[r.question.knowledge];
+				if (first !== undefined && first !== r.knowledgeName) {
+					errors.add(n, '知识点名称', `第${n}行“知识点名称”：知识点“${r.question.knowledge}”在前面的行中名为“${snippet(first, 40)}”，同一知识点只能有一个名称`);
+				} else knowledgeNames[r.question.knowledge] = r.knowledgeName;
+			}
+		}
 
 		const done = i + 1;
 		if (done % PROGRESS_EVERY === 0 && done < rows.length) {
@@ -595,5 +616,5 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	options.onProgress?.(rows.length, rows.length);
 
 	if (errors.total > 0) return { ok: false, errors: errors.result() };
-	return { ok: true, questions };
+	return Object.keys(knowledgeNames).length ? { ok: true, questions, knowledgeNames } : { ok: true, questions };
 }

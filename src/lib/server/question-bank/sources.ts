@@ -65,3 +65,19 @@ export function findCitedText(source: string, ref: string): CitedText {
 export function hashText(text: string): string {
 	return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
+
+const ARTICLE_LINE = new RegExp(`${LEAD}(第[${CN}]+[条條](?:之[${CN}]+)?)(?=[\\s\\u3000：:、.）)]|$)(.*)$`);
+
+/** The articles (第…条) a source's text lets a question cite, in order, each with its opening words. */
+export function listArticles(source: string): { ref: string; snippet: string }[] {
+	const out: { ref: string; snippet: string }[] = [];
+	const seen = new Set<string>();
+	for (const line of source.split(/\r?\n/)) {
+		const m = ARTICLE_LINE.exec(line);
+		if (!m || seen.has(m[1]!) || !findCitedText(source, m[1]!).ok) continue;
+		seen.add(m[1]!);
+		const rest = m[2]!.replace(/[*#|]/g, '').trim();
+		out.push({ ref: m[1]!, snippet: rest.length > 24 ? `${rest.slice(0, 24)}…` : rest });
+	}
+	return out;
+}

@@ -1,17 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listVisibleBanks } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
+import { newBankSchema } from '#lib/schemas/bank.ts';
 
 const MAX_UPLOAD = 20 * 1024 * 1024;
-const newBankSchema = z.object({
-	code: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, '题库代码只能包含小写字母、数字和连字符（2–40位）'),
-	name: z.string().trim().min(1, '请填写题库名称').max(100, '题库名称最多100个字符')
-});
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin', 'examiner');

@@ -6,6 +6,9 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { requireBank } from '#lib/server/question-bank/guard.ts';
 import { countByDifficultyAndKnowledge, listQuestions } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
+import { deriveBankFromPlatform } from '#lib/server/question-bank/derive.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+import { newBankSchema } from '#lib/schemas/bank.ts';
 import { QUESTION_TYPES } from '#lib/question-bank/schema.ts';
 
 const filterSchema = z.object({
@@ -26,6 +29,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const filter = filterSchema.parse(p);
 	return {
 		bank: { code: bank.code, name: bank.name, editable: bank.editable && scope.role === 'institution_admin' },
+		// a platform bank: the admin may derive the institution's own, editable bank from it
+		derive: bank.owner_org_id === null && scope.role === 'institution_admin' ? { code: `${bank.code}-org${scope.orgId}`.slice(0, 40), name: `${bank.name}（本机构）`.slice(0, 100) } : null,
 		canAnalyse: scope.role === 'institution_admin',
 		filter,
 		stats: await countByDifficultyAndKnowledge(db, bank.id),
@@ -34,6 +39,15 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 };
 
 export const actions: Actions = {
+	derive: async ({ locals, params, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const form = await request.formData();
+		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
+		if (!parsed.success) return fail(400, { derive: { errors: fieldErrors(parsed.error), values: { code: String(form.get('code') ?? ''), name: String(form.get('name') ?? '') } } });
+		const result = await deriveBankFromPlatform(await getDb(), { sourceCode: params.code, ...parsed.data }, { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() });
+		if (!result.ok) return fail(400, { derive: { errors: result.errors, values: parsed.data } });
+		redirect(303, `/institution/banks/${result.bankCode}?derived=${result.questions}`);
+	},
 	import: async ({ locals, params, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();

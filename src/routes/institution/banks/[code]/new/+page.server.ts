@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireBank } from '#lib/server/question-bank/guard.ts';
-import { listKnowledge } from '#lib/server/question-bank/bank.query.ts';
+import { listKnowledge, listSourceChoices } from '#lib/server/question-bank/bank.query.ts';
 import { saveQuestion } from '#lib/server/question-bank/edit.ts';
 import { parseQuestionForm } from '#lib/schemas/question-form.ts';
 
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin');
 	const db = await getDb();
 	const bank = await requireBank(db, scope, params.code, true);
-	return { bank: { code: bank.code, name: bank.name }, knowledge: await listKnowledge(db, bank.id) };
+	return { bank: { code: bank.code, name: bank.name }, knowledge: await listKnowledge(db, bank.id), sources: await listSourceChoices(db) };
 };
 
 export const actions: Actions = {

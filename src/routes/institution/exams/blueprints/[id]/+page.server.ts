@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { listVisibleBanks } from '#lib/server/question-bank/bank.query.ts';
+import { listVisibleBanks, listVisibleKnowledge } from '#lib/server/question-bank/bank.query.ts';
 import { blueprintToValues, findOwnBlueprint, saveBlueprint, sectionSupply } from '#lib/server/exams/blueprint-service.ts';
 import { blueprintValuesFromForm } from '#lib/schemas/exam-admin.ts';
 import { QUALIFICATION_EXAM_DEFAULTS } from '#lib/server/question-engine/blueprint.ts';
@@ -19,6 +19,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	return {
 		id: blueprint.id,
 		banks: await listVisibleBanks(db, scope.orgId),
+		knowledge: await listVisibleKnowledge(db, scope.orgId),
 		values: blueprintToValues(blueprint),
 		supply: await sectionSupply(db, blueprint.bank_ids, blueprint.definition.sections),
 		defaultsNote

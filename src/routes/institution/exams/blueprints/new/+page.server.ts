@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { listVisibleBanks } from '#lib/server/question-bank/bank.query.ts';
+import { listVisibleBanks, listVisibleKnowledge } from '#lib/server/question-bank/bank.query.ts';
 import { newBlueprintValues, saveBlueprint } from '#lib/server/exams/blueprint-service.ts';
 import { blueprintValuesFromForm } from '#lib/schemas/exam-admin.ts';
 import { QUALIFICATION_EXAM_DEFAULTS } from '#lib/server/question-engine/blueprint.ts';
@@ -13,7 +13,8 @@ const defaultsNote = `法定资格考试默认：考试时间 ${D.durationMinute
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
-	return { banks: await listVisibleBanks(await getDb(), scope.orgId), values: newBlueprintValues(), defaultsNote };
+	const db = await getDb();
+	return { banks: await listVisibleBanks(db, scope.orgId), knowledge: await listVisibleKnowledge(db, scope.orgId), values: newBlueprintValues(), defaultsNote };
 };
 
 export const actions: Actions = {

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireBank } from '#lib/server/question-bank/guard.ts';
-import { getQuestionDetail, listKnowledge } from '#lib/server/question-bank/bank.query.ts';
+import { getQuestionDetail, listKnowledge, listSourceChoices } from '#lib/server/question-bank/bank.query.ts';
 import { confirmQuestionReview, saveQuestion, setQuestionRetired } from '#lib/server/question-bank/edit.ts';
 import { parseQuestionForm } from '#lib/schemas/question-form.ts';
 
@@ -16,7 +16,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	return {
 		bank: { code: bank.code, name: bank.name, editable: bank.editable && scope.role === 'institution_admin' },
 		...detail,
-		knowledge: await listKnowledge(db, bank.id)
+		knowledge: await listKnowledge(db, bank.id),
+		sources: await listSourceChoices(db)
 	};
 };
 
