@@ -16,6 +16,9 @@ import { sessionResults, buildResultsXlsx, RESULTS_SHEET } from '../../src/lib/s
 import { bankItemStats, requestItemStats } from '../../src/lib/server/exams/item-analysis.query.ts';
 import { runWorkerOnce } from '../../src/lib/server/jobs/worker.ts';
 import ExcelJS from 'exceljs';
+import { rosterPasteSchema } from '../../src/lib/schemas/exam-admin.ts';
+import { insertPersons } from '../../src/lib/server/people/people.repository.ts';
+import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 
 const T0 = Date.parse('2026-11-20T02:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000);
@@ -167,6 +170,31 @@ for (const backend of BACKENDS) {
 			const actions = await db.selectFrom('audit_log').select('action').where('target', '=', `exam_session:${s.sessionId}`).execute();
 			expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['exam.session_create', 'exam.roster_add', 'exam.papers_prepare', 'exam.roster_remove']));
 		});
+
+		it('takes a roster paste at its documented maximum (~2,000 身份证号) and prepares one paper per candidate in bulk', async () => {
+			const bp = await saveBlueprint(db, admin, null, values({ name: '大名单' }), at(0));
+			if (!bp.ok) throw new Error(bp.problems.join());
+			const s = await createSession(db, admin, sessionInput(bp.blueprintId), at(0));
+			if (!s.ok) throw new Error('no session');
+			const enterprise = await makeOrg(db, 'enterprise');
+			const ids = Array.from({ length: 2_100 }, (_, i) => {
+				const first17 = `500113${19800101 + Math.floor(i / 900)}${String(100 + (i % 900))}`;
+				return first17 + idNumberCheckChar(first17);
+			});
+			await insertPersons(db, enterprise, ids.map((idNumber, i) => ({ name: `考生${i}`, idNumber, mobile: `136${String(i).padStart(8, '0')}`, roleCategory: 'frontline', specialOperationCode: null, position: null, hiredOn: null })), at(0));
+			const paste = ids.join('\n');
+			// the largest paste the form accepts (40,000 characters)
+			expect(paste.length).toBeLessThanOrEqual(40_000);
+			expect(rosterPasteSchema.safeParse({ idNumbers: paste }).success).toBe(true);
+			expect(await addCandidatesByIdNumbers(db, admin, s.sessionId, paste, at(1))).toEqual({ ok: true, added: 2_100, alreadyOnRoster: 0 });
+			const started = performance.now();
+			expect(await prepareSessionPapersNow(db, admin, s.sessionId, at(2))).toEqual({ ok: true, prepared: 2_100, waiting: 2_100 });
+			console.log(`[${backend}] 2,100 papers prepared in ${Math.round(performance.now() - started)} ms`);
+			const attempts = await db.selectFrom('exam_attempts as a').innerJoin('exam_papers as p', 'p.id', 'a.paper_id').select(['a.person_id', 'p.seed']).where('a.session_id', '=', s.sessionId).execute();
+			expect(attempts).toHaveLength(2_100);
+			// each candidate sits their own paper, drawn from their own seed
+			for (const a of attempts) expect(a.seed).toBe(`session:${s.sessionId}:person:${a.person_id}:1`);
+		}, 120_000);
 
 		describe('proctoring', () => {
 			let f: ExamFixture;

@@ -63,6 +63,29 @@ export async function insertPaper(db: Db, paper: { sessionId: number | null; blu
 	return row.id;
 }
 
+/** Inserts many papers (one per candidate) with one statement per 1,000; returns each paper's id by its seed. */
+export async function insertPapers(db: Db, papers: { sessionId: number | null; blueprintId: number | null; seed: string; slots: StoredSlot[]; totalPoints: number; now: Date }[]): Promise<Map<string, number>> {
+	const ids = new Map<string, number>();
+	for (let i = 0; i < papers.length; i += 1000) {
+		const rows = await db
+			.insertInto('exam_papers')
+			.values(
+				papers.slice(i, i + 1000).map((p) => ({
+					session_id: p.sessionId,
+					blueprint_id: p.blueprintId,
+					seed: p.seed,
+					slots: JSON.stringify(p.slots),
+					total_points: String(p.totalPoints),
+					created_at: p.now
+				}))
+			)
+			.returning(['id', 'seed'])
+			.execute();
+		for (const r of rows) ids.set(r.seed, r.id);
+	}
+	return ids;
+}
+
 export async function getPaperSlots(db: Db, paperId: number): Promise<StoredSlot[]> {
 	const row = await db.selectFrom('exam_papers').select('slots').where('id', '=', paperId).executeTakeFirstOrThrow();
 	return row.slots as StoredSlot[];

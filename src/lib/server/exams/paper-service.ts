@@ -4,7 +4,7 @@ import { roundPoints, type Blueprint } from '../question-engine/blueprint.ts';
 import { drawPaper } from '../question-engine/paper.ts';
 import { createRng } from '../question-engine/random.ts';
 import type { StoredSlot } from './attempt.ts';
-import { insertPaper, loadPool } from './exam.repository.ts';
+import { insertPaper, insertPapers, loadPool } from './exam.repository.ts';
 import { findBlueprint, findSession } from './session.repository.ts';
 
 /** Draws a paper from the banks and stores it with the exact question versions. */
@@ -44,18 +44,22 @@ export async function prepareSessionPapers(db: Db, sessionId: number, now: Date)
 				fixedPaper = existing?.id ?? (await createPaper(tx, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now }));
 			}
 			const pool = session.paper_mode === 'fixed' ? null : await loadPool(tx, blueprint.bank_ids);
-			const rows = [];
-			for (const c of waiting) {
-				let paperId = fixedPaper;
-				if (paperId === null && pool) {
-					const seed = `session:${sessionId}:person:${c.person_id}:1`;
-					const typeOf = new Map(pool.map((p) => [p.questionId, p.type]));
-					const slots: StoredSlot[] = drawPaper(blueprint.definition, pool, createRng(seed)).map((s) => ({ ...s, type: typeOf.get(s.questionId) ?? 'single' }));
-					paperId = await insertPaper(tx, { sessionId, blueprintId: blueprint.id, seed, slots, totalPoints: roundPoints(slots.reduce((s, x) => s + x.points, 0)), now });
-				}
-				rows.push({ mode: 'exam', session_id: sessionId, candidate_id: c.id, person_id: c.person_id, paper_id: paperId as number, attempt_no: 1, status: 'ready', created_at: now });
+			// one paper per candidate, drawn here and written in bulk (a roster holds up to ~2,000)
+			const seedOf = (c: { person_id: number }) => `session:${sessionId}:person:${c.person_id}:1`;
+			let paperBySeed = new Map<string, number>();
+			if (fixedPaper === null && pool) {
+				const typeOf = new Map(pool.map((p) => [p.questionId, p.type]));
+				paperBySeed = await insertPapers(
+					tx,
+					waiting.map((c) => {
+						const seed = seedOf(c);
+						const slots: StoredSlot[] = drawPaper(blueprint.definition, pool, createRng(seed)).map((s) => ({ ...s, type: typeOf.get(s.questionId) ?? 'single' }));
+						return { sessionId, blueprintId: blueprint.id, seed, slots, totalPoints: roundPoints(slots.reduce((s, x) => s + x.points, 0)), now };
+					})
+				);
 			}
-			await tx.insertInto('exam_attempts').values(rows).execute();
+			const rows = waiting.map((c) => ({ mode: 'exam', session_id: sessionId, candidate_id: c.id, person_id: c.person_id, paper_id: (fixedPaper ?? paperBySeed.get(seedOf(c))) as number, attempt_no: 1, status: 'ready', created_at: now }));
+			for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('exam_attempts').values(rows.slice(i, i + 1000)).execute();
 		}
 		await tx.updateTable('exam_sessions').set({ papers_prepared_at: now }).where('id', '=', sessionId).execute();
 		return waiting.length;
