@@ -6,6 +6,28 @@ export default defineConfig({
 	plugins: [
 		sveltekit({
 			adapter: adapter({ out: 'build' }),
+			// Content-Security-Policy on every page: SvelteKit adds a nonce to its own inline scripts.
+			// Styles stay 'unsafe-inline' (Svelte style: directives and transitions write style attributes).
+			// img data:/blob: for webcam snapshots and previews, media blob: for video, object/frame 'self'
+			// for the lesson PDF (<object data="/files/…">); camera access is not governed by CSP.
+			csp: {
+				mode: 'auto',
+				directives: {
+					'default-src': ['self'],
+					'script-src': ['self'],
+					'style-src': ['self', 'unsafe-inline'],
+					'img-src': ['self', 'data:', 'blob:'],
+					'media-src': ['self', 'blob:'],
+					'font-src': ['self', 'data:'],
+					'connect-src': ['self'],
+					'object-src': ['self'],
+					'frame-src': ['self'],
+					'worker-src': ['self', 'blob:'],
+					'frame-ancestors': ['none'],
+					'base-uri': ['self'],
+					'form-action': ['self']
+				}
+			},
 			compilerOptions: { runes: true }
 		})
 	],

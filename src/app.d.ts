@@ -8,6 +8,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** Shown with unexpected errors; the server log has the same id with the details. */
+			errorId?: string;
 		}
 	}
 }

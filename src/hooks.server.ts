@@ -1,14 +1,73 @@
-import type { Handle, ServerInit } from '@sveltejs/kit/hooks';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
+import { randomUUID } from 'node:crypto';
 import { getDb, startDatabase } from '#lib/server/runtime.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { startWorker } from '#lib/server/jobs/worker.ts';
+import { bodyLimitFor, tooLargeMessage } from '#lib/server/http/body-limit.ts';
+import { controlCharacterProblem, guardRequest, isIdParamName, type BodyState } from '#lib/server/http/input-guard.ts';
+import { idParam } from '#lib/schemas/params.ts';
+import { isChineseMessage, statusTitle } from '#lib/domain/http-errors.ts';
 
 export const init: ServerInit = async () => {
 	await startDatabase();
 	// Sweeps expired exam attempts and runs queued jobs; ANXUN_WORKER_INTERVAL_MS=0 turns it off.
 	startWorker(getDb, Number(process.env.ANXUN_WORKER_INTERVAL_MS ?? 5000));
 };
+
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function escapeHtml(s: string): string {
+	return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A refusal answered by the hook itself (the route never runs): JSON for APIs, a short Chinese page otherwise. */
+function refuse(request: Request, status: number, message: string, close = false): Response {
+	const headers: Record<string, string> = { 'cache-control': 'no-store' };
+	if (close) headers.connection = 'close'; // the unread body is not waited for
+	if (!(request.headers.get('accept') ?? '').includes('text/html')) return Response.json({ message }, { status, headers });
+	const title = statusTitle(status);
+	const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} - 安训</title></head><body><h1>${title}</h1><p>${escapeHtml(message)}</p><p><a href="/">返回首页</a></p></body></html>`;
+	return new Response(html, { status, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+/** The problem with the request's URL or headers, answered before anything reads the body. */
+function checkRequest(event: Parameters<Handle>[0]['event'], limit: number): Response | null {
+	const problem = controlCharacterProblem(event.url, event.params);
+	if (problem) return refuse(event.request, 400, problem);
+	for (const [name, value] of Object.entries(event.params)) {
+		if (isIdParamName(name) && idParam(value) === null) return refuse(event.request, 404, '页面不存在');
+	}
+	if (BODYLESS.has(event.request.method)) return null;
+	const declared = event.request.headers.get('content-length');
+	if (declared !== null && !/^\d+$/.test(declared.trim())) return refuse(event.request, 400, '请求头 Content-Length 不正确', true);
+	if (declared !== null && Number(declared) > limit) return refuse(event.request, 413, tooLargeMessage(limit), true);
+	return null;
+}
+
+/** Nothing a signed-in user sees may be kept by the browser or a proxy (Back after 退出 must not show it). */
+function isPrivate(event: Parameters<Handle>[0]['event'], hadCookie: boolean, response: Response): boolean {
+	return !!event.locals.session || hadCookie || response.headers.has('set-cookie') || event.url.pathname === '/login' || event.url.pathname === '/logout';
+}
+
+function withHeaders(response: Response, privateResponse: boolean, fileRoute: boolean): Response {
+	let r = response;
+	try {
+		r.headers.set('X-Content-Type-Options', 'nosniff');
+	} catch {
+		r = new Response(response.body, response); // immutable headers (e.g. Response.redirect)
+		r.headers.set('X-Content-Type-Options', 'nosniff');
+	}
+	r.headers.set('Referrer-Policy', 'same-origin');
+	// Lesson PDFs are shown in an <object> on our own pages; nothing else may be framed.
+	r.headers.set('X-Frame-Options', fileRoute ? 'SAMEORIGIN' : 'DENY');
+	if (privateResponse) {
+		const cc = r.headers.get('cache-control') ?? '';
+		const revalidated = /\bprivate\b/.test(cc) && /\bno-cache\b/.test(cc);
+		if (!/\bno-store\b/.test(cc) && !revalidated) r.headers.set('cache-control', 'private, no-store');
+	}
+	return r;
+}
 
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
@@ -24,9 +83,25 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		}
 	}
-	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	return response;
+	const fileRoute = event.route.id === '/files/[id]';
+	// The session is known before any of the body is read, so only its roles get large limits.
+	const limit = bodyLimitFor(event.route.id, event.locals.user?.membership?.role ?? null);
+	const refused = checkRequest(event, limit);
+	if (refused) return withHeaders(refused, true, fileRoute);
+	// Routes read the body through the guard (the event's request is read-only, so resolve gets a copy).
+	const body: BodyState = { limit, exceeded: false };
+	const response = await resolve(BODYLESS.has(event.request.method) ? event : { ...event, request: guardRequest(event.request, limit, body) });
+	const answered = withHeaders(response, isPrivate(event, !!token, response), fileRoute);
+	if (body.exceeded) answered.headers.set('connection', 'close'); // the rest of the body is not read
+	return answered;
+};
+
+/** Errors thrown with error() keep their (Chinese) message; everything else gets a Chinese one, never a stack. */
+export const handleError: HandleServerError = ({ kind, error, event }) => {
+	if (kind === 'app') return;
+	if (kind === 'framework') return { message: isChineseMessage(error.message) ? error.message : statusTitle(error.status) };
+	if (kind === 'validation') return { message: '请求参数不正确' };
+	const errorId = randomUUID().slice(0, 8);
+	console.error(`[错误 ${errorId}] ${event.request.method} ${event.url.pathname}`, error);
+	return { status: 500, message: `服务器错误，请稍后重试；如仍有问题，请把错误编号 ${errorId} 告诉管理员`, errorId };
 };

@@ -75,8 +75,8 @@ export type LessonFields = z.infer<typeof lessonFieldsSchema>;
 export const directionSchema = z.enum(['up', 'down'], { error: '移动方向不正确' });
 export type Direction = z.infer<typeof directionSchema>;
 
-/** A positive integer id from a URL or form; anything else is "not found". */
-export const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
+/** A record id from a URL or form (the one canonical rule, see params.ts). */
+export { idSchema } from './params.ts';
 
 // ---- HTML forms send strings; these turn FormData into the typed candidates above. ----
 

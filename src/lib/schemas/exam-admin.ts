@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idField, idSchema } from './params.ts';
 
 // Forms of the institution's exam administration: blueprints (组卷策略), sessions (场次),
 // rosters and examiners' actions. The blueprint's definition itself is checked by the question
@@ -36,7 +37,7 @@ export type SectionInput = { title: string; type: string; count: string; points:
 
 export const blueprintMetaSchema = z.object({
 	name: text('组卷策略名称', 100),
-	bankIds: z.array(z.coerce.number().int().positive(), { error: '请至少选择一个题库' }).min(1, '请至少选择一个题库').max(20, '最多选择20个题库'),
+	bankIds: z.array(idSchema, { error: '请至少选择一个题库' }).min(1, '请至少选择一个题库').max(20, '最多选择20个题库'),
 	certificateType: z.enum(BLUEPRINT_CERTIFICATE_TYPES, { error: '请选择证书类型' }),
 	examKind: z.enum(['theory', 'practical'], { error: '请选择考试类型' }),
 	practiceOpen: checkbox
@@ -124,7 +125,7 @@ const localDateTime = (label: string) =>
 export const sessionFormSchema = z
 	.object({
 		name: text('场次名称', 100),
-		blueprintId: z.coerce.number({ error: '请选择组卷策略' }).int().positive('请选择组卷策略'),
+		blueprintId: idField('请选择组卷策略'),
 		courseId: optionalInt('课程'),
 		mode: z.enum(['online', 'exam_point'], { error: '请选择考试方式' }),
 		examPoint: z.string().trim().max(100, '考试点名称最多100个字符').optional().default(''),
@@ -149,7 +150,7 @@ export const sessionFormSchema = z
 		requireIdCheck: checkbox,
 		allowNewDevice: checkbox,
 		reviewPolicy: z.enum(['none', 'score_only', 'after_close'], { error: '请选择查看答卷的方式' }),
-		examinerIds: z.array(z.coerce.number().int().positive()).max(50).default([])
+		examinerIds: z.array(idSchema).max(50).default([])
 	})
 	.superRefine((v, ctx) => {
 		if (v.closesAt.getTime() <= v.opensAt.getTime()) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: '截止时间必须晚于开考时间' });
@@ -171,7 +172,7 @@ export const rosterPasteSchema = z.object({
 	idNumbers: z.string({ error: '请粘贴身份证号' }).max(40_000, '一次最多粘贴约2000个身份证号').refine((v) => v.trim().length > 0, '请粘贴身份证号，每行一个')
 });
 
-export const examinersSchema = z.object({ examinerIds: z.array(z.coerce.number().int().positive()).max(50, '最多指定50名考评员') });
+export const examinersSchema = z.object({ examinerIds: z.array(idSchema).max(50, '最多指定50名考评员') });
 
 export const warnSchema = z.object({ message: text('警告内容', 500) });
 export const extendSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idField } from './params.ts';
 
 const year = z.coerce.number({ error: '年度必须是数字' }).int('年度必须是整数').min(2020, '年度不能早于 2020').max(2100, '年度不正确');
 const dueOn = z
@@ -6,7 +7,7 @@ const dueOn = z
 	.trim()
 	.transform((v) => (v === '' ? null : v))
 	.pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '截止日期格式应为 YYYY-MM-DD').nullable());
-const id = (label: string) => z.coerce.number({ error: `${label}不正确` }).int(`${label}不正确`).positive(`${label}不正确`);
+const id = (label: string) => idField(`${label}不正确`);
 
 export const generateSchema = z.object({ year, dueOn: dueOn.default(null) });
 

@@ -1,4 +1,5 @@
-import type ExcelJS from 'exceljs';
+import ExcelJS from 'exceljs';
+import { checkXlsxArchive } from './zip-guard.ts';
 
 // Reading uploaded .xlsx files: shared by the question-bank and staff imports.
 
@@ -95,4 +96,21 @@ export function readHeader<C extends string>(
 		if (!index.has(col)) errors.push({ row: 1, column: col, message: `表头（第1行）缺少“${col}”列` });
 	}
 	return { index, errors };
+}
+
+/**
+ * The one way an uploaded .xlsx is opened, for every Excel import: the archive is checked
+ * (entry count, declared and real uncompressed sizes, ratios) before exceljs unpacks it.
+ */
+export async function loadWorkbook(buf: Buffer): Promise<{ ok: true; workbook: ExcelJS.Workbook } | { ok: false; message: string }> {
+	const archive = await checkXlsxArchive(buf);
+	if (!archive.ok) return archive;
+	const workbook = new ExcelJS.Workbook();
+	try {
+		// exceljs types load() as taking an ArrayBuffer-like; at runtime it takes a Node Buffer as is.
+		await workbook.xlsx.load(buf as unknown as ArrayBuffer);
+	} catch {
+		return { ok: false, message: NOT_XLSX };
+	}
+	return { ok: true, workbook };
 }

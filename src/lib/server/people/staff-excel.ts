@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
+import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { idNumberCheckChar } from '../../domain/identifiers.ts';
 import { ENTERPRISE_ROLE_CATEGORIES, ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { idNumberSchema, mobileSchema, personSchema, chinaDate, PERSON_NAME_MAX, PERSON_POSITION_MAX, EARLIEST_HIRED_ON, type PersonInput } from '../../schemas/person.ts';
@@ -358,13 +358,9 @@ export async function parseStaffXlsx(data: Uint8Array | Buffer, options: StaffPa
 	}
 	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fileError(NOT_XLSX); // not a zip archive
 
-	const wb = new ExcelJS.Workbook();
-	try {
-		// exceljs types load() as taking an ArrayBuffer-like; at runtime it takes a Node Buffer as is.
-		await wb.xlsx.load(buf as unknown as ArrayBuffer);
-	} catch {
-		return fileError(NOT_XLSX);
-	}
+	const loaded = await loadWorkbook(buf);
+	if (!loaded.ok) return fileError(loaded.message);
+	const wb = loaded.workbook;
 	if (wb.worksheets.length === 0) return fileError(NOT_XLSX);
 
 	const ws =

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
+import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType } from '../../question-bank/schema.ts';
 
 // Excel (.xlsx) template, export and import of questions. Server-only, no database access:
@@ -543,13 +543,9 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	}
 	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fileError(NOT_XLSX); // not a zip archive
 
-	const wb = new ExcelJS.Workbook();
-	try {
-		// exceljs types load() as taking an ArrayBuffer-like; at runtime it takes a Node Buffer as is.
-		await wb.xlsx.load(buf as unknown as ArrayBuffer);
-	} catch {
-		return fileError(NOT_XLSX);
-	}
+	const loaded = await loadWorkbook(buf);
+	if (!loaded.ok) return fileError(loaded.message);
+	const wb = loaded.workbook;
 	if (wb.worksheets.length === 0) return fileError(NOT_XLSX); // a zip, but no workbook in it
 
 	const ws = wb.worksheets.find((s) => s.name.trim() === QUESTION_SHEET) ?? wb.worksheets[0]!;

@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '#lib/server/auth/guards.ts';
 import { findOwnMembership } from '#lib/server/auth/memberships.ts';
 import { setSessionMembership } from '#lib/server/auth/session.ts';
+import { idParam } from '#lib/schemas/params.ts';
 import { getDb } from '#lib/server/runtime.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -13,9 +14,9 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	default: async ({ locals, request }) => {
 		const { user, session } = requireUser(locals);
-		const id = Number((await request.formData()).get('membership'));
+		const id = idParam((await request.formData()).get('membership'));
 		const db = await getDb();
-		if (!Number.isInteger(id) || !(await findOwnMembership(db, user.id, id))) error(404, '没有这个身份');
+		if (!id || !(await findOwnMembership(db, user.id, id))) error(404, '没有这个身份');
 		await setSessionMembership(db, session.id, id);
 		redirect(303, '/');
 	}

@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { requireIdParam } from '#lib/schemas/params.ts';
 import type { Scope } from '#lib/server/auth/guards.ts';
 import type { Db } from '#lib/server/db/index.ts';
 import type { Actor } from '#lib/server/exams/blueprint-service.ts';
@@ -7,10 +8,9 @@ import { proctoredSessionOfAttempt } from '#lib/server/exams/proctor-service.ts'
 
 // Shared by the institution's exam pages: ids from the URL, the actor, and 404 for what the caller may not see.
 
+/** The id in the URL; 404 for anything but a canonical positive int4. */
 export function idParam(value: string): number {
-	const id = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-	if (!Number.isInteger(id) || id <= 0) error(404, '没有这个记录');
-	return id;
+	return requireIdParam(value, '没有这个记录');
 }
 
 export function actorOf(scope: Scope, ip: string | null): Actor {

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import {
@@ -14,7 +15,7 @@ import {
 	startMockExam
 } from '#lib/server/exams/practice-service.ts';
 
-const id = z.coerce.number({ error: '请选择' }).int().positive().max(2_147_483_647);
+const id = idSchema;
 const mockSchema = z.object({ blueprintId: id });
 const chapterSchema = z.object({
 	bankId: id,

@@ -1,12 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { getWrongAnswerBook } from '#lib/server/exams/wrong-answers.query.ts';
 import { startWrongAnswerPractice, WRONG_RETRY_DEFAULT_COUNT } from '#lib/server/exams/practice-service.ts';
 
-const bankId = z.coerce.number().int().positive().max(2_147_483_647);
+const bankId = idSchema;
 const knowledge = z.string().trim().max(100).regex(/^[a-z0-9][a-z0-9.-]*$/);
 const filterSchema = z.object({
 	bank: bankId.optional().catch(undefined),

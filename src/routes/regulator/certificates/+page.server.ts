@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { CertificateError, decideCertificates, recordReview, revokeCertificate } from '#lib/server/certificates/issue-service.ts';
@@ -11,7 +12,7 @@ import { CERTIFICATE_KIND_LABELS, publicStatusOn, PUBLIC_STATUS_LABELS, REVIEW_R
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 
-const id = z.coerce.number().int().positive().max(2_147_483_647);
+const id = idSchema;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const scope = requireRole(locals, 'regulator');

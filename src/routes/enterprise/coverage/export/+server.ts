@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { parseId } from '#lib/server/coverage/params.ts';
+import { idParam } from '#lib/schemas/params.ts';
 import { listGaps, type GapRow } from '#lib/server/coverage/coverage.query.ts';
 import { listTargetsForOrg } from '#lib/server/coverage/targets.repository.ts';
 import { GAP_COLUMNS, gapCells } from '#lib/server/coverage/exports.ts';
@@ -10,7 +10,7 @@ import { pagedRows, streamXlsx, xlsxResponse } from '#lib/server/coverage/xlsx-s
 
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
-	const targetId = parseId(url.searchParams.get('target') ?? '');
+	const targetId = idParam(url.searchParams.get('target') ?? '');
 	const db = await getDb();
 	const target = targetId ? (await listTargetsForOrg(db, scope.orgId)).find((t) => t.id === targetId) : undefined;
 	if (!target) error(404, '没有这个目标');

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { getSessionForInstitution } from '#lib/server/certificates/certificates.repository.ts';
@@ -10,11 +11,10 @@ import { certificateConfig } from '#lib/server/certificates/config.ts';
 import { CERTIFICATE_KIND_LABELS, isStatutory, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 
-const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
 async function sessionOf(locals: App.Locals, raw: string) {
 	const scope = requireRole(locals, 'institution_admin');
-	const id = idParam.safeParse(raw);
+	const id = idSchema.safeParse(raw);
 	if (!id.success) error(404, '考试场次不存在');
 	const session = await getSessionForInstitution(await getDb(), id.data, scope.orgId);
 	if (!session) error(404, '考试场次不存在');
@@ -56,8 +56,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	};
 };
 
-const proposeSchema = z.object({ attempt: z.array(z.coerce.number().int().positive().max(2_147_483_647)).min(1, '请至少选择一名考生').max(1000) });
-const revokeSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647), reason: z.string().trim().min(1, '请填写撤销理由').max(200, '撤销理由不超过200字') });
+const proposeSchema = z.object({ attempt: z.array(idSchema).min(1, '请至少选择一名考生').max(1000) });
+const revokeSchema = z.object({ id: idSchema, reason: z.string().trim().min(1, '请填写撤销理由').max(200, '撤销理由不超过200字') });
 
 export const actions: Actions = {
 	propose: async ({ locals, params, request, getClientAddress }) => {

@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { z } from 'zod';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { archiveYearOf, getPersonArchive } from '#lib/server/study/archive.query.ts';
 import { renderArchivePdf } from '#lib/server/study/archive-pdf.ts';
 
-const idSchema = z.coerce.number().int().positive().max(2_147_483_647);
 const querySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
 /** One staff member's archive as PDF; a person of another organisation does not exist here. */

@@ -5,15 +5,14 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { findPersonForEdit, listSpecialOperations } from '#lib/server/people/people.query.ts';
 import { setPersonActive, updatePerson, type StaffActor } from '#lib/server/people/staff.ts';
 import { chinaDate, personFormValues, personUpdateSchema } from '#lib/schemas/person.ts';
+import { requireIdParam } from '#lib/schemas/params.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
 import type { Scope } from '#lib/server/auth/guards.ts';
 
 const NOT_FOUND = '本单位没有这名人员';
 
 function personId(param: string): number {
-	const id = /^\d{1,9}$/.test(param) ? Number(param) : NaN;
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, NOT_FOUND);
-	return id;
+	return requireIdParam(param, NOT_FOUND);
 }
 
 function actorOf(scope: Scope, ip: string, at: Date): StaffActor {

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import {
@@ -53,7 +54,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	};
 };
 
-const candidateSchema = z.object({ candidateId: z.coerce.number().int().positive() });
+const candidateSchema = z.object({ candidateId: idSchema });
 const cancelSchema = z.object({ reason: z.string().trim().min(1, '请填写取消原因').max(500, '取消原因最多500个字符') });
 
 async function adminContext(locals: App.Locals, id: string) {

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { z } from 'zod';
 import type { RequestHandler } from './$types';
+import { idSchema } from '#lib/schemas/params.ts';
 import { requireApiRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { loadPrints } from '#lib/server/certificates/certificates.query.ts';
@@ -10,7 +10,7 @@ import { publicBaseUrl } from '#lib/server/certificates/config.ts';
 // The holder's own certificate only (another person's id answers 404).
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const scope = requireApiRole(locals, 'learner');
-	const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.id);
+	const id = idSchema.safeParse(params.id);
 	if (!id.success || !scope.personId) error(404, '证书不存在');
 	const db = await getDb();
 	const own = await db.selectFrom('certificates').select('id').where('id', '=', id.data).where('person_id', '=', scope.personId).where('status', 'in', ['issued', 'revoked']).executeTakeFirst();
