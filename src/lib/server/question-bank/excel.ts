@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType } from '../../question-bank/schema.ts';
 
@@ -169,11 +170,6 @@ function addQuestionSheet(wb: ExcelJS.Workbook, name: string, validations: boole
 	return ws;
 }
 
-async function toBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
-	const out = await wb.xlsx.writeBuffer();
-	return Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer);
-}
-
 const EXAMPLES: Question[] = [
 	{
 		id: 'demo-0001',
@@ -259,7 +255,7 @@ export async function buildTemplateXlsx(): Promise<Buffer> {
 	help.eachRow((row) => {
 		row.alignment = { vertical: 'top', wrapText: true };
 	});
-	return toBuffer(wb);
+	return writeXlsxBuffer(wb);
 }
 
 /** Questions of one bank in the import format (sheet “题目”), plus a “题库信息” sheet. */
@@ -277,7 +273,7 @@ export async function exportQuestionsXlsx(bank: { code: string; name: string }, 
 		['题目数量', questions.length]
 	]);
 	info.getColumn(1).font = { bold: true };
-	return toBuffer(wb);
+	return writeXlsxBuffer(wb);
 }
 
 // ---------------------------------------------------------------------------------------------
