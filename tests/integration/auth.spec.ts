@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, countAllRows, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../support/factories.ts';
-import { changePassword, loginWithPassword } from '../../src/lib/server/auth/login.ts';
+import { changePassword, describeLoginFailure, loginWithPassword, type LoginResult } from '../../src/lib/server/auth/login.ts';
 import { createSession, validateSessionToken, SESSION_IDLE_MS } from '../../src/lib/server/auth/session.ts';
 import { verifyPassword } from '../../src/lib/server/auth/password.ts';
 import { IP_SLOW_THRESHOLD } from '../../src/lib/server/auth/lockout.ts';
@@ -48,11 +48,52 @@ describe.each(BACKENDS)('login, lockout and sessions (%s)', (backend) => {
 	it('an unknown account is refused like a wrong password, and audited with a masked account', async () => {
 		const before = await countAllRows(t.db);
 		const r = await loginWithPassword(t.db, { account: '13999999999', password: 'x', ip: '10.0.0.3', now: T0 });
-		expect(r).toMatchObject({ ok: false, reason: 'invalid', remaining: null });
+		expect(r).toMatchObject({ ok: false, reason: 'invalid', remaining: 4 });
 		expect(await countAllRows(t.db)).toEqual({ ...before, audit_log: before.audit_log! + 1 });
 		const last = await t.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
 		expect(last.action).toBe('login.unknown_account');
 		expect(JSON.stringify(last.detail)).toContain('139****9999');
+	});
+
+	it('answers an unknown account exactly like a known one with a wrong password, through lockout', async () => {
+		const u = await makeUser(t.db, { role: 'learner', orgId });
+		const unknown = '13955550000';
+		const seen = (r: LoginResult) => (r.ok ? 'ok' : describeLoginFailure(r));
+		const known: unknown[] = [];
+		const stranger: unknown[] = [];
+		// 5 failures, then 2 more while locked (one with the right password for the known account)
+		for (let i = 0; i < 7; i++) {
+			const password = i === 6 ? TEST_PASSWORD : 'bad';
+			known.push(seen(await loginWithPassword(t.db, { account: u.mobile, password, ip: `10.7.0.${i}`, now: at(i) })));
+			stranger.push(seen(await loginWithPassword(t.db, { account: unknown, password, ip: `10.7.1.${i}`, now: at(i) })));
+		}
+		expect(stranger).toEqual(known);
+		expect(known[2]).toEqual({ status: 400, message: '账号或密码错误。再错2次，该账号将被锁定15分钟。' });
+		expect(known[4]).toMatchObject({ status: 429 });
+		expect(known[6]).toMatchObject({ status: 429 });
+		// after the lock both are refused the same way again, and the known account can sign in
+		expect(seen(await loginWithPassword(t.db, { account: unknown, password: 'bad', ip: '10.7.2.1', now: at(20) }))).toEqual({ status: 400, message: '账号或密码错误。' });
+		expect((await loginWithPassword(t.db, { account: u.mobile, password: TEST_PASSWORD, ip: '10.7.2.2', now: at(20) })).ok).toBe(true);
+	});
+
+	it('takes as long for an unknown account as for a wrong password', async () => {
+		const u = await makeUser(t.db, { role: 'learner', orgId });
+		const time = async (account: string, i: number) => {
+			const started = performance.now();
+			await loginWithPassword(t.db, { account, password: `bad-${i}`, ip: '10.8.0.1', now: at(100 + i * 20) });
+			return performance.now() - started;
+		};
+		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+		const known: number[] = [];
+		const unknown: number[] = [];
+		for (let i = 0; i < 7; i++) {
+			known.push(await time(u.mobile, i));
+			unknown.push(await time('13955551111', i));
+		}
+		// The argon2 verify (~50 ms) dominates; without the dummy verify the unknown path takes a few ms.
+		const [k, n] = [median(known), median(unknown)];
+		expect(n / k, `known ${k.toFixed(1)} ms, unknown ${n.toFixed(1)} ms`).toBeGreaterThan(0.6);
+		expect(n / k, `known ${k.toFixed(1)} ms, unknown ${n.toFixed(1)} ms`).toBeLessThan(1.6);
 	});
 
 	it('locks the account for 15 minutes after 5 failures in 15 minutes, even for the right password', async () => {

@@ -1,6 +1,7 @@
 // Certificates end to end below HTTP: eligibility, proposal, regional approval, signing, numbers,
 // revocation and the status list, renewal and 复审, verification, PDF and the offline verifier.
 process.env.ANXUN_KEY_ENCRYPTION_KEY ??= 'a'.repeat(64);
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -334,6 +335,20 @@ for (const backend of BACKENDS) {
 				expect(pair.status).toBe(0);
 				const wrongSig = cli([signed.payload.number, signed.proof.ed25519.sig.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')), '--payload', payloadFile]);
 				expect(wrongSig.status).toBe(1);
+				// the SM2 co-signature is required: a payload without it is reported and refused
+				const strippedFile = join(dir, 'stripped.json');
+				writeFileSync(strippedFile, JSON.stringify({ ...signed, proof: { ed25519: signed.proof.ed25519 } }));
+				const stripped = cli([signed.payload.number, signed.proof.ed25519.sig, '--payload', strippedFile]);
+				expect(stripped.status).toBe(1);
+				expect(stripped.stdout).toContain('缺少 SM2 共签');
+				// and so does the /verify page when the stored row lost it
+				const before = await lookup(db, signed.payload.number, { signature: signed.proof.ed25519.sig });
+				expect(before.kind === 'found' && before.signature.ok).toBe(true);
+				await sql`update certificates set sm2_signature = null, sm2_key_id = null where id = ${p.done[0]!.id}`.execute(db);
+				const after = await lookup(db, signed.payload.number, { signature: signed.proof.ed25519.sig });
+				expect(after.kind === 'found' && after.signature).toMatchObject({ ok: false, sm2: 'stripped' });
+				expect(after.kind === 'found' && after.signature.label).toContain('缺少 SM2 共签');
+				await sql`update certificates set sm2_signature = ${signed.proof.sm2!.sig}, sm2_key_id = ${signed.proof.sm2!.kid} where id = ${p.done[0]!.id}`.execute(db);
 				// revoked after the status list is refreshed
 				await revokeCertificate(db, w.actors.yubei, p.done[0]!.id, '测试撤销', LATER);
 				writeFileSync(statusFile, JSON.stringify(await currentStatusList(db, LATER)));

@@ -4,7 +4,7 @@ import type { Db } from '../db/index.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 // Any constant: serialises appends so each entry links to the one before it.
-const AUDIT_LOCK_KEY = 7_320_411;
+export const AUDIT_LOCK_KEY = 7_320_411;
 
 export type AuditEntryInput = {
 	at: Date;
@@ -76,15 +76,32 @@ export async function appendAudit(db: Db, input: AuditEntryInput): Promise<void>
 	else await db.transaction().execute(write);
 }
 
-export type AuditProblem = { id: number; problem: 'edited' | 'broken_link' };
+export type AuditProblem =
+	| { id: number; problem: 'edited' | 'broken_link' }
+	/** The checkpoint's entry is gone (deleted or truncated), or rewritten (another hash), or entries before it were removed (count). */
+	| { id: number; problem: 'checkpoint_missing' | 'checkpoint_mismatch' | 'checkpoint_count'; seq: number };
 export type AuditVerification = { ok: boolean; entries: number; problems: AuditProblem[] };
+export type ChainCheckpoint = { seq: number; lastId: number; headHash: string; count: number };
 
-/** Walks the chain: an edited row no longer matches its hash; a deleted row breaks the link. */
-export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<AuditVerification> {
+/**
+ * Walks the chain: an edited row no longer matches its hash; a deleted row breaks the link.
+ * With signed checkpoints (checked separately), also: every checkpoint's entry must still be
+ * there with the same hash and the same number of entries up to it — which catches a rewrite
+ * whose chain was recomputed, and deletion or truncation of anything up to a checkpoint.
+ */
+export async function verifyAuditChain(db: Db, batchSize = 5000, checkpoints: readonly ChainCheckpoint[] = []): Promise<AuditVerification> {
 	const problems: AuditProblem[] = [];
+	const pending = [...checkpoints].sort((a, b) => a.lastId - b.lastId);
 	let prevHash = GENESIS_HASH;
 	let lastId = 0;
 	let entries = 0;
+	// checkpoints whose entry id was passed without being seen
+	const settle = (beforeId: number) => {
+		while (pending.length && pending[0]!.lastId < beforeId) {
+			const c = pending.shift()!;
+			problems.push({ id: c.lastId, problem: 'checkpoint_missing', seq: c.seq });
+		}
+	};
 	for (;;) {
 		const rows = await db
 			.selectFrom('audit_log')
@@ -94,15 +111,23 @@ export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<AuditV
 			.limit(batchSize)
 			.execute();
 		for (const row of rows) {
+			const id = Number(row.id);
 			entries++;
-			if (row.prev_hash !== prevHash) problems.push({ id: row.id, problem: 'broken_link' });
+			if (row.prev_hash !== prevHash) problems.push({ id, problem: 'broken_link' });
 			const detail = typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail;
-			if (hashAuditEntry(row.prev_hash, { ...row, detail }) !== row.hash) problems.push({ id: row.id, problem: 'edited' });
+			if (hashAuditEntry(row.prev_hash, { ...row, detail }) !== row.hash) problems.push({ id, problem: 'edited' });
+			settle(id);
+			while (pending.length && pending[0]!.lastId === id) {
+				const c = pending.shift()!;
+				if (c.headHash !== row.hash) problems.push({ id, problem: 'checkpoint_mismatch', seq: c.seq });
+				else if (c.count !== entries) problems.push({ id, problem: 'checkpoint_count', seq: c.seq });
+			}
 			prevHash = row.hash;
-			lastId = row.id;
+			lastId = id;
 		}
 		if (rows.length < batchSize) break;
 	}
+	settle(Number.POSITIVE_INFINITY);
 	return { ok: problems.length === 0, entries, problems };
 }
 

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 
-// Login lockout is derived from the audit log itself (login.failed entries), so a failed
-// login writes exactly one row: its audit entry.
+// Login lockout is derived from the audit log itself (login.failed / login.unknown_account
+// entries), so a failed login writes exactly one row: its audit entry. Failures are keyed by
+// the normalised identifier typed in, not by user id, so an unknown account counts down and
+// locks exactly like a known one and the answers cannot tell them apart.
 export const LOCK_THRESHOLD = 5;
 export const LOCK_WINDOW_MS = 15 * 60 * 1000;
 export const LOCK_DURATION_MS = 15 * 60 * 1000;
@@ -17,13 +20,18 @@ export function lockedUntil(failuresNewestFirst: Date[], now: Date): Date | null
 	return until.getTime() > now.getTime() ? until : null;
 }
 
-export async function recentFailures(db: Db, userId: number, now: Date): Promise<Date[]> {
-	const target = `user:${userId}`;
+/** The audit target of login failures for one identifier: a hash, so the log does not hold the raw 身份证号. */
+export function loginTarget(account: string): string {
+	return `login:${createHash('sha256').update(`anxun-login\n${account}`).digest('hex').slice(0, 32)}`;
+}
+
+export async function recentFailures(db: Db, account: string, userId: number | null, now: Date): Promise<Date[]> {
+	const target = loginTarget(account);
 	const since = new Date(now.getTime() - LOCK_WINDOW_MS - LOCK_DURATION_MS);
 	const lastReset = await db
 		.selectFrom('audit_log')
 		.select('at')
-		.where('target', '=', target)
+		.where('target', 'in', userId === null ? [target] : [target, `user:${userId}`])
 		.where('action', 'in', ['login.ok', 'account.unlock', 'password.reset'])
 		.where('at', '>=', since)
 		.orderBy('at', 'desc')
@@ -33,7 +41,7 @@ export async function recentFailures(db: Db, userId: number, now: Date): Promise
 		.selectFrom('audit_log')
 		.select('at')
 		.where('target', '=', target)
-		.where('action', '=', 'login.failed')
+		.where('action', 'in', ['login.failed', 'login.unknown_account'])
 		.where('at', '>', lastReset?.at ?? since)
 		.orderBy('at', 'desc')
 		.limit(LOCK_THRESHOLD)

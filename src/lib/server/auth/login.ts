@@ -1,15 +1,30 @@
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { hashPassword, verifyDummyPassword, verifyPassword } from './password.ts';
-import { countIpFailures, IP_SLOW_THRESHOLD, LOCK_THRESHOLD, lockedUntil, recentFailures } from './lockout.ts';
+import { countIpFailures, IP_SLOW_THRESHOLD, LOCK_THRESHOLD, LOCK_WINDOW_MS, lockedUntil, loginTarget, recentFailures } from './lockout.ts';
 import { createSession, invalidateUserSessions } from './session.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 
 export type LoginResult =
 	| { ok: true; token: string; expiresAt: Date; userId: number; mustChangePassword: boolean; ipSlowed: boolean }
-	| { ok: false; reason: 'invalid'; remaining: number | null; ipSlowed: boolean }
+	| { ok: false; reason: 'invalid'; remaining: number; ipSlowed: boolean }
 	| { ok: false; reason: 'locked'; until: Date; ipSlowed: boolean }
 	| { ok: false; reason: 'disabled'; ipSlowed: boolean };
+
+function formatClock(d: Date): string {
+	return d.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+/** The one message a failed login shows; it depends only on what an unknown account can produce too. */
+export function describeLoginFailure(result: Extract<LoginResult, { ok: false }>): { status: 400 | 429; message: string } {
+	const slowNote = result.ipSlowed ? '本IP地址15分钟内登录失败次数过多，登录已被减速处理。' : '';
+	if (result.reason === 'locked') {
+		return { status: 429, message: `连续${LOCK_THRESHOLD}次登录失败，该账号已锁定15分钟，请于 ${formatClock(result.until)} 后再试。${slowNote}` };
+	}
+	if (result.reason === 'disabled') return { status: 400, message: `账号已停用，请联系单位管理员。${slowNote}` };
+	const countdown = result.remaining <= 3 ? `再错${result.remaining}次，该账号将被锁定15分钟。` : '';
+	return { status: 400, message: `账号或密码错误。${countdown}${slowNote}` };
+}
 
 function maskAccount(account: string): string {
 	return account.length === 11 ? maskMobile(account) : maskIdNumber(account);
@@ -29,24 +44,26 @@ export async function loginWithPassword(
 		.where(column, '=', account)
 		.executeTakeFirst();
 
-	if (!user) {
-		await verifyDummyPassword(password);
-		await appendAudit(db, { at: now, actorUserId: null, action: 'login.unknown_account', target: null, detail: { account: maskAccount(account) }, ip });
-		return { ok: false, reason: 'invalid', remaining: null, ipSlowed };
-	}
-	const target = `user:${user.id}`;
-	const locked = lockedUntil(await recentFailures(db, user.id, now), now);
+	// Known and unknown identifiers take the same path, with the same queries and one argon2
+	// verify (against a dummy hash when there is no account), so answers and timing match.
+	const loginKey = loginTarget(account);
+	const locked = lockedUntil(await recentFailures(db, account, user?.id ?? null, now), now);
 	if (locked) {
-		await appendAudit(db, { at: now, actorUserId: null, action: 'login.locked', target, detail: { until: locked.toISOString() }, ip });
+		await appendAudit(db, { at: now, actorUserId: null, action: 'login.locked', target: loginKey, detail: { account: maskAccount(account), userId: user?.id ?? null }, ip });
 		return { ok: false, reason: 'locked', until: locked, ipSlowed };
 	}
-	if (!(await verifyPassword(user.password_hash, password))) {
-		await appendAudit(db, { at: now, actorUserId: null, action: 'login.failed', target, ip });
-		const failures = await recentFailures(db, user.id, now);
+	const passwordOk = user ? await verifyPassword(user.password_hash, password) : (await verifyDummyPassword(password), false);
+	if (!user || !passwordOk) {
+		const action = user ? 'login.failed' : 'login.unknown_account';
+		await appendAudit(db, { at: now, actorUserId: null, action, target: loginKey, detail: { account: maskAccount(account), userId: user?.id ?? null }, ip });
+		const failures = await recentFailures(db, account, user?.id ?? null, now);
 		const nowLocked = lockedUntil(failures, now);
 		if (nowLocked) return { ok: false, reason: 'locked', until: nowLocked, ipSlowed };
-		return { ok: false, reason: 'invalid', remaining: LOCK_THRESHOLD - failures.length, ipSlowed };
+		// Only failures inside the window count towards the next lock.
+		const inWindow = failures.filter((f) => now.getTime() - f.getTime() <= LOCK_WINDOW_MS).length;
+		return { ok: false, reason: 'invalid', remaining: LOCK_THRESHOLD - inWindow, ipSlowed };
 	}
+	const target = `user:${user.id}`;
 	if (user.disabled) {
 		await appendAudit(db, { at: now, actorUserId: user.id, action: 'login.disabled', target, ip });
 		return { ok: false, reason: 'disabled', ipSlowed };

@@ -17,8 +17,8 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 }
 
 // Verifying against this keeps an unknown account as slow as a known one.
-let dummyHash: Promise<string> | null = null;
+// Computed at start, so the first unknown account is not slower by one hash.
+const dummyHash: Promise<string> = hashPassword('anxun-dummy-password');
 export async function verifyDummyPassword(password: string): Promise<void> {
-	dummyHash ??= hashPassword('anxun-dummy-password');
 	await verifyPassword(await dummyHash, password);
 }

@@ -97,7 +97,7 @@ export function verifySm2(publicKeyHex: string, data: Buffer, signatureHex: stri
 	}
 }
 
-export type SignatureCheck = 'valid' | 'invalid' | 'unknown_key' | 'revoked_key' | 'retired_key' | 'wrong_issuer' | 'absent';
+export type SignatureCheck = 'valid' | 'invalid' | 'unknown_key' | 'revoked_key' | 'retired_key' | 'wrong_issuer' | 'absent' | 'stripped';
 export const SIGNATURE_CHECK_LABELS: Record<SignatureCheck, string> = {
 	valid: '签名有效',
 	invalid: '签名无效（内容被改动或签名不符）',
@@ -105,7 +105,8 @@ export const SIGNATURE_CHECK_LABELS: Record<SignatureCheck, string> = {
 	revoked_key: '签名密钥已被吊销，签名不可信',
 	retired_key: '签名晚于该密钥停用日期（密钥已轮换），签名不可信',
 	wrong_issuer: '签名密钥不属于证书上的发证机关',
-	absent: '无签名'
+	absent: '无签名',
+	stripped: '缺少 SM2 共签：本平台签发的每张证书都同时带 Ed25519 与 SM2 签名，缺少说明签名已被移除，核验不通过'
 };
 
 function checkOne(alg: 'Ed25519' | 'SM2', proof: Proof | null, data: Buffer, issuerId: number, issuedOn: string, keys: PublishedKeys): SignatureCheck {
@@ -122,16 +123,19 @@ function checkOne(alg: 'Ed25519' | 'SM2', proof: Proof | null, data: Buffer, iss
 
 export type SignedCheck = { ed25519: SignatureCheck; sm2: SignatureCheck; ok: boolean; keyNote: string | null };
 
-/** Both signatures over the canonical payload; ok needs Ed25519 valid and SM2 valid (or absent). */
+/**
+ * Both signatures over the canonical payload; ok needs both valid. The SM2 co-signature is
+ * required: every certificate this platform issues carries it, so a missing one was stripped.
+ */
 export function checkSignedCertificate(doc: SignedCertificate, keys: PublishedKeys): SignedCheck {
 	const data = canonicalPayload(doc.payload);
 	const issuerId = doc.payload.issuer.id;
 	// the payload names its own key: a signature made with another key is not this payload's
 	const ed = doc.payload.kid !== doc.proof.ed25519.kid ? 'invalid' : checkOne('Ed25519', doc.proof.ed25519, data, issuerId, doc.payload.issuedOn, keys);
-	const sm = checkOne('SM2', doc.proof.sm2, data, issuerId, doc.payload.issuedOn, keys);
+	const sm = doc.proof.sm2 ? checkOne('SM2', doc.proof.sm2, data, issuerId, doc.payload.issuedOn, keys) : 'stripped';
 	const edKey = keys.keys.find((k) => k.kid === doc.proof.ed25519.kid);
 	const keyNote = edKey?.retired && ed === 'valid' ? `签名密钥 ${edKey.kid} 已于 ${edKey.retired.slice(0, 10)} 轮换停用，此前签发的证书仍可验证` : null;
-	return { ed25519: ed, sm2: sm, ok: ed === 'valid' && (sm === 'valid' || sm === 'absent'), keyNote };
+	return { ed25519: ed, sm2: sm, ok: ed === 'valid' && sm === 'valid', keyNote };
 }
 
 const PAYLOAD_SHAPE: Record<keyof CertificatePayload, string> = {

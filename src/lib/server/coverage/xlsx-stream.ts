@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { PassThrough, Readable } from 'node:stream';
 import { once } from 'node:events';
+import { neutraliseRow, neutraliseText } from '../excel/safe-cells.ts';
 
 // Any table to .xlsx, streamed: rows are committed to the zip as they come (exceljs
 // WorkbookWriter), so memory stays flat however many rows a keyset-paged query yields.
@@ -11,12 +12,12 @@ export function streamXlsx(sheetName: string, columns: XlsxColumn[], rows: Async
 	const out = new PassThrough();
 	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
 	const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
-	sheet.columns = columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width ?? 16 }));
+	sheet.columns = columns.map((c, i) => ({ header: neutraliseText(c.header), key: `c${i}`, width: c.width ?? 16 }));
 	void (async () => {
 		try {
 			let n = 0;
 			for await (const row of rows) {
-				sheet.addRow(row).commit();
+				sheet.addRow(neutraliseRow(row)).commit();
 				// backpressure: stop adding rows while the reader is behind
 				if (++n % 500 === 0) {
 					await new Promise((resolve) => setImmediate(resolve));

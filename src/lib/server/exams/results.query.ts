@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import type { Db } from '../db/index.ts';
 import { formatDateTime } from '../../domain/dates.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
@@ -113,7 +114,7 @@ export async function buildResultsXlsx(session: { name: string; opensAt: Date; c
 	});
 	ws.addRow([]);
 	ws.addRow([`场次：${session.name}（${formatDateTime(session.opensAt)} 至 ${formatDateTime(session.closesAt)}），导出时间 ${formatDateTime(generatedAt)}`]);
-	return Buffer.from(await wb.xlsx.writeBuffer());
+	return writeXlsxBuffer(wb);
 }
 
 export function resultLabel(r: Pick<ResultRow, 'score' | 'passed' | 'decision'>): string {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { checkXlsxArchive } from './zip-guard.ts';
+import { stripNeutralisingPrefix } from './safe-cells.ts';
 
 // Reading uploaded .xlsx files: shared by the question-bank and staff imports.
 
@@ -18,7 +19,7 @@ export const EMPTY: Cell = { kind: 'empty' };
 export const NOT_XLSX = '不是有效的 Excel（.xlsx）文件';
 
 function textCell(s: string): Cell {
-	const text = s.replace(/\r\n?/g, '\n').trim();
+	const text = stripNeutralisingPrefix(s).replace(/\r\n?/g, '\n').trim();
 	return text ? { kind: 'text', text } : EMPTY;
 }
 

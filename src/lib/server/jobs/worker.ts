@@ -4,6 +4,7 @@ import { examJobHandlers } from '../exams/grading-service.ts';
 import { sql } from 'kysely';
 import { enqueueJob, runDueJobs, type JobHandler } from './queue.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
+import { createAuditCheckpoint } from '../audit/checkpoint.repository.ts';
 
 // The background loop every instance runs: finish expired attempts and run queued jobs. Nothing
 // here is needed for correctness of a single request (an expired attempt is finished by whoever
@@ -14,8 +15,19 @@ export const jobHandlers: Record<string, JobHandler> = {
 	// Certificates expire without any write: once a day, coverage re-checks the persons whose certificate lapsed.
 	'coverage-refresh-expired': async (db) => {
 		await sql`select coverage_refresh_expired()`.execute(db);
+	},
+	// Signs the audit chain's head (published at /.well-known/anxun-audit-head.json).
+	'audit-checkpoint': async (db, _payload, now) => {
+		await createAuditCheckpoint(db, now);
 	}
 };
+
+/** Queues the hourly audit checkpoint once per hour across all instances. */
+export async function ensureHourlyAuditCheckpoint(db: Db, now: Date): Promise<void> {
+	const hour = now.toISOString().slice(0, 13);
+	const exists = await db.selectFrom('jobs').select('id').where('kind', '=', 'audit-checkpoint').where('dedupe_key', '=', hour).executeTakeFirst();
+	if (!exists) await enqueueJob(db, { kind: 'audit-checkpoint', dedupeKey: hour, runAfter: now, now });
+}
 
 /** Queues a job once per calendar day (China time); a second instance asking the same day adds nothing. */
 export async function ensureDailyJob(db: Db, kind: string, now: Date): Promise<void> {
@@ -27,6 +39,7 @@ export async function ensureDailyJob(db: Db, kind: string, now: Date): Promise<v
 export async function runWorkerOnce(db: Db, now: () => Date): Promise<{ finished: number; jobs: number }> {
 	const finished = await finishExpiredAttempts(db, now());
 	await ensureDailyJob(db, 'coverage-refresh-expired', now());
+	await ensureHourlyAuditCheckpoint(db, now());
 	const jobs = await runDueJobs(db, jobHandlers, now);
 	return { finished, jobs };
 }

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { idNumberCheckChar } from '../../domain/identifiers.ts';
 import { ENTERPRISE_ROLE_CATEGORIES, ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
@@ -174,8 +175,7 @@ export async function buildStaffTemplateXlsx(specialOperations: SpecialOperation
 	help.eachRow((row) => {
 		row.alignment = { vertical: 'top', wrapText: true };
 	});
-	const out = await wb.xlsx.writeBuffer();
-	return Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer);
+	return writeXlsxBuffer(wb);
 }
 
 // ---------------------------------------------------------------------------------------------

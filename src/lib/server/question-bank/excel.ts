@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType } from '../../question-bank/schema.ts';
 
@@ -172,11 +173,6 @@ function addQuestionSheet(wb: ExcelJS.Workbook, name: string, validations: boole
 	return ws;
 }
 
-async function toBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
-	const out = await wb.xlsx.writeBuffer();
-	return Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer);
-}
-
 const EXAMPLES: Question[] = [
 	{
 		id: 'demo-0001',
@@ -263,7 +259,7 @@ export async function buildTemplateXlsx(): Promise<Buffer> {
 	help.eachRow((row) => {
 		row.alignment = { vertical: 'top', wrapText: true };
 	});
-	return toBuffer(wb);
+	return writeXlsxBuffer(wb);
 }
 
 /**
@@ -288,7 +284,7 @@ export async function exportQuestionsXlsx(
 		['题目数量', questions.length]
 	]);
 	info.getColumn(1).font = { bold: true };
-	return toBuffer(wb);
+	return writeXlsxBuffer(wb);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { ARCHIVE_STATUS_LABELS, type EnterpriseArchive, type PersonArchive } from './archive.query.ts';
 
 // The enterprise's training archive as a workbook: 人员汇总 (one row per person) and 学习明细
@@ -100,5 +101,5 @@ export async function buildArchiveXlsx(summary: EnterpriseArchive, details: Pers
 			});
 		}
 	}
-	return Buffer.from(await wb.xlsx.writeBuffer());
+	return writeXlsxBuffer(wb);
 }
