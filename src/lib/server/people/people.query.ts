@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { ROLE_CATEGORIES } from '../../domain/labels.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 
 export type StaffRow = {
@@ -16,6 +18,11 @@ export type StaffRow = {
 };
 
 export type StaffFilter = { roleCategory?: string; q?: string; status?: 'active' | 'inactive' };
+
+export const STAFF_SORT_KEYS = ['category', 'name', 'position', 'hired', 'status'] as const;
+export type StaffSort = { key: (typeof STAFF_SORT_KEYS)[number]; dir: 'asc' | 'desc' };
+/** What the list shows without a choice: by 人员类别 in the order the law lists them, then by name. */
+export const DEFAULT_STAFF_SORT: StaffSort = { key: 'category', dir: 'asc' };
 
 function toStaffRow(r: {
 	id: number;
@@ -55,12 +62,33 @@ const likeName = (q: string) => `%${q.replace(/[%_\\]/g, '\\$&')}%`;
 
 export const STAFF_LIST_LIMIT = 500;
 
-export async function listStaff(db: Db, orgId: number, filter: StaffFilter = {}): Promise<StaffRow[]> {
+// Byte order, so PGlite and every PostgreSQL collation agree (PGlite has no GBK conversion or ICU for pinyin order).
+const byName = sql`p.name collate "C"`;
+const byCategory = sql`array_position(${sql.val([...ROLE_CATEGORIES])}::text[], p.role_category)`;
+
+function orderStaff(q: ReturnType<typeof staffQuery>, sort: StaffSort) {
+	const d = sort.dir;
+	switch (sort.key) {
+		case 'name':
+			return q.orderBy(byName, d).orderBy('p.id', d);
+		case 'position':
+			return q.orderBy(sql`p.position ${sql.raw(d)} nulls last`).orderBy(byName).orderBy('p.id');
+		case 'hired':
+			return q.orderBy(sql`p.hired_on ${sql.raw(d)} nulls last`).orderBy(byName).orderBy('p.id');
+		case 'status':
+			// asc: 在岗 before 已停用
+			return q.orderBy('p.active', d === 'asc' ? 'desc' : 'asc').orderBy(byCategory).orderBy(byName).orderBy('p.id');
+		default:
+			return q.orderBy(byCategory, d).orderBy(byName).orderBy('p.id');
+	}
+}
+
+export async function listStaff(db: Db, orgId: number, filter: StaffFilter = {}, sort: StaffSort = DEFAULT_STAFF_SORT): Promise<StaffRow[]> {
 	let q = staffQuery(db).where('p.org_id', '=', orgId);
 	if (filter.roleCategory) q = q.where('p.role_category', '=', filter.roleCategory);
 	if (filter.q) q = q.where('p.name', 'like', likeName(filter.q));
 	if (filter.status) q = q.where('p.active', '=', filter.status === 'active');
-	const rows = await q.orderBy('p.role_category').orderBy('p.id').limit(STAFF_LIST_LIMIT).execute();
+	const rows = await orderStaff(q, sort).limit(STAFF_LIST_LIMIT).execute();
 	return rows.map(toStaffRow);
 }
 
