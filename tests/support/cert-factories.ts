@@ -139,8 +139,8 @@ export async function makeCertWorld(db: Db, blueprintType: 'special_work' | 'pri
 		city: { userId: users.city.id, role: 'regulator', orgId: regCity, regionPath: '/500000/', ip: '10.0.0.4' }
 	};
 	/** A person of the enterprise who passed (and completed the course unless told otherwise). */
-	const passedCandidate = async (o: { enterprise?: 'yubei' | 'changshou'; studied?: boolean; op?: string | null; name?: string; idNumber?: string; passed?: boolean; decision?: 'voided' | 'cleared' | null } = {}) => {
-		const person = await makeCandidatePerson(db, o.enterprise === 'changshou' ? entChangshou : entYubei, { op: o.op, name: o.name, idNumber: o.idNumber });
+	const passedCandidate = async (o: { enterprise?: 'yubei' | 'changshou'; studied?: boolean; op?: string | null; role?: string; name?: string; idNumber?: string; passed?: boolean; decision?: 'voided' | 'cleared' | null } = {}) => {
+		const person = await makeCandidatePerson(db, o.enterprise === 'changshou' ? entChangshou : entYubei, { op: o.op, role: o.role, name: o.name, idNumber: o.idNumber });
 		if (course && o.studied !== false) await completeCourse(db, person, course);
 		const attempt = await makeFinishedAttempt(db, session, person, { passed: o.passed, decision: o.decision });
 		return { person, attempt };
@@ -168,6 +168,35 @@ export async function prepareCertDemoDir(dir: string): Promise<{ sessionId: numb
 		await makeFinishedAttempt(db, sessionId, worker.person_id!);
 		const s = await db.selectFrom('exam_sessions').select('name').where('id', '=', sessionId).executeTakeFirstOrThrow();
 		return { sessionId, sessionName: s.name };
+	} finally {
+		await database.close();
+	}
+}
+
+/**
+ * Demo data plus a finished 主要负责人/安管 exam session of the demo institution: 赵敏 (13800000006,
+ * 安全生产管理人员) passed with an integrity flag nobody has decided on, and 钱前线, a 一线从业人员 of
+ * the same enterprise, passed too — the wrong kind of person for that certificate.
+ */
+export async function prepareCertHoldersDemoDir(dir: string): Promise<{ sessionId: number; sessionName: string; managerAttempt: number; workerAttempt: number }> {
+	const { openDatabase, migrateToLatest } = await import('../../src/lib/server/db/index.ts');
+	const { seedIfEmpty } = await import('../../seeds/index.ts');
+	const database = await openDatabase({ kind: 'pglite', dataDir: dir });
+	try {
+		const db = database.db;
+		await migrateToLatest(db);
+		await seedIfEmpty(db, { demo: true });
+		const inst = await db.selectFrom('organisations').select('id').where('name', '=', '重庆安训安全技术培训中心').executeTakeFirstOrThrow();
+		const manager = await db.selectFrom('users as u').innerJoin('persons as p', 'p.id', 'u.person_id').select(['p.id', 'p.org_id']).where('u.mobile', '=', '13800000006').executeTakeFirstOrThrow();
+		const worker = await makeCandidatePerson(db, manager.org_id, { name: '钱前线', role: 'frontline', op: null, idNumber: validIdNumber('500112', '19920315') });
+		const blueprint = await makeBlueprint(db, inst.id, 'principal_or_safety_manager');
+		const sessionId = await makeSession(db, inst.id, blueprint, null);
+		const managerAttempt = await makeFinishedAttempt(db, sessionId, manager.id);
+		const flags = [{ code: 'focus_lost', label: '多次离开考试页面', rule: '离开页面超过5次', count: 7 }];
+		await db.updateTable('exam_attempts').set({ flags: JSON.stringify(flags) }).where('id', '=', managerAttempt).execute();
+		const workerAttempt = await makeFinishedAttempt(db, sessionId, worker);
+		const s = await db.selectFrom('exam_sessions').select('name').where('id', '=', sessionId).executeTakeFirstOrThrow();
+		return { sessionId, sessionName: s.name, managerAttempt, workerAttempt };
 	} finally {
 		await database.close();
 	}

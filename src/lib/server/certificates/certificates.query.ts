@@ -7,8 +7,18 @@ import type { CertificatePrint } from './certificate-pdf.ts';
 
 const LIMIT = 500;
 
+/** Pending proposals with what the regulator decides on: the person's category now, the exam score and its integrity flags. */
 export async function listRegulatorProposals(db: Db, regionPath: string) {
-	return certificatesQuery(db).where('hr.path', 'like', `${regionPath}%`).where('c.status', '=', 'proposed').orderBy('c.proposed_at').orderBy('c.id').limit(LIMIT).execute();
+	return certificatesQuery(db)
+		.leftJoin('exam_attempts as a', 'a.id', 'c.attempt_id')
+		.leftJoin('exam_papers as pp', 'pp.id', 'a.paper_id')
+		.select(['p.role_category', 'p.special_operation_code as person_operation_code', 'a.score', 'pp.total_points', 'a.flags', 'a.decision'])
+		.where('hr.path', 'like', `${regionPath}%`)
+		.where('c.status', '=', 'proposed')
+		.orderBy('c.proposed_at')
+		.orderBy('c.id')
+		.limit(LIMIT)
+		.execute();
 }
 
 export async function listRegulatorCertificates(db: Db, regionPath: string, q: { status?: string | null; search?: string | null }) {

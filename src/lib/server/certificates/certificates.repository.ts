@@ -7,6 +7,7 @@ export type CandidateRow = {
 	person_id: number;
 	person_name: string;
 	id_number: string;
+	role_category: string;
 	special_operation_code: string | null;
 	operation_name: string | null;
 	org_id: number;
@@ -29,7 +30,7 @@ export type CandidateRow = {
 export async function listPassedCandidates(db: Db, sessionId: number): Promise<CandidateRow[]> {
 	const r = await sql<CandidateRow>`
 		select distinct on (a.person_id)
-			a.id as attempt_id, a.person_id, p.name as person_name, p.id_number, p.special_operation_code,
+			a.id as attempt_id, a.person_id, p.name as person_name, p.id_number, p.role_category, p.special_operation_code,
 			so.category || ' · ' || so.item as operation_name,
 			p.org_id, o.name as org_name, o.region_code, a.score::text as score, a.finished_at,
 			b.certificate_type as blueprint_type, s.course_id, e.completed_at as study_completed_at,
@@ -161,6 +162,11 @@ export async function getPersonForPayload(db: Db, personId: number) {
 		.select(['p.id', 'p.name', 'p.id_number', 'so.category', 'so.item'])
 		.where('p.id', '=', personId)
 		.executeTakeFirstOrThrow();
+}
+
+/** The holder as they are now (category and 操作项目 may change between proposal and approval). */
+export async function getHolderCategory(db: Db, personId: number) {
+	return db.selectFrom('persons').select(['name', 'role_category', 'special_operation_code']).where('id', '=', personId).executeTakeFirstOrThrow();
 }
 
 export async function getOperationName(db: Db, code: string | null): Promise<string | null> {

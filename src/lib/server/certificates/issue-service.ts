@@ -10,6 +10,7 @@ import { shanghaiDate } from '../../domain/dates.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import {
 	findRenewedCertificate,
+	getHolderCategory,
 	getOperationName,
 	getOrgName,
 	getPersonForPayload,
@@ -22,6 +23,7 @@ import { formatCertificateNumber } from './number.ts';
 import {
 	CERTIFICATE_KIND_LABELS,
 	certificateKindForBlueprint,
+	holderMismatch,
 	isStatutory,
 	reviewPassed,
 	termsOnIssue,
@@ -46,8 +48,9 @@ export function eligibilityOf(row: CandidateRow): Eligibility {
 	const kind = certificateKindForBlueprint(row.blueprint_type);
 	if (!kind) return { eligible: false, kind: null, reason: '该场次的考试不发证' };
 	if (row.cert_id) return { eligible: false, kind, reason: row.cert_status === 'issued' ? `已发证 ${row.cert_number ?? ''}`.trim() : '已提交发证申请，待审核' };
+	const mismatch = holderMismatch(kind, { roleCategory: row.role_category, specialOperationCode: row.special_operation_code });
+	if (mismatch) return { eligible: false, kind, reason: mismatch };
 	if (row.course_id !== null && !row.study_completed_at) return { eligible: false, kind, reason: '培训学时未完成' };
-	if (kind === 'special_work' && !row.special_operation_code) return { eligible: false, kind, reason: '人员未登记特种作业类别/操作项目' };
 	return { eligible: true, kind };
 }
 
@@ -260,6 +263,13 @@ export async function decideCertificates(
 				: null;
 			if (!attempt || attempt.status !== 'finished' || attempt.passed !== true || attempt.decision === 'voided') {
 				result.skipped.push({ ref: id, reason: '考试成绩已无效（未通过或被判无效），不能发证' });
+				continue;
+			}
+			// the person's category or 操作项目 may have changed since the proposal
+			const holder = await getHolderCategory(tx, cert.person_id);
+			const mismatch = holderMismatch(cert.type as CertificateKind, { roleCategory: holder.role_category, specialOperationCode: holder.special_operation_code }, cert.type === 'special_work' ? cert.special_operation_code : undefined);
+			if (mismatch) {
+				result.skipped.push({ ref: id, reason: `${holder.name}：${mismatch}，不能发证` });
 				continue;
 			}
 			const number = await issueCertificate(tx, id, actor.orgId, actor, now, config);

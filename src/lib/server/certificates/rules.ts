@@ -8,6 +8,8 @@
 //   操作证2026年6月1日以后需要复审的,按照新规定不再进行复审,到期后按要求换领新证" (press report,
 //   FACTS §4), so a 复审 due before 2026-06-01 follows 30号令 and one due on or after it is dropped.
 
+import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+
 export const CERTIFICATE_KINDS = ['safety_knowledge', 'special_work', 'training'] as const;
 export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
 
@@ -79,11 +81,77 @@ export type ReviewRule = {
 export const ORDER_30 = '《特种作业人员安全技术培训考核管理规定》（原国家安全监管总局令第30号，2015年修正）';
 export const ORDER_19 = '《特种作业人员安全技术培训考核管理规定》（应急管理部令第19号）';
 export const ORDER_44 = '《安全生产培训管理办法》（原国家安全监管总局令第44号）';
+const ORDER_44_SHORT = '《安全生产培训管理办法》';
+const ORDER_30_SHORT = '《特种作业人员安全技术培训考核管理规定》';
 export const LAST_DAY_30 = '2026-05-31';
 export const FIRST_DAY_19 = '2026-06-01';
 const NOT_FOUND = '条款号未查到';
 
 export const DEFAULT_TRAINING_VALIDITY_MONTHS = 12;
+
+/**
+ * Who may hold each certificate type. 《安全生产培训管理办法》第二十三条: 主要负责人和安全生产管理人员
+ * get the 安全合格证, 特种作业人员 the 特种作业操作证, other persons a 培训合格证.
+ */
+export type HolderRule = {
+	kind: CertificateKind;
+	/** null: anyone may hold it. */
+	categories: RoleCategory[] | null;
+	/** 特种作业: the certificate's 操作项目 must be the one registered on the person. */
+	operationMustMatch: boolean;
+	/** Plain basis for users. */
+	basis: string;
+	status: RuleStatus;
+	/** For the platform operator only (admin rules page). */
+	internalNote: string;
+};
+
+export const CERTIFICATE_HOLDERS: Record<CertificateKind, HolderRule> = {
+	safety_knowledge: {
+		kind: 'safety_knowledge',
+		categories: ['principal', 'controller', 'safety_manager'],
+		operationMustMatch: false,
+		basis: `${ORDER_44_SHORT}第二十三条；《中华人民共和国安全生产法》第二十七条`,
+		status: 'verified',
+		internalNote: '第二十三条原文为主要负责人、安全生产管理人员；实际控制人按主要负责人对待是平台的设定（未见条文），其他负责人不在此列。来源：FACTS.md §5、§1。'
+	},
+	special_work: {
+		kind: 'special_work',
+		categories: ['special_worker'],
+		operationMustMatch: true,
+		basis: `${ORDER_44_SHORT}第二十三条；${ORDER_30_SHORT}第五条`,
+		status: 'verified',
+		internalNote: '操作项目取人员登记的作业类别/操作项目；批准时按人员当前登记再核对一次。来源：FACTS.md §3、§5。'
+	},
+	training: {
+		kind: 'training',
+		categories: null,
+		operationMustMatch: false,
+		basis: `${ORDER_44_SHORT}第二十三条`,
+		status: 'unverified',
+		internalNote: '第二十三条原文为“其他人员经培训合格后，颁发培训合格证”；平台对所有人员类别开放（非高危行业的负责人等也参加培训），须由发证机构确认。来源：FACTS.md §5。'
+	}
+};
+
+/**
+ * Why this person may not hold a certificate of `kind` (null: may). `operationCode` is the
+ * certificate's 操作项目 (at approval); without it the person's registered one is used.
+ */
+export function holderMismatch(kind: CertificateKind, person: { roleCategory: string; specialOperationCode: string | null }, operationCode?: string | null): string | null {
+	const rule = CERTIFICATE_HOLDERS[kind];
+	const label = CERTIFICATE_KIND_LABELS[kind];
+	if (rule.categories && !rule.categories.includes(person.roleCategory as RoleCategory)) {
+		const actual = ROLE_CATEGORY_LABELS[person.roleCategory as RoleCategory] ?? person.roleCategory;
+		const allowed = rule.categories.map((c) => ROLE_CATEGORY_LABELS[c]).join('、');
+		return `人员类别为“${actual}”，${label}只发给${allowed}（${rule.basis}）`;
+	}
+	if (rule.operationMustMatch) {
+		if (!person.specialOperationCode) return '人员未登记特种作业类别/操作项目';
+		if (operationCode !== undefined && operationCode !== person.specialOperationCode) return `申请的操作项目（${operationCode ?? '无'}）与人员登记的操作项目（${person.specialOperationCode}）不一致`;
+	}
+	return null;
+}
+
 
 export function validityRules(config: { trainingValidityMonths?: number } = {}): ValidityRule[] {
 	return [

@@ -127,3 +127,9 @@ export function computeIntegrityFlags(events: readonly EventForFlags[], attempt:
 
 export const DECISION_LABELS = { cleared: '已复核，无违规', warning: '已复核，予以警告', voided: '已复核，成绩作废' } as const;
 export type Decision = keyof typeof DECISION_LABELS;
+
+/** Integrity flags nobody has decided on yet (an examiner's decision closes them all). */
+export function openIntegrityFlags(flags: unknown, decision: string | null): { label: string; count: number }[] {
+	if (decision || !Array.isArray(flags)) return [];
+	return (flags as Partial<IntegrityFlag>[]).map((f) => ({ label: String(f.label ?? f.code ?? '诚信标记'), count: Number(f.count ?? 1) }));
+}

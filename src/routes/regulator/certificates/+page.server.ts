@@ -8,9 +8,11 @@ import { CertificateError, decideCertificates, recordReview, revokeCertificate }
 import { listRegulatorCertificates, listRegulatorProposals } from '#lib/server/certificates/certificates.query.ts';
 import { lookupStats } from '#lib/server/certificates/verify.ts';
 import { certificateConfig } from '#lib/server/certificates/config.ts';
-import { CERTIFICATE_KIND_LABELS, publicStatusOn, PUBLIC_STATUS_LABELS, REVIEW_RULES, validityRules, type CertificateKind } from '#lib/server/certificates/rules.ts';
+import { CERTIFICATE_KIND_LABELS, holderMismatch, publicStatusOn, PUBLIC_STATUS_LABELS, REVIEW_RULES, validityRules, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
-import { shanghaiDate } from '#lib/domain/dates.ts';
+import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
+import { ROLE_CATEGORY_LABELS, type RoleCategory } from '#lib/domain/labels.ts';
+import { openIntegrityFlags } from '#lib/server/exams/integrity.ts';
 
 const id = idSchema;
 
@@ -25,7 +27,22 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const certificates = await listRegulatorCertificates(db, scope.regionPath, { status: q.status, search: q.q });
 	return {
 		filter: { status: q.status ?? '', q: q.q ?? '' },
-		proposals: proposals.map((c) => ({ id: c.id, name: c.person_name, idNumber: maskIdNumber(c.id_number), org: c.holder_org_name, typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind], operation: c.special_operation_code, proposedAt: new Date(c.proposed_at).toISOString(), renewal: c.replaces_certificate_id !== null })),
+		proposals: proposals.map((c) => ({
+			id: c.id,
+			name: c.person_name,
+			idNumber: maskIdNumber(c.id_number),
+			org: c.holder_org_name,
+			typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind],
+			operation: c.special_operation_code,
+			proposedAt: formatDateTime(c.proposed_at),
+			renewal: c.replaces_certificate_id !== null,
+			category: ROLE_CATEGORY_LABELS[c.role_category as RoleCategory] ?? c.role_category,
+			mismatch: holderMismatch(c.type as CertificateKind, { roleCategory: c.role_category, specialOperationCode: c.person_operation_code }, c.type === 'special_work' ? c.special_operation_code : undefined),
+			attemptId: c.attempt_id,
+			score: c.score === null ? null : Number(c.score),
+			totalPoints: c.total_points === null ? null : Number(c.total_points),
+			openFlags: openIntegrityFlags(c.flags, c.decision)
+		})),
 		certificates: certificates.map((c) => {
 			const s = publicStatusOn({ status: c.status, issuedOn: c.issued_on, validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason }, today);
 			return { id: c.id, number: c.number, name: c.person_name, org: c.holder_org_name, typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind], status: s.status, statusLabel: PUBLIC_STATUS_LABELS[s.status], validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason, issuer: c.issuer_name, canRevoke: c.status === 'issued' };
