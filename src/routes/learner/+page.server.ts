@@ -4,13 +4,17 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { getPersonProfile } from '#lib/server/people/people.query.ts';
 import { getMyStudy } from '#lib/server/study/my-study.query.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
+import { listMySessions } from '#lib/server/exams/result.query.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'learner');
 	const db = await getDb();
 	const profile = scope.personId ? await getPersonProfile(db, scope.personId) : undefined;
-	const today = shanghaiDate(now());
+	const at = now();
+	const today = shanghaiDate(at);
 	const year = Number(today.slice(0, 4));
 	const study = scope.personId ? await getMyStudy(db, scope.personId, scope.orgId, year, today) : null;
-	return { profile: profile ?? null, study, today };
+	// The same query as 我的考试 (/learner/exams), so the two pages agree.
+	const exams = scope.personId ? await listMySessions(db, scope.personId, at) : [];
+	return { profile: profile ?? null, study, today, exams };
 };

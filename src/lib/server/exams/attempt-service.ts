@@ -28,6 +28,8 @@ import { paperForNextAttempt } from './paper-service.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { runAttemptFinishedJob } from './grading-service.ts';
 import { checkSnapshot, storeSnapshot } from './snapshot-service.ts';
+import { examLockMessage } from './exam-lock.ts';
+import { findPaperLock } from './exam-lock.query.ts';
 
 // The attempt: start → answer (autosave) → submit, with the server's clock deciding.
 
@@ -210,6 +212,11 @@ export async function loadAttemptForCandidate(db: Db, attemptId: number, personI
 		attempt = (await findAttempt(db, attemptId)) as AttemptRow;
 	}
 	if (attempt.status !== 'in_progress') return { status: 'finished', attemptId: attempt.id, sessionId: attempt.session_id };
+	if (attempt.mode === 'practice') {
+		// Exam integrity: no practice on the banks of an exam the learner sits now or soon.
+		const lock = await findPaperLock(db, personId, attempt.paper_id, now);
+		if (lock) return { status: 'refused', reason: examLockMessage(lock) };
+	}
 	const session = attempt.session_id ? await findSession(db, attempt.session_id) : null;
 
 	const events: EventInput[] = [];
@@ -323,6 +330,12 @@ export async function syncAttempt(
 			continue;
 		}
 		steps.push({ seq: a.seq, slot: a.slot, response: check.response, clientAt: a.clientAt });
+	}
+	if (shape.mode === 'practice' && steps.length) {
+		// Exam integrity: an answer would be answered with the key, so none is taken while the
+		// learner sits (or is about to sit) an exam on these banks — also in a practice started before.
+		const lock = await findPaperLock(db, input.personId, shape.paperId, now);
+		if (lock) rejected.push(...steps.splice(0).map((s) => ({ seq: s.seq, slot: s.slot, error: examLockMessage(lock) })));
 	}
 	if (shape.mode === 'practice' && steps.length) {
 		// Practice shows the key after each answer, so the first answer to a question is final.

@@ -8,6 +8,8 @@ import { createRng, randomOrder, shuffle, type Rng } from '../question-engine/ra
 import type { StoredSlot } from './attempt.ts';
 import { insertPaper, loadPool } from './exam.repository.ts';
 import { createPaper } from './paper-service.ts';
+import { examLockMessage, locksAnyBank } from './exam-lock.ts';
+import { findExamLock } from './exam-lock.query.ts';
 
 // Practice (模拟考试, 章节练习, 错题重练): the exam engine without a session. A practice attempt is
 // mode 'practice', has no session or candidate, starts in progress, and shows the key after each
@@ -24,6 +26,8 @@ import { createPaper } from './paper-service.ts';
 //   a bank that is not open (an institution's private exam bank) stays in the 错题本 without its
 //   key unless the exam's review policy shows keys (see wrong-answers.query.ts), and is not
 //   retried: practice feedback would show its key.
+// - While the learner sits an exam (or is about to), the banks of its paper are locked
+//   (exam-lock.ts): nothing here starts practice on them, and syncAttempt gives no feedback.
 
 export const CHAPTER_DEFAULT_COUNT = 10;
 export const PRACTICE_MAX_COUNT = 50;
@@ -72,9 +76,10 @@ export type MockExam = {
 };
 
 /** 模拟考试 the learner may take: practice-open blueprints whose banks are all open to them. */
-export async function listMockExams(db: Db, personId: number): Promise<MockExam[]> {
+export async function listMockExams(db: Db, personId: number, now: Date): Promise<MockExam[]> {
 	const open = await openBankIds(db, personId);
 	if (!open.size) return [];
+	const lock = await findExamLock(db, personId, now);
 	const { rows } = await sql<{ id: number; name: string; owner_name: string; bank_ids: number[]; definition: Blueprint; finished: number; best: string | null }>`
 		with mine as (
 			select p.blueprint_id, count(*)::int as finished, max(a.score)::text as best
@@ -103,7 +108,7 @@ export async function listMockExams(db: Db, personId: number): Promise<MockExam[
 			passMark: r.definition.passMark,
 			finished: r.finished,
 			bestScore: r.best === null ? null : Number(r.best),
-			unavailable: problems.length ? '题库题目不足，暂时无法组卷，请联系出题机构。' : null
+			unavailable: locksAnyBank(lock, r.bank_ids) ? examLockMessage(lock) : problems.length ? '题库题目不足，暂时无法组卷，请联系出题机构。' : null
 		});
 	}
 	return out;
@@ -199,6 +204,8 @@ export async function startMockExam(db: Db, input: { personId: number; blueprint
 	if (!blueprint || !blueprint.practice_open || !bankIds.length || !bankIds.every((id) => open.has(id))) {
 		return { ok: false, reason: '没有这套模拟考试，或它没有向您开放。' };
 	}
+	const lock = await findExamLock(db, input.personId, now);
+	if (locksAnyBank(lock, bankIds)) return { ok: false, reason: examLockMessage(lock) };
 	const definition = blueprint.definition as Blueprint;
 	const pool = await loadPool(db, bankIds);
 	if (checkBlueprintAgainstPool(definition, pool).length) return { ok: false, reason: '题库题目不足，暂时无法组卷，请联系出题机构。' };
@@ -249,6 +256,8 @@ function take<T>(items: Iterable<T>, n: number): T[] {
 export async function startChapterPractice(db: Db, input: { personId: number; bankId: number; knowledge: string | null; count: number }, now: Date): Promise<PracticeStart> {
 	if (!Number.isInteger(input.count) || input.count < 1 || input.count > PRACTICE_MAX_COUNT) return { ok: false, reason: `题量应为 1–${PRACTICE_MAX_COUNT} 道。` };
 	if (!(await openBankIds(db, input.personId)).has(input.bankId)) return { ok: false, reason: '没有这个题库，或它没有向您开放练习。' };
+	const lock = await findExamLock(db, input.personId, now);
+	if (locksAnyBank(lock, [input.bankId])) return { ok: false, reason: examLockMessage(lock) };
 	if (input.knowledge) {
 		const point = await db.selectFrom('qb_knowledge_points').select('code').where('bank_id', '=', input.bankId).where('code', '=', input.knowledge).executeTakeFirst();
 		if (!point) return { ok: false, reason: `题库中没有知识点 ${input.knowledge}。` };
@@ -271,8 +280,9 @@ export async function startWrongAnswerPractice(db: Db, input: { personId: number
 	if (!Number.isInteger(count) || count < 1 || count > PRACTICE_MAX_COUNT) return { ok: false, reason: `题量应为 1–${PRACTICE_MAX_COUNT} 道。` };
 	const open = await openBankIds(db, input.personId);
 	if (input.bankId && !open.has(input.bankId)) return { ok: false, reason: '没有这个题库，或它没有向您开放练习。' };
-	const banks = input.bankId ? [input.bankId] : [...open];
-	if (!banks.length) return { ok: false, reason: '错题本中没有可重练的题目。' };
+	const lock = await findExamLock(db, input.personId, now);
+	const banks = (input.bankId ? [input.bankId] : [...open]).filter((id) => !lock.bankIds.has(id));
+	if (!banks.length) return { ok: false, reason: lock.bankIds.size ? examLockMessage(lock) : '错题本中没有可重练的题目。' };
 	const wrong = await db
 		.selectFrom('wrong_answers as w')
 		.innerJoin('qb_questions as q', 'q.id', 'w.question_id')
@@ -288,7 +298,7 @@ export async function startWrongAnswerPractice(db: Db, input: { personId: number
 	const order = new Map(wanted.map((w, i) => [String(w.question_id), i]));
 	// loadPool keeps only active, reviewed questions at their current versions.
 	const pool = (await loadPool(db, [...new Set(banks)])).filter((p) => order.has(p.questionId)).sort((a, b) => (order.get(a.questionId) as number) - (order.get(b.questionId) as number));
-	if (!pool.length) return { ok: false, reason: '错题本中没有可重练的题目。' };
+	if (!pool.length) return { ok: false, reason: [...open].some((id) => lock.bankIds.has(id)) ? examLockMessage(lock) : '错题本中没有可重练的题目。' };
 	const seed = practiceSeed('wrong', input.personId, now);
 	const rng = createRng(seed);
 	// Most-missed first, then shuffled within the paper so the order is not the 错题本's.

@@ -6,6 +6,8 @@ import { FINISH_REASON_LABELS, type FinishReason } from './attempt.ts';
 import { checkSessionAccess } from './attempt-service.ts';
 import { currentAnswers, getPaperSlots, loadQuestionVersions } from './exam.repository.ts';
 import { DECISION_LABELS, type Decision } from './integrity.ts';
+import { examLockMessage } from './exam-lock.ts';
+import { findPaperLock } from './exam-lock.query.ts';
 
 // Read-only views for the candidate: my sessions, one session's rules, and my result with review.
 // Integrity flags are never read here: a candidate sees only the examiner's decision.
@@ -158,6 +160,8 @@ export type AttemptResult = {
 	/** What the review policy lets me see now. */
 	show: 'pass_only' | 'score' | 'review';
 	reviewOpensAt: Date | null;
+	/** Why the review (questions, keys, explanations) is withheld now: an exam on the same banks is on. */
+	reviewLocked: string | null;
 	passed: boolean | null;
 	score: number | null;
 	possible: number | null;
@@ -211,7 +215,10 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 	const grade = a.result as PaperGrade | null;
 	const policy = a.mode === 'practice' ? 'after_close' : (a.review_policy ?? 'score_only');
 	const closed = a.mode === 'practice' || (a.closes_at !== null && now >= a.closes_at);
-	const show: AttemptResult['show'] = policy === 'none' ? 'pass_only' : policy === 'after_close' && closed ? 'review' : 'score';
+	let show: AttemptResult['show'] = policy === 'none' ? 'pass_only' : policy === 'after_close' && closed ? 'review' : 'score';
+	// Exam integrity: no review of an earlier attempt while an exam on the same banks is on or about to be.
+	const lock = show === 'review' && a.paper_id !== null ? await findPaperLock(db, personId, a.paper_id, now) : null;
+	if (lock) show = 'score';
 	const voided = a.decision === 'voided';
 	const def = a.definition as Blueprint | null;
 
@@ -272,6 +279,7 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 		graded: grade !== null,
 		show,
 		reviewOpensAt: policy === 'after_close' && !closed ? a.closes_at : null,
+		reviewLocked: lock ? examLockMessage(lock) : null,
 		passed: grade ? (voided ? false : grade.passed) : null,
 		score: grade && show !== 'pass_only' ? grade.total : null,
 		possible: grade && show !== 'pass_only' ? grade.possible : null,

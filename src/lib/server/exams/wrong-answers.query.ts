@@ -2,13 +2,15 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { answerKeys, type Question, type QuestionType } from '../../question-bank/schema.ts';
 import type { QuestionResponse } from '../question-engine/grading.ts';
-import { DEFAULT_GRACE_SECONDS } from './attempt.ts';
 import { loadQuestionVersions } from './exam.repository.ts';
 import { listOpenBanks } from './practice-service.ts';
+import { examLockMessage } from './exam-lock.ts';
+import { findExamLock } from './exam-lock.query.ts';
 
 // 错题本 (read-only): the questions a learner got wrong, with their last answer, the key and the
 // explanation. Keys are shown only where they cannot leak anything the learner may not see:
-// - nothing at all while the learner has an exam attempt in progress (a re-sit may hold the same question);
+// - nothing at all of a bank locked by an exam the learner sits now or soon (exam-lock.ts): not even
+//   the stem, and the page says why;
 // - the key of a question from a bank open to the learner for practice (practice shows it anyway),
 //   or whose last wrong answer was in practice, or in an exam whose review policy shows keys now
 //   ('after_close' and the session has closed). Otherwise the stem and the learner's answer only.
@@ -36,16 +38,15 @@ export type WrongAnswerItem = {
 	retryable: boolean;
 };
 
-export type WrongAnswerBook =
-	| {
-			locked: false;
-			open: WrongAnswerItem[];
-			mastered: WrongAnswerItem[];
-			/** Banks with 错题, and the knowledge points with 错题 in the bank filtered on (for the filters). */
-			banks: { id: number; name: string }[];
-			knowledgePoints: { code: string; name: string }[];
-	  }
-	| { locked: true };
+export type WrongAnswerBook = {
+	open: WrongAnswerItem[];
+	mastered: WrongAnswerItem[];
+	/** Banks with 错题, and the knowledge points with 错题 in the bank filtered on (for the filters). */
+	banks: { id: number; name: string }[];
+	knowledgePoints: { code: string; name: string }[];
+	/** Why the 错题 of some banks are not shown now (an exam on them is on or about to be), or null. */
+	lockMessage: string | null;
+};
 
 type Row = {
 	question_id: number;
@@ -65,19 +66,6 @@ type Row = {
 	closes_at: Date | null;
 };
 
-/** Whether the learner is sitting an exam now: the 错题本 is closed meanwhile. */
-export async function hasExamInProgress(db: Db, personId: number, now: Date): Promise<boolean> {
-	const row = await db
-		.selectFrom('exam_attempts')
-		.select('id')
-		.where('person_id', '=', personId)
-		.where('mode', '=', 'exam')
-		.where('status', '=', 'in_progress')
-		.where((eb) => eb.or([eb('deadline_at', 'is', null), eb('deadline_at', '>', new Date(now.getTime() - DEFAULT_GRACE_SECONDS * 1000))]))
-		.executeTakeFirst();
-	return !!row;
-}
-
 function chosen(response: QuestionResponse | null): string[] {
 	if (response === null || response === undefined) return [];
 	if (typeof response === 'boolean') return [String(response)];
@@ -85,10 +73,10 @@ function chosen(response: QuestionResponse | null): string[] {
 }
 
 export async function getWrongAnswerBook(db: Db, personId: number, now: Date, filter: { bankId?: number | null; knowledge?: string | null } = {}): Promise<WrongAnswerBook> {
-	if (await hasExamInProgress(db, personId, now)) return { locked: true };
+	const lock = await findExamLock(db, personId, now);
 	const openBanks = new Set((await listOpenBanks(db, personId)).map((b) => b.id));
 	// The last finished attempt that held each question: its version, the learner's answer there, its session's review policy.
-	const { rows } = await sql<Row>`
+	const { rows: all } = await sql<Row>`
 		with w as (
 			select question_id, wrong_count, last_wrong_at, resolved_at from wrong_answers
 			where person_id = ${personId} order by last_wrong_at desc, question_id limit 500
@@ -114,6 +102,8 @@ export async function getWrongAnswerBook(db: Db, personId: number, now: Date, fi
 		left join qb_knowledge_points k on k.bank_id = q.bank_id and k.code = q.knowledge_code
 		left join last on last.question_id = w.question_id
 		order by w.last_wrong_at desc, w.question_id`.execute(db);
+	const lockedOut = all.filter((r) => lock.bankIds.has(Number(r.bank_id)));
+	const rows = all.filter((r) => !lock.bankIds.has(Number(r.bank_id)));
 	const banks = [...new Map(rows.map((r) => [r.bank_id, { id: r.bank_id, name: r.bank_name }])).values()];
 	const inBank = rows.filter((r) => !filter.bankId || r.bank_id === filter.bankId);
 	const knowledgePoints = filter.bankId
@@ -151,5 +141,5 @@ export async function getWrongAnswerBook(db: Db, personId: number, now: Date, fi
 			}
 		];
 	});
-	return { locked: false, open: items.filter((i) => !i.resolvedAt), mastered: items.filter((i) => i.resolvedAt), banks, knowledgePoints };
+	return { open: items.filter((i) => !i.resolvedAt), mastered: items.filter((i) => i.resolvedAt), banks, knowledgePoints, lockMessage: lockedOut.length ? examLockMessage(lock) : null };
 }

@@ -14,6 +14,8 @@ import {
 	startChapterPractice,
 	startMockExam
 } from '#lib/server/exams/practice-service.ts';
+import { findExamLock } from '#lib/server/exams/exam-lock.query.ts';
+import { examLockMessage } from '#lib/server/exams/exam-lock.ts';
 
 const id = idSchema;
 const mockSchema = z.object({ blueprintId: id });
@@ -37,7 +39,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!scope.personId) return { linked: false as const };
 	const db = await getDb();
 	const at = now();
-	const [mocks, banks, open] = await Promise.all([listMockExams(db, scope.personId), listOpenBanks(db, scope.personId), listOpenPractice(db, scope.personId, at)]);
+	const [mocks, banks, open, lock] = await Promise.all([
+		listMockExams(db, scope.personId, at),
+		listOpenBanks(db, scope.personId),
+		listOpenPractice(db, scope.personId, at),
+		findExamLock(db, scope.personId, at)
+	]);
 	const asked = id.safeParse(url.searchParams.get('bank'));
 	const bank = banks.find((b) => asked.success && b.id === asked.data) ?? (banks.length === 1 ? banks[0] : undefined) ?? null;
 	const tree = bank ? ((await knowledgeTree(db, scope.personId, bank.id)) ?? []) : [];
@@ -47,6 +54,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		banks,
 		bank,
 		tree,
+		lockedBankIds: [...lock.bankIds],
+		lockMessage: lock.bankIds.size ? examLockMessage(lock) : null,
 		open: open.map((o) => ({ ...o, startedAt: o.startedAt.toISOString(), deadlineAt: o.deadlineAt?.toISOString() ?? null })),
 		defaultCount: CHAPTER_DEFAULT_COUNT,
 		maxCount: PRACTICE_MAX_COUNT

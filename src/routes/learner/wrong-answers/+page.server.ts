@@ -24,11 +24,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!scope.personId) return { linked: false as const };
 	const filter = filterSchema.parse({ bank: url.searchParams.get('bank') || undefined, kp: url.searchParams.get('kp') || undefined, view: url.searchParams.get('view') ?? 'open' });
 	const book = await getWrongAnswerBook(await getDb(), scope.personId, now(), { bankId: filter.bank ?? null, knowledge: filter.kp ?? null });
-	if (book.locked) return { linked: true as const, locked: true as const };
 	const shown = filter.view === 'open' ? book.open : book.mastered;
 	return {
 		linked: true as const,
-		locked: false as const,
+		lockMessage: book.lockMessage,
 		filter: { bank: filter.bank ?? null, kp: filter.kp ?? null, view: filter.view },
 		banks: book.banks,
 		points: book.knowledgePoints,
