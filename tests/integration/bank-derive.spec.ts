@@ -8,6 +8,8 @@ import { deriveBankFromPlatform } from '../../src/lib/server/question-bank/deriv
 import { exportBankXlsx, importQuestionsXlsx, saveQuestion } from '../../src/lib/server/question-bank/edit.ts';
 import { getQuestionDetail, listVisibleBanks } from '../../src/lib/server/question-bank/bank.query.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
+import { DEFAULT_MAX_ROWS, exportQuestionsXlsx } from '../../src/lib/server/question-bank/excel.ts';
+import type { Question } from '../../src/lib/question-bank/schema.ts';
 
 const NOW = new Date('2026-12-04T02:00:00Z');
 const SOURCE = 'aqsc-law-2021';
@@ -129,6 +131,36 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		const platform = (await snapshot(db, SOURCE)).find((q) => q.code === 'aqsc-0001')!;
 		expect(JSON.stringify(platform.content)).not.toContain('（本机构）');
 	});
+
+	it('imports, then re-imports changed, the documented maximum of 10,000 questions in one file (bulk writes)', async () => {
+		const make = (i: number, edition: string): Question => ({
+			id: `bulk-${String(i).padStart(5, '0')}`,
+			type: 'judge',
+			stem: `批量题目第${i}号：生产经营单位应当建立安全生产责任制（${edition}）`,
+			answer: true,
+			explanation: `安全生产法第四条规定了全员安全生产责任制${edition}`,
+			basis: [{ source: 'anquan-shengchan-fa-2021', ref: '第四条' }],
+			knowledge: 'k1',
+			difficulty: 2
+		});
+		const actor = { userId: adminA, role: 'institution_admin', ip: null, now: NOW };
+		const first = await exportQuestionsXlsx({ code: 'a-bulk', name: '批量' }, Array.from({ length: DEFAULT_MAX_ROWS }, (_, i) => make(i, '初版')), new Map([['k1', '责任制']]));
+		const created = await importQuestionsXlsx(db, { data: first, ownerOrgId: orgA, bank: null, create: { code: 'a-bulk', name: '批量' } }, actor);
+		expect(created).toMatchObject({ ok: true, added: DEFAULT_MAX_ROWS });
+		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'a-bulk').executeTakeFirstOrThrow();
+		const second = await exportQuestionsXlsx(bank, Array.from({ length: DEFAULT_MAX_ROWS }, (_, i) => make(i, '修订版')));
+		const started = performance.now();
+		const changed = await importQuestionsXlsx(db, { data: second, ownerOrgId: orgA, bank }, actor);
+		console.log(`[${backend}] re-import of ${DEFAULT_MAX_ROWS} changed questions: ${Math.round(performance.now() - started)} ms`);
+		expect(changed).toMatchObject({ ok: true, added: 0, changed: DEFAULT_MAX_ROWS, unchanged: 0 });
+		const rows = await snapshot(db, 'a-bulk');
+		expect(rows).toHaveLength(DEFAULT_MAX_ROWS);
+		expect(rows.every((q) => q.current_version === 2 && q.origin === 'excel' && JSON.stringify(q.content).includes('修订版'))).toBe(true);
+		const versions = await db.selectFrom('qb_question_versions as v').innerJoin('qb_questions as q', 'q.id', 'v.question_id').select((eb) => eb.fn.countAll().as('n')).where('q.bank_id', '=', bank.id).executeTakeFirstOrThrow();
+		expect(Number(versions.n)).toBe(2 * DEFAULT_MAX_ROWS);
+		// a search finds the new text (search_text was updated with the version)
+		expect(await db.selectFrom('qb_questions').select('id').where('bank_id', '=', bank.id).where('search_text', 'like', '%修订版%').execute()).toHaveLength(DEFAULT_MAX_ROWS);
+	}, 180_000);
 
 	it('Excel export → import as a new bank keeps knowledge-point names', async () => {
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', SOURCE).executeTakeFirstOrThrow();

@@ -108,26 +108,32 @@ export async function insertQuestions(db: Db, bankId: number, items: NewVersion[
 	}
 }
 
-export async function appendVersion(db: Db, questionId: number, version: number, n: NewVersion) {
-	await db
-		.insertInto('qb_question_versions')
-		.values(versionRow(questionId, version, n))
-		.execute();
-	await db
-		.updateTable('qb_questions')
-		.set({
-			current_version: version,
-			status: 'active',
-			review_status: n.review.status,
-			review_reason: n.review.reason,
-			type: n.question.type,
-			difficulty: n.question.difficulty,
-			knowledge_code: n.question.knowledge,
-			search_text: searchTextOf(n.question),
-			updated_at: n.now
-		})
-		.where('id', '=', questionId)
-		.execute();
+/** New versions of many questions: one insert and one update per 1,000 (a re-import of a whole bank). */
+export async function appendVersions(db: Db, items: { questionId: number; version: number; n: NewVersion }[], now: Date) {
+	for (let i = 0; i < items.length; i += 1000) {
+		const chunk = items.slice(i, i + 1000);
+		await db
+			.insertInto('qb_question_versions')
+			.values(chunk.map((c) => versionRow(c.questionId, c.version, c.n)))
+			.execute();
+		const col = <T>(f: (c: (typeof chunk)[number]) => T) => chunk.map(f);
+		await sql`
+			update qb_questions q set current_version = u.version, status = 'active', review_status = u.review_status, review_reason = u.review_reason,
+				type = u.type, difficulty = u.difficulty, knowledge_code = u.knowledge_code, search_text = u.search_text, updated_at = ${now}::timestamptz
+			from unnest(${col((c) => c.questionId)}::int[], ${col((c) => c.version)}::int[], ${col((c) => c.n.review.status)}::text[], ${col((c) => c.n.review.reason)}::text[],
+				${col((c) => c.n.question.type)}::text[], ${col((c) => c.n.question.difficulty)}::int[], ${col((c) => c.n.question.knowledge)}::text[], ${col((c) => searchTextOf(c.n.question))}::text[])
+				as u(id, version, review_status, review_reason, type, difficulty, knowledge_code, search_text)
+			where q.id = u.id`.execute(db);
+	}
+}
+
+/** setReview for many questions with one statement. */
+export async function setReviews(db: Db, items: { id: number; status: 'ok' | 'pending_review'; reason: string | null }[], now: Date) {
+	if (!items.length) return;
+	await sql`
+		update qb_questions q set review_status = u.status, review_reason = u.reason, updated_at = ${now}::timestamptz
+		from unnest(${items.map((r) => r.id)}::int[], ${items.map((r) => r.status)}::text[], ${items.map((r) => r.reason)}::text[]) as u(id, status, reason)
+		where q.id = u.id`.execute(db);
 }
 
 export async function setQuestionStatus(db: Db, ids: number[], status: 'active' | 'retired', now: Date) {

@@ -6,14 +6,14 @@ import { canonicalJson } from '../audit/audit.ts';
 import { findCitedText, hashText } from './sources.ts';
 import { formatProblem, loadBanks, type LoadedSource } from './files.ts';
 import {
-	appendVersion,
+	appendVersions,
 	findBankByCode,
 	insertBank,
 	insertQuestions,
 	listQuestionStates,
 	replaceKnowledgePoints,
 	setQuestionStatus,
-	setReview,
+	setReviews,
 	updateBankMeta,
 	upsertSource,
 	type NewVersion
@@ -72,6 +72,10 @@ export async function syncBank(db: Db, input: SyncInput): Promise<SyncSummary & 
 
 	const existing = new Map((await listQuestionStates(db, bankId)).map((r) => [r.code, r]));
 	const fresh: NewVersion[] = [];
+	// written in bulk after the loop: a re-import of a whole bank is a few statements, not two per question
+	const changed: { questionId: number; version: number; n: NewVersion }[] = [];
+	const restored: number[] = [];
+	const flags: { id: number; status: 'ok' | 'pending_review'; reason: string | null }[] = [];
 	for (const q of input.questions) {
 		const hash = contentHash(q);
 		const hashes = basisHashes(q, input.sources);
@@ -86,7 +90,7 @@ export async function syncBank(db: Db, input: SyncInput): Promise<SyncSummary & 
 			continue;
 		}
 		if (prev.content_hash !== hash) {
-			await appendVersion(db, prev.id, prev.current_version + 1, version);
+			changed.push({ questionId: prev.id, version: prev.current_version + 1, n: version });
 			summary.changed++;
 			if (prev.status === 'retired') summary.restored++;
 			if (review.status !== 'ok') summary.flagged++;
@@ -94,7 +98,7 @@ export async function syncBank(db: Db, input: SyncInput): Promise<SyncSummary & 
 		}
 		summary.unchanged++;
 		if (prev.status === 'retired') {
-			await setQuestionStatus(db, [prev.id], 'active', now);
+			restored.push(prev.id);
 			summary.restored++;
 		}
 		if (prev.review_status === 'ok') {
@@ -103,11 +107,14 @@ export async function syncBank(db: Db, input: SyncInput): Promise<SyncSummary & 
 			const changedRefs = Object.keys(hashes).filter((k) => stored[k] !== undefined && stored[k] !== hashes[k]);
 			const flag = changedRefs.length ? { status: 'pending_review' as const, reason: `引用的条文已更新：${changedRefs.join('、')}，请核对后确认或修改` } : review.status !== 'ok' ? review : null;
 			if (flag) {
-				await setReview(db, prev.id, flag, now);
+				flags.push({ id: prev.id, ...flag });
 				summary.flagged++;
 			}
 		}
 	}
+	await appendVersions(db, changed, now);
+	await setQuestionStatus(db, restored, 'active', now);
+	await setReviews(db, flags, now);
 	await insertQuestions(db, bankId, fresh);
 	if (input.retireMissing) {
 		const gone = [...existing.values()].filter((r) => r.status === 'active').map((r) => r.id);
