@@ -5,6 +5,7 @@ import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 import { personSchema, personUpdateSchema, chinaDate, type PersonInput } from '../../src/lib/schemas/person.ts';
 import { createPerson, setPersonActive, updatePerson, type StaffActor } from '../../src/lib/server/people/staff.ts';
 import { activateAccount } from '../../src/lib/server/people/activation.ts';
+import { issueActivationCodes } from '../../src/lib/server/people/activation-codes.ts';
 import { loginWithPassword } from '../../src/lib/server/auth/login.ts';
 import { validateSessionToken } from '../../src/lib/server/auth/session.ts';
 
@@ -25,6 +26,8 @@ describe.each(BACKENDS)('staff add / edit / disable (%s)', (backend) => {
 	let orgId: number;
 	let otherOrgId: number;
 	let actor: StaffActor;
+	const printCode = async (personId: number) =>
+		(await issueActivationCodes(t.db, { userId: actor.userId, role: actor.role, orgId: actor.orgId, ip: null }, [personId], { kind: 'print' }, NOW)).issued[0]!.code!;
 	let otherActor: StaffActor;
 	const auditOf = (personId: number) =>
 		t.db.selectFrom('audit_log').select(['action', 'actor_user_id', 'detail']).where('target', '=', `person:${personId}`).orderBy('id').execute();
@@ -119,7 +122,7 @@ describe.each(BACKENDS)('staff add / edit / disable (%s)', (backend) => {
 		const p = input();
 		const r = await createPerson(t.db, p, actor);
 		if (!r.ok) throw new Error('create failed');
-		expect(await activateAccount(t.db, { idNumber: p.idNumber, mobile: p.mobile, password: 'Activate123', ip: '10.2.1.1', now: NOW })).toMatchObject({ ok: true });
+		expect(await activateAccount(t.db, { idNumber: p.idNumber, mobile: p.mobile, code: await printCode(r.personId), password: 'Activate123', ip: '10.2.1.1', now: NOW })).toMatchObject({ ok: true });
 		const login = await loginWithPassword(t.db, { account: p.mobile, password: 'Activate123', ip: '10.2.1.1', now: NOW });
 		if (!login.ok) throw new Error('login failed');
 
@@ -141,7 +144,7 @@ describe.each(BACKENDS)('staff add / edit / disable (%s)', (backend) => {
 		const p = input();
 		const r = await createPerson(t.db, p, actor);
 		if (!r.ok) throw new Error('create failed');
-		expect((await activateAccount(t.db, { idNumber: p.idNumber, mobile: p.mobile, password: 'Activate123', ip: '10.2.1.2', now: NOW })).ok).toBe(true);
+		expect((await activateAccount(t.db, { idNumber: p.idNumber, mobile: p.mobile, code: await printCode(r.personId), password: 'Activate123', ip: '10.2.1.2', now: NOW })).ok).toBe(true);
 		const fresh = ids();
 		expect((await updatePerson(t.db, r.personId, update({ name: '新名字', mobile: fresh.mobile, roleCategory: 'frontline' }), actor)).ok).toBe(true);
 		const user = await t.db.selectFrom('users').select(['display_name', 'mobile', 'id_number']).where('person_id', '=', r.personId).executeTakeFirstOrThrow();

@@ -164,6 +164,11 @@ export const activationSchema = z
 	.object({
 		idNumber: idNumberSchema,
 		mobile: mobileSchema,
+		code: z
+			.string({ error: '请填写激活码' })
+			.max(40, '激活码为8位字母和数字')
+			.transform((v) => v.normalize('NFKC').toUpperCase().replace(/[\s-]/g, ''))
+			.pipe(z.string().min(1, '请填写激活码（由单位管理员打印或短信发送）').regex(/^[0-9A-Z]{8}$/, '激活码为8位字母和数字')),
 		next: newPasswordSchema,
 		confirm: z.string({ error: '请再次输入新密码' }).max(128, '新密码最多128个字符')
 	})

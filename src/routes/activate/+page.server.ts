@@ -23,11 +23,12 @@ export const actions: Actions = {
 		};
 		// Typed back into the form after an error; the passwords never are.
 		const values = { idNumber: text('idNumber').slice(0, 40), mobile: text('mobile').slice(0, 40) };
-		const parsed = activationSchema.safeParse({ idNumber: text('idNumber'), mobile: text('mobile'), next: text('next'), confirm: text('confirm') });
+		const parsed = activationSchema.safeParse({ idNumber: text('idNumber'), mobile: text('mobile'), code: text('code'), next: text('next'), confirm: text('confirm') });
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
 		const result = await activateAccount(await getDb(), {
 			idNumber: parsed.data.idNumber,
 			mobile: parsed.data.mobile,
+			code: parsed.data.code,
 			password: parsed.data.next,
 			ip: getClientAddress(),
 			now: now()

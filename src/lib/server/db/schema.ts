@@ -73,6 +73,7 @@ export const schema = {
 		prev_hash: t,
 		hash: t
 	},
+	activation_codes: { id: serial, person_id: int, code_hash: t, channel: t, issued_by: intN, issued_at: ts, expires_at: ts, used_at: tsN, revoked_at: tsN },
 	audit_checkpoints: { seq: int, at: ts, last_id: { pg: 'bigint' }, head_hash: t, entry_count: { pg: 'bigint' }, prev: t, kid: t, signature: t },
 	qb_sources: { id: t, title: t, effective_from: { pg: 'date' }, effective_to: { pg: 'date', null: true }, superseded_by: tN, note: tN, text: t, updated_at: ts },
 	qb_banks: { id: serial, code: t, name: t, industry_code: tN, audience: { pg: 'jsonb', gen: true }, owner_org_id: intN, created_at: ts, derived_from_bank_id: intN },

@@ -61,3 +61,49 @@ export async function recentAuditTimes(
 	const rows = await q.orderBy('at', 'desc').limit(by.limit).execute();
 	return rows.map((r) => r.at);
 }
+
+export type CodeCandidate = { id: number; name: string; id_number: string; mobile: string | null };
+
+/** Active persons of this organisation, among `personIds` (or all), who have no account yet. */
+export async function listPersonsWithoutAccount(db: Db, orgId: number, personIds: number[] | null, limit: number): Promise<CodeCandidate[]> {
+	let q = db
+		.selectFrom('persons as p')
+		.select(['p.id', 'p.name', 'p.id_number', 'p.mobile'])
+		.where('p.org_id', '=', orgId)
+		.where('p.active', '=', true)
+		.where((eb) => eb.not(eb.exists(eb.selectFrom('users as u').select('u.id').whereRef('u.person_id', '=', 'p.id'))))
+		.orderBy('p.id')
+		.limit(limit);
+	if (personIds) q = q.where('p.id', 'in', personIds.length ? personIds : [0]);
+	return q.execute();
+}
+
+export async function revokeLiveActivationCodes(db: Db, personIds: number[], now: Date): Promise<void> {
+	if (!personIds.length) return;
+	await db.updateTable('activation_codes').set({ revoked_at: now }).where('person_id', 'in', personIds).where('used_at', 'is', null).where('revoked_at', 'is', null).execute();
+}
+
+export async function insertActivationCodes(db: Db, rows: { personId: number; codeHash: string; channel: string; issuedBy: number | null; issuedAt: Date; expiresAt: Date }[]): Promise<void> {
+	if (!rows.length) return;
+	await db
+		.insertInto('activation_codes')
+		.values(rows.map((r) => ({ person_id: r.personId, code_hash: r.codeHash, channel: r.channel, issued_by: r.issuedBy, issued_at: r.issuedAt, expires_at: r.expiresAt })))
+		.execute();
+}
+
+/** The person's one live code (not used, not revoked, not expired), if any. */
+export async function findLiveActivationCode(db: Db, personId: number, now: Date): Promise<{ id: number; code_hash: string } | undefined> {
+	return db
+		.selectFrom('activation_codes')
+		.select(['id', 'code_hash'])
+		.where('person_id', '=', personId)
+		.where('used_at', 'is', null)
+		.where('revoked_at', 'is', null)
+		.where('expires_at', '>', now)
+		.forUpdate()
+		.executeTakeFirst();
+}
+
+export async function markActivationCodeUsed(db: Db, id: number, now: Date): Promise<void> {
+	await db.updateTable('activation_codes').set({ used_at: now }).where('id', '=', id).execute();
+}

@@ -3,10 +3,13 @@ import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
-import { accountExists, findEnterprisePersonForUpdate, insertLearnerAccount, recentAuditTimes } from './activation.repository.ts';
+import { accountExists, findEnterprisePersonForUpdate, findLiveActivationCode, insertLearnerAccount, markActivationCodeUsed, recentAuditTimes } from './activation.repository.ts';
+import { activationCodeMatches } from './activation-code.ts';
 
 // 激活账号: imported staff have a person row but no sign-in account (hashing 20,000 passwords at
-// import time would take minutes), so each person creates their own with 身份证号 + 手机号.
+// import time would take minutes), so each person creates their own with 身份证号 + 手机号 + the
+// one-time 激活码 the enterprise admin printed (or the SMS channel sent): a co-worker who knows
+// someone's ID number and mobile cannot claim the account.
 // Nothing in the answer, its timing or its status says whether an ID number is registered.
 // Failed attempts are throttled like login, from the audit log ('account.activate_failed').
 
@@ -20,12 +23,12 @@ export const ACTIVATION_FAILED = 'account.activate_failed';
 
 export type ActivationResult =
 	| { ok: true; userId: number }
-	/** No such active person, wrong mobile, or already activated — deliberately indistinguishable. */
+	/** No such active person, wrong mobile, wrong/used/expired code, or already activated — deliberately indistinguishable. */
 	| { ok: false; reason: 'mismatch' }
 	| { ok: false; reason: 'throttled'; until: Date };
 
 /** The one answer to every failed attempt: it must not tell whether the ID number is registered. */
-export const ACTIVATION_MISMATCH_MESSAGE = '身份证号与手机号不匹配，或账号已激活';
+export const ACTIVATION_MISMATCH_MESSAGE = '身份证号、手机号与激活码不匹配，或激活码已失效，或账号已激活';
 
 export function activationFailureMessage(result: Exclude<ActivationResult, { ok: true }>): string {
 	if (result.reason === 'mismatch') return ACTIVATION_MISMATCH_MESSAGE;
@@ -51,9 +54,9 @@ function isUniqueViolation(e: unknown): boolean {
 
 export async function activateAccount(
 	db: Db,
-	input: { idNumber: string; mobile: string; password: string; ip: string; now: Date }
+	input: { idNumber: string; mobile: string; code: string; password: string; ip: string; now: Date }
 ): Promise<ActivationResult> {
-	const { idNumber, mobile, password, ip, now } = input;
+	const { idNumber, mobile, code, password, ip, now } = input;
 	const target = activationTarget(idNumber);
 	const since = new Date(now.getTime() - ACTIVATION_WINDOW_MS);
 	const byId = activationBlockedUntil(await recentAuditTimes(db, { action: ACTIVATION_FAILED, target, since, limit: ACTIVATION_ID_LIMIT }), ACTIVATION_ID_LIMIT, now);
@@ -72,6 +75,9 @@ export async function activateAccount(
 			const person = await findEnterprisePersonForUpdate(tx, idNumber);
 			if (!person || person.mobile !== mobile) return null;
 			if (await accountExists(tx, person.id, idNumber, mobile)) return null;
+			const live = await findLiveActivationCode(tx, person.id, now);
+			if (!live || !activationCodeMatches(live.code_hash, person.id, code)) return null;
+			await markActivationCodeUsed(tx, live.id, now);
 			const { userId } = await insertLearnerAccount(tx, {
 				personId: person.id,
 				orgId: person.org_id,

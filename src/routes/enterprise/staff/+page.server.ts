@@ -1,9 +1,10 @@
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb } from '#lib/server/runtime.ts';
 import { countStaff, listStaff, DEFAULT_STAFF_SORT, STAFF_LIST_LIMIT, STAFF_SORT_KEYS } from '#lib/server/people/people.query.ts';
 import { ROLE_CATEGORIES } from '#lib/domain/labels.ts';
+import { issueCodesFor } from './activation-codes.ts';
 
 const filterSchema = z.object({
 	role: z.enum(ROLE_CATEGORIES).optional().catch(undefined),
@@ -28,4 +29,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		total: await countStaff(db, scope.orgId, staffFilter),
 		limit: STAFF_LIST_LIMIT
 	};
+};
+
+export const actions: Actions = {
+	// Every active person without an account (up to one printout's worth).
+	activationCodes: async ({ locals, getClientAddress }) => {
+		const scope = requireRole(locals, 'enterprise_admin');
+		return issueCodesFor(scope, null, getClientAddress());
+	}
 };

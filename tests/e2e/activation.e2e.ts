@@ -1,0 +1,57 @@
+import { expect, test, type Page } from '@playwright/test';
+import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
+
+// An enterprise admin adds a person and prints their 激活码; the person activates with
+// 身份证号 + 手机号 + 激活码. A wrong code is refused, and a used code cannot be used again.
+const PASSWORD = 'Anxun@2026';
+
+async function login(page: Page, account: string, password = PASSWORD) {
+	await page.goto('/login');
+	await page.getByLabel('手机号或身份证号').fill(account);
+	await page.getByLabel('密码').fill(password);
+	await page.getByRole('button', { name: '登录' }).click();
+}
+
+async function activate(page: Page, p: { idNumber: string; mobile: string }, code: string, password: string) {
+	await page.goto('/activate');
+	await page.getByLabel('身份证号').fill(p.idNumber);
+	await page.getByLabel(/^手机号/).fill(p.mobile);
+	await page.getByLabel('激活码').fill(code);
+	await page.getByLabel('设置密码').fill(password);
+	await page.getByLabel('再次输入密码').fill(password);
+	await page.getByRole('button', { name: '激活账号' }).click();
+}
+
+test('an admin prints an activation code and the person activates with it', async ({ page, browser }, info) => {
+	test.skip(info.project.name !== 'desktop', 'adds staff: desktop only');
+	const first17 = `50011219880606${String(700 + Math.floor(Math.random() * 99)).padStart(3, '0')}`;
+	const person = { idNumber: first17 + idNumberCheckChar(first17), mobile: `1390000${String(Math.floor(Math.random() * 9000) + 1000)}` };
+
+	await login(page, '13800000006');
+	await expect(page).toHaveURL(/\/enterprise$/);
+	await page.goto('/enterprise/staff/new');
+	await page.getByLabel(/^姓名/).fill('激活测试');
+	await page.getByLabel(/^身份证号/).fill(person.idNumber);
+	await page.getByLabel(/^手机号/).fill(person.mobile);
+	await page.getByLabel(/^人员类别/).selectOption({ label: '一线从业人员' });
+	await page.getByRole('button', { name: '保存' }).click();
+	await expect(page).toHaveURL(/\/enterprise\/staff\/\d+\?saved=created/);
+	await page.getByRole('button', { name: '打印激活码' }).click();
+	const codeCell = page.getByTestId('activation-code');
+	await expect(codeCell).toHaveText(/^[2-9A-Z]{8}$/);
+	const code = (await codeCell.innerText()).trim();
+
+	const learner = await browser.newPage();
+	// without the right code: refused, and the message does not say which part was wrong
+	await activate(learner, person, code.slice(0, 7) + (code.endsWith('Z') ? 'Y' : 'Z'), 'Welcome2026');
+	await expect(learner.getByRole('alert')).toContainText('身份证号、手机号与激活码不匹配');
+	// with it: activated, then signs in
+	await activate(learner, person, code.toLowerCase(), 'Welcome2026');
+	await expect(learner).toHaveURL(/\/login\?activated=1/);
+	await login(learner, person.mobile, 'Welcome2026');
+	await expect(learner).toHaveURL(/\/learner|\/$/);
+	// the used code cannot activate again
+	const other = await browser.newPage();
+	await activate(other, person, code, 'Another2026');
+	await expect(other.getByRole('alert')).toContainText('身份证号、手机号与激活码不匹配');
+});
