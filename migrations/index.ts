@@ -5,6 +5,7 @@ import * as m003 from './2026-11-26-003-courses-study.ts';
 import * as m004 from './2026-11-26-004-exams.ts';
 import * as m005 from './2026-11-26-005-certificates.ts';
 import * as m006 from './2026-11-26-006-coverage.ts';
+import * as m010 from './2026-12-04-010-study-findings.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-11-26-003-courses-study': m003,
 	'2026-11-26-004-exams': m004,
 	'2026-11-26-005-certificates': m005,
-	'2026-11-26-006-coverage': m006
+	'2026-11-26-006-coverage': m006,
+	'2026-12-04-010-study-findings': m010
 };
