@@ -175,11 +175,12 @@ async function rawWorker(w: number) {
 			lessonId: lesson.id,
 			now: at,
 			expectedVersion: state.lease?.version ?? null,
-			lease: { enrolment_id: l.enrolment_id, lesson_id: lesson.id, tab_id: 'raw', started_at: at, last_beat_at: at, seconds_to_check: 600 },
+			lease: { enrolment_id: l.enrolment_id, lesson_id: lesson.id, tab_id: 'raw', started_at: at, last_beat_at: at, seconds_to_check: 600, released_at: null },
 			client: { ip: null, device: null },
 			progress: { credited_seconds: (state.progress?.credited_seconds ?? 0) + 1, watched_seconds: 0, reached_end: false, completed_at: null },
 			event: { tabId: 'raw', kind: 'beat', credited: 1, reason: null, position: null, rate: null },
 			issueCheck: null,
+			endCheck: null,
 			lessonCompleted: false
 		});
 		rawDone++;

@@ -85,7 +85,7 @@ for (const backend of BACKENDS) {
 			await s.send(0, beat('tab-a'));
 			const second = await s.send(10, beat('tab-b'), other);
 			expect(second.refused?.code).toBe('another_tab');
-			expect(second.refused?.message).toContain('另一个页面或设备');
+			expect(second.refused?.message).toContain('正在另一个页面计时');
 			for (let sec = 30; sec <= 120; sec += 30) {
 				await s.send(sec, beat('tab-a'));
 				const r = await s.send(sec + 5, beat('tab-b'), other);
@@ -164,6 +164,102 @@ for (const backend of BACKENDS) {
 			expect(kinds.filter((k) => k.kind === 'check_issued')).toHaveLength(1);
 			expect(kinds.filter((k) => k.kind === 'check_missed')).toHaveLength(1);
 			expect(kinds.filter((k) => k.kind === 'refused')).toHaveLength(2);
+		});
+
+		it('a check missed in one session pauses that session only: a later session in another lesson counts at once', async () => {
+			const config = { ...NO_CHECKS, checkMinSeconds: 60, checkMaxSeconds: 60, checkWindowSeconds: 60 };
+			const s = await setup([{ minutes: 45 }, { minutes: 45 }], config);
+			const other = s.course.lessonIds[1]!;
+			for (let sec = 0; sec <= 120; sec += 30) await s.send(sec, beat('a')); // check issued at 60, due at 120
+			expect((await s.send(150, beat('a'))).refused?.code).toBe('check_overdue');
+			// session A stays paused while it goes on: the anti-cheat property
+			expect((await s.send(170, beat('a'))).refused?.code).toBe('check_overdue');
+			// 40 minutes later, another lesson in another page: not blocked, no check carried over
+			const later = await s.send(170 + 2400, beat('b'), other);
+			expect(later.refused).toBeNull();
+			expect(later.check).toBeNull();
+			const next = await s.send(170 + 2430, beat('b'), other);
+			expect(next.refused).toBeNull();
+			expect(next.credit).toBe(30);
+			// the unanswered check ended with its session, recorded as missed against its own lesson
+			const checks = await db.selectFrom('study_checks').select(['status', 'lesson_id']).where('person_id', '=', s.personId).execute();
+			expect(checks).toEqual([{ status: 'missed', lesson_id: s.lessonId }]);
+			const missed = await db
+				.selectFrom('study_events')
+				.select(['lesson_id', 'reason'])
+				.where('person_id', '=', s.personId)
+				.where('kind', '=', 'check_missed')
+				.execute();
+			expect(missed).toHaveLength(1);
+			expect(missed[0]!.lesson_id).toBe(s.lessonId);
+			expect(missed[0]!.reason).toContain('session_ended');
+		});
+
+		it('a check missed in one session does not block a reload of the same lesson (the closed page released its lease)', async () => {
+			const config = { ...NO_CHECKS, checkMinSeconds: 60, checkMaxSeconds: 60, checkWindowSeconds: 60 };
+			const s = await setup([{ minutes: 45 }], config);
+			for (let sec = 0; sec <= 120; sec += 30) await s.send(sec, beat('a')); // check issued at 60, due at 120
+			expect((await s.send(150, beat('a'))).refused?.code).toBe('check_overdue');
+			// the page is reloaded: its pagehide beacon releases the lease, the new page counts at once
+			const released = await s.send(155, beat('a', { intent: 'release' }));
+			expect(released.refused?.code).toBe('check_overdue');
+			const reloaded = await s.send(157, beat('a2'));
+			expect(reloaded.refused).toBeNull();
+			expect(reloaded.check).toBeNull();
+			expect((await s.send(187, beat('a2'))).credit).toBe(30);
+		});
+
+		it('two tabs: the second is told which page counts; "在此页面学习" moves the lease; the old tab is refused and told which page counts', async () => {
+			const s = await setup([{ minutes: 45 }, { minutes: 45 }]);
+			const other = s.course.lessonIds[1]!;
+			expect((await s.send(0, beat('tab-a'), other)).refused).toBeNull();
+			expect((await s.send(30, beat('tab-a'), other)).credit).toBe(30);
+			const told = await s.send(40, beat('tab-b'));
+			expect(told.refused?.code).toBe('another_tab');
+			// T0 is 10:00 Beijing time; tab A's session started then, in the course's second lesson
+			expect(told.refused?.message).toMatch(/^正在另一个页面计时：《测试课程\d+》第2节（开始于 10:00）/);
+			expect(told.holder).toMatchObject({ lessonNumber: 2, startedAt: at(0).toISOString() });
+
+			const moved = await s.send(45, beat('tab-b', { intent: 'takeover' }));
+			expect(moved.refused).toBeNull();
+			// the old tab's next heartbeat is refused with the page that counts now
+			const old = await s.send(60, beat('tab-a'), other);
+			expect(old.refused?.code).toBe('another_tab');
+			expect(old.credit).toBe(0);
+			expect(old.refused?.message).toMatch(/第1节（开始于 10:00）/);
+			expect(old.holder?.startedAt).toBe(at(45).toISOString());
+			expect((await s.send(75, beat('tab-b'))).credit).toBe(30);
+			expect((await s.send(90, beat('tab-a'), other)).refused?.code).toBe('another_tab');
+			// and it can take the lease back
+			expect((await s.send(95, beat('tab-a', { intent: 'takeover' }), other)).refused).toBeNull();
+			expect((await s.send(100, beat('tab-b'))).refused?.code).toBe('another_tab');
+			expect((await s.send(125, beat('tab-a'), other)).credit).toBe(30);
+			// never both counting: 30 + 30 in lesson 2 (tab A), 30 in lesson 1 (tab B)
+			expect(await credited(db, s.enrolmentId, other)).toBe(60);
+			expect(await credited(db, s.enrolmentId, s.lessonId)).toBe(30);
+			const reasons = await db
+				.selectFrom('study_events')
+				.select(['tab_id', 'kind', 'reason'])
+				.where('person_id', '=', s.personId)
+				.where('reason', 'in', ['takeover', 'another_tab'])
+				.orderBy('id')
+				.execute();
+			expect(reasons.map((r) => `${r.tab_id}:${r.reason}`)).toEqual([
+				'tab-b:another_tab',
+				'tab-b:takeover',
+				'tab-a:another_tab',
+				'tab-a:another_tab',
+				'tab-a:takeover',
+				'tab-b:another_tab'
+			]);
+		});
+
+		it('a closing page that does not hold the lease leaves it alone', async () => {
+			const s = await setup();
+			await s.send(0, beat('a'));
+			const closing = await s.send(10, beat('b', { intent: 'release' }));
+			expect(closing.refused?.code).toBe('another_tab');
+			expect((await s.send(30, beat('a'))).credit).toBe(30);
 		});
 
 		it('an attention check answered in time is recorded as passed and crediting continues', async () => {

@@ -8,9 +8,9 @@ type Options = {
 	kind: 'text' | 'video' | 'pdf';
 	intervalSeconds: number;
 	progress: Progress;
-	openCheck: { id: number; secondsLeft: number } | null;
 };
 type BeatState = 'active' | 'idle' | 'hidden';
+type BeatIntent = 'beat' | 'takeover' | 'release';
 type BeatResponse = {
 	refused: { code: string; message: string } | null;
 	lessonCreditedSeconds: number;
@@ -19,6 +19,7 @@ type BeatResponse = {
 	lessonCompleted: boolean;
 	courseCompleted: boolean;
 	check: { id: number; secondsLeft: number } | null;
+	holder: { courseTitle: string; lessonNumber: number; startedAt: string } | null;
 	nextBeatSeconds: number;
 	message?: string;
 };
@@ -32,6 +33,8 @@ export class StudyClock {
 	notice = $state<string | null>(null);
 	check = $state<{ id: number; secondsLeft: number } | null>(null);
 	stateText = $state('正在连接…');
+	/** another page holds the learner's lease: what the server said, shown with "在此页面学习" */
+	elsewhere = $state<string | null>(null);
 
 	#options: () => Options;
 	#tabId = crypto.randomUUID();
@@ -42,6 +45,8 @@ export class StudyClock {
 	#lastBeat = 0;
 	#interval = 30;
 	#inFlight = false;
+	#counting = false;
+	#takeoverRequested = false;
 
 	constructor(options: () => Options) {
 		this.#options = options;
@@ -50,7 +55,6 @@ export class StudyClock {
 		this.completed = o.progress.completed;
 		this.#watched = o.progress.watchedSeconds;
 		this.#interval = o.intervalSeconds;
-		this.check = o.openCheck;
 	}
 
 	/** Starts beating; returns the cleanup for onMount. */
@@ -70,7 +74,8 @@ export class StudyClock {
 			}
 		};
 		document.addEventListener('visibilitychange', onVisibility);
-		const onPageHide = () => this.#beacon(this.#periodState(getVideo()));
+		// closing or reloading gives the lease up, so the next page starts counting at once
+		const onPageHide = () => this.#beacon(this.#periodState(getVideo()), 'release');
 		window.addEventListener('pagehide', onPageHide);
 
 		const detachVideo = o.kind === 'video' ? this.#attachVideo(getVideo) : () => {};
@@ -92,6 +97,12 @@ export class StudyClock {
 			window.removeEventListener('pagehide', onPageHide);
 			detachVideo();
 		};
+	}
+
+	/** "在此页面学习": moves the learner's lease to this page (the other page stops counting). */
+	takeover(): void {
+		this.#takeoverRequested = true;
+		void this.#beat('active');
 	}
 
 	async answerCheck(): Promise<void> {
@@ -158,7 +169,7 @@ export class StudyClock {
 		return Date.now() - this.#lastActivity < IDLE_AFTER_MS ? 'active' : 'idle';
 	}
 
-	#payload(state: BeatState) {
+	#payload(state: BeatState, intent: BeatIntent) {
 		const o = this.#options();
 		const video = o.kind === 'video' ? document.querySelector('video') : null;
 		return {
@@ -166,6 +177,7 @@ export class StudyClock {
 			lessonId: o.lessonId,
 			tabId: this.#tabId,
 			state,
+			intent,
 			position: video ? Math.round(video.currentTime * 100) / 100 : null,
 			rate: video ? video.playbackRate : null
 		};
@@ -177,15 +189,16 @@ export class StudyClock {
 		this.#playedSincePeriodStart = false;
 	}
 
-	#beacon(state: BeatState) {
-		const body = new Blob([JSON.stringify(this.#payload(state))], { type: 'application/json' });
+	#beacon(state: BeatState, intent: BeatIntent) {
+		const body = new Blob([JSON.stringify(this.#payload(state, intent))], { type: 'application/json' });
 		navigator.sendBeacon('/api/study/heartbeat', body);
 	}
 
 	async #beat(state: BeatState): Promise<void> {
 		if (this.#inFlight) return;
 		this.#inFlight = true;
-		const payload = this.#payload(state);
+		const payload = this.#payload(state, this.#takeoverRequested ? 'takeover' : 'beat');
+		this.#takeoverRequested = false;
 		this.#startPeriod();
 		try {
 			const res = await fetch('/api/study/heartbeat', {
@@ -204,12 +217,23 @@ export class StudyClock {
 			this.stateText = '网络中断，未计时；网络恢复后自动继续。';
 		} finally {
 			this.#inFlight = false;
+			// "在此页面学习" pressed while a beat was on its way: send it now
+			if (this.#takeoverRequested) void this.#beat('active');
 		}
 	}
 
 	#apply(body: BeatResponse) {
 		this.#interval = body.nextBeatSeconds || this.#interval;
-		if (body.check) this.check = body.check;
+		// the server knows the session's open check; a check of an ended session is gone
+		this.check = body.check;
+		if (body.refused?.code === 'another_tab') {
+			this.elsewhere = this.#counting ? `本页已停止计时。${body.refused.message}` : body.refused.message;
+			this.#counting = false;
+			this.notice = null;
+			this.stateText = '未计时：正在另一个页面计时。';
+			return;
+		}
+		this.elsewhere = null;
 		if (body.refused) {
 			this.notice = body.refused.message;
 			this.stateText = '未计时。';
@@ -223,6 +247,7 @@ export class StudyClock {
 		this.credited = body.lessonCreditedSeconds;
 		this.#watched = body.watchedSeconds;
 		this.completed = body.lessonCompleted;
+		this.#counting = true;
 		this.stateText = '计时中：页面在前台且您在学习时计时。';
 	}
 }

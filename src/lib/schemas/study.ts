@@ -7,6 +7,8 @@ export const heartbeatSchema = z.object({
 	lessonId: z.number().int().positive(),
 	tabId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, '页面标识格式不正确'),
 	state: z.enum(['active', 'idle', 'hidden']),
+	// takeover: "在此页面学习" pressed; release: the page is closing (see credit.ts BeatIntent)
+	intent: z.enum(['beat', 'takeover', 'release']).default('beat'),
 	position: z.number().finite().min(0).max(86_400).nullable().default(null),
 	rate: z.number().finite().min(0).max(16).nullable().default(null)
 });

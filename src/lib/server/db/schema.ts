@@ -193,7 +193,8 @@ export const schema = {
 		seconds_to_check: int,
 		version: { pg: 'integer', gen: true },
 		ip: tN,
-		device: tN
+		device: tN,
+		released_at: tsN
 	},
 	study_checks: {
 		id: serial,
@@ -405,6 +406,20 @@ export const schema = {
 		study_missing: { pg: 'boolean', null: true },
 		exam_missing: { pg: 'boolean', null: true },
 		certificate_missing: { pg: 'boolean', null: true }
+	},
+	finding_decisions: {
+		id: serial,
+		finding_key: t,
+		rule: t,
+		status: t,
+		note: tN,
+		due_on: { pg: 'date', null: true },
+		org_id: intN,
+		subject: t,
+		detail: t,
+		decided_by: intN,
+		decided_org_id: int,
+		decided_at: ts
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 

@@ -43,9 +43,17 @@ export function studyConfigFromEnv(env: Record<string, string | undefined>): Stu
 /** What the page says about the period since its previous heartbeat. */
 export type BeatState = 'active' | 'idle' | 'hidden';
 
+/**
+ * beat: an ordinary heartbeat; takeover: the learner pressed "在此页面学习" on a page told that
+ * another page is counting — the lease moves here; release: the page is being closed or
+ * reloaded (pagehide beacon) — its period is credited as usual, then the lease is given up.
+ */
+export type BeatIntent = 'beat' | 'takeover' | 'release';
+
 export type BeatInput = {
 	tabId: string;
 	state: BeatState;
+	intent?: BeatIntent;
 	/** video only: current playback position and rate */
 	position: number | null;
 	rate: number | null;
@@ -58,6 +66,8 @@ export type LeaseState = {
 	started_at: Date;
 	last_beat_at: Date;
 	seconds_to_check: number;
+	/** set when the page holding the lease was closed; a released lease is nobody's */
+	released_at: Date | null;
 };
 
 export type ProgressState = { credited_seconds: number; watched_seconds: number; reached_end: boolean; completed_at: Date | null };
@@ -74,7 +84,7 @@ export type RefusalCode =
 	| 'bad_request';
 
 export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
-	another_tab: '你正在另一个页面或设备上学习。同一时间只计一处学时，请关闭其他页面后在这里继续。',
+	another_tab: '正在另一个页面计时。同一时间只计一处学时；点击“在此页面学习”可把计时移到这里。',
 	check_overdue: '学习确认已超时，计时已暂停。请点击“我在学习”后继续计时。',
 	seek_ahead: '不能跳过未观看的内容：已退回到你实际看过的位置，快进部分不计学时。',
 	not_enrolled: '这门课程没有分配给你，学习时间不计入学时。',
@@ -84,7 +94,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
 };
 
 /** Why a beat credited nothing although it was accepted. */
-export type ZeroReason = 'start' | 'idle' | 'hidden' | 'gap' | 'lesson_complete' | 'same_second';
+export type ZeroReason = 'start' | 'takeover' | 'release' | 'idle' | 'hidden' | 'gap' | 'lesson_complete' | 'same_second';
 
 export type BeatDecision = {
 	refused: RefusalCode | null;
@@ -98,6 +108,12 @@ export type BeatDecision = {
 	creditedSeconds: number;
 	completedNow: boolean;
 	issueCheck: { deadline_at: Date } | null;
+	/**
+	 * The unanswered check of the session this beat ends (a new session starts, or the page
+	 * holding the lease is closed): it is closed as missed. A check belongs to its session, so
+	 * a check missed in one lesson or tab never blocks a later session.
+	 */
+	endCheck: number | null;
 };
 
 const secondsBetween = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 1000;
@@ -129,7 +145,6 @@ export function decideBeat(args: {
 }): BeatDecision {
 	const { now, config, lesson, lease, beat } = args;
 	const cap = config.intervalSeconds + config.toleranceSeconds;
-	const lengthSeconds = lesson.minutes * 60;
 	const progress = args.progress ?? { credited_seconds: 0, watched_seconds: 0, reached_end: false, completed_at: null };
 	const base: BeatDecision = {
 		refused: null,
@@ -140,13 +155,20 @@ export function decideBeat(args: {
 		reachedEnd: progress.reached_end,
 		creditedSeconds: progress.credited_seconds,
 		completedNow: false,
-		issueCheck: null
+		issueCheck: null,
+		endCheck: null
 	};
+	const intent = beat.intent ?? 'beat';
 
-	const leaseLive = lease !== null && secondsBetween(lease.last_beat_at, now) <= cap;
-	const ownsLease = lease !== null && lease.tab_id === beat.tabId && lease.lesson_id === lesson.id && lease.enrolment_id === lesson.enrolment_id;
+	const released = lease !== null && lease.released_at !== null;
+	const leaseLive = lease !== null && !released && secondsBetween(lease.last_beat_at, now) <= cap;
+	const ownsLease =
+		lease !== null && !released && lease.tab_id === beat.tabId && lease.lesson_id === lesson.id && lease.enrolment_id === lesson.enrolment_id;
 
-	if (leaseLive && !ownsLease) return { ...base, refused: 'another_tab' };
+	// Only the learner's explicit "在此页面学习" moves a live lease; a page never takes it silently.
+	if (leaseLive && !ownsLease && intent !== 'takeover') return { ...base, refused: 'another_tab' };
+	// A closing page that does not hold the lease has nothing to give up.
+	if (!ownsLease && intent === 'release') return { ...base, zeroReason: 'release' };
 
 	const restart = (zeroReason: ZeroReason): BeatDecision => ({
 		...base,
@@ -157,14 +179,34 @@ export function decideBeat(args: {
 			tab_id: beat.tabId,
 			started_at: ownsLease && lease ? lease.started_at : now,
 			last_beat_at: now,
-			seconds_to_check: lease && lease.seconds_to_check > 0 ? lease.seconds_to_check : nextCheckAfter(config, args.random)
+			// the countdown to the next check is the learner's, not the session's: a new tab
+			// does not reset it
+			seconds_to_check: lease && lease.seconds_to_check > 0 ? lease.seconds_to_check : nextCheckAfter(config, args.random),
+			released_at: null
 		}
 	});
 
-	// A new tab, a lesson switch or a stale lease: this beat starts the clock.
-	if (!ownsLease || !lease) return restart('start');
+	// A new tab, a lesson switch, a takeover or a stale or released lease: a new session starts
+	// here, and the previous session's unanswered check ends with it.
+	if (!ownsLease || !lease) return { ...restart(leaseLive ? 'takeover' : 'start'), endCheck: args.openCheck?.id ?? null };
+	const decision = decideOwnBeat(args, lease, progress, base, restart);
+	if (intent !== 'release' || !decision.lease) return decision;
+	return { ...decision, lease: { ...decision.lease, released_at: now }, endCheck: decision.issueCheck ? null : (args.openCheck?.id ?? null), issueCheck: null };
+}
+
+/** A beat of the page that holds the lease. */
+function decideOwnBeat(
+	args: Parameters<typeof decideBeat>[0],
+	lease: LeaseState,
+	progress: ProgressState,
+	base: BeatDecision,
+	restart: (zeroReason: ZeroReason) => BeatDecision
+): BeatDecision {
+	const { now, config, lesson, beat } = args;
+	const cap = config.intervalSeconds + config.toleranceSeconds;
+	const lengthSeconds = lesson.minutes * 60;
 	// The same tab after a silence longer than interval + tolerance: the silence is not credited.
-	if (!leaseLive) return restart('gap');
+	if (secondsBetween(lease.last_beat_at, now) > cap) return restart('gap');
 
 	if (args.openCheck && args.openCheck.deadline_at.getTime() < now.getTime()) {
 		return { ...restart('idle'), refused: 'check_overdue', zeroReason: null };

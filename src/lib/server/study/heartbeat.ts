@@ -1,6 +1,17 @@
 import type { Db } from '../db/index.ts';
 import { decideBeat, REFUSAL_MESSAGES, type BeatInput, type RefusalCode, type StudyConfig } from './credit.ts';
-import { closeCheck, findCheckForUpdate, insertStudyEvents, lockLearner, readBeatState, restartLeaseClock, writeBeat } from './study.repository.ts';
+import { formatDateTime } from '../../domain/dates.ts';
+import {
+	closeCheck,
+	findCheckForUpdate,
+	findLeaseHolder,
+	insertStudyEvents,
+	lockLearner,
+	readBeatState,
+	restartLeaseClock,
+	writeBeat,
+	type LeaseHolder
+} from './study.repository.ts';
 
 export type ClientInfo = { ip: string | null; device: string | null };
 
@@ -14,12 +25,19 @@ export type HeartbeatResult = {
 	lessonCompleted: boolean;
 	courseCompleted: boolean;
 	check: { id: number; deadlineAt: string; secondsLeft: number } | null;
+	/** refused as another_tab: the page that counts (the learner may move the lease here) */
+	holder: { courseTitle: string; lessonTitle: string; lessonNumber: number; startedAt: string } | null;
 	nextBeatSeconds: number;
 };
 
-function refusal(code: RefusalCode, config: StudyConfig): HeartbeatResult {
+/** "正在另一个页面计时：《课程》第N节（开始于 hh:mm）" — Beijing time. */
+export function describeHolder(h: LeaseHolder): string {
+	return `正在另一个页面计时：《${h.courseTitle}》第${h.lessonNumber}节（开始于 ${formatDateTime(h.startedAt).slice(11)}）。同一时间只计一处学时。`;
+}
+
+function refusal(code: RefusalCode, config: StudyConfig, holder: LeaseHolder | null = null): HeartbeatResult {
 	return {
-		refused: { code, message: REFUSAL_MESSAGES[code] },
+		refused: { code, message: holder ? describeHolder(holder) : REFUSAL_MESSAGES[code] },
 		credit: 0,
 		lessonCreditedSeconds: 0,
 		lessonSeconds: 0,
@@ -28,6 +46,7 @@ function refusal(code: RefusalCode, config: StudyConfig): HeartbeatResult {
 		lessonCompleted: false,
 		courseCompleted: false,
 		check: null,
+		holder: holder && { ...holder, startedAt: holder.startedAt.toISOString() },
 		nextBeatSeconds: config.intervalSeconds
 	};
 }
@@ -61,7 +80,7 @@ export async function recordHeartbeat(
 	};
 	const refuse = async (code: RefusalCode) => {
 		await insertStudyEvents(db, [{ ...event, kind: 'refused', reason: code }]);
-		return refusal(code, config);
+		return refusal(code, config, code === 'another_tab' ? await findLeaseHolder(db, input.personId) : null);
 	};
 
 	for (let attempt = 0; attempt < 8; attempt++) {
@@ -80,7 +99,12 @@ export async function recordHeartbeat(
 		};
 		const { progress, openCheck, lease } = state;
 		const d = decideBeat({ now, config, random, lesson, lease, progress, openCheck, beat: input.beat });
-		if (d.refused === 'another_tab' || !d.lease) return refuse('another_tab');
+		if (d.refused === 'another_tab') return refuse('another_tab');
+		if (!d.lease) {
+			// a closing page that held no lease: recorded, nothing to give up
+			await insertStudyEvents(db, [{ ...event, kind: 'beat', reason: d.zeroReason }]);
+			return { ...refusal('another_tab', config), refused: null };
+		}
 
 		const completedAt = progress?.completed_at ?? (d.completedNow ? now : null);
 		const progressChanged =
@@ -105,6 +129,7 @@ export async function recordHeartbeat(
 				rate: input.beat.rate
 			},
 			issueCheck: d.issueCheck,
+			endCheck: d.endCheck,
 			lessonCompleted: d.completedNow
 		});
 		if (!written.leaseOk) continue;
@@ -112,7 +137,7 @@ export async function recordHeartbeat(
 		let check: HeartbeatResult['check'] = null;
 		if (d.issueCheck && written.checkId !== null) {
 			check = { id: written.checkId, deadlineAt: d.issueCheck.deadline_at.toISOString(), secondsLeft: config.checkWindowSeconds };
-		} else if (openCheck) {
+		} else if (openCheck && d.endCheck !== openCheck.id) {
 			check = {
 				id: openCheck.id,
 				deadlineAt: openCheck.deadline_at.toISOString(),
@@ -129,6 +154,7 @@ export async function recordHeartbeat(
 			lessonCompleted: completedAt !== null,
 			courseCompleted: written.courseCompleted,
 			check,
+			holder: null,
 			nextBeatSeconds: config.intervalSeconds
 		};
 	}

@@ -189,13 +189,6 @@ export async function getLessonForStudy(db: Db, personId: number, enrolmentId: n
 		.where('enrolment_id', '=', enrolmentId)
 		.where('lesson_id', '=', lessonId)
 		.executeTakeFirst();
-	const openCheck = await db
-		.selectFrom('study_checks')
-		.select(['id', 'deadline_at'])
-		.where('person_id', '=', personId)
-		.where('status', '=', 'pending')
-		.orderBy('id', 'desc')
-		.executeTakeFirst();
 	return {
 		outline,
 		lesson,
@@ -206,7 +199,6 @@ export async function getLessonForStudy(db: Db, personId: number, enrolmentId: n
 			reachedEnd: progress?.reached_end ?? false,
 			completed: (progress?.completed_at ?? null) !== null
 		},
-		openCheck: openCheck ?? null,
 		previousId: flat[index - 1]?.id ?? null,
 		nextId: flat[index + 1]?.id ?? null
 	};

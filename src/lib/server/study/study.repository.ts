@@ -103,6 +103,7 @@ type BeatStateRow = {
 	last_beat_at: Date | null;
 	seconds_to_check: number | null;
 	version: number | null;
+	released_at: Date | null;
 	credited_seconds: number | null;
 	watched_seconds: string | number | null;
 	reached_end: boolean | null;
@@ -122,7 +123,7 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 			c.id as course_id, c.status as course_status, c.title as course_title,
 			l.id as lesson_id, l.kind as lesson_kind, l.title as lesson_title, l.minutes, l.video_seconds,
 			sl.enrolment_id as lease_enrolment_id, sl.lesson_id as lease_lesson_id, sl.tab_id, sl.started_at,
-			sl.last_beat_at, sl.seconds_to_check, sl.version,
+			sl.last_beat_at, sl.seconds_to_check, sl.version, sl.released_at,
 			p.credited_seconds, p.watched_seconds, p.reached_end, p.completed_at,
 			ck.id as check_id, ck.deadline_at
 		from (select 1) one
@@ -162,6 +163,7 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 						started_at: new Date(r.started_at!),
 						last_beat_at: new Date(r.last_beat_at!),
 						seconds_to_check: r.seconds_to_check!,
+						released_at: r.released_at ? new Date(r.released_at) : null,
 						version: r.version!
 					},
 		progress:
@@ -189,6 +191,8 @@ export type BeatWrite = {
 	progress: { credited_seconds: number; watched_seconds: number; reached_end: boolean; completed_at: Date | null } | null;
 	event: { tabId: string; kind: 'beat' | 'refused'; credited: number; reason: string | null; position: number | null; rate: number | null };
 	issueCheck: { deadline_at: Date } | null;
+	/** the previous session's unanswered check, closed as missed by this write */
+	endCheck: number | null;
 	lessonCompleted: boolean;
 };
 
@@ -202,12 +206,12 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 	const L = w.lease;
 	const leaseCte =
 		w.expectedVersion === null
-			? sql`insert into study_leases (person_id, enrolment_id, lesson_id, tab_id, started_at, last_beat_at, seconds_to_check, version, ip, device)
-				values (${w.personId}, ${L.enrolment_id}, ${L.lesson_id}, ${L.tab_id}, ${L.started_at}, ${L.last_beat_at}, ${L.seconds_to_check}, 0, ${w.client.ip}, ${w.client.device})
+			? sql`insert into study_leases (person_id, enrolment_id, lesson_id, tab_id, started_at, last_beat_at, seconds_to_check, version, ip, device, released_at)
+				values (${w.personId}, ${L.enrolment_id}, ${L.lesson_id}, ${L.tab_id}, ${L.started_at}, ${L.last_beat_at}, ${L.seconds_to_check}, 0, ${w.client.ip}, ${w.client.device}, ${L.released_at})
 				on conflict (person_id) do nothing returning version`
 			: sql`update study_leases set enrolment_id = ${L.enrolment_id}, lesson_id = ${L.lesson_id}, tab_id = ${L.tab_id},
 					started_at = ${L.started_at}, last_beat_at = ${L.last_beat_at}, seconds_to_check = ${L.seconds_to_check},
-					version = version + 1, ip = ${w.client.ip}, device = ${w.client.device}
+					version = version + 1, ip = ${w.client.ip}, device = ${w.client.device}, released_at = ${L.released_at}
 				where person_id = ${w.personId} and version = ${w.expectedVersion} returning version`;
 	const P = w.progress;
 	const progressCte = P
@@ -225,6 +229,12 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 				select ${w.personId}, ${w.enrolmentId}, ${w.lessonId}, ${w.now}::timestamptz, ${w.issueCheck.deadline_at}::timestamptz from lease
 				returning id`
 		: sql`select null::int as id where false`;
+	const endCheckCte =
+		w.endCheck !== null
+			? sql`update study_checks set status = 'missed'
+				where id = ${w.endCheck} and person_id = ${w.personId} and status = 'pending' and exists (select 1 from lease)
+				returning id, enrolment_id, lesson_id`
+			: sql`select null::int as id, null::int as enrolment_id, null::int as lesson_id where false`;
 	// The progress row written in this statement is not visible to its siblings: the lesson
 	// being completed now is excluded from the "any lesson still incomplete" test.
 	const completionCte = w.lessonCompleted
@@ -242,17 +252,34 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 		prog as (${progressCte}),
 		chk as (${checkCte}),
 		done as (${completionCte}),
+		ended as (${endCheckCte}),
 		ev as (
 			insert into study_events (at, person_id, enrolment_id, lesson_id, tab_id, kind, credited_seconds, position, playback_rate, reason, ip, device)
-			select ${w.now}::timestamptz, ${w.personId}::int, ${w.enrolmentId}::int, ${w.lessonId}::int, ${E.tabId}::text, v.kind, v.credited, ${E.position}::numeric, ${E.rate}::numeric, v.reason, ${w.client.ip}::text, ${w.client.device}::text
+			select ${w.now}::timestamptz, ${w.personId}::int, v.enrolment_id, v.lesson_id, ${E.tabId}::text, v.kind, v.credited, ${E.position}::numeric, ${E.rate}::numeric, v.reason, ${w.client.ip}::text, ${w.client.device}::text
 			from (
-				select ${E.kind}::text as kind, ${E.credited}::int as credited, ${E.reason}::text as reason
-				union all select 'check_issued', 0, id::text from chk
-				union all select 'lesson_completed', 0, null where ${w.lessonCompleted}::boolean
+				select ${w.enrolmentId}::int as enrolment_id, ${w.lessonId}::int as lesson_id, ${E.kind}::text as kind, ${E.credited}::int as credited, ${E.reason}::text as reason
+				union all select ${w.enrolmentId}::int, ${w.lessonId}::int, 'check_issued', 0, id::text from chk
+				union all select ${w.enrolmentId}::int, ${w.lessonId}::int, 'lesson_completed', 0, null where ${w.lessonCompleted}::boolean
+				-- the check ended with its session: recorded against the lesson it was issued in
+				union all select enrolment_id, lesson_id, 'check_missed', 0, id::text || ' session_ended' from ended
 			) v
 			where exists (select 1 from lease)
 		)
 		select (select count(*) from lease)::int as lease_ok, (select id from chk) as check_id, (select count(*) from done)::int as course_completed`.execute(db);
 	const r = rows[0]!;
 	return { leaseOk: r.lease_ok > 0, checkId: r.check_id, courseCompleted: r.course_completed > 0 };
+}
+
+export type LeaseHolder = { courseTitle: string; lessonTitle: string; lessonNumber: number; startedAt: Date };
+
+/** Which page counts: the course and lesson of the learner's live lease (its number within the course). */
+export async function findLeaseHolder(db: Db, personId: number): Promise<LeaseHolder | null> {
+	const { rows } = await sql<{ course_title: string; lesson_title: string; lesson_number: number; started_at: Date }>`
+		select c.title as course_title, l.title as lesson_title, sl.started_at,
+			(select count(*) from lessons o join course_modules om on om.id = o.module_id
+				where o.course_id = l.course_id and (om.position, o.position, o.id) <= (m.position, l.position, l.id))::int as lesson_number
+		from study_leases sl join lessons l on l.id = sl.lesson_id join course_modules m on m.id = l.module_id join courses c on c.id = l.course_id
+		where sl.person_id = ${personId} and sl.released_at is null`.execute(db);
+	const r = rows[0];
+	return r ? { courseTitle: r.course_title, lessonTitle: r.lesson_title, lessonNumber: r.lesson_number, startedAt: new Date(r.started_at) } : null;
 }

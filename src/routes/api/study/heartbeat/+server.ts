@@ -18,7 +18,7 @@ export const POST: RequestHandler = async ({ locals, request, getClientAddress }
 			personId: scope.personId,
 			enrolmentId: p.enrolmentId,
 			lessonId: p.lessonId,
-			beat: { tabId: p.tabId, state: p.state, position: p.position, rate: p.rate },
+			beat: { tabId: p.tabId, state: p.state, intent: p.intent, position: p.position, rate: p.rate },
 			client: clientInfo(request, getClientAddress)
 		},
 		now(),

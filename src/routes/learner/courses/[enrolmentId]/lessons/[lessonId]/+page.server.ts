@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
-import { getDb, now, studyConfig } from '#lib/server/runtime.ts';
+import { getDb, studyConfig } from '#lib/server/runtime.ts';
 import { getLessonForStudy } from '#lib/server/study/my-study.query.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { idParam } from '#lib/schemas/params.ts';
@@ -12,8 +12,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const lessonId = idParam(params.lessonId);
 	const found = scope.personId && enrolmentId && lessonId ? await getLessonForStudy(await getDb(), scope.personId, enrolmentId, lessonId) : undefined;
 	if (!found) error(404, '没有这一节，或这门课程没有分配给您');
-	const { outline, lesson, progress, openCheck } = found;
-	const at = now();
+	// No attention check is shown on load: a loaded page starts a new study session, and a check
+	// belongs to the session it was issued in (an unanswered one ends with its session).
+	const { outline, lesson, progress } = found;
 	return {
 		enrolment: { id: outline.enrolment.id, title: outline.enrolment.title, open: outline.enrolment.status === 'active' && outline.enrolment.course_status === 'published' },
 		lesson: {
@@ -27,7 +28,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		},
 		moduleTitle: found.moduleTitle,
 		progress,
-		openCheck: openCheck ? { id: openCheck.id, secondsLeft: Math.max(0, Math.round((openCheck.deadline_at.getTime() - at.getTime()) / 1000)) } : null,
 		previousId: found.previousId,
 		nextId: found.nextId,
 		intervalSeconds: studyConfig().intervalSeconds
