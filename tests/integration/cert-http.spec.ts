@@ -58,6 +58,12 @@ describe.skipIf(!built)('certificates over HTTP (built server)', () => {
 		// the learner's 我的证书 and PDF
 		const mine = await (await learner.get('/learner/certificates')).text();
 		expect(mine).toContain('有效');
+		// 我的学习 lists the same certificate (it used to say 暂无证书 whatever the learner held)
+		const home = await (await learner.get('/learner')).text();
+		const number = /[A-Z]{2}-\d{4}-\d{6}-\d{6}-[0-9A-Z*]/.exec(mine)?.[0];
+		expect(number).toBeTruthy();
+		expect(home).toContain(number!);
+		expect(home).not.toContain('暂无证书');
 		const pdfRes = await learner.get(`/learner/certificates/${certId}/pdf`);
 		expect(pdfRes.headers.get('content-type')).toBe('application/pdf');
 		const pdf = Buffer.from(await pdfRes.arrayBuffer());

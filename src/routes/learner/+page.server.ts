@@ -5,6 +5,8 @@ import { getPersonProfile } from '#lib/server/people/people.query.ts';
 import { getMyStudy } from '#lib/server/study/my-study.query.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { listMySessions } from '#lib/server/exams/result.query.ts';
+import { listPersonCertificates } from '#lib/server/certificates/certificates.query.ts';
+import { certificateView } from '#lib/server/certificates/views.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'learner');
@@ -16,5 +18,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const study = scope.personId ? await getMyStudy(db, scope.personId, scope.orgId, year, today) : null;
 	// The same query as 我的考试 (/learner/exams), so the two pages agree.
 	const exams = scope.personId ? await listMySessions(db, scope.personId, at) : [];
-	return { profile: profile ?? null, study, today, exams };
+	// The same query and mapping as 我的证书 (/learner/certificates).
+	const certificates = scope.personId ? (await listPersonCertificates(db, scope.personId)).map((c) => certificateView(c, at)) : [];
+	return { profile: profile ?? null, study, today, exams, certificates };
 };
