@@ -41,6 +41,7 @@ test('derive a bank from a platform bank, edit a question, build a blueprint by 
 	await page.goto(`/institution/banks/${code}`);
 	await page.locator('ol.questions a').first().click();
 	await expect(page.getByRole('heading', { name: '编辑' })).toBeVisible();
+	await expect(page.getByTestId('derived-from')).toContainText('复制自平台题库《新《安全生产法》（2021修正）题库》');
 	await page.waitForLoadState('networkidle');
 	const stem = page.getByLabel('题干');
 	await stem.fill(`${await stem.inputValue()}（本中心修订）`);

@@ -162,6 +162,16 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		expect(await db.selectFrom('qb_questions').select('id').where('bank_id', '=', bank.id).where('search_text', 'like', '%修订版%').execute()).toHaveLength(DEFAULT_MAX_ROWS);
 	}, 180_000);
 
+	it('a derived question shows its platform question and version, and says when the platform question changed', async () => {
+		const mine = await db.selectFrom('qb_banks').select('id').where('code', '=', 'a-aqsc').executeTakeFirstOrThrow();
+		const platform = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', SOURCE).executeTakeFirstOrThrow();
+		expect((await getQuestionDetail(db, mine.id, 'aqsc-0004'))!.derivedFrom).toMatchObject({ bankCode: SOURCE, code: 'aqsc-0004', version: 1, platformVersion: 1, platformChanged: false });
+		expect((await getQuestionDetail(db, platform.id, 'aqsc-0004'))!.derivedFrom).toBeNull();
+		const upstream = (await getQuestionDetail(db, platform.id, 'aqsc-0004'))!;
+		await saveQuestion(db, platform, { ...upstream.current, explanation: `${upstream.current.explanation}（平台更新）` }, { userId: adminA, role: 'platform_admin', ip: null, now: NOW }, 'edit');
+		expect((await getQuestionDetail(db, mine.id, 'aqsc-0004'))!.derivedFrom).toMatchObject({ version: 1, platformVersion: 2, platformChanged: true });
+	});
+
 	it('Excel export → import as a new bank keeps knowledge-point names', async () => {
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', SOURCE).executeTakeFirstOrThrow();
 		const data = await exportBankXlsx(db, bank);

@@ -115,10 +115,30 @@ export async function getQuestionDetail(db: Db, bankId: number, code: string) {
 		const cited = s ? findCitedText(s.text, b.ref) : null;
 		return { ...b, title: s?.title ?? b.source, text: cited?.ok ? cited.text : null, effectiveTo: s?.effective_to ?? null, supersededBy: s?.superseded_by ?? null, note: s?.note ?? null };
 	});
+	// a question derived from a platform bank: which platform question and version, and whether the platform has moved on
+	const upstream = q.derived_from_question_id
+		? await db
+				.selectFrom('qb_questions as p')
+				.innerJoin('qb_banks as b', 'b.id', 'p.bank_id')
+				.select(['p.code', 'p.current_version', 'p.status', 'b.code as bank_code', 'b.name as bank_name'])
+				.where('p.id', '=', q.derived_from_question_id)
+				.executeTakeFirst()
+		: undefined;
+	const derivedFrom = upstream
+		? {
+				bankCode: upstream.bank_code,
+				bankName: upstream.bank_name,
+				code: upstream.code,
+				version: q.derived_from_version!,
+				platformVersion: upstream.current_version,
+				platformChanged: upstream.current_version !== q.derived_from_version || upstream.status === 'retired'
+			}
+		: null;
 	return {
 		question: q,
 		current,
 		basis,
+		derivedFrom,
 		versions: versions.map((v) => ({ version: v.version, origin: v.origin, createdAt: v.created_at, by: v.display_name, stem: parse(v.content).stem }))
 	};
 }
