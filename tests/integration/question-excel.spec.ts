@@ -299,7 +299,7 @@ describe('parseQuestionsXlsx: across rows', () => {
 		const rows = Array.from({ length: 20_000 }, (_, i) => ({ 题号: `r-${i}` }) as RowSpec);
 		const t0 = performance.now();
 		expect(await parseQuestionsXlsx(await workbook(rows))).toEqual(fileError('文件有 20000 行题目，超过单次导入上限 10000 行，请拆分后导入'));
-		expect(performance.now() - t0).toBeLessThan(10_000);
+		expect(performance.now() - t0).toBeLessThan(30_000);
 		expect(await parseQuestionsXlsx(await workbook([single(1), single(2), single(3)]), { maxRows: 2 })).toEqual(
 			fileError('文件有 3 行题目，超过单次导入上限 2 行，请拆分后导入')
 		);
