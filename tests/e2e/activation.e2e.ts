@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 
 // An enterprise admin adds a person and prints their 激活码; the person activates with
@@ -12,13 +12,25 @@ async function login(page: Page, account: string, password = PASSWORD) {
 	await page.getByRole('button', { name: '登录' }).click();
 }
 
+/** Fills and re-fills until the values stick: hydration of `value={…}` inputs clears text typed before it ran. */
+async function fillAll(page: Page, fields: [Locator, string][]) {
+	await expect(async () => {
+		for (const [field, value] of fields) if ((await field.inputValue()) !== value) await field.fill(value);
+		await page.waitForTimeout(700);
+		for (const [field, value] of fields) expect(await field.inputValue()).toBe(value);
+	}).toPass({ timeout: 30_000 });
+}
+
 async function activate(page: Page, p: { idNumber: string; mobile: string }, code: string, password: string) {
 	await page.goto('/activate');
-	await page.getByLabel('身份证号').fill(p.idNumber);
-	await page.getByLabel(/^手机号/).fill(p.mobile);
-	await page.getByLabel('激活码').fill(code);
-	await page.getByLabel('设置密码').fill(password);
-	await page.getByLabel('再次输入密码').fill(password);
+	await page.waitForLoadState('networkidle');
+	await fillAll(page, [
+		[page.getByLabel('身份证号'), p.idNumber],
+		[page.getByLabel(/^手机号/), p.mobile],
+		[page.getByLabel('激活码'), code],
+		[page.getByLabel('设置密码'), password],
+		[page.getByLabel('再次输入密码'), password]
+	]);
 	await page.getByRole('button', { name: '激活账号' }).click();
 }
 
@@ -30,12 +42,16 @@ test('an admin prints an activation code and the person activates with it', asyn
 	await login(page, '13800000006');
 	await expect(page).toHaveURL(/\/enterprise$/);
 	await page.goto('/enterprise/staff/new');
-	await page.getByLabel(/^姓名/).fill('激活测试');
-	await page.getByLabel(/^身份证号/).fill(person.idNumber);
-	await page.getByLabel(/^手机号/).fill(person.mobile);
+	await page.waitForLoadState('networkidle');
+	await fillAll(page, [
+		[page.getByLabel(/^姓名/), '激活测试'],
+		[page.getByLabel(/^身份证号/), person.idNumber],
+		[page.getByLabel(/^手机号/), person.mobile]
+	]);
 	await page.getByLabel(/^人员类别/).selectOption({ label: '一线从业人员' });
 	await page.getByRole('button', { name: '保存' }).click();
 	await expect(page).toHaveURL(/\/enterprise\/staff\/\d+\?saved=created/);
+	await page.waitForLoadState('networkidle');
 	await page.getByRole('button', { name: '打印激活码' }).click();
 	const codeCell = page.getByTestId('activation-code');
 	await expect(codeCell).toHaveText(/^[2-9A-Z]{8}$/);
