@@ -2,6 +2,14 @@ import { expect, test, type Page } from '@playwright/test';
 
 const PASSWORD = 'Anxun@2026';
 
+/** On a phone the account links sit behind 菜单 (see +layout.svelte); on a desktop they are shown. */
+async function openAccountMenu(page: Page) {
+	await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+	const menu = page.getByRole('button', { name: '菜单' });
+	await expect(page.locator('#account-menu')).toBeAttached();
+	if (await menu.isVisible()) await menu.click();
+}
+
 async function login(page: Page, account: string, password = PASSWORD) {
 	await page.goto('/login');
 	await page.getByLabel('手机号或身份证号').fill(account);
@@ -26,6 +34,7 @@ test('an enterprise admin sees staff counts by role category and a masked staff 
 
 test('a person with two memberships switches between enterprise admin and learner', async ({ page }) => {
 	await login(page, '13800000006');
+	await openAccountMenu(page);
 	await page.getByLabel('切换身份').selectOption({ label: '学员 · 重庆渝北精工机械有限公司' });
 	await expect(page).toHaveURL(/\/learner$/);
 	await expect(page.getByRole('heading', { name: '我的学习' })).toBeVisible();
@@ -80,6 +89,7 @@ test('a district regulator sees only their region; the city sees all', async ({ 
 	await page.getByRole('link', { name: '辖区企业名单' }).click();
 	await expect(page.getByRole('link', { name: '重庆渝北精工机械有限公司' })).toBeVisible();
 	await expect(page.getByText('重庆长风化工有限公司')).toHaveCount(0);
+	await openAccountMenu(page);
 	await page.getByRole('button', { name: '退出' }).click();
 	await login(page, '13800000002');
 	await expect(page.getByTestId('enterprises')).toHaveText(/^\s*9\s*企业\s*$/);
@@ -90,6 +100,7 @@ test('the platform admin sees organisation counts and an intact audit chain; log
 	await expect(page).toHaveURL(/\/admin$/);
 	await expect(page.getByTestId('audit-ok')).toContainText('哈希链校验通过');
 	await expect(page.getByRole('cell', { name: 'login.ok' }).first()).toBeVisible();
+	await openAccountMenu(page);
 	await page.getByRole('button', { name: '退出' }).click();
 	await expect(page).toHaveURL(/\/login$/);
 	await page.goto('/admin');
