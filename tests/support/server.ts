@@ -31,7 +31,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 	proc.stdout!.on('data', (d) => (out += d));
 	proc.stderr!.on('data', (d) => (out += d));
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 60_000;
+	const deadline = Date.now() + Number(process.env.TEST_SERVER_START_MS ?? 60_000);
 	for (;;) {
 		if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
 		try {
