@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildZip, deflatedEntry, deflatedZeros, honestBomb, lyingBomb, manyEntries } from '../../../../tests/support/zip-bomb.ts';
 import { buildStaffTemplateXlsx, parseStaffXlsx } from '../people/staff-excel.ts';
 import { buildTemplateXlsx, parseQuestionsXlsx } from '../question-bank/excel.ts';
-import { checkXlsxArchive, ZIP_LIMITS } from './zip-guard.ts';
+import { checkXlsxArchive, NOT_XLSX, ZIP_LIMITS } from './zip-guard.ts';
 
 const OPS = [{ code: 'T1', category: '电工作业', item: '低压电工作业' }];
 
@@ -53,10 +53,10 @@ describe('zip guard before every Excel import', () => {
 	it('refuses encrypted, truncated and non-zip data', async () => {
 		const enc = buildZip([deflatedEntry('a.xml', '<a/>')]);
 		enc.writeUInt16LE(1, enc.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 8);
-		expect((await checkXlsxArchive(enc)).ok).toBe(false);
+		expect(await checkXlsxArchive(enc)).toEqual({ ok: false, message: expect.stringContaining('文件已加密') });
 		const good = await buildTemplateXlsx();
-		expect((await checkXlsxArchive(good.subarray(0, good.length - 30))).ok).toBe(false);
-		expect((await checkXlsxArchive(Buffer.from('PK not really a zip at all, just text'))).ok).toBe(false);
+		expect(await checkXlsxArchive(good.subarray(0, good.length - 30))).toEqual({ ok: false, message: NOT_XLSX });
+		expect(await checkXlsxArchive(Buffer.from('PK not really a zip at all, just text'))).toEqual({ ok: false, message: NOT_XLSX });
 	});
 
 	it('is what both imports answer with (staff and question bank)', async () => {
