@@ -15,8 +15,34 @@ const { handler } = await import('../build/handler.js');
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '0.0.0.0';
+// When a route answers before reading the whole body (413 over the route's limit, 401/403 before
+// an upload), the client is still sending. Closing at once would reset the connection and the
+// client would never see the answer; reading on would let it stream forever. So, as web servers
+// do, we drop what arrives for a short while (nothing is buffered), then hang up.
+const LINGER_MS = 2000;
+const LINGER_BYTES = 1024 * 1024;
+function lingerOnUnreadBody(req, res) {
+	res.on('finish', () => {
+		if (req.complete) return;
+		let dropped = 0;
+		const hangUp = () => req.socket.destroy();
+		const timer = setTimeout(hangUp, LINGER_MS);
+		timer.unref();
+		req.on('data', (chunk) => {
+			dropped += chunk.length;
+			if (dropped > LINGER_BYTES) {
+				clearTimeout(timer);
+				hangUp();
+			}
+		});
+		req.on('end', () => clearTimeout(timer));
+		req.resume();
+	});
+}
+
 const server = http.createServer((req, res) => {
 	if (ownProtocol) req.headers[OWN_HEADER] = 'http';
+	lingerOnUnreadBody(req, res);
 	handler(req, res, () => {
 		res.statusCode = 404;
 		res.end();

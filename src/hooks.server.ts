@@ -4,8 +4,8 @@ import { getDb, startDatabase } from '#lib/server/runtime.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { startWorker } from '#lib/server/jobs/worker.ts';
-import { bodyLimitFor, tooLargeMessage } from '#lib/server/http/body-limit.ts';
-import { controlCharacterProblem, guardRequest, isIdParamName, type BodyState } from '#lib/server/http/input-guard.ts';
+import { bodyLimitFor, FORM_BODY_LIMIT, tooLargeMessage } from '#lib/server/http/body-limit.ts';
+import { controlCharacterProblem, guardRequest, isIdParamName, readBodyUpTo, type BodyState } from '#lib/server/http/input-guard.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { isChineseMessage, statusTitle } from '#lib/domain/http-errors.ts';
 
@@ -22,9 +22,8 @@ function escapeHtml(s: string): string {
 }
 
 /** A refusal answered by the hook itself (the route never runs): JSON for APIs, a short Chinese page otherwise. */
-function refuse(request: Request, status: number, message: string, close = false): Response {
+function refuse(request: Request, status: number, message: string): Response {
 	const headers: Record<string, string> = { 'cache-control': 'no-store' };
-	if (close) headers.connection = 'close'; // the unread body is not waited for
 	if (!(request.headers.get('accept') ?? '').includes('text/html')) return Response.json({ message }, { status, headers });
 	const title = statusTitle(status);
 	const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} - 安训</title></head><body><h1>${title}</h1><p>${escapeHtml(message)}</p><p><a href="/">返回首页</a></p></body></html>`;
@@ -40,8 +39,8 @@ function checkRequest(event: Parameters<Handle>[0]['event'], limit: number): Res
 	}
 	if (BODYLESS.has(event.request.method)) return null;
 	const declared = event.request.headers.get('content-length');
-	if (declared !== null && !/^\d+$/.test(declared.trim())) return refuse(event.request, 400, '请求头 Content-Length 不正确', true);
-	if (declared !== null && Number(declared) > limit) return refuse(event.request, 413, tooLargeMessage(limit), true);
+	if (declared !== null && !/^\d+$/.test(declared.trim())) return refuse(event.request, 400, '请求头 Content-Length 不正确');
+	if (declared !== null && Number(declared) > limit) return refuse(event.request, 413, tooLargeMessage(limit));
 	return null;
 }
 
@@ -90,10 +89,18 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (refused) return withHeaders(refused, true, fileRoute);
 	// Routes read the body through the guard (the event's request is read-only, so resolve gets a copy).
 	const body: BodyState = { limit, exceeded: false };
-	const response = await resolve(BODYLESS.has(event.request.method) ? event : { ...event, request: guardRequest(event.request, limit, body) });
-	const answered = withHeaders(response, isPrivate(event, !!token, response), fileRoute);
-	if (body.exceeded) answered.headers.set('connection', 'close'); // the rest of the body is not read
-	return answered;
+	let request = event.request;
+	if (!BODYLESS.has(request.method) && request.body && !request.headers.has('content-length') && limit <= FORM_BODY_LIMIT) {
+		// A chunked body under a small limit is read here, so every route answers 413 alike (even
+		// one that would refuse the caller without reading it); larger limits are counted while streaming.
+		const bytes = await readBodyUpTo(request, limit);
+		if (bytes === 'too-large') return withHeaders(refuse(request, 413, tooLargeMessage(limit)), true, fileRoute);
+		if (bytes === 'broken') return withHeaders(refuse(request, 400, '请求内容未完整收到'), true, fileRoute);
+		request = new Request(request.url, { method: request.method, headers: request.headers, body: bytes as Uint8Array<ArrayBuffer> });
+	}
+	const response = await resolve(BODYLESS.has(request.method) ? event : { ...event, request: guardRequest(request, limit, body) });
+	// The unread rest of a refused body is dropped by scripts/serve.mjs (lingerOnUnreadBody).
+	return withHeaders(response, isPrivate(event, !!token, response), fileRoute);
 };
 
 /** Errors thrown with error() keep their (Chinese) message; everything else gets a Chinese one, never a stack. */

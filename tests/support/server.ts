@@ -31,7 +31,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 	proc.stdout!.on('data', (d) => (out += d));
 	proc.stderr!.on('data', (d) => (out += d));
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 180_000; // a demo-seeded start takes ~90 s on a loaded 2-core machine
+	// a demo-seeded start took ~90 s on a loaded 2-core machine
+	const deadline = Date.now() + Number(process.env.TEST_SERVER_START_MS ?? 180_000);
 	for (;;) {
 		if (proc.exitCode !== null) throw new Error(`server exited: ${out}`);
 		try {

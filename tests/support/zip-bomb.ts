@@ -1,12 +1,27 @@
 import { createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Hand-built zip archives named .xlsx for the upload guards: a deflated run of zeros of any
 // size (built in slices, never held uncompressed), many entries, and sizes that lie.
 
 export type ZipEntry = { name: string; data: Buffer; method?: 0 | 8; uncompressed: number; declaredUncompressed?: number };
 
-/** Deflates `size` zero bytes without allocating them at once. */
-export async function deflatedZeros(size: number): Promise<Buffer> {
+const made = new Map<number, Promise<Buffer>>();
+
+/** Deflates `size` zero bytes without allocating them at once (cached: 1 GB takes seconds). */
+export function deflatedZeros(size: number): Promise<Buffer> {
+	let p = made.get(size);
+	if (!p) {
+		const file = join(tmpdir(), `anxun-zeros-${size}.deflate`);
+		p = existsSync(file) ? Promise.resolve(readFileSync(file)) : deflateZeros(size).then((b) => (writeFileSync(file, b), b));
+		made.set(size, p);
+	}
+	return p;
+}
+
+async function deflateZeros(size: number): Promise<Buffer> {
 	const deflate = createDeflateRaw({ level: 9 });
 	const out: Buffer[] = [];
 	deflate.on('data', (c: Buffer) => out.push(c));

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { checkXlsxArchive } from './zip-guard.ts';
+import { checkXlsxArchive, NOT_XLSX } from './zip-guard.ts';
 import { stripNeutralisingPrefix } from './safe-cells.ts';
 
 // Reading uploaded .xlsx files: shared by the question-bank and staff imports.
@@ -16,7 +16,7 @@ export type Cell =
 	| { kind: 'formula' };
 
 export const EMPTY: Cell = { kind: 'empty' };
-export const NOT_XLSX = '不是有效的 Excel（.xlsx）文件';
+export { NOT_XLSX };
 
 function textCell(s: string): Cell {
 	const text = stripNeutralisingPrefix(s).replace(/\r\n?/g, '\n').trim();

@@ -29,6 +29,13 @@ function megabytes(n: number): string {
 
 type Refusal = { ok: false; message: string };
 
+export const NOT_XLSX = '不是有效的 Excel（.xlsx）文件';
+
+/** A damaged or non-zip file: the same answer a file exceljs cannot read gets. */
+function broken(): Refusal {
+	return { ok: false, message: NOT_XLSX };
+}
+
 function refuse(why: string): Refusal {
 	return { ok: false, message: `文件不能作为 Excel（.xlsx）导入：${why}` };
 }
@@ -43,21 +50,21 @@ function findEndOfCentralDirectory(buf: Buffer): number {
 
 /** The central directory's entries, or the reason the archive is refused, from the directory alone. */
 export function readCentralDirectory(buf: Buffer, limits = ZIP_LIMITS): { ok: true; entries: Entry[] } | Refusal {
-	if (buf.length < 22) return refuse('不是有效的压缩文件');
+	if (buf.length < 22) return broken();
 	const eocd = findEndOfCentralDirectory(buf);
-	if (eocd < 0) return refuse('不是有效的压缩文件（找不到目录）');
+	if (eocd < 0) return broken();
 	if (eocd >= 20 && buf.readUInt32LE(eocd - 20) === ZIP64_LOCATOR) return refuse('使用了 ZIP64 大文件格式，Excel 表格不需要');
 	const count = buf.readUInt16LE(eocd + 10);
 	const dirSize = buf.readUInt32LE(eocd + 12);
 	const dirOffset = buf.readUInt32LE(eocd + 16);
 	if (count > limits.maxEntries) return refuse(`压缩包内有 ${count} 个文件，超过上限 ${limits.maxEntries} 个`);
 	if (count === 0xffff || dirOffset === 0xffffffff) return refuse('使用了 ZIP64 大文件格式，Excel 表格不需要');
-	if (dirOffset + dirSize > eocd) return refuse('压缩文件目录已损坏');
+	if (dirOffset + dirSize > eocd) return broken();
 	const entries: Entry[] = [];
 	let p = dirOffset;
 	let total = 0;
 	for (let i = 0; i < count; i++) {
-		if (p + 46 > eocd || buf.readUInt32LE(p) !== CENTRAL) return refuse('压缩文件目录已损坏');
+		if (p + 46 > eocd || buf.readUInt32LE(p) !== CENTRAL) return broken();
 		const flags = buf.readUInt16LE(p + 8);
 		const method = buf.readUInt16LE(p + 10);
 		const compressed = buf.readUInt32LE(p + 20);
@@ -71,7 +78,7 @@ export function readCentralDirectory(buf: Buffer, limits = ZIP_LIMITS): { ok: tr
 		if (compressed === 0xffffffff || uncompressed === 0xffffffff || offset === 0xffffffff) return refuse('使用了 ZIP64 大文件格式，Excel 表格不需要');
 		if (flags & 1) return refuse('文件已加密，请在 Excel 中取消密码后再导入');
 		if (method !== 0 && method !== 8) return refuse('使用了不支持的压缩方式');
-		if (method === 0 && compressed !== uncompressed) return refuse('压缩文件目录已损坏');
+		if (method === 0 && compressed !== uncompressed) return broken();
 		total += uncompressed;
 		if (total > limits.maxTotalBytes) return refuse(`解压后超过 ${megabytes(limits.maxTotalBytes)}，请拆分后导入`);
 		if (uncompressed > limits.ratioFloorBytes && uncompressed > Math.max(compressed, 1) * limits.maxRatio) {
@@ -124,9 +131,9 @@ export async function checkXlsxArchive(buf: Buffer, limits = ZIP_LIMITS): Promis
 	if (!dir.ok) return dir;
 	let total = 0;
 	for (const e of dir.entries) {
-		if (e.offset + 30 > buf.length || buf.readUInt32LE(e.offset) !== LOCAL) return refuse('压缩文件已损坏');
+		if (e.offset + 30 > buf.length || buf.readUInt32LE(e.offset) !== LOCAL) return broken();
 		const start = e.offset + 30 + buf.readUInt16LE(e.offset + 26) + buf.readUInt16LE(e.offset + 28);
-		if (start + e.compressed > buf.length) return refuse('压缩文件已损坏');
+		if (start + e.compressed > buf.length) return broken();
 		if (e.method === 8 && !(await inflateWithinDeclared(buf.subarray(start, start + e.compressed), e.uncompressed))) {
 			return refuse(`其中“${e.name.slice(0, 60)}”解压后的大小与声明不符，疑似恶意文件`);
 		}

@@ -70,6 +70,16 @@ function checkJsonStrings(value: unknown, path: string, depth = 0): void {
 	}
 }
 
+/** The path of the first string in a parsed JSON body holding a control character, as a message. */
+export function jsonControlCharacterProblem(value: unknown): string | null {
+	try {
+		checkJsonStrings(value, '');
+		return null;
+	} catch (e) {
+		return (e as { body?: { message?: string } }).body?.message ?? '请求内容含有不允许的控制字符';
+	}
+}
+
 export type BodyState = { limit: number; exceeded: boolean };
 
 /**
@@ -131,6 +141,29 @@ class GuardedRequest extends Request {
 			this.#failure(e, '请求内容无法读取');
 		}
 	}
+}
+
+/**
+ * A chunked body read up to `limit` bytes: the bytes, or 'too-large' as soon as it passes the
+ * limit (the rest is not read). Only for small limits, where holding the body costs nothing.
+ */
+export async function readBodyUpTo(request: Request, limit: number): Promise<Uint8Array | 'too-large' | 'broken'> {
+	if (!request.body) return new Uint8Array(0);
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > limit) return 'too-large';
+			chunks.push(value);
+		}
+	} catch {
+		return 'broken';
+	}
+	return Buffer.concat(chunks);
 }
 
 /** Wraps the request so its body stops at `limit` bytes and its parsers answer bad input with 4xx. */

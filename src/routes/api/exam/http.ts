@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { describeIssues } from '#lib/schemas/exam.ts';
+import { jsonControlCharacterProblem } from '#lib/server/http/input-guard.ts';
 import type { ClientContext } from '#lib/server/exams/attempt-service.ts';
 
 // Shared by the exam endpoints: a size-limited JSON body, the caller's connection facts, 400s.
@@ -48,6 +49,8 @@ export async function parseBody<S extends z.ZodType>(request: Request, schema: S
 		throw err;
 	}
 	if (body === undefined) return { ok: false, response: badRequest('请求内容须为 JSON') };
+	const control = jsonControlCharacterProblem(body);
+	if (control) return { ok: false, response: badRequest(control) };
 	const parsed = schema.safeParse(body);
 	if (!parsed.success) return { ok: false, response: badRequest(describeIssues(parsed.error)) };
 	return { ok: true, data: parsed.data };
