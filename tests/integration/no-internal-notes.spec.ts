@@ -85,7 +85,7 @@ describe.skipIf(!built)('no internal notes on user pages (built server, TZ=UTC)'
 		// seeded here, not by the server, so its start stays within startServer's deadline
 		dir = mkdtempSync(join(tmpdir(), 'anxun-notes-'));
 		await prepareCertDemoDir(dir);
-		server = await startServer({ TZ: 'UTC', ANXUN_DATA_DIR: dir, ANXUN_KEY_ENCRYPTION_KEY: 'd'.repeat(64) });
+		server = await startServer({ TZ: 'UTC', ANXUN_DATA_DIR: dir, ANXUN_KEY_ENCRYPTION_KEY: 'd'.repeat(64), ANXUN_VERIFY_LIMIT_PER_MINUTE: '100000' });
 	}, 600_000);
 	afterAll(async () => {
 		await server?.stop();
