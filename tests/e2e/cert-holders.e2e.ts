@@ -15,6 +15,7 @@ let dir: string;
 let prepared: Awaited<ReturnType<typeof prepareCertHoldersDemoDir>>;
 
 test.beforeAll(async () => {
+	test.setTimeout(300_000); // the demo seed is large
 	dir = mkdtempSync(join(tmpdir(), 'anxun-holders-e2e-'));
 	prepared = await prepareCertHoldersDemoDir(dir);
 	server = await startServer({ ANXUN_DATA_DIR: dir });

@@ -46,7 +46,7 @@ test('an institution admin builds a blueprint and a session; the examiner watche
 	await page.getByLabel('合格分数').fill('120');
 	await page.getByRole('button', { name: '保存组卷策略' }).click();
 	const problems = page.locator('#blueprint-problems');
-	await expect(problems).toContainText('合格分数（passMark）120 不能高于总分（totalPoints）100');
+	await expect(problems).toContainText('合格分数 120 不能高于总分 100');
 	// the editor says how many questions each section can draw from
 	await expect(page.getByTestId('supply-1')).toHaveCount(0);
 

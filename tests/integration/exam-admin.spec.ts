@@ -79,7 +79,7 @@ for (const backend of BACKENDS) {
 
 			const pass = await saveBlueprint(db, admin, null, values({ passMark: '120' }), at(0));
 			expect(pass.ok).toBe(false);
-			if (!pass.ok) expect(pass.problems).toContain('合格分数（passMark）120 不能高于总分（totalPoints）100');
+			if (!pass.ok) expect(pass.problems).toContain('合格分数 120 不能高于总分 100');
 
 			const narrow = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'judge', count: '4', points: '25', knowledge: 'law', dmin: '2', dmax: '3' }] }), at(0));
 			expect(narrow.ok).toBe(false);

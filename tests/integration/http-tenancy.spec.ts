@@ -13,6 +13,7 @@ const RULES: Record<string, Rule> = {
 	'/': { path: '/', allowed: 'any' },
 	// certificates (issue 6)
 	'/verify': { path: '/verify', allowed: 'public' },
+	'/help/verify': { path: '/help/verify', allowed: 'public' },
 	'/institution/certificates': { path: '/institution/certificates', allowed: ['institution_admin'] },
 	'/institution/certificates/[sessionId]': { path: '/institution/certificates/{session}', allowed: ['institution_admin'] },
 	'/regulator/certificates': { path: '/regulator/certificates', allowed: ['regulator'] },
@@ -40,6 +41,7 @@ const RULES: Record<string, Rule> = {
 	'/regulator/persons/[id]': { path: '/regulator/persons/{person}', allowed: ['regulator'] },
 	'/enterprise/coverage': { path: '/enterprise/coverage', allowed: ['enterprise_admin'] },
 	'/admin': { path: '/admin', allowed: ['platform_admin'] },
+	'/admin/rules': { path: '/admin/rules', allowed: ['platform_admin'] },
 	'/institution/banks': { path: '/institution/banks', allowed: ['institution_admin', 'examiner'] },
 	'/institution/banks/[code]': { path: '/institution/banks/aqsc-law-2021', allowed: ['institution_admin', 'examiner'] },
 	'/institution/banks/[code]/q/[qid]': { path: '/institution/banks/aqsc-law-2021/q/aqsc-0001', allowed: ['institution_admin', 'examiner'] },

@@ -1,7 +1,7 @@
 // The printable certificate: A4, one certificate per page, Noto Sans SC (from npm), a QR code whose
 // URL carries the number and the Ed25519 signature, and the signed payloads embedded twice — as PDF
 // attachments (for people, in a viewer's attachment panel) and as the document-info entry
-// AnxunCertificates (base64url JSON, read by `npm run cert:verify`) — so the file checks offline.
+// AnxunCertificates (base64url JSON, read by the offline verifier scripts/cert-verify) — so the file checks offline.
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { readFileSync } from 'node:fs';
@@ -95,7 +95,7 @@ function page(doc: PDFKit.PDFDocument, item: CertificatePrint, baseUrl: string) 
 	drawQr(doc, url, W - 80 - qrSize, qrY, qrSize);
 	doc.fillColor(INK).fontSize(12).text('扫描二维码核验证书真伪', 80, qrY + 10, { width: 280 });
 	doc.fillColor(GREY).fontSize(9).text(`或访问 ${baseUrl.replace(/\/+$/, '')}/verify 输入证书编号。`, 80, qrY + 32, { width: 280 });
-	doc.text('本证书附带发证机关的数字签名（Ed25519，并以 SM2/SM3 联署），签名内容嵌入本 PDF，可离线核验：npm run cert:verify -- 本文件.pdf', 80, qrY + 52, { width: 280 });
+	doc.text(`本证书带有发证机关的数字签名，签名数据嵌在本 PDF 中。不联网也可用平台发布的离线核验工具检查本文件，获取和使用方法见 ${baseUrl.replace(/\/+$/, '')}/help/verify 。`, 80, qrY + 52, { width: 280 });
 	doc.fontSize(8).text(`签名密钥：${item.signed.proof.ed25519.kid}${item.signed.proof.sm2 ? ` / ${item.signed.proof.sm2.kid}` : ''}`, 80, qrY + 112, { width: 280 });
 	if (item.status === 'revoked') {
 		doc.save().rotate(-30, { origin: [W / 2, H / 2] }).fillColor('#c62828').opacity(0.35).fontSize(80).text('已撤销', 0, H / 2 - 50, { width: W, align: 'center' }).restore();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, certificateConfigFromEnv, certificateKindForBlueprint, findReviewRule, isValidOn, publicStatusOn, reviewPassed, termsOnIssue, validityRules } from './rules.ts';
+import { addMonths, certificateConfigFromEnv, certificateKindForBlueprint, findReviewRule, holderMismatch, isValidOn, publicStatusOn, reviewPassed, rulesForUsers, termsOnIssue, validityRules } from './rules.ts';
 
 describe('certificate rules', () => {
 	it('maps blueprint types to certificate kinds', () => {
@@ -12,10 +12,24 @@ describe('certificate rules', () => {
 	it('cites a basis for every rule and flags the unconfirmed ones', () => {
 		for (const r of validityRules()) {
 			expect(r.basisDoc, r.code).toMatch(/《.+》/);
-			expect(r.basisArticle, r.code).not.toBe('');
+			// an article not found leaves the basis at the document; the internal note says so
+			if (r.basisArticle === '') expect(r.internalNote, r.code).toContain('条款号');
+			expect(`${r.basisDoc}${r.basisArticle}${r.explanation}`, r.code).not.toMatch(/FACTS|§|未核实|待核实|二手/);
 		}
+		for (const r of rulesForUsers().rules) expect(Object.keys(r)).not.toContain('internalNote');
 		expect(validityRules().find((r) => r.code === 'training-config')).toMatchObject({ status: 'unverified', configurable: true });
 		expect(validityRules().find((r) => r.code === 'special-work-19')!.status).toBe('secondary');
+	});
+
+	it('declares who may hold each certificate type', () => {
+		const person = (roleCategory: string, specialOperationCode: string | null = null) => ({ roleCategory, specialOperationCode });
+		expect(holderMismatch('safety_knowledge', person('principal'))).toBeNull();
+		expect(holderMismatch('safety_knowledge', person('safety_manager'))).toBeNull();
+		expect(holderMismatch('safety_knowledge', person('frontline'))).toContain('人员类别为“一线从业人员”');
+		expect(holderMismatch('special_work', person('special_worker', '1.2'))).toBeNull();
+		expect(holderMismatch('special_work', person('special_worker'))).toBe('人员未登记特种作业类别/操作项目');
+		expect(holderMismatch('special_work', person('special_worker', '1.1'), '1.2')).toContain('不一致');
+		expect(holderMismatch('training', person('frontline'))).toBeNull();
 	});
 
 	it('adds calendar months, clamping to the month end', () => {

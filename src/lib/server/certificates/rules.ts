@@ -60,7 +60,10 @@ export type ValidityRule = {
 	status: RuleStatus;
 	/** True when the value is a setting an operator may change (e.g. via environment). */
 	configurable: boolean;
-	note: string;
+	/** What the rule says, in plain words for users. */
+	explanation: string;
+	/** Sources and verification remarks: the platform operator's rules page only. */
+	internalNote: string;
 };
 
 export type ReviewRule = {
@@ -75,7 +78,8 @@ export type ReviewRule = {
 	basisDoc: string;
 	basisArticle: string;
 	status: RuleStatus;
-	note: string;
+	explanation: string;
+	internalNote: string;
 };
 
 export const ORDER_30 = '《特种作业人员安全技术培训考核管理规定》（原国家安全监管总局令第30号，2015年修正）';
@@ -85,7 +89,8 @@ const ORDER_44_SHORT = '《安全生产培训管理办法》';
 const ORDER_30_SHORT = '《特种作业人员安全技术培训考核管理规定》';
 export const LAST_DAY_30 = '2026-05-31';
 export const FIRST_DAY_19 = '2026-06-01';
-const NOT_FOUND = '条款号未查到';
+// article numbers not found: the basis names the document only (the internal note says so)
+const NOT_FOUND = '';
 
 export const DEFAULT_TRAINING_VALIDITY_MONTHS = 12;
 
@@ -167,7 +172,8 @@ export function validityRules(config: { trainingValidityMonths?: number } = {}):
 			basisArticle: '第二十五条',
 			status: 'verified',
 			configurable: false,
-			note: '“安全合格证的有效期为3年。有效期届满需要延期的，应当于有效期届满30日前向原发证部门申请办理延期手续。”另：主要负责人、安全生产管理人员每年须再培训（3号令第九条：≥12学时，高危行业≥16学时）。'
+			explanation: '“安全合格证的有效期为3年。有效期届满需要延期的，应当于有效期届满30日前向原发证部门申请办理延期手续。”另：主要负责人、安全生产管理人员每年须再培训（《生产经营单位安全培训规定》第九条：不少于12学时，高危行业不少于16学时）。',
+			internalNote: '条文原文已读（FACTS.md §5、§2）。'
 		},
 		{
 			code: 'special-work-30',
@@ -181,7 +187,8 @@ export function validityRules(config: { trainingValidityMonths?: number } = {}):
 			basisArticle: '第十九条、第二十一条',
 			status: 'verified',
 			configurable: false,
-			note: '“特种作业操作证有效期为6年，在全国范围内有效。”“特种作业操作证每3年复审1次。”连续从事本工种10年以上、严格守法的，经同意复审时间可延长至每6年1次（第二十一条），由监管人员在复审时选择。'
+			explanation: '“特种作业操作证有效期为6年，在全国范围内有效。”“特种作业操作证每3年复审1次。”连续从事本工种10年以上、严格守法的，经同意复审时间可延长至每6年1次（第二十一条），由监管人员在复审时选择。',
+			internalNote: '条文原文已读（FACTS.md §3）。'
 		},
 		{
 			code: 'special-work-19',
@@ -195,7 +202,8 @@ export function validityRules(config: { trainingValidityMonths?: number } = {}):
 			basisArticle: NOT_FOUND,
 			status: 'secondary',
 			configurable: false,
-			note: '未查到19号令原文，依据为应急管理部新闻发布会报道（FACTS §4）：“将特种作业操作证每3年复审改为每6年换证”。换证的申请期限未查到（未核实）。'
+			explanation: '自2026年6月1日起，特种作业操作证每3年复审改为每6年换证。',
+			internalNote: '未查到19号令原文，依据为应急管理部新闻发布会报道（FACTS §4）：“将特种作业操作证每3年复审改为每6年换证”。条款号与换证的申请期限未查到（未核实）。'
 		},
 		{
 			code: 'training-config',
@@ -209,7 +217,8 @@ export function validityRules(config: { trainingValidityMonths?: number } = {}):
 			basisArticle: '第二十三条',
 			status: 'unverified',
 			configurable: true,
-			note: '44号令第二十三条只规定“其他人员经培训合格后，颁发培训合格证”，未规定有效期。有效期是配置项（环境变量 ANXUN_TRAINING_CERT_MONTHS，默认12个月，对应每年再培训），须由发证机构确认。'
+			explanation: '“其他人员经培训合格后，颁发培训合格证。”有效期由发证的培训机构确定。',
+			internalNote: '44号令第二十三条未规定培训合格证的有效期。有效期是配置项（环境变量 ANXUN_TRAINING_CERT_MONTHS，默认12个月，对应每年再培训），须由发证机构确认（未核实）。'
 		}
 	];
 }
@@ -226,7 +235,8 @@ export const REVIEW_RULES: ReviewRule[] = [
 		basisDoc: ORDER_30,
 		basisArticle: '第二十一条至第二十三条、第二十六条',
 		status: 'verified',
-		note: '期满前60日内申请复审（第二十二条）；复审前安全培训不少于8个学时并考试合格（第二十三条）；未按期复审的，特种作业操作证失效（第二十六条）。'
+		explanation: '期满前60日内申请复审（第二十二条）；复审前安全培训不少于8个学时并考试合格（第二十三条）；未按期复审的，特种作业操作证失效（第二十六条）。',
+		internalNote: '条文原文已读（FACTS.md §3）。'
 	},
 	{
 		code: 'special-work-review-19',
@@ -239,7 +249,8 @@ export const REVIEW_RULES: ReviewRule[] = [
 		basisDoc: ORDER_19,
 		basisArticle: NOT_FOUND,
 		status: 'secondary',
-		note: '“特种作业操作证2026年6月1日以后需要复审的，按照新规定不再进行复审，到期后按要求换领新证”（新闻发布会报道，FACTS §4，待原文核实）。'
+		explanation: '特种作业操作证2026年6月1日以后需要复审的，不再进行复审，到期后换领新证。',
+		internalNote: '“特种作业操作证2026年6月1日以后需要复审的，按照新规定不再进行复审，到期后按要求换领新证”（新闻发布会报道，FACTS §4，待原文核实）。'
 	}
 ];
 
@@ -364,5 +375,13 @@ export function certificateConfigFromEnv(env: Record<string, string | undefined>
 		trainingValidityMonths: int('ANXUN_TRAINING_CERT_MONTHS', DEFAULT_TRAINING_VALIDITY_MONTHS, 1, 120),
 		verifyLimitPerMinute: int('ANXUN_VERIFY_LIMIT_PER_MINUTE', 30, 1, 1_000_000),
 		publicBaseUrl: env.ANXUN_PUBLIC_URL ? env.ANXUN_PUBLIC_URL.replace(/\/+$/, '') : null
+	};
+}
+
+/** The rules as users see them: plain basis and explanation, no verification status or source notes. */
+export function rulesForUsers(config: { trainingValidityMonths?: number } = {}) {
+	return {
+		rules: validityRules(config).map(({ internalNote: _n, status: _s, configurable: _c, ...r }) => r),
+		reviewRules: REVIEW_RULES.map(({ internalNote: _n, status: _s, ...r }) => r)
 	};
 }

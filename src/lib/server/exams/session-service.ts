@@ -26,9 +26,8 @@ export function defaultAttempts(certificateType: string, examKind: string, opens
 	const exam = `${CERTIFICATE_TYPE_LABELS[certificateType]}${EXAM_KIND_LABELS[kind]}`;
 	if (!rule) return { maxAttempts: 2, rule: null, explanation: `未找到适用于${exam}的补考规则；默认允许补考1次（共2次），请按考核机关要求设定。` };
 	const times = rule.maxAttempts === null ? '不限次数' : `共 ${rule.maxAttempts} 次（含首次考试）`;
-	const caveat = rule.status === 'verified' ? '' : '（依据为二手资料，待原文核实）';
 	const article = rule.basisArticle === '条款号未查到' ? '' : rule.basisArticle;
-	return { maxAttempts: rule.maxAttempts, rule, explanation: `按${rule.basisDoc}${article}${caveat}，${exam}${times}（开考日 ${shanghaiDate(opensAt)} 适用）。` };
+	return { maxAttempts: rule.maxAttempts, rule, explanation: `按${rule.basisDoc}${article}，${exam}${times}（开考日 ${shanghaiDate(opensAt)} 适用）。` };
 }
 
 export type SessionSaveResult = { ok: true; sessionId: number } | { ok: false; errors: Record<string, string> };

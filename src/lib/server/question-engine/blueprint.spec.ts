@@ -46,11 +46,11 @@ describe('parseBlueprint', () => {
 	});
 
 	it('refuses a total that is not the sum of count × points', () => {
-		expect(problemsOf({ ...base, totalPoints: 95 })).toEqual(['总分（totalPoints）为 95，但各部分题量×每题分值合计为 100']);
+		expect(problemsOf({ ...base, totalPoints: 95 })).toEqual(['总分为 95，但各部分题量×每题分值合计为 100']);
 	});
 
 	it('refuses a pass mark above the total', () => {
-		expect(problemsOf({ ...base, passMark: 120 })).toEqual(['合格分数（passMark）120 不能高于总分（totalPoints）100']);
+		expect(problemsOf({ ...base, passMark: 120 })).toEqual(['合格分数 120 不能高于总分 100']);
 	});
 
 	it('sums decimal points without floating-point noise', () => {

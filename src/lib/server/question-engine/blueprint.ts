@@ -81,7 +81,7 @@ export const blueprintSchema = z
 			.int('考试时长（durationMinutes）必须是整数分钟')
 			.min(1, '考试时长（durationMinutes）至少1分钟')
 			.max(600, '考试时长（durationMinutes）不能超过600分钟'),
-		totalPoints: points('总分（totalPoints）'),
+		totalPoints: points('总分'),
 		passMark: points('合格分数（passMark）'),
 		shuffleQuestions: z.enum(QUESTION_ORDERS, { error: '试题顺序（shuffleQuestions）必须是 none（不打乱）、within_sections（部分内打乱）或 across_sections（全卷打乱）' }),
 		shuffleOptions: z.boolean({ error: '选项乱序（shuffleOptions）必须是 true 或 false' })
@@ -89,10 +89,10 @@ export const blueprintSchema = z
 	.superRefine((b, ctx) => {
 		const sum = roundPoints(b.sections.reduce((s, x) => s + x.count * x.points, 0));
 		if (sum !== roundPoints(b.totalPoints)) {
-			ctx.addIssue({ code: 'custom', path: ['totalPoints'], message: `总分（totalPoints）为 ${b.totalPoints}，但各部分题量×每题分值合计为 ${sum}` });
+			ctx.addIssue({ code: 'custom', path: ['totalPoints'], message: `总分为 ${b.totalPoints}，但各部分题量×每题分值合计为 ${sum}` });
 		}
 		if (b.passMark > b.totalPoints) {
-			ctx.addIssue({ code: 'custom', path: ['passMark'], message: `合格分数（passMark）${b.passMark} 不能高于总分（totalPoints）${b.totalPoints}` });
+			ctx.addIssue({ code: 'custom', path: ['passMark'], message: `合格分数 ${b.passMark} 不能高于总分 ${b.totalPoints}` });
 		}
 	});
 export type Blueprint = z.infer<typeof blueprintSchema>;

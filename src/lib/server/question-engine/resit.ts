@@ -176,8 +176,8 @@ export function canResit(history: ExamHistory, today: string): ResitDecision {
 	if (rule.maxAttempts === null) return { allowed: true, rule, attemptNumber: used + 1, attemptsLeft: null };
 	if (used < rule.maxAttempts) return { allowed: true, rule, attemptNumber: used + 1, attemptsLeft: rule.maxAttempts - used };
 
-	const caveat = { verified: '', secondary: '（依据为二手资料，待原文核实）', unverified: '（依据未经核实）' }[rule.status];
-	const basis = `${rule.basisDoc}${rule.basisArticle === ARTICLE_NOT_FOUND ? '' : rule.basisArticle}${caveat}`;
+	// the rule's verification status is for the platform operator (/admin/rules), not for candidates
+	const basis = `${rule.basisDoc}${rule.basisArticle === ARTICLE_NOT_FOUND ? '' : rule.basisArticle}`;
 	const tried = used === 1 ? '已考 1 次，不合格' : `已考 ${used} 次（含补考 ${used - 1} 次），均不合格`;
 	const next: Record<AfterAttemptsUsed, string> = {
 		retrain: '须重新参加相应的安全技术培训后再申请考试',

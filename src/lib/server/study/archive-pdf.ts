@@ -267,8 +267,7 @@ function drawPerson(ctx: Ctx, a: PersonArchive): void {
 	} else if (a.requirement) {
 		const r = a.requirement;
 		paragraph(ctx, `${a.year}年度要求：${r.title}，不少于 ${formatXueshi(r.hours)}；已获 ${credited}；结论：${ARCHIVE_STATUS_LABELS[a.status]}。`);
-		const pending = r.basisStatus === 'verified' ? '' : r.basisStatus === 'secondary' ? '（二手来源，待核实）' : '（未核实）';
-		paragraph(ctx, `依据：${r.basis}${pending}`, { size: 8.5, color: GREY });
+		paragraph(ctx, `依据：${r.basis}`, { size: 8.5, color: GREY });
 	} else {
 		paragraph(ctx, `${a.year}年度要求：该人员类别没有规定的年度学时要求（${ARCHIVE_STATUS_LABELS.none}）；已获 ${credited}。`);
 	}

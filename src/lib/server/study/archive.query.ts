@@ -3,7 +3,7 @@ import type { Db } from '../db/index.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { toXueshi } from './hours.ts';
-import { formatBasis, pickRequirement, type RequirementRule } from './requirements.ts';
+import { formatBasis, pickRequirement } from './requirements.ts';
 import { xueshiMinutesOf, listRequirementRules, type RequirementRow } from './requirements.repository.ts';
 
 // 安全生产教育和培训档案 (《安全生产法》第二十八条第四款): time, content, participants and assessment
@@ -40,8 +40,6 @@ export type ArchiveRequirement = {
 	hours: number;
 	/** Regulation and article, e.g. 《生产经营单位安全培训规定》…第九条第一款 */
 	basis: string;
-	basisStatus: RequirementRule['status'];
-	note: string | null;
 };
 
 export type ArchiveCourse = {
@@ -129,7 +127,7 @@ function statusOf(requirement: { hours: number } | null, creditedXueshi: number)
 function requirementFor(rules: RequirementRow[], person: { role_category: string; hired_on: string | null }, highRisk: boolean, year: number | null): ArchiveRequirement | null {
 	if (year === null) return null;
 	const rule = pickRequirement(rules, { role_category: person.role_category, high_risk: highRisk, hired_on: person.hired_on }, year);
-	return rule && { code: rule.code, title: rule.title, hours: rule.hours, basis: formatBasis(rule), basisStatus: rule.status, note: rule.note };
+	return rule && { code: rule.code, title: rule.title, hours: rule.hours, basis: formatBasis(rule) };
 }
 
 const chinaDay = (expr: RawBuilder<unknown>) => sql<string | null>`to_char(${expr} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`;

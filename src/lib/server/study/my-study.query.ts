@@ -27,7 +27,7 @@ export type MyCourse = {
 export type MyStudy = {
 	year: number;
 	xueshiMinutes: number;
-	requirement: { title: string; hours: number; basis: string; status: string; note: string | null } | null;
+	requirement: { title: string; hours: number; basis: string } | null;
 	creditedHours: number;
 	courses: MyCourse[];
 };
@@ -111,7 +111,7 @@ export async function getMyStudy(db: Db, personId: number, orgId: number, year: 
 	return {
 		year,
 		xueshiMinutes,
-		requirement: rule ? { title: rule.title, hours: rule.hours, basis: formatBasis(rule), status: rule.status, note: rule.note } : null,
+		requirement: rule ? { title: rule.title, hours: rule.hours, basis: formatBasis(rule) } : null,
 		creditedHours: toXueshi(totalCredited, xueshiMinutes),
 		courses
 	};

@@ -144,10 +144,10 @@ export const REQUIREMENT_RULES: RequirementRule[] = [
 		high_risk: false,
 		kind: 'annual',
 		hours: 8,
-		basis_doc: '国务院安委会《关于进一步加强安全培训工作的决定》（安委〔2012〕10号，文号未核实）',
+		basis_doc: '国务院安委会《关于进一步加强安全培训工作的决定》（安委〔2012〕10号）',
 		basis_article: '非高危企业新职工≥24学时，每年再培训≥8学时',
 		status: 'secondary',
-		note: 'FACTS.md §2：该 8 学时出自国务院安委会决定的转述（二手来源），不是第3号令的条文。',
+		note: 'FACTS.md §2：该 8 学时出自国务院安委会决定的转述（二手来源），不是第3号令的条文；文号未核实。',
 		effective_from: null,
 		effective_to: null
 	},

@@ -8,7 +8,7 @@ import { CertificateError, decideCertificates, recordReview, revokeCertificate }
 import { listRegulatorCertificates, listRegulatorProposals } from '#lib/server/certificates/certificates.query.ts';
 import { lookupStats } from '#lib/server/certificates/verify.ts';
 import { certificateConfig } from '#lib/server/certificates/config.ts';
-import { CERTIFICATE_KIND_LABELS, holderMismatch, publicStatusOn, PUBLIC_STATUS_LABELS, REVIEW_RULES, validityRules, type CertificateKind } from '#lib/server/certificates/rules.ts';
+import { CERTIFICATE_KIND_LABELS, holderMismatch, publicStatusOn, PUBLIC_STATUS_LABELS, rulesForUsers, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '#lib/domain/labels.ts';
@@ -49,8 +49,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		}),
 		stats: await lookupStats(db, now()),
 		today,
-		rules: validityRules(certificateConfig()),
-		reviewRules: REVIEW_RULES
+		...rulesForUsers(certificateConfig())
 	};
 };
 

@@ -9,7 +9,7 @@ import { QUALIFICATION_EXAM_DEFAULTS } from '#lib/server/question-engine/bluepri
 import { actorOf } from '../../exam-pages.server.ts';
 
 const D = QUALIFICATION_EXAM_DEFAULTS;
-const defaultsNote = `法定资格考试默认：考试时间 ${D.durationMinutes} 分钟，满分 ${D.totalPoints} 分，${D.passMark} 分以上合格（${D.basisDoc}${D.basisArticle}）。${D.note}`;
+const defaultsNote = `法定资格考试默认：考试时间 ${D.durationMinutes} 分钟，满分 ${D.totalPoints} 分，${D.passMark} 分以上合格（${D.basisDoc}${D.basisArticle}）。`;
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
