@@ -53,6 +53,7 @@ const RULES: Record<string, Rule> = {
 	'/enterprise/staff/[id]/edit': { path: '/enterprise/staff/{person}/edit', allowed: ['enterprise_admin'] },
 	'/enterprise/plan': { path: '/enterprise/plan', allowed: ['enterprise_admin'] },
 	'/enterprise/archive': { path: '/enterprise/archive', allowed: ['enterprise_admin'] },
+	'/enterprise/supervision': { path: '/enterprise/supervision', allowed: ['enterprise_admin'] },
 	'/learner/archive': { path: '/learner/archive', allowed: ['learner'] },
 	'/learner/exams': { path: '/learner/exams', allowed: ['learner'] },
 	'/learner/exams/[sessionId]': { path: '/learner/exams/{session}', allowed: ['learner'] },

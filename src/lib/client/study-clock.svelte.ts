@@ -46,7 +46,10 @@ export class StudyClock {
 	#interval = 30;
 	#inFlight = false;
 	#counting = false;
+	#stopped = false;
 	#takeoverRequested = false;
+	/** a notice from this page's own video guard stays until replaced; server notices clear on the next counted beat */
+	#ownNotice = false;
 
 	constructor(options: () => Options) {
 		this.#options = options;
@@ -116,6 +119,7 @@ export class StudyClock {
 			});
 			const body = (await res.json()) as { ok: boolean; message: string };
 			this.notice = body.message;
+			this.#ownNotice = false;
 			if (body.ok) this.check = null;
 		} catch {
 			this.notice = '网络中断，确认没有送达，请稍后再点一次。';
@@ -137,12 +141,14 @@ export class StudyClock {
 			if (video.currentTime > limit) {
 				video.currentTime = Math.max(furthest, this.#watched);
 				this.notice = '不能跳过未观看的内容，已退回到您看过的位置。';
+				this.#ownNotice = true;
 			}
 		};
 		const onRate = () => {
 			if (video.playbackRate > 1) {
 				video.playbackRate = 1;
 				this.notice = '倍速播放不计学时，已恢复正常速度。';
+				this.#ownNotice = true;
 			}
 		};
 		const onEnded = () => void this.#beat('active');
@@ -227,7 +233,9 @@ export class StudyClock {
 		// the server knows the session's open check; a check of an ended session is gone
 		this.check = body.check;
 		if (body.refused?.code === 'another_tab') {
-			this.elsewhere = this.#counting ? `本页已停止计时。${body.refused.message}` : body.refused.message;
+			// once this page has counted, it keeps saying that it stopped until it counts again
+			this.#stopped ||= this.#counting;
+			this.elsewhere = this.#stopped ? `本页已停止计时。${body.refused.message}` : body.refused.message;
 			this.#counting = false;
 			this.notice = null;
 			this.stateText = '未计时：正在另一个页面计时。';
@@ -236,6 +244,7 @@ export class StudyClock {
 		this.elsewhere = null;
 		if (body.refused) {
 			this.notice = body.refused.message;
+			this.#ownNotice = false;
 			this.stateText = '未计时。';
 			if (body.refused.code === 'seek_ahead') {
 				const video = document.querySelector('video');
@@ -243,11 +252,12 @@ export class StudyClock {
 			}
 			return;
 		}
-		this.notice = null;
+		if (!this.#ownNotice) this.notice = null;
 		this.credited = body.lessonCreditedSeconds;
 		this.#watched = body.watchedSeconds;
 		this.completed = body.lessonCompleted;
 		this.#counting = true;
+		this.#stopped = false;
 		this.stateText = '计时中：页面在前台且您在学习时计时。';
 	}
 }

@@ -42,7 +42,28 @@ export const RULE_TITLES: Record<RuleCode, string> = {
 };
 
 export type Evidence = { label: string; href: string };
-export type Finding = { rule: RuleCode; score: number; subject: string; detail: string; at: string | null; evidence: Evidence[] };
+/**
+ * key: the finding's stable identity (rule + subject), what decisions are recorded against.
+ * groupKey/groupLabel: near-identical findings (same rule and same exam session, or same
+ * enterprise) share a group. orgId: the enterprise a 督办 goes to (null: no enterprise).
+ */
+export type Finding = {
+	rule: RuleCode;
+	key: string;
+	groupKey: string;
+	groupLabel: string;
+	orgId: number | null;
+	score: number;
+	subject: string;
+	detail: string;
+	at: string | null;
+	evidence: Evidence[];
+};
+
+/** The enterprise of a person, when the person works for an enterprise. */
+const enterpriseOf = (personAlias: string) =>
+	sql`(select case when eo.kind = 'enterprise' then eo.id end from organisations eo where eo.id = ${sql.ref(personAlias + '.org_id')})`;
+const orgName = (orgId: number | null, names: Map<number, string>) => (orgId === null ? '无所属企业' : `企业：${names.get(orgId) ?? orgId}`);
 
 const personLink = (id: number, name: string): Evidence => ({ label: `${name}的学习记录`, href: `/regulator/persons/${id}` });
 const attemptLink = (id: number, name: string): Evidence => ({ label: `${name}的考试过程记录`, href: `/regulator/attempts/${id}` });
@@ -52,7 +73,7 @@ const inRegion = (alias: string, path: string) => sql`exists (select 1 from orga
 
 export async function findStudyPace(db: Db, regionPath: string, now: Date): Promise<Finding[]> {
 	const since = new Date(now.getTime() - THRESHOLDS.lookbackDays * 86_400_000);
-	const { rows } = await sql<{ person_id: number; name: string; id_number: string; credited: number; online: number; checks_passed: number; first_at: Date; last_at: Date }>`
+	const { rows } = await sql<{ person_id: number; name: string; id_number: string; credited: number; online: number; checks_passed: number; first_at: Date; last_at: Date; org_id: number | null; org_name: string | null }>`
 		with s as (
 			select e.person_id, sum(e.credited_seconds)::int as credited,
 				count(*) filter (where e.kind = 'check_missed')::int as missed,
@@ -62,13 +83,18 @@ export async function findStudyPace(db: Db, regionPath: string, now: Date): Prom
 			from study_events e where e.at >= ${since}
 			group by e.person_id
 		)
-		select s.person_id, p.name, p.id_number, s.credited, s.beats * 30 as online, s.checks_passed, s.first_at, s.last_at
+		select s.person_id, p.name, p.id_number, s.credited, s.beats * 30 as online, s.checks_passed, s.first_at, s.last_at,
+			${enterpriseOf('p')} as org_id, (select o.name from organisations o where o.id = p.org_id) as org_name
 		from s join persons p on p.id = s.person_id
 		where s.missed = 0 and s.credited >= ${THRESHOLDS.paceMinHours * 3600}
 			and s.credited >= ${THRESHOLDS.paceMinRatio}::float * s.beats * 30 and ${inRegion('p', regionPath)}
 		order by s.credited desc limit 100`.execute(db);
 	return rows.map((r) => ({
 		rule: 'study_pace',
+		key: `study_pace:person:${r.person_id}`,
+		groupKey: `study_pace:org:${r.org_id ?? 'none'}`,
+		groupLabel: r.org_id === null ? '无所属企业' : `企业：${r.org_name}`,
+		orgId: r.org_id,
 		score: 50 + Math.min(40, Number(r.credited) / 3600 * 4),
 		subject: `${r.name}（${maskIdNumber(r.id_number)}）`,
 		detail: `累计计入 ${(Number(r.credited) / 3600).toFixed(1)} 小时，计入占在线时间 ${((Number(r.credited) / Math.max(1, Number(r.online))) * 100).toFixed(0)}%，点名确认 ${r.checks_passed} 次全部通过、0 次漏答`,
@@ -79,9 +105,10 @@ export async function findStudyPace(db: Db, regionPath: string, now: Date): Prom
 
 export async function findSharedStudy(db: Db, regionPath: string, now: Date): Promise<Finding[]> {
 	const since = new Date(now.getTime() - THRESHOLDS.lookbackDays * 86_400_000);
-	const { rows } = await sql<{ ip: string; device: string | null; bucket: Date; persons: number; ids: number[]; names: string[] }>`
+	const { rows } = await sql<{ ip: string; device: string | null; bucket: Date; persons: number; ids: number[]; names: string[]; org_id: number | null }>`
 		select e.ip, e.device, to_timestamp(floor(extract(epoch from e.at) / 600) * 600) as bucket,
 			count(distinct e.person_id)::int as persons,
+			min(${enterpriseOf('p')}) as org_id,
 			array_agg(distinct e.person_id) as ids,
 			array_agg(distinct p.name) as names
 		from study_events e join persons p on p.id = e.person_id
@@ -92,29 +119,34 @@ export async function findSharedStudy(db: Db, regionPath: string, now: Date): Pr
 	// one finding per IP/device (its busiest 10 minutes)
 	const seen = new Set<string>();
 	const out: Finding[] = [];
+	const names = await namesOfOrgs(db, rows.map((r) => r.org_id));
 	for (const r of rows) {
 		const key = `${r.ip}|${r.device}`;
 		if (seen.has(key)) continue;
 		seen.add(key);
 		const ids = (r.ids as number[]).slice(0, 6);
-		const names = r.names as string[];
+		const persons = r.names as string[];
 		out.push({
 			rule: 'study_shared',
+			key: `study_shared:${key}`,
+			groupKey: `study_shared:org:${r.org_id ?? 'none'}`,
+			groupLabel: orgName(r.org_id, names),
+			orgId: r.org_id,
 			score: 55 + Math.min(35, Number(r.persons) * 5),
 			subject: `IP ${r.ip}${r.device ? ` · ${r.device}` : ''}`,
-			detail: `${Number(r.persons)} 人在同一 10 分钟内从此处学习：${names.slice(0, 6).join('、')}`,
+			detail: `${Number(r.persons)} 人在同一 10 分钟内从此处学习：${persons.slice(0, 6).join('、')}`,
 			at: new Date(r.bucket).toISOString(),
-			evidence: ids.map((id, i) => personLink(id, names[i] ?? `人员${id}`))
+			evidence: ids.map((id, i) => personLink(id, persons[i] ?? `人员${id}`))
 		});
 	}
 	return out;
 }
 
-type AttemptRow = { id: number; person_id: number; name: string; minutes: number; allowed: number; pct: number; finished_at: Date; session_name: string };
+type AttemptRow = { id: number; person_id: number; name: string; minutes: number; allowed: number; pct: number; finished_at: Date; session_id: number; session_name: string; org_id: number | null };
 
 export async function findFastExams(db: Db, regionPath: string): Promise<Finding[]> {
 	const { rows } = await sql<AttemptRow>`
-		select a.id, a.person_id, p.name, s.name as session_name, a.finished_at,
+		select a.id, a.person_id, p.name, s.id as session_id, s.name as session_name, a.finished_at, ${enterpriseOf('p')} as org_id,
 			extract(epoch from a.finished_at - a.started_at) / 60 as minutes,
 			extract(epoch from a.deadline_at - a.started_at) / 60 as allowed,
 			(a.score / nullif(pa.total_points, 0) * 100)::float as pct
@@ -126,6 +158,10 @@ export async function findFastExams(db: Db, regionPath: string): Promise<Finding
 		order by extract(epoch from a.finished_at - a.started_at) / extract(epoch from a.deadline_at - a.started_at) limit 100`.execute(db);
 	return rows.map((r) => ({
 		rule: 'exam_fast',
+		key: `exam_fast:attempt:${r.id}`,
+		groupKey: `exam_fast:session:${r.session_id}`,
+		groupLabel: `考试：${r.session_name}`,
+		orgId: r.org_id,
 		score: 60 + Math.min(35, (1 - Number(r.minutes) / Number(r.allowed)) * 35),
 		subject: r.name,
 		detail: `${r.session_name}：${Number(r.minutes).toFixed(0)} 分钟交卷（限时 ${Number(r.allowed).toFixed(0)} 分钟），得分率 ${Number(r.pct).toFixed(0)}%`,
@@ -135,7 +171,7 @@ export async function findFastExams(db: Db, regionPath: string): Promise<Finding
 }
 
 export async function findIdenticalAnswers(db: Db, regionPath: string): Promise<Finding[]> {
-	const { rows } = await sql<{ session_id: number; session_name: string; ids: number[]; person_ids: number[]; names: string[]; slots: number }>`
+	const { rows } = await sql<{ session_id: number; session_name: string; ids: number[]; person_ids: number[]; names: string[]; slots: number; org_id: number | null }>`
 		with latest as (
 			select distinct on (st.attempt_id, st.slot) st.attempt_id, st.slot, st.response
 			from exam_answer_steps st join exam_attempts a on a.id = st.attempt_id
@@ -145,7 +181,7 @@ export async function findIdenticalAnswers(db: Db, regionPath: string): Promise<
 			select attempt_id, count(*)::int as slots, string_agg(coalesce(response::text, '∅'), '|' order by slot) as answers from latest group by attempt_id
 		)
 		select a.session_id, s.name as session_name, array_agg(a.id order by a.id) as ids, array_agg(a.person_id order by a.id) as person_ids,
-			array_agg(p.name order by a.id) as names, max(q.slots) as slots
+			array_agg(p.name order by a.id) as names, max(q.slots) as slots, min(${enterpriseOf('p')}) as org_id
 		from seqs q join exam_attempts a on a.id = q.attempt_id join persons p on p.id = a.person_id
 		join exam_papers pa on pa.id = a.paper_id join exam_sessions s on s.id = a.session_id
 		where q.slots >= ${THRESHOLDS.identicalMinSlots} and a.score < pa.total_points and ${inRegion('p', regionPath)}
@@ -154,6 +190,10 @@ export async function findIdenticalAnswers(db: Db, regionPath: string): Promise<
 		order by count(*) desc limit 50`.execute(db);
 	return rows.map((r) => ({
 		rule: 'exam_identical',
+		key: `exam_identical:session:${r.session_id}:attempts:${(r.ids as number[]).join(',')}`,
+		groupKey: `exam_identical:session:${r.session_id}`,
+		groupLabel: `考试：${r.session_name}`,
+		orgId: r.org_id,
 		score: 70 + Math.min(25, (r.ids as number[]).length * 5),
 		subject: `${r.session_name}`,
 		detail: `${(r.ids as number[]).length} 名考生 ${r.slots} 题作答完全相同（含错题）：${(r.names as string[]).join('、')}`,
@@ -163,19 +203,25 @@ export async function findIdenticalAnswers(db: Db, regionPath: string): Promise<
 }
 
 export async function findSharedExamDevices(db: Db, regionPath: string): Promise<Finding[]> {
-	const { rows } = await sql<{ kind: string; value: string; ids: number[]; names: string[]; persons: number }>`
-		select 'client' as kind, a.client_id as value, array_agg(a.id order by a.id) as ids, array_agg(p.name order by a.id) as names, count(distinct a.person_id)::int as persons
+	const { rows } = await sql<{ kind: string; value: string; ids: number[]; names: string[]; persons: number; org_id: number | null }>`
+		select 'client' as kind, a.client_id as value, array_agg(a.id order by a.id) as ids, array_agg(p.name order by a.id) as names, count(distinct a.person_id)::int as persons,
+			min(${enterpriseOf('p')}) as org_id
 		from exam_attempts a join persons p on p.id = a.person_id
 		where a.mode = 'exam' and a.client_id is not null and ${inRegion('p', regionPath)}
 		group by a.client_id having count(distinct a.person_id) >= 2
 		union all
-		select 'ip', a.ip, array_agg(a.id order by a.id), array_agg(p.name order by a.id), count(distinct a.person_id)::int
+		select 'ip', a.ip, array_agg(a.id order by a.id), array_agg(p.name order by a.id), count(distinct a.person_id)::int, min(${enterpriseOf('p')})
 		from exam_attempts a join persons p on p.id = a.person_id join exam_sessions s on s.id = a.session_id
 		where a.mode = 'exam' and a.ip is not null and s.mode = 'online' and ${inRegion('p', regionPath)}
 		group by a.ip having count(distinct a.person_id) >= ${THRESHOLDS.sharedIpMinPersons}
 		order by persons desc limit 50`.execute(db);
+	const names = await namesOfOrgs(db, rows.map((r) => r.org_id));
 	return rows.map((r) => ({
 		rule: 'exam_shared_device',
+		key: `exam_shared_device:${r.kind}:${r.value}`,
+		groupKey: `exam_shared_device:org:${r.org_id ?? 'none'}`,
+		groupLabel: orgName(r.org_id, names),
+		orgId: r.org_id,
 		score: (r.kind === 'client' ? 80 : 55) + Math.min(15, Number(r.persons) * 3),
 		subject: r.kind === 'client' ? `设备标识 ${r.value.slice(0, 16)}` : `IP ${r.value}`,
 		detail: `${Number(r.persons)} 名考生使用：${(r.names as string[]).slice(0, 6).join('、')}`,
@@ -185,9 +231,9 @@ export async function findSharedExamDevices(db: Db, regionPath: string): Promise
 }
 
 export async function findFlaggedExams(db: Db, regionPath: string): Promise<Finding[]> {
-	const { rows } = await sql<{ id: number; person_id: number; name: string; flags: unknown; decision: string | null; finished_at: Date | null }>`
-		select a.id, a.person_id, p.name, a.flags, a.decision, a.finished_at
-		from exam_attempts a join persons p on p.id = a.person_id
+	const { rows } = await sql<{ id: number; person_id: number; name: string; flags: unknown; decision: string | null; finished_at: Date | null; session_id: number; session_name: string; org_id: number | null }>`
+		select a.id, a.person_id, p.name, a.flags, a.decision, a.finished_at, s.id as session_id, s.name as session_name, ${enterpriseOf('p')} as org_id
+		from exam_attempts a join persons p on p.id = a.person_id join exam_sessions s on s.id = a.session_id
 		where a.mode = 'exam' and ((jsonb_typeof(a.flags) = 'array' and jsonb_array_length(a.flags) > 0) or a.decision in ('warning', 'voided'))
 			and ${inRegion('p', regionPath)}
 		order by a.finished_at desc nulls last limit 100`.execute(db);
@@ -196,6 +242,10 @@ export async function findFlaggedExams(db: Db, regionPath: string): Promise<Find
 		const total = flags.reduce((s, f) => s + (Number(f.count) || 1), 0);
 		return {
 			rule: 'exam_flags' as const,
+			key: `exam_flags:attempt:${r.id}`,
+			groupKey: `exam_flags:session:${r.session_id}`,
+			groupLabel: `考试：${r.session_name}`,
+			orgId: r.org_id,
 			score: 40 + Math.min(40, total * 4) + (r.decision === 'voided' ? 15 : r.decision === 'warning' ? 8 : 0),
 			subject: r.name,
 			detail: [flags.map((f) => `${f.label ?? '标记'}${f.count ? ` ${f.count} 次` : ''}`).join('、'), r.decision ? `考评员结论：${r.decision === 'voided' ? '作废' : r.decision === 'warning' ? '警告' : '无异常'}` : ''].filter(Boolean).join('；'),
@@ -245,9 +295,23 @@ export async function findInstitutionOutliers(db: Db, regionPath: string): Promi
 			score += 20;
 		}
 		if (!reasons.length) continue;
-		out.push({ rule: 'institution_outlier', score: 40 + score, subject: r.name, detail: `${Number(r.attempts)} 次考试：${reasons.join('；')}`, at: null, evidence: [{ label: '最近一场考试的一份答卷', href: `/regulator/attempts/${await firstAttemptOf(db, r.session_id)}` }] });
+		out.push({
+			rule: 'institution_outlier',
+			key: `institution_outlier:org:${r.org_id}`,
+			groupKey: `institution_outlier:org:${r.org_id}`,
+			groupLabel: `培训机构：${r.name}`,
+			// a training institution, not an enterprise: no 督办 to an enterprise
+			orgId: null,
+			score: 40 + score, subject: r.name, detail: `${Number(r.attempts)} 次考试：${reasons.join('；')}`, at: null, evidence: [{ label: '最近一场考试的一份答卷', href: `/regulator/attempts/${await firstAttemptOf(db, r.session_id)}` }] });
 	}
 	return out;
+}
+
+async function namesOfOrgs(db: Db, ids: (number | null)[]): Promise<Map<number, string>> {
+	const wanted = [...new Set(ids.filter((x): x is number => x !== null))];
+	if (!wanted.length) return new Map();
+	const rows = await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', wanted).execute();
+	return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 async function firstAttemptOf(db: Db, sessionId: number): Promise<number> {
