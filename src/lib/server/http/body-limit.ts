@@ -56,5 +56,5 @@ export function describeLimit(bytes: number): string {
 }
 
 export function tooLargeMessage(limit: number): string {
-	return `请求内容过大（此处最大 ${describeLimit(limit)}），未予处理`;
+	return `请求内容过大（最大 ${describeLimit(limit)}）`;
 }
