@@ -98,6 +98,23 @@ for (const backend of BACKENDS) {
 			expect((await findExamLock(db, third, at(40.6))).bankIds.size).toBe(0); // past deadline + grace: no answer is taken
 		});
 
+		it('locks the platform bank a paper\'s bank was derived from, and the other banks derived from it (they hold copies of the same questions)', async () => {
+			const T = Date.parse('2026-12-02T01:00:00Z');
+			const at = (h: number) => new Date(T + h * HOUR);
+			const platform = await makePracticeBank(db, { audience: ['frontline'] });
+			const derived = await makePracticeBank(db, { audience: ['frontline'] });
+			const sibling = await makePracticeBank(db, { audience: ['frontline'] });
+			const unrelated = await makePracticeBank(db, { audience: ['frontline'] });
+			await db.updateTable('qb_banks').set({ derived_from_bank_id: platform.id }).where('id', 'in', [derived.id, sibling.id]).execute();
+			const blueprint = await makePracticeBlueprint(db, institution, [derived.id]);
+			const person = await makePerson(db, enterprise, { role: 'frontline' });
+			await makeSession(db, { ownerOrgId: institution, blueprintId: blueprint, personIds: [person], opensAt: at(1), closesAt: at(4) });
+			const lock = await findExamLock(db, person, at(0));
+			expect([...lock.bankIds].sort((a, b) => a - b)).toEqual([platform.id, derived.id, sibling.id].sort((a, b) => a - b));
+			expect((await startChapterPractice(db, { personId: person, bankId: platform.id, knowledge: null, count: 3 }, at(0))).ok).toBe(false);
+			expect((await startChapterPractice(db, { personId: person, bankId: unrelated.id, knowledge: null, count: 3 }, at(0))).ok).toBe(true);
+		});
+
 		it('refuses every practice mode, practice feedback, review and the 错题本 on a locked bank, with the reason', async () => {
 			const T = Date.parse('2026-12-02T01:00:00Z');
 			const at = (h: number) => new Date(T + h * HOUR);

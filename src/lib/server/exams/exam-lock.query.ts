@@ -8,7 +8,8 @@ import { LOCK_BEFORE_OPENING_HOURS, locksAnyBank, type ExamLock } from './exam-l
  * progress (until its deadline + grace, after which no answer is taken) and of every prepared
  * attempt whose session is open or opens within LOCK_BEFORE_OPENING_HOURS. A paper draws on the
  * banks of its blueprint and on the banks of the question versions pinned in its slots (a bank
- * could have been removed from the blueprint after the paper was drawn).
+ * could have been removed from the blueprint after the paper was drawn), and every bank of the
+ * same derivation family (platform bank and the institution banks derived from it).
  */
 export async function findExamLock(db: Db, personId: number, now: Date): Promise<ExamLock> {
 	const graceStart = new Date(now.getTime() - DEFAULT_GRACE_SECONDS * 1000);
@@ -24,6 +25,7 @@ export async function findExamLock(db: Db, personId: number, now: Date): Promise
 					or (a.status = 'ready' and s.status <> 'cancelled' and s.opens_at <= ${horizon} and s.closes_at > ${now})
 				)
 		)
+		, direct as (
 		select l.session_id, l.name, q.bank_id
 		from locking l
 		join exam_papers p on p.id = l.paper_id
@@ -32,7 +34,15 @@ export async function findExamLock(db: Db, personId: number, now: Date): Promise
 		union
 		select l.session_id, l.name, (jsonb_array_elements_text(b.bank_ids))::int as bank_id
 		from locking l
-		join exam_blueprints b on b.id = l.blueprint_id`.execute(db);
+		join exam_blueprints b on b.id = l.blueprint_id
+		)
+		-- a bank derived from a platform bank holds copies of its questions: the whole family
+		-- (the platform bank and every bank derived from it) is locked, or practising the
+		-- platform bank would show the keys of a derived bank's paper
+		select distinct d.session_id, d.name, fam.id as bank_id
+		from direct d
+		join qb_banks b on b.id = d.bank_id
+		join qb_banks fam on coalesce(fam.derived_from_bank_id, fam.id) = coalesce(b.derived_from_bank_id, b.id)`.execute(db);
 	const sessions = new Map<number, string>();
 	for (const r of rows) sessions.set(r.session_id, r.name);
 	return { bankIds: new Set(rows.map((r) => Number(r.bank_id))), sessions: [...sessions.entries()].sort(([a], [b]) => a - b).map(([, name]) => name) };
