@@ -28,6 +28,9 @@ export default defineConfig({
 					'form-action': ['self']
 				}
 			},
+			// The cross-site form check runs in src/hooks.server.ts instead (same rule as SvelteKit's,
+			// answered in Chinese); the framework's own check answers in English before any hook runs.
+			csrf: { trustedOrigins: ['*'] },
 			compilerOptions: { runes: true }
 		})
 	],

@@ -30,8 +30,24 @@ function refuse(request: Request, status: number, message: string): Response {
 	return new Response(html, { status, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
 }
 
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/**
+ * A form posted from another site (CSRF): SvelteKit's rule — a mutating request whose body a plain
+ * HTML form could send (no content type, or a form type) must come from our own origin. The
+ * framework's check is turned off in vite.config.ts only so that this answer is in Chinese.
+ */
+function isCrossSiteForm(request: Request, url: URL): boolean {
+	if (!MUTATING.has(request.method)) return false;
+	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0].trim().toLowerCase();
+	if (type && !FORM_TYPES.includes(type)) return false;
+	return request.headers.get('origin') !== url.origin;
+}
+
 /** The problem with the request's URL or headers, answered before anything reads the body. */
 function checkRequest(event: Parameters<Handle>[0]['event'], limit: number): Response | null {
+	if (isCrossSiteForm(event.request, event.url)) return refuse(event.request, 403, '拒绝来自其他网站的表单提交（请在本平台页面上操作）', true);
 	const problem = controlCharacterProblem(event.url, event.params);
 	if (problem) return refuse(event.request, 400, problem);
 	for (const [name, value] of Object.entries(event.params)) {
@@ -42,6 +58,13 @@ function checkRequest(event: Parameters<Handle>[0]['event'], limit: number): Res
 	if (declared !== null && !/^\d+$/.test(declared.trim())) return refuse(event.request, 400, '请求头 Content-Length 不正确');
 	if (declared !== null && Number(declared) > limit) return refuse(event.request, 413, tooLargeMessage(limit));
 	return null;
+}
+
+function methodNotAllowed(request: Request, response: Response): Response {
+	const refused = refuse(request, 405, `此地址不支持 ${request.method} 请求`);
+	const allow = response.headers.get('allow');
+	if (allow) refused.headers.set('allow', allow);
+	return refused;
 }
 
 /** Nothing a signed-in user sees may be kept by the browser or a proxy (Back after 退出 must not show it). */

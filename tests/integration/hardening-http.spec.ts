@@ -133,6 +133,27 @@ describe.skipIf(!built)('hardening over HTTP (built server)', () => {
 		}
 	});
 
+	it('refuses forms posted from another site, and methods an endpoint lacks, in Chinese', async () => {
+		for (const origin of ['http://evil.example', null]) {
+			const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+			if (origin) headers.origin = origin;
+			const r = await fetch(`${server.url}/login`, { method: 'POST', body: 'account=13800000007&password=x', headers, redirect: 'manual' });
+			expect(r.status, String(origin)).toBe(403);
+			const body = await r.text();
+			expect(body).toContain('其他网站');
+			expect(body).not.toMatch(/Cross-site|forbidden/i);
+		}
+		// JSON from our own pages is not a form: still accepted to be judged by the route
+		const json = await fetch(`${server.url}/api/study/heartbeat`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: server.url } });
+		expect(json.status).toBeLessThan(500);
+		expect(await json.text()).not.toContain('其他网站');
+		const wrongMethod = await fetch(`${server.url}/healthz`, { method: 'DELETE', headers: { origin: server.url } });
+		expect(wrongMethod.status).toBe(405);
+		const text = await wrongMethod.text();
+		expect(text).toContain('不支持');
+		expect(text).not.toMatch(/not allowed/i);
+	});
+
 	it('shows error pages in Chinese only', async () => {
 		const r = await new Client(server.url).get('/no-such-page');
 		expect(r.status).toBe(404);
