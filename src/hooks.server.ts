@@ -40,14 +40,14 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 
  */
 function isCrossSiteForm(request: Request, url: URL): boolean {
 	if (!MUTATING.has(request.method)) return false;
-	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0].trim().toLowerCase();
+	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase();
 	if (type && !FORM_TYPES.includes(type)) return false;
 	return request.headers.get('origin') !== url.origin;
 }
 
 /** The problem with the request's URL or headers, answered before anything reads the body. */
 function checkRequest(event: Parameters<Handle>[0]['event'], limit: number): Response | null {
-	if (isCrossSiteForm(event.request, event.url)) return refuse(event.request, 403, '拒绝来自其他网站的表单提交（请在本平台页面上操作）', true);
+	if (isCrossSiteForm(event.request, event.url)) return refuse(event.request, 403, '拒绝来自其他网站的表单提交（请在本平台页面上操作）');
 	const problem = controlCharacterProblem(event.url, event.params);
 	if (problem) return refuse(event.request, 400, problem);
 	for (const [name, value] of Object.entries(event.params)) {
