@@ -123,7 +123,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	const response = await resolve(BODYLESS.has(request.method) ? event : { ...event, request: guardRequest(request, limit, body) });
 	// The unread rest of a refused body is dropped by scripts/serve.mjs (lingerOnUnreadBody).
-	return withHeaders(response, isPrivate(event, !!token, response), fileRoute);
+	// An endpoint without a handler for the method: the framework's 405 text is English.
+	const answered = response.status === 405 ? methodNotAllowed(request, response) : response;
+	return withHeaders(answered, isPrivate(event, !!token, response), fileRoute);
 };
 
 /** Errors thrown with error() keep their (Chinese) message; everything else gets a Chinese one, never a stack. */

@@ -1,7 +1,7 @@
 import { studyConfigFromEnv, type StudyConfig } from './study/credit.ts';
 import { countAppliedMigrations, databaseOptionsFromEnv, migrateToLatest, openDatabase, type Database, type Db } from './db/index.ts';
 import { seedIfEmpty } from '../../../seeds/index.ts';
-import { ensureIssuerKeys } from './certificates/keys.ts';
+import { ensureIssuerKeysExist } from './certificates/keys.ts';
 
 // The process-wide database handle. Everything that matters (sessions, clocks, queues) is in
 // PostgreSQL; this is only a connection, so N instances behind a load balancer just work.
@@ -14,8 +14,8 @@ export function startDatabase(): Promise<Database> {
 		if (process.env.ANXUN_SEED !== 'none') await seedIfEmpty(database.db, { demo: process.env.ANXUN_SEED !== 'reference' });
 		// The platform's keys (status list, audit checkpoints) are published from the first start:
 		// an offline verifier fetches the keys before anything was signed. Idempotent and
-		// serialised across instances (advisory lock in ensureIssuerKeys).
-		await ensureIssuerKeys(database.db, null, new Date());
+		// serialised across instances (advisory lock); no private key is decrypted here.
+		await ensureIssuerKeysExist(database.db, null, new Date());
 		// Close the embedded database cleanly (and drop its lock) when the server stops.
 		process.once('sveltekit:shutdown', () => {
 			void database.close().finally(() => process.exit(0));

@@ -104,11 +104,24 @@ function unlock(row: { kid: string; alg: string; private_key_enc: string }): Key
 	return key;
 }
 
+async function createMissingKeys(tx: Db, issuerOrgId: number | null, now: Date): Promise<void> {
+	await sql`select pg_advisory_xact_lock(7320413, ${issuerOrgId ?? 0})`.execute(tx);
+	for (const alg of ['Ed25519', 'SM2'] as const) if (!(await activeRow(tx, issuerOrgId, alg))) await createKey(tx, issuerOrgId, alg, now);
+}
+
+/**
+ * Creates the issuer's key pairs if it has none, without decrypting any private key: run at every
+ * start so the keys are published before anything is signed, also by an instance that could not
+ * (yet) decrypt them.
+ */
+export async function ensureIssuerKeysExist(db: Db, issuerOrgId: number | null, now: Date): Promise<void> {
+	await (db.isTransaction ? createMissingKeys(db, issuerOrgId, now) : db.transaction().execute((tx) => createMissingKeys(tx, issuerOrgId, now)));
+}
+
 /** The issuer's active key pairs, created on first use (serialised per issuer so two requests agree). */
 export async function ensureIssuerKeys(db: Db, issuerOrgId: number | null, now: Date): Promise<IssuerKeys> {
 	const run = async (tx: Db) => {
-		await sql`select pg_advisory_xact_lock(7320413, ${issuerOrgId ?? 0})`.execute(tx);
-		for (const alg of ['Ed25519', 'SM2'] as const) if (!(await activeRow(tx, issuerOrgId, alg))) await createKey(tx, issuerOrgId, alg, now);
+		await createMissingKeys(tx, issuerOrgId, now);
 		const ed = (await activeRow(tx, issuerOrgId, 'Ed25519'))!;
 		const sm = (await activeRow(tx, issuerOrgId, 'SM2'))!;
 		return {
