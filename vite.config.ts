@@ -1,9 +1,29 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-node';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
+import { buildVerifier } from './scripts/build-verifier.mjs';
+
+// The offline certificate verifier for download (/downloads/anxun-cert-verify.mjs): bundled with esbuild
+// by scripts/build-verifier.mjs whenever the app is built, and compiled into the server as a string,
+// so every build (npm run build, npm start, npm test) carries the verifier of its own sources.
+function offlineVerifier(): Plugin {
+	const id = 'virtual:anxun-cert-verify';
+	return {
+		name: 'anxun-offline-verifier',
+		resolveId: (source) => (source === id ? `\0${id}` : null),
+		async load(resolved) {
+			if (resolved !== `\0${id}`) return null;
+			const { text, inputs } = await buildVerifier();
+			for (const file of inputs) this.addWatchFile(file);
+			return `export default ${JSON.stringify(text)};`;
+		}
+	};
+}
 
 export default defineConfig({
 	plugins: [
+		offlineVerifier(),
 		sveltekit({
 			adapter: adapter({ out: 'build' }),
 			// Content-Security-Policy on every page: SvelteKit adds a nonce to its own inline scripts.

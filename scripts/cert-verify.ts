@@ -3,8 +3,10 @@
 // and revocation against the signed status list (/.well-known/anxun-status.json). No database is
 // opened. Keys and status list are read from files when given, else fetched once from --server.
 // Exit code 0: every certificate signed correctly and not revoked; 1: something failed; 2: usage.
+// scripts/build-verifier.mjs bundles this file into the single download anxun-cert-verify.mjs for
+// verifiers (Node.js >= 18, no npm), without the statements labelled DEV.
 import { readFileSync } from 'node:fs';
-import { extractSignedFromPdf } from '../src/lib/server/certificates/certificate-pdf.ts';
+import { extractSignedFromPdf } from '../src/lib/server/certificates/embedded-signed.ts';
 import {
 	bitAt,
 	checkSignedCertificate,
@@ -27,11 +29,25 @@ const opt = (name: string) => {
 const keysSrc = opt('keys');
 const statusSrc = opt('status');
 const payloadSrc = opt('payload');
-const server = (opt('server') ?? process.env.ANXUN_PUBLIC_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+// As the downloaded tool (scripts/build-verifier.mjs) it knows no platform address and speaks to verifiers;
+// the bundler drops the statements labelled DEV, which make this the developer's `npm run cert:verify`.
+let defaultServer = '';
+let usageLines = [
+	'用法：node anxun-cert-verify.mjs 证书.pdf --keys anxun-keys.json --status anxun-status.json',
+	'      （anxun-keys.json 是发证机关公钥，anxun-status.json 是撤销状态列表，均从核验平台的“证书核验帮助”页下载）',
+	'  或：node anxun-cert-verify.mjs 证书编号 签名 --payload 签名数据.json --keys anxun-keys.json --status anxun-status.json',
+	'  联网时也可用 --server 平台网址 代替两个文件。'
+];
+// eslint-disable-next-line no-unused-labels
+DEV: {
+	defaultServer = process.env.ANXUN_PUBLIC_URL ?? 'http://localhost:3000';
+	usageLines = ['用法：npm run cert:verify -- <证书.pdf | 证书编号 签名> [--keys 文件或URL] [--status 文件或URL] [--payload 签名数据.json] [--server URL]'];
+}
+const server = (opt('server') ?? defaultServer).replace(/\/+$/, '');
 
 function usage(message: string): never {
 	console.error(message);
-	console.error('用法：npm run cert:verify -- <证书.pdf | 证书编号 签名> [--keys 文件或URL] [--status 文件或URL] [--payload 签名数据.json] [--server URL]');
+	for (const line of usageLines) console.error(line);
 	process.exit(2);
 }
 
@@ -46,6 +62,8 @@ async function load(src: string | null, fallbackPath: string): Promise<unknown> 
 }
 
 if (args.length === 0 || args.length > 2) usage('请给出一个 PDF 文件，或证书编号和签名两个参数');
+if (!server && (!keysSrc || !statusSrc)) usage('请用 --keys 和 --status 给出下载的发证机关公钥和撤销状态列表两个文件');
+if (!server && args.length === 2 && !payloadSrc) usage('只有证书编号和签名时，请用 --payload 给出签名数据文件');
 
 let docs: SignedCertificate[];
 try {
@@ -70,8 +88,15 @@ try {
 	process.exit(1);
 }
 
-const keys = (await load(keysSrc, '/.well-known/anxun-keys.json')) as PublishedKeys;
-const status = (await load(statusSrc, '/.well-known/anxun-status.json')) as SignedStatusList;
+let keys: PublishedKeys;
+let status: SignedStatusList;
+try {
+	keys = (await load(keysSrc, '/.well-known/anxun-keys.json')) as PublishedKeys;
+	status = (await load(statusSrc, '/.well-known/anxun-status.json')) as SignedStatusList;
+} catch (e) {
+	console.error(`读取公钥或撤销状态列表失败：${(e as Error).message}`);
+	process.exit(1);
+}
 const listCheck = checkStatusList(status, keys);
 let failed = false;
 if (listCheck !== 'valid') {

@@ -14,7 +14,8 @@ function newest(path) {
 }
 
 const built = existsSync('build/index.js') ? statSync('build/index.js').mtimeMs : 0;
-const sources = Math.max(...['src', 'migrations', 'seeds', 'vite.config.ts', 'package.json'].map(newest));
+// scripts/cert-verify.ts and build-verifier.mjs: vite build bundles the downloadable offline verifier from them
+const sources = Math.max(...['src', 'migrations', 'seeds', 'vite.config.ts', 'package.json', 'scripts/cert-verify.ts', 'scripts/build-verifier.mjs'].map(newest));
 if (sources > built) {
 	console.log('安训：正在构建（首次启动约需半分钟）…');
 	const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });

@@ -13,6 +13,7 @@ const node = process.execPath;
 if (!process.env.TEST_DATABASE_URL) {
 	console.log('提示：未设置 TEST_DATABASE_URL，集成测试只在 PGlite 上运行（设置后同时在 PostgreSQL 上运行）。');
 }
+// the build also bundles the downloadable offline verifier (vite.config.ts → scripts/build-verifier.mjs)
 run(node, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']);
 run(node, ['node_modules/vitest/vitest.mjs', 'run']);
 

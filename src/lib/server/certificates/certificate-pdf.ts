@@ -1,14 +1,16 @@
 // The printable certificate: A4, one certificate per page, Noto Sans SC (from npm), a QR code whose
 // URL carries the number and the Ed25519 signature, and the signed payloads embedded twice — as PDF
 // attachments (for people, in a viewer's attachment panel) and as the document-info entry
-// AnxunCertificates (base64url JSON, read by the offline verifier scripts/cert-verify) — so the file checks offline.
+// AnxunCertificates (base64url JSON, read by the offline verifier scripts/cert-verify via embedded-signed.ts) — so the file checks offline.
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { readFileSync } from 'node:fs';
 import { resolveArchiveFont } from '../study/archive-pdf.ts';
 import type { SignedCertificate } from './signature.ts';
+import { PDF_INFO_KEY } from './embedded-signed.ts';
 
-export const PDF_INFO_KEY = 'AnxunCertificates';
+// re-exported: callers import the PDF helpers from here; the offline verifier imports embedded-signed.ts (no pdfkit)
+export { PDF_INFO_KEY, extractSignedFromPdf } from './embedded-signed.ts';
 
 export type CertificatePrint = {
 	signed: SignedCertificate;
@@ -117,17 +119,4 @@ export function renderCertificatesPdf(items: CertificatePrint[], baseUrl: string
 		doc.on('error', reject);
 		doc.end();
 	});
-}
-
-/** The signed certificates embedded in a PDF made by renderCertificatesPdf (no database, no network). */
-export function extractSignedFromPdf(pdf: Buffer): unknown[] {
-	const text = pdf.toString('latin1');
-	// pdfkit writes each info entry as an indirect object: /AnxunCertificates 12 0 R … 12 0 obj (…) endobj
-	let blob = new RegExp(`/${PDF_INFO_KEY}\\s*\\(([A-Za-z0-9_-]+)\\)`).exec(text)?.[1];
-	const ref = new RegExp(`/${PDF_INFO_KEY}\\s+(\\d+)\\s+(\\d+)\\s+R`).exec(text);
-	if (!blob && ref) blob = new RegExp(`(?:^|\\s)${ref[1]}\\s+${ref[2]}\\s+obj\\s*\\(([A-Za-z0-9_-]+)\\)\\s*endobj`).exec(text)?.[1];
-	if (!blob) throw new Error('该 PDF 中没有安训证书签名数据');
-	const parsed: unknown = JSON.parse(Buffer.from(blob, 'base64url').toString('utf8'));
-	if (!Array.isArray(parsed)) throw new Error('证书签名数据格式不正确');
-	return parsed;
 }
