@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { prepareServerDatabase, seedExamScenario } from '../support/exam-factories.ts';
 import { makePracticeBank } from '../support/practice-factories.ts';
+import { openAccountMenu } from '../support/e2e-page.ts';
 
 // Issue 20, items 1 and 3, on a phone: every saved answer shows as ticked after moving through the
 // 答题卡 and after a reload (exam and practice; single, multiple, true/false), and the home page
@@ -39,6 +40,7 @@ async function loginAsLearner(page: Page) {
 	await page.getByLabel('密码').fill(PASSWORD);
 	await page.getByRole('button', { name: '登录' }).click();
 	await expect(page).toHaveURL(/\/enterprise$/);
+	await openAccountMenu(page);
 	await page.getByLabel('切换身份').selectOption({ label: '学员 · 重庆渝北精工机械有限公司' });
 	await expect(page).toHaveURL(/\/learner$/);
 }

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { prepareServerDatabase, seedExamScenario } from '../support/exam-factories.ts';
+import { watchCsp } from '../support/e2e-page.ts';
 
 // A candidate takes an exam on a phone, loses the network for a while, reloads, and submits.
 // The exam data is written into a fresh embedded database before this test's own server opens it
@@ -44,6 +45,8 @@ function clockSeconds(text: string): number {
 
 test('a learner takes an exam on a phone through a network outage, a reload and the submit', async ({ page, context }) => {
 	test.setTimeout(180_000);
+	// the whole journey runs under the Content-Security-Policy without a single violation
+	const violations = await watchCsp(page);
 	await page.goto(`${server.url}/login`);
 	await page.getByLabel('手机号或身份证号').fill(LEARNER);
 	await page.getByLabel('密码').fill(PASSWORD);
@@ -55,6 +58,7 @@ test('a learner takes an exam on a phone through a network outage, a reload and 
 	await expect(page.getByText('您符合本场考试的条件，可以开考')).toBeVisible();
 	await page.getByRole('button', { name: '开始考试' }).click();
 	await expect(page).toHaveURL(/\/learner\/exams\/attempts\/\d+$/);
+	expect((await page.request.get(page.url())).headers()['content-security-policy']).toMatch(/script-src 'self' 'nonce-/);
 	const attemptId = Number(/attempts\/(\d+)/.exec(page.url())![1]);
 	await expect(page.getByTestId('clock')).toContainText(/剩余 \d+:\d\d/);
 
@@ -107,4 +111,5 @@ test('a learner takes an exam on a phone through a network outage, a reload and 
 	await expect(page.getByTestId('verdict')).toHaveText(/合格|不合格/, { timeout: 15_000 });
 	await expect(page.getByTestId('score')).toContainText('/ 100 分');
 	await expect(page.getByRole('heading', { name: '各知识点得分' })).toBeVisible();
+	expect(violations).toEqual([]);
 });

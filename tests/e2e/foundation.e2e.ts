@@ -1,14 +1,7 @@
+import { openAccountMenu } from '../support/e2e-page.ts';
 import { expect, test, type Page } from '@playwright/test';
 
 const PASSWORD = 'Anxun@2026';
-
-/** On a phone the account links sit behind 菜单 (see +layout.svelte); on a desktop they are shown. */
-async function openAccountMenu(page: Page) {
-	await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-	const menu = page.getByRole('button', { name: '菜单' });
-	await expect(page.locator('#account-menu')).toBeAttached();
-	if (await menu.isVisible()) await menu.click();
-}
 
 async function login(page: Page, account: string, password = PASSWORD) {
 	await page.goto('/login');

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { openAccountMenu, watchCsp } from '../support/e2e-page.ts';
 
 // Issue 11 (CSP) and issue 20 item 4 (Back after 退出) in the browser.
 const PASSWORD = 'Anxun@2026';
@@ -11,24 +12,11 @@ async function login(page: Page, account: string) {
 	await expect(page).not.toHaveURL(/\/login$/);
 }
 
-/** Collects every CSP violation the page reports, from the DOM event and the console. */
-async function watchCsp(page: Page): Promise<string[]> {
-	const violations: string[] = [];
-	await page.exposeFunction('__cspViolation', (v: string) => violations.push(v));
-	await page.addInitScript(() => {
-		document.addEventListener('securitypolicyviolation', (e) => {
-			(window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${e.violatedDirective} ${e.blockedURI} on ${location.pathname}`);
-		});
-	});
-	page.on('console', (m) => {
-		if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-	});
-	return violations;
-}
 
 test('Back after 退出 does not show the previous user\'s page', async ({ page }) => {
 	await login(page, '13800000007');
 	await page.goto('/learner/certificates');
+	await openAccountMenu(page); // on a phone the signed-in name sits behind 菜单
 	await expect(page.getByText('孙海涛').first()).toBeVisible();
 	await page.getByRole('button', { name: '退出' }).click();
 	await expect(page).toHaveURL(/\/login$/);
