@@ -107,7 +107,9 @@ const FILE_TYPES: Record<string, RegExp> = {
 	pdf: /^application\/pdf/,
 	xlsx: /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/,
 	csv: /^text\/csv/,
-	json: /^application\/json/
+	json: /^application\/json/,
+	// the offline certificate verifier, linked from /help/verify
+	mjs: /^text\/javascript/
 };
 
 /** Clicks the link as a person would (after the page has started) and checks a file of the right type arrives. */
