@@ -18,6 +18,8 @@ const tsD = { pg: 'timestamptz', gen: true } as const;
 const tsN = { pg: 'timestamptz', null: true } as const;
 const j = { pg: 'jsonb' } as const;
 const jN = { pg: 'jsonb', null: true } as const;
+const dateT = { pg: 'date' } as const;
+const dateN = { pg: 'date', null: true } as const;
 
 export const schema = {
 	regions: { code: t, name: t, level: t, parent_code: tN, path: t, sort: { pg: 'integer', gen: true } },
@@ -255,10 +257,21 @@ export const schema = {
 		status: { pg: 'text', gen: true },
 		papers_prepared_at: tsN,
 		created_by: intN,
-		created_at: ts
+		created_at: ts,
+		room_id: intN
 	},
 	exam_session_examiners: { session_id: int, user_id: int },
-	exam_candidates: { id: serial, session_id: int, person_id: int, added_by: intN, added_at: ts, id_checked_at: tsN, id_checked_by: intN },
+	exam_candidates: {
+		id: serial,
+		session_id: int,
+		person_id: int,
+		added_by: intN,
+		added_at: ts,
+		id_checked_at: tsN,
+		id_checked_by: intN,
+		application_id: intN,
+		seat_no: intN
+	},
 	exam_papers: { id: serial, session_id: intN, blueprint_id: intN, seed: t, slots: j, total_points: { pg: 'numeric' }, created_at: ts },
 	exam_attempts: {
 		id: serial,
@@ -336,7 +349,10 @@ export const schema = {
 		sm2_signature: tN,
 		sm2_key_id: tN,
 		status_index: intN,
-		created_at: ts
+		created_at: ts,
+		application_id: intN,
+		practical_attempt_id: intN,
+		photo_sha256: tN
 	},
 	certificate_reviews: {
 		id: serial,
@@ -420,6 +436,120 @@ export const schema = {
 		decided_by: intN,
 		decided_org_id: int,
 		decided_at: ts
+	},
+	institution_scopes: {
+		id: serial,
+		institution_org_id: int,
+		scope: t,
+		special_operation_code: tN,
+		filed_with_org_id: intN,
+		valid_from: dateT,
+		valid_until: dateN,
+		created_by: intN,
+		created_at: ts
+	},
+	training_cohorts: { id: serial, institution_org_id: int, special_operation_code: tN, name: t, starts_on: dateT, ends_on: dateT, created_by: intN, created_at: ts },
+	training_cohort_teachers: { cohort_id: int, user_id: int },
+	so_applications: {
+		id: serial,
+		person_id: int,
+		special_operation_code: t,
+		institution_org_id: int,
+		enterprise_org_id: intN,
+		channel: t,
+		kind: { pg: 'text', gen: true },
+		cohort_id: intN,
+		status: t,
+		education: tN,
+		health_declared_at: tsN,
+		health_declaration_version: tN,
+		exemption: { pg: 'text', gen: true },
+		exemption_evidence_file_id: intN,
+		photo_file_id: intN,
+		photo_sha256: tN,
+		id_front_file_id: intN,
+		id_back_file_id: intN,
+		previous_certificate_id: intN,
+		eligibility: { pg: 'jsonb', gen: true },
+		review_reason: tN,
+		reviewed_by: intN,
+		reviewed_at: tsN,
+		submitted_by: intN,
+		submitted_at: ts,
+		updated_at: ts
+	},
+	exam_centres: { id: serial, institution_org_id: int, name: t, address: t, region_code: t, video_recording: boolD, active: boolD, created_by: intN, created_at: ts },
+	exam_centre_rooms: { id: serial, centre_id: int, kind: t, name: t, capacity: int, special_operation_code: tN, active: boolD },
+	practical_sheets: { code: t, version: int, special_operation_code: t, title: t, definition: j, sources: { pg: 'jsonb', gen: true }, created_at: ts },
+	practical_sessions: {
+		id: serial,
+		institution_org_id: int,
+		room_id: int,
+		special_operation_code: t,
+		sheet_code: t,
+		sheet_version: int,
+		name: t,
+		opens_at: ts,
+		closes_at: ts,
+		status: { pg: 'text', gen: true },
+		created_by: intN,
+		created_at: ts
+	},
+	practical_session_examiners: { session_id: int, user_id: int },
+	practical_attempts: {
+		id: serial,
+		session_id: int,
+		application_id: int,
+		person_id: int,
+		station_no: int,
+		attempt_no: int,
+		status: { pg: 'text', gen: true },
+		identity_checked_by: intN,
+		identity_checked_at: tsN,
+		started_at: tsN,
+		score: { pg: 'numeric', null: true },
+		veto: { pg: 'boolean', null: true },
+		passed: { pg: 'boolean', null: true },
+		finalised_at: tsN,
+		published_at: tsN,
+		created_at: ts
+	},
+	practical_score_steps: {
+		attempt_id: int,
+		examiner_user_id: int,
+		seq: int,
+		item_code: t,
+		kind: t,
+		points: { pg: 'numeric', null: true },
+		undo_seq: intN,
+		note: tN,
+		client_at: tsN,
+		received_at: ts
+	},
+	practical_signoffs: { attempt_id: int, examiner_user_id: int, role: t, score: { pg: 'numeric' }, veto: bool, signed_at: ts },
+	practical_corrections: {
+		id: serial,
+		attempt_id: int,
+		by_user: int,
+		previous_score: { pg: 'numeric', null: true },
+		score: { pg: 'numeric' },
+		previous_passed: { pg: 'boolean', null: true },
+		passed: bool,
+		reason: t,
+		at: ts
+	},
+	practical_evidence: { id: serial, attempt_id: int, item_code: tN, file_id: int, by_user: int, at: ts },
+	person_post_absences: { id: serial, person_id: int, left_on: dateT, returned_on: dateN, recorded_by: intN, recorded_at: ts },
+	notifications: {
+		id: { pg: 'bigint', gen: true },
+		user_id: int,
+		kind: t,
+		title: t,
+		body: t,
+		link: tN,
+		dedupe_key: tN,
+		created_at: ts,
+		read_at: tsN
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 

@@ -1,0 +1,35 @@
+import type { Db } from '../db/index.ts';
+
+// 站内消息: the one way any capability tells a person something. Called inside the transaction of
+// the change it reports, so the message exists exactly when the change does. A dedupe key makes a
+// retried job or a replayed request tell nobody the same thing twice.
+
+export type NotificationInput = {
+	userId: number;
+	kind: string;
+	title: string;
+	body: string;
+	/** an in-app path ("/learner/exams/12"); never an external address */
+	link?: string | null;
+	dedupeKey?: string | null;
+	now: Date;
+};
+
+/** Stores the message; returns its id, or null when one with the same dedupe key exists already. */
+export async function notify(db: Db, input: NotificationInput): Promise<number | null> {
+	const row = await db
+		.insertInto('notifications')
+		.values({
+			user_id: input.userId,
+			kind: input.kind,
+			title: input.title.slice(0, 100),
+			body: input.body.slice(0, 2000),
+			link: input.link ?? null,
+			dedupe_key: input.dedupeKey ?? null,
+			created_at: input.now
+		})
+		.onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+		.returning('id')
+		.executeTakeFirst();
+	return row?.id ?? null;
+}
