@@ -253,6 +253,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
 	for (const statement of [
+		'drop table if exists outbound_messages',
 		'drop table if exists notifications',
 		'drop table if exists person_post_absences',
 		'alter table certificates drop column if exists photo_sha256',

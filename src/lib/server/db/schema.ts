@@ -550,6 +550,23 @@ export const schema = {
 		dedupe_key: tN,
 		created_at: ts,
 		read_at: tsN
+	},
+	outbound_messages: {
+		id: { pg: 'bigint', gen: true },
+		user_id: intN,
+		notification_id: { pg: 'bigint', null: true },
+		channel: t,
+		address: t,
+		subject: tN,
+		body: t,
+		kind: t,
+		idempotency_key: t,
+		status: { pg: 'text', gen: true },
+		attempts: { pg: 'integer', gen: true },
+		next_attempt_at: ts,
+		last_error: tN,
+		sent_at: tsN,
+		created_at: ts
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 

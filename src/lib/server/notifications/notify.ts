@@ -33,3 +33,42 @@ export async function notify(db: Db, input: NotificationInput): Promise<number |
 		.executeTakeFirst();
 	return row?.id ?? null;
 }
+
+export type OutboundInput = {
+	userId: number | null;
+	notificationId?: number | null;
+	channel: 'sms' | 'email';
+	/** mobile number (sms) or e-mail address */
+	address: string;
+	subject?: string | null;
+	body: string;
+	kind: string;
+	/** unique per message: the same key twice queues one message */
+	idempotencyKey: string;
+	now: Date;
+};
+
+/**
+ * Queues an SMS or e-mail for the background sender (same transaction as the change it reports).
+ * Returns false when a message with this idempotency key was queued before.
+ */
+export async function enqueueOutbound(db: Db, input: OutboundInput): Promise<boolean> {
+	const row = await db
+		.insertInto('outbound_messages')
+		.values({
+			user_id: input.userId,
+			notification_id: input.notificationId ?? null,
+			channel: input.channel,
+			address: input.address,
+			subject: input.subject ?? null,
+			body: input.body.slice(0, 2000),
+			kind: input.kind,
+			idempotency_key: input.idempotencyKey,
+			next_attempt_at: input.now,
+			created_at: input.now
+		})
+		.onConflict((oc) => oc.column('idempotency_key').doNothing())
+		.returning('id')
+		.executeTakeFirst();
+	return row !== undefined;
+}
