@@ -244,7 +244,30 @@ const statements = [
 	)`,
 	`create index notifications_user on notifications(user_id, created_at desc)`,
 	`create index notifications_unread on notifications(user_id) where read_at is null`,
-	`create unique index notifications_dedupe on notifications(user_id, dedupe_key) where dedupe_key is not null`
+	`create unique index notifications_dedupe on notifications(user_id, dedupe_key) where dedupe_key is not null`,
+
+	// Outbound messages (SMS, e-mail), sent by the background worker through a configured transport.
+	// idempotency_key is unique: a producer retried after a crash queues nothing twice, and the
+	// sender marks a row 'sending' before it talks to the transport, so a row is sent at most once.
+	`create table outbound_messages (
+		id bigserial primary key,
+		user_id integer references users(id),
+		notification_id bigint references notifications(id),
+		channel text not null check (channel in ('sms', 'email')),
+		address text not null check (char_length(address) between 3 and 254),
+		subject text check (subject is null or char_length(subject) <= 200),
+		body text not null check (char_length(body) between 1 and 2000),
+		kind text not null,
+		idempotency_key text not null unique,
+		status text not null default 'queued' check (status in ('queued', 'sending', 'sent', 'failed', 'suppressed')),
+		attempts integer not null default 0,
+		next_attempt_at timestamptz not null,
+		last_error text,
+		sent_at timestamptz,
+		created_at timestamptz not null
+	)`,
+	`create index outbound_messages_due on outbound_messages(next_attempt_at) where status in ('queued', 'sending')`,
+	`create index outbound_messages_user on outbound_messages(user_id, created_at)`
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
