@@ -9,7 +9,8 @@ export type LoginResult =
 	| { ok: true; token: string; expiresAt: Date; userId: number; mustChangePassword: boolean; ipSlowed: boolean }
 	| { ok: false; reason: 'invalid'; remaining: number; ipSlowed: boolean }
 	| { ok: false; reason: 'locked'; until: Date; ipSlowed: boolean }
-	| { ok: false; reason: 'disabled'; ipSlowed: boolean };
+	| { ok: false; reason: 'disabled'; ipSlowed: boolean }
+	| { ok: false; reason: 'suspended'; ipSlowed: boolean };
 
 function formatClock(d: Date): string {
 	return d.toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' });
@@ -22,6 +23,7 @@ export function describeLoginFailure(result: Extract<LoginResult, { ok: false }>
 		return { status: 429, message: `连续${LOCK_THRESHOLD}次登录失败，该账号已锁定15分钟，请于 ${formatClock(result.until)} 后再试。${slowNote}` };
 	}
 	if (result.reason === 'disabled') return { status: 400, message: `账号已停用，请联系单位管理员。${slowNote}` };
+	if (result.reason === 'suspended') return { status: 400, message: `单位已停用，账号暂不能登录，请联系平台运营方或主管应急管理部门。${slowNote}` };
 	const countdown = result.remaining <= 3 ? `再错${result.remaining}次，该账号将被锁定15分钟。` : '';
 	return { status: 400, message: `账号或密码错误。${countdown}${slowNote}` };
 }
@@ -68,13 +70,19 @@ export async function loginWithPassword(
 		await appendAudit(db, { at: now, actorUserId: user.id, action: 'login.disabled', target, ip });
 		return { ok: false, reason: 'disabled', ipSlowed };
 	}
-	const membership = await db
-		.selectFrom('memberships')
-		.select('id')
-		.where('user_id', '=', user.id)
-		.orderBy('id')
-		.limit(1)
-		.executeTakeFirst();
+	// The first membership of an organisation that is not suspended; with only suspended ones, no login.
+	const memberships = await db
+		.selectFrom('memberships as m')
+		.innerJoin('organisations as o', 'o.id', 'm.org_id')
+		.select(['m.id', 'o.status'])
+		.where('m.user_id', '=', user.id)
+		.orderBy('m.id')
+		.execute();
+	const membership = memberships.find((m) => m.status === 'active');
+	if (memberships.length > 0 && !membership) {
+		await appendAudit(db, { at: now, actorUserId: user.id, action: 'login.org_suspended', target, ip });
+		return { ok: false, reason: 'suspended', ipSlowed };
+	}
 	const { token, session } = await db.transaction().execute(async (tx) => {
 		const created = await createSession(tx, user.id, membership?.id ?? null, now);
 		await appendAudit(tx, { at: now, actorUserId: user.id, action: 'login.ok', target, ip });

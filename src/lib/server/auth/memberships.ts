@@ -11,10 +11,13 @@ export async function listMemberships(db: Db, userId: number) {
 }
 
 export async function findOwnMembership(db: Db, userId: number, membershipId: number) {
+	// a membership of a suspended organisation cannot be switched to (its session would end)
 	return db
-		.selectFrom('memberships')
-		.select(['id', 'role'])
-		.where('user_id', '=', userId)
-		.where('id', '=', membershipId)
+		.selectFrom('memberships as m')
+		.innerJoin('organisations as o', 'o.id', 'm.org_id')
+		.select(['m.id', 'm.role'])
+		.where('m.user_id', '=', userId)
+		.where('m.id', '=', membershipId)
+		.where('o.status', '=', 'active')
 		.executeTakeFirst();
 }

@@ -86,6 +86,7 @@ export async function validateSessionToken(
 			'o.id as org_id',
 			'o.name as org_name',
 			'o.kind as org_kind',
+			'o.status as org_status',
 			'r.code as region_code',
 			'r.name as region_name',
 			'r.path as region_path'
@@ -94,7 +95,8 @@ export async function validateSessionToken(
 		.executeTakeFirst();
 	if (!row) return null;
 	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secret_hash))) return null;
-	if (row.disabled || row.expires_at.getTime() <= now.getTime()) {
+	// A suspended organisation's sessions end (its records stay; reactivation allows new logins).
+	if (row.disabled || row.org_status === 'suspended' || row.expires_at.getTime() <= now.getTime()) {
 		await db.deleteFrom('sessions').where('id', '=', id).execute();
 		return null;
 	}

@@ -35,7 +35,12 @@ export const schema = {
 		scale: tN,
 		standardization_level: tN,
 		gov_type: tN,
-		created_at: tsD
+		created_at: tsD,
+		status: { pg: 'text', gen: true },
+		address: tN,
+		legal_rep: tN,
+		suspended_at: tsN,
+		suspended_reason: tN
 	},
 	persons: {
 		id: serial,
