@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkCreditCode, CREDIT_CODE_MESSAGES } from '../domain/identifiers.ts';
 import { idNumberSchema, isCalendarDate, mobileSchema, personNameSchema } from './person.ts';
 import { idField } from './params.ts';
+import { fieldErrors } from './auth.ts';
 
 // Forms of the organisation pages (/admin/orgs, /regulator/enterprises/new|manage). Limits match
 // the database checks on `organisations` (migrations 001 and 012).
@@ -119,3 +120,20 @@ export function scopeValuesFromForm(form: FormData) {
 		validUntil: one('validUntil')
 	};
 }
+
+/** Parses the organisation form; `kind` fixes the kind (edit pages, regulators). */
+export function parseOrgForm(form: FormData, kind?: OrgFormKind) {
+	const values = orgValuesFromForm(form);
+	if (kind) values.kind = kind;
+	const parsed = orgSchema.safeParse(values);
+	return parsed.success
+		? { ok: true as const, values, data: parsed.data }
+		: { ok: false as const, values, errors: fieldErrors(parsed.error) };
+}
+
+export function parseScopeForm(form: FormData) {
+	const parsed = scopeSchema.safeParse(scopeValuesFromForm(form));
+	return parsed.success ? { ok: true as const, data: parsed.data } : { ok: false as const, errors: fieldErrors(parsed.error) };
+}
+
+export const REGION_LEVEL_SHORT: Record<string, string> = { city: '市', district: '区县', functional: '功能区', town: '乡镇' };

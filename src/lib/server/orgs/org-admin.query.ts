@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
+import { listIndustryChoices } from '../courses/courses.query.ts';
 
 // Read-only views of the organisation pages. A regionPath limits the rows to a regulator's
 // jurisdiction; null means the whole platform (platform admin).
@@ -112,4 +113,9 @@ export async function listRegulatorChoices(db: Db) {
 		.where('status', '=', 'active')
 		.orderBy('region_code')
 		.execute();
+}
+
+/** What the organisation form offers: regions (inside regionPath when given) and industries. */
+export async function loadOrgFormChoices(db: Db, regionPath: string | null = null) {
+	return { regions: await listRegionChoices(db, regionPath), industries: await listIndustryChoices(db) };
 }

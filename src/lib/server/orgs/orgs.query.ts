@@ -93,6 +93,7 @@ export async function listEnterprisesInRegion(db: Db, regionPath: string, limit 
 			'o.credit_code',
 			'o.scale',
 			'o.standardization_level',
+			'o.status',
 			'r.name as region_name',
 			'i.name as industry_name',
 			'i.high_risk',

@@ -1,0 +1,37 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { requireIdParam } from '#lib/schemas/params.ts';
+import { getOrganisationDetail, loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
+import { editOrganisation } from '#lib/server/orgs/org-admin.ts';
+import { parseOrgForm } from '#lib/schemas/org.ts';
+
+/** An enterprise of the regulator's region; anything else does not exist for it (404). */
+async function requireOwnEnterprise(locals: App.Locals, id: string) {
+	const scope = requireRole(locals, 'regulator');
+	const db = await getDb();
+	const org = await getOrganisationDetail(db, requireIdParam(id), scope.regionPath);
+	if (!org || org.kind !== 'enterprise') error(404, '没有找到该企业');
+	return { scope, db, org };
+}
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
+	return { org, ...(await loadOrgFormChoices(db, scope.regionPath)) };
+};
+
+export const actions: Actions = {
+	save: async ({ locals, params, request, getClientAddress }) => {
+		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
+		const parsed = parseOrgForm(await request.formData(), 'enterprise');
+		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
+		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
+		const result = await editOrganisation(db, actor, org.id, parsed.data, scope.regionPath);
+		if (!result.ok) {
+			if (result.notFound) error(404, '没有找到该企业');
+			return fail(400, { values: parsed.values, errors: result.errors });
+		}
+		redirect(303, `/regulator/enterprises/${org.id}`);
+	}
+};
