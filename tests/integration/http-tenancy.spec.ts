@@ -42,6 +42,12 @@ const RULES: Record<string, Rule> = {
 	'/enterprise/coverage': { path: '/enterprise/coverage', allowed: ['enterprise_admin'] },
 	'/admin': { path: '/admin', allowed: ['platform_admin'] },
 	'/admin/rules': { path: '/admin/rules', allowed: ['platform_admin'] },
+	// organisations (issue 12): platform admin everywhere; regulators for enterprises of their region
+	'/admin/orgs': { path: '/admin/orgs', allowed: ['platform_admin'] },
+	'/admin/orgs/new': { path: '/admin/orgs/new', allowed: ['platform_admin'] },
+	'/admin/orgs/[id]': { path: '/admin/orgs/{org}', allowed: ['platform_admin'] },
+	'/regulator/enterprises/new': { path: '/regulator/enterprises/new', allowed: ['regulator'] },
+	'/regulator/enterprises/[id]/manage': { path: '/regulator/enterprises/{enterprise}/manage', allowed: ['regulator'] },
 	'/institution/banks': { path: '/institution/banks', allowed: ['institution_admin', 'examiner'] },
 	'/institution/banks/[code]': { path: '/institution/banks/aqsc-law-2021', allowed: ['institution_admin', 'examiner'] },
 	'/institution/banks/[code]/q/[qid]': { path: '/institution/banks/aqsc-law-2021/q/aqsc-0001', allowed: ['institution_admin', 'examiner'] },
@@ -164,6 +170,54 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		const yubeiList = await (await yubei.get('/regulator/enterprises')).text();
 		expect(yubeiList).toContain('渝北精工');
 		expect(yubeiList).not.toContain('长风化工');
+	});
+
+	it("lets regulators edit only their own region's enterprises, the platform admin every organisation, and suspension ends logins", async () => {
+		const city = new Client(server.url);
+		await city.login('13800000002', 'Anxun@2026');
+		const cityList = await (await city.get('/regulator/enterprises')).text();
+		const ids = [...cityList.matchAll(/href="\/regulator\/enterprises\/(\d+)">([^<]+)</g)].map((m) => ({ id: Number(m[1]), name: m[2]! }));
+		const jinggong = ids.find((e) => e.name.includes('渝北精工'))!;
+		const changfeng = ids.find((e) => e.name.includes('长风化工'))!;
+		const yubei = new Client(server.url);
+		await yubei.login('13800000003', 'Anxun@2026');
+		expect((await yubei.get(`/regulator/enterprises/${jinggong.id}/manage`)).status).toBe(200);
+		expect((await yubei.get(`/regulator/enterprises/${changfeng.id}/manage`)).status).toBe(404);
+		expect((await yubei.post(`/regulator/enterprises/${changfeng.id}/manage?/save`, { name: '篡改', creditCode: '', regionCode: '500112', industryCode: 'hazchem' })).status).toBe(404);
+		expect((await yubei.get('/regulator/enterprises/999999/manage')).status).toBe(404);
+		// a region outside the jurisdiction is refused in Chinese, nothing written
+		const outside = await yubei.post('/regulator/enterprises/new?/save', { name: '辖区外公司', creditCode: '91500115MA00000018', regionCode: '500115003', industryCode: 'it_machinery' });
+		expect(outside.status).toBe(400);
+		expect(await outside.text()).toContain('所在区域（晏家街道）不在本部门辖区内');
+		expect(await (await city.get('/regulator/enterprises')).text()).not.toContain('辖区外公司');
+
+		const admin = new Client(server.url);
+		await admin.login('13800000001', 'Anxun@2026');
+		expect((await admin.get(`/admin/orgs/${changfeng.id}`)).status).toBe(200);
+		expect((await yubei.get(`/admin/orgs/${changfeng.id}`)).status).toBe(403);
+		expect((await admin.get('/admin/orgs/999999')).status).toBe(404);
+		expect((await admin.get('/admin/orgs/abc')).status).toBe(404);
+		expect((await admin.get('/admin/orgs?kind=%00&status=x&q=' + 'x'.repeat(500))).status).toBe(400);
+		expect((await admin.get('/admin/orgs?kind=nope&status=x')).status).toBe(200);
+
+		// a new enterprise with its admin; suspending it ends the admin's session and refuses the login
+		const created = await admin.post('/admin/orgs/new?/save', { kind: 'enterprise', name: '租户测试停用公司', creditCode: '91500112MA0000001W', regionCode: '500112004', industryCode: 'it_light' });
+		const location = created.headers.get('location') ?? (await created.text());
+		expect(created.status, location).toBe(303);
+		const orgId = /\/admin\/orgs\/(\d+)/.exec(location)![1]!;
+		const account = await admin.post(`/admin/orgs/${orgId}?/createAdmin`, { name: '停用测试', mobile: '13900006666', idNumber: '' });
+		const password = /一次性密码：<strong[^>]*>([^<]+)</.exec(await account.text())![1]!;
+		const entAdmin = new Client(server.url);
+		await entAdmin.login('13900006666', password);
+		expect((await entAdmin.post('/account/password', { current: password, next: 'Changed2026', confirm: 'Changed2026' })).status).toBe(303);
+		expect((await entAdmin.get('/enterprise')).status).toBe(200);
+		expect((await admin.post(`/admin/orgs/${orgId}?/suspend`, { reason: '测试停用' })).status).toBe(303);
+		expect((await entAdmin.get('/enterprise')).headers.get('location')).toBe('/login');
+		const refused = await new Client(server.url).post('/login', { account: '13900006666', password: 'Changed2026' });
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toContain('单位已停用');
+		expect((await admin.post(`/admin/orgs/${orgId}?/reactivate`, {})).status).toBe(303);
+		await new Client(server.url).login('13900006666', 'Changed2026');
 	});
 
 	it('answers 404 for a bank that does not exist or is not visible, and hides keys from nobody but staff', async () => {
