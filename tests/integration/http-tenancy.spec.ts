@@ -184,6 +184,7 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		expect((await yubei.get(`/regulator/enterprises/${jinggong.id}/manage`)).status).toBe(200);
 		expect((await yubei.get(`/regulator/enterprises/${changfeng.id}/manage`)).status).toBe(404);
 		expect((await yubei.post(`/regulator/enterprises/${changfeng.id}/manage?/save`, { name: '篡改', creditCode: '', regionCode: '500112', industryCode: 'hazchem' })).status).toBe(404);
+		expect((await yubei.post(`/regulator/enterprises/${changfeng.id}/manage?/suspend`, { reason: '越权停用' })).status).toBe(404);
 		expect((await yubei.get('/regulator/enterprises/999999/manage')).status).toBe(404);
 		// a region outside the jurisdiction is refused in Chinese, nothing written
 		const outside = await yubei.post('/regulator/enterprises/new?/save', { name: '辖区外公司', creditCode: '91500115MA00000018', regionCode: '500115003', industryCode: 'it_machinery' });

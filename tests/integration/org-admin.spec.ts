@@ -119,6 +119,11 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		const ok = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ name: '渝北某公司（更名）', creditCode: (await getOrganisationDetail(t.db, yubei.id))!.credit_code! }), YUBEI);
 		expect(ok).toEqual({ ok: true });
 		expect((await getOrganisationDetail(t.db, yubei.id))?.name).toBe('渝北某公司（更名）');
+		// suspension follows the same rule
+		expect(await suspendOrganisation(t.db, yubeiRegulator, changshou.id, '越权', YUBEI)).toMatchObject({ ok: false, notFound: true });
+		expect((await getOrganisationDetail(t.db, changshou.id))?.status).toBe('active');
+		expect(await suspendOrganisation(t.db, yubeiRegulator, yubei.id, '停产整顿', YUBEI)).toEqual({ ok: true });
+		expect(await reactivateOrganisation(t.db, yubeiRegulator, yubei.id, YUBEI)).toEqual({ ok: true });
 	});
 
 	it('records an institution\'s 机构资质: scope items incl. 特种作业, filing regulator and validity', async () => {

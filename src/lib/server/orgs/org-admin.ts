@@ -39,6 +39,12 @@ export const ORG_ADMIN_ROLE: Record<string, Role> = {
 
 const NOT_FOUND = { ok: false as const, notFound: true as const, errors: { form: '没有找到该单位' } };
 
+/** The platform admin manages every organisation but the platform's own; a regulator the enterprises of its region. */
+function manageable(org: { kind: string; region_path: string }, jurisdiction: string | null): boolean {
+	if (org.kind === 'platform') return false;
+	return jurisdiction === null || (org.kind === 'enterprise' && org.region_path.startsWith(jurisdiction));
+}
+
 function duplicateCredit(name: string) {
 	return { creditCode: `该统一社会信用代码已登记为「${name}」，不能重复登记；如需更正请联系平台运营方` };
 }
@@ -126,7 +132,7 @@ export async function editOrganisation(db: Db, actor: Actor, orgId: number, inpu
 	return refuseDuplicates(() =>
 		db.transaction().execute(async (tx): Promise<Result> => {
 			const org = await lockOrganisation(tx, orgId);
-			if (!org || org.kind === 'platform' || (jurisdiction !== null && (org.kind !== 'enterprise' || !org.region_path.startsWith(jurisdiction)))) return NOT_FOUND;
+			if (!org || !manageable(org, jurisdiction)) return NOT_FOUND;
 			if (org.kind !== input.kind) return { ok: false, errors: { kind: '单位类型不能修改' } };
 			const errors = await checkOrgInput(tx, input, jurisdiction, orgId);
 			if (Object.keys(errors).length) return { ok: false, errors };
@@ -148,10 +154,10 @@ export async function editOrganisation(db: Db, actor: Actor, orgId: number, inpu
 }
 
 /** Keeps every record; the organisation's accounts cannot sign in and their sessions end now. */
-export async function suspendOrganisation(db: Db, actor: Actor, orgId: number, reason: string): Promise<Result> {
+export async function suspendOrganisation(db: Db, actor: Actor, orgId: number, reason: string, jurisdiction: string | null = null): Promise<Result> {
 	return db.transaction().execute(async (tx): Promise<Result> => {
 		const org = await lockOrganisation(tx, orgId);
-		if (!org || org.kind === 'platform') return NOT_FOUND;
+		if (!org || !manageable(org, jurisdiction)) return NOT_FOUND;
 		if (org.status === 'suspended') return { ok: false, errors: { form: '该单位已是停用状态' } };
 		await setOrganisationStatus(tx, orgId, { at: actor.now, reason });
 		const sessions = await deleteOrganisationSessions(tx, orgId);
@@ -160,10 +166,10 @@ export async function suspendOrganisation(db: Db, actor: Actor, orgId: number, r
 	});
 }
 
-export async function reactivateOrganisation(db: Db, actor: Actor, orgId: number): Promise<Result> {
+export async function reactivateOrganisation(db: Db, actor: Actor, orgId: number, jurisdiction: string | null = null): Promise<Result> {
 	return db.transaction().execute(async (tx): Promise<Result> => {
 		const org = await lockOrganisation(tx, orgId);
-		if (!org || org.kind === 'platform') return NOT_FOUND;
+		if (!org || !manageable(org, jurisdiction)) return NOT_FOUND;
 		if (org.status === 'active') return { ok: false, errors: { form: '该单位未停用' } };
 		await setOrganisationStatus(tx, orgId, null);
 		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'org.reactivated', target: `org:${orgId}`, ip: actor.ip });

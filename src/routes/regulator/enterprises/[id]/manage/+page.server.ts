@@ -4,8 +4,10 @@ import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { getOrganisationDetail, loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
-import { editOrganisation } from '#lib/server/orgs/org-admin.ts';
-import { parseOrgForm } from '#lib/schemas/org.ts';
+import { editOrganisation, reactivateOrganisation, suspendOrganisation, type Result } from '#lib/server/orgs/org-admin.ts';
+import { parseOrgForm, suspendSchema } from '#lib/schemas/org.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+import { formFields } from '#lib/schemas/findings.ts';
 
 /** An enterprise of the regulator's region; anything else does not exist for it (404). */
 async function requireOwnEnterprise(locals: App.Locals, id: string) {
@@ -25,13 +27,33 @@ export const actions: Actions = {
 	save: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
 		const parsed = parseOrgForm(await request.formData(), 'enterprise');
-		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
+		if (!parsed.ok) return fail(400, { target: 'org', values: parsed.values, errors: parsed.errors });
 		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
 		const result = await editOrganisation(db, actor, org.id, parsed.data, scope.regionPath);
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有找到该企业');
-			return fail(400, { values: parsed.values, errors: result.errors });
+			return fail(400, { target: 'org', values: parsed.values, errors: result.errors });
 		}
 		redirect(303, `/regulator/enterprises/${org.id}`);
+	},
+	suspend: async ({ locals, params, request, getClientAddress }) => {
+		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
+		const parsed = suspendSchema.safeParse(formFields(await request.formData(), ['reason']));
+		if (!parsed.success) return fail(400, { target: 'status', errors: fieldErrors(parsed.error) });
+		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
+		return finishStatus(await suspendOrganisation(db, actor, org.id, parsed.data.reason, scope.regionPath), org.id);
+	},
+	reactivate: async ({ locals, params, getClientAddress }) => {
+		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
+		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
+		return finishStatus(await reactivateOrganisation(db, actor, org.id, scope.regionPath), org.id);
 	}
 };
+
+function finishStatus(result: Result, orgId: number) {
+	if (!result.ok) {
+		if (result.notFound) error(404, '没有找到该企业');
+		return fail(400, { target: 'status', errors: result.errors });
+	}
+	redirect(303, `/regulator/enterprises/${orgId}/manage`);
+}
