@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,15 @@ async function login(page: Page, account: string, password: string) {
 	await page.getByRole('button', { name: '登录' }).click();
 }
 
+/** Fills and re-fills until the values stick: hydration of `value={…}` inputs clears text typed before it ran. */
+async function fillAll(page: Page, fields: [Locator, string][]) {
+	await expect(async () => {
+		for (const [field, value] of fields) if ((await field.inputValue()) !== value) await field.fill(value);
+		await page.waitForTimeout(700);
+		for (const [field, value] of fields) expect(await field.inputValue()).toBe(value);
+	}).toPass({ timeout: 30_000 });
+}
+
 async function changePassword(page: Page, current: string, next: string) {
 	await expect(page).toHaveURL(/\/account\/password$/);
 	await page.getByLabel('当前密码').fill(current);
@@ -54,14 +63,13 @@ test('the first platform admin creates the 渝北区 regulator and its admin, wh
 	await page.getByRole('link', { name: '新建单位' }).click();
 	await page.getByRole('link', { name: '应急管理部门' }).click();
 	await expect(page.getByRole('heading', { name: '新建应急管理部门' })).toBeVisible();
-	await page.getByLabel('单位名称').fill('重庆市渝北区应急管理局');
+	await fillAll(page, [[page.getByLabel('单位名称'), '重庆市渝北区应急管理局']]);
 	await page.getByLabel(/管辖区域/).selectOption({ label: '渝北区（区县）' });
 	await page.getByRole('button', { name: '保存' }).click();
 
 	await expect(page.getByRole('heading', { name: '重庆市渝北区应急管理局' })).toBeVisible();
 	await expect(page.getByText('应急管理部门（区县级）')).toBeVisible();
-	await page.getByLabel('姓名').fill('张卫东');
-	await page.getByLabel('手机号（登录账号）').fill('13900008888');
+	await fillAll(page, [[page.getByLabel('姓名'), '张卫东'], [page.getByLabel('手机号（登录账号）'), '13900008888']]);
 	await page.getByRole('button', { name: '创建账号' }).click();
 	const shown = page.getByTestId('one-time-password');
 	await expect(shown).toContainText('此密码只显示这一次');
@@ -70,8 +78,7 @@ test('the first platform admin creates the 渝北区 regulator and its admin, wh
 	await expect(page.getByRole('cell', { name: '待首次登录改密' })).toBeVisible();
 
 	// a second try with the same 手机号 is refused and shows no password
-	await page.getByLabel('姓名').fill('张卫东');
-	await page.getByLabel('手机号（登录账号）').fill('13900008888');
+	await fillAll(page, [[page.getByLabel('姓名'), '张卫东'], [page.getByLabel('手机号（登录账号）'), '13900008888']]);
 	await page.getByRole('button', { name: '创建账号' }).click();
 	await expect(page.getByText('已有账号，不能重复创建')).toBeVisible();
 	await expect(page.getByTestId('one-time-password')).toHaveCount(0);
