@@ -55,12 +55,12 @@ test('an admin creates an account and issues a reset code; the person must set a
 	await expect(admin.getByRole('heading', { name: '账号管理' })).toBeVisible();
 	await admin.waitForLoadState('networkidle');
 	// a regulator is not among the roles an enterprise admin can give
-	await expect(admin.getByLabel('角色').locator('option')).toHaveText(['企业管理员', '学员']);
+	await expect(admin.getByLabel('角色', { exact: true }).locator('option')).toHaveText(['企业管理员', '学员']);
 	await fillAll(admin, [
 		[admin.getByLabel('姓名'), '钱安全'],
 		[admin.getByLabel('手机号（登录账号）'), '13912345001']
 	]);
-	await admin.getByLabel('角色').selectOption({ label: '企业管理员' });
+	await admin.getByLabel('角色', { exact: true }).selectOption({ label: '企业管理员' });
 	await admin.getByRole('button', { name: '创建账号' }).click();
 	await expect(admin.getByRole('heading', { name: '账号已创建' })).toBeVisible();
 	const initial = (await admin.getByTestId('initial-password').textContent())!.trim();
@@ -135,7 +135,7 @@ test('a user sees the devices signed in and ends another one', async ({ browser 
 	await openAccountMenu(here);
 	await here.getByRole('link', { name: '登录设备' }).click();
 	await expect(here.getByRole('heading', { name: '登录设备' })).toBeVisible();
-	await expect(here.getByText('本设备')).toBeVisible();
+	await expect(here.getByText('本设备', { exact: true })).toBeVisible();
 	const ends = here.getByRole('button', { name: '结束登录' });
 	const before = await ends.count();
 	expect(before).toBeGreaterThanOrEqual(1);
