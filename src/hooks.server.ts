@@ -96,7 +96,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
-		const result = token.length <= 100 ? await validateSessionToken(await getDb(), token, new Date()) : null;
+		const result = token.length <= 100 ? await validateSessionToken(await getDb(), token, new Date(), { ip: event.getClientAddress() }) : null;
 		if (result) {
 			event.locals.user = result.user;
 			event.locals.session = result.session;

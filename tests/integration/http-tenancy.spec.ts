@@ -23,6 +23,11 @@ const RULES: Record<string, Rule> = {
 	'/logout': { path: '/logout', allowed: 'public' },
 	'/account/password': { path: '/account/password', allowed: 'any' },
 	'/account/role': { path: '/account/role', allowed: 'any' },
+	// accounts (issue 12): each organisation's admins manage their own; the platform admin any (?org=)
+	'/accounts': { path: '/accounts', allowed: ['enterprise_admin', 'institution_admin', 'regulator', 'platform_admin'] },
+	'/account/sessions': { path: '/account/sessions', allowed: 'any' },
+	'/login/forgot': { path: '/login/forgot', allowed: 'public' },
+	'/reset': { path: '/reset', allowed: 'public' },
 	'/learner': { path: '/learner', allowed: ['learner'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
@@ -271,6 +276,32 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		const foreign = await admin.get(`/enterprise/staff/999999/archive`);
 		expect(foreign.status).toBe(404);
 		expect((await worker.get('/enterprise/archive/xlsx')).status).toBe(403);
+	});
+
+	it("keeps account administration to the admin's own organisation", async () => {
+		const platform = new Client(server.url);
+		await platform.login('13800000001', 'Anxun@2026');
+		const enterprise = new Client(server.url);
+		await enterprise.login('13800000006', 'Anxun@2026'); // 渝北精工 admin
+		const picker = await (await platform.get('/accounts')).text();
+		const orgs = [...picker.matchAll(/<option value="(\d+)"[^>]*>([^<（]+)/g)].map((m) => ({ id: m[1]!, name: m[2]! }));
+		const changfeng = orgs.find((o) => o.name.includes('长风化工'))!;
+		const jinggong = orgs.find((o) => o.name.includes('渝北精工'))!;
+		expect((await platform.get(`/accounts?org=${changfeng.id}`)).status).toBe(200);
+		expect(await (await platform.get(`/accounts?org=${changfeng.id}`)).text()).toContain('吴立新');
+		expect((await enterprise.get(`/accounts?org=${changfeng.id}`)).status).toBe(404);
+		expect((await enterprise.get('/accounts?org=abc')).status).toBe(404);
+		const own = await (await enterprise.get(`/accounts?org=${jinggong.id}`)).text();
+		expect(own).toContain('孙海涛');
+		expect(own).not.toContain('吴立新');
+		// a regulator role is not an enterprise's to give; an account of another organisation does not exist here
+		const worker = /name="userId" value="(\d+)"/.exec(own.slice(own.indexOf('孙海涛')))![1]!;
+		const grant = await enterprise.post('/accounts?/grant', { userId: worker, role: 'regulator' });
+		expect(grant.status).toBe(403);
+		const foreignUser = /name="userId" value="(\d+)"/.exec((await (await platform.get(`/accounts?org=${changfeng.id}`)).text()))![1]!;
+		expect((await enterprise.post('/accounts?/disable', { userId: foreignUser })).status).toBe(404);
+		expect((await enterprise.post('/accounts?/resetCode', { userId: foreignUser })).status).toBe(404);
+		expect((await enterprise.post('/accounts?/create', { name: '假监管', mobile: '13912340001', role: 'regulator' })).status).toBe(400);
 	});
 
 	it('cannot switch to a membership of another user', async () => {

@@ -24,7 +24,7 @@ export const actions: Actions = {
 		});
 		if (!parsed.success) return fail(400, { account, errors: fieldErrors(parsed.error) });
 
-		const result = await loginWithPassword(await getDb(), { ...parsed.data, ip: getClientAddress(), now: now() });
+		const result = await loginWithPassword(await getDb(), { ...parsed.data, ip: getClientAddress(), now: now(), userAgent: request.headers.get('user-agent') });
 		if (result.ipSlowed) await new Promise((r) => setTimeout(r, IP_SLOW_MS));
 		if (!result.ok) {
 			const { status, message } = describeLoginFailure(result);

@@ -50,6 +50,13 @@ export function requireUser(locals: LocalsLike) {
 	return { user: locals.user, session: locals.session };
 }
 
+/** Any signed-in user, sent to /account/password first while the account must change its password. */
+export function requireAccount(locals: LocalsLike) {
+	const signedIn = requireUser(locals);
+	if (signedIn.user.mustChangePassword) redirect(303, '/account/password');
+	return signedIn;
+}
+
 export const HOME_BY_ROLE: Record<Role, string> = {
 	learner: '/learner',
 	enterprise_admin: '/enterprise',

@@ -35,7 +35,7 @@ function maskAccount(account: string): string {
 /** `account` is a normalised 手机号 (11 digits) or 身份证号 (18 chars, upper-case X). */
 export async function loginWithPassword(
 	db: Db,
-	input: { account: string; password: string; ip: string; now: Date }
+	input: { account: string; password: string; ip: string; now: Date; userAgent?: string | null }
 ): Promise<LoginResult> {
 	const { account, password, ip, now } = input;
 	const ipSlowed = (await countIpFailures(db, ip, now)) >= IP_SLOW_THRESHOLD;
@@ -84,7 +84,8 @@ export async function loginWithPassword(
 		return { ok: false, reason: 'suspended', ipSlowed };
 	}
 	const { token, session } = await db.transaction().execute(async (tx) => {
-		const created = await createSession(tx, user.id, membership?.id ?? null, now);
+		const created = await createSession(tx, user.id, membership?.id ?? null, now, { userAgent: input.userAgent, ip });
+		await tx.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
 		await appendAudit(tx, { at: now, actorUserId: user.id, action: 'login.ok', target, ip });
 		return created;
 	});

@@ -10,6 +10,11 @@ import type { Role } from '../../domain/labels.ts';
 export const SESSION_COOKIE = 'anxun_session';
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 const SESSION_REFRESH_MS = SESSION_IDLE_MS / 2;
+/** last_seen_at (and ip) are written at most this often, not on every request. */
+export const SESSION_SEEN_MS = 60 * 1000;
+
+/** Where a session is used from (shown on /account/sessions). */
+export type SessionClient = { userAgent?: string | null; ip?: string | null };
 
 export type ActiveMembership = {
 	id: number;
@@ -46,14 +51,25 @@ export async function createSession(
 	db: Db,
 	userId: number,
 	membershipId: number | null,
-	now: Date
+	now: Date,
+	client: SessionClient = {}
 ): Promise<{ token: string; session: Session }> {
 	const id = randomSecret();
 	const secret = randomSecret();
 	const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
 	await db
 		.insertInto('sessions')
-		.values({ id, secret_hash: hashSecret(secret), user_id: userId, membership_id: membershipId, created_at: now, expires_at: expiresAt })
+		.values({
+			id,
+			secret_hash: hashSecret(secret),
+			user_id: userId,
+			membership_id: membershipId,
+			created_at: now,
+			expires_at: expiresAt,
+			user_agent: client.userAgent?.slice(0, 300) ?? null,
+			ip: client.ip?.slice(0, 100) ?? null,
+			last_seen_at: now
+		})
 		.execute();
 	return { token: `${id}.${secret}`, session: { id, userId, expiresAt } };
 }
@@ -61,7 +77,8 @@ export async function createSession(
 export async function validateSessionToken(
 	db: Db,
 	token: string,
-	now: Date
+	now: Date,
+	client: SessionClient = {}
 ): Promise<{ session: Session; user: SessionUser } | null> {
 	const parts = token.split('.');
 	if (parts.length !== 2 || !/^[a-z2-7]{32}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return null;
@@ -76,6 +93,8 @@ export async function validateSessionToken(
 			's.id',
 			's.secret_hash',
 			's.expires_at',
+			's.last_seen_at',
+			's.ip',
 			'u.id as user_id',
 			'u.display_name',
 			'u.person_id',
@@ -101,9 +120,13 @@ export async function validateSessionToken(
 		return null;
 	}
 	let expiresAt = row.expires_at;
-	if (expiresAt.getTime() - now.getTime() < SESSION_REFRESH_MS) {
-		expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
-		await db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
+	const refresh = expiresAt.getTime() - now.getTime() < SESSION_REFRESH_MS;
+	if (refresh) expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+	// One write a minute at most per session, not one per request.
+	const seen = !row.last_seen_at || now.getTime() - row.last_seen_at.getTime() >= SESSION_SEEN_MS;
+	if (refresh || seen) {
+		const ip = client.ip ? client.ip.slice(0, 100) : row.ip;
+		await db.updateTable('sessions').set({ expires_at: expiresAt, ...(seen ? { last_seen_at: now, ip } : {}) }).where('id', '=', id).execute();
 	}
 	const membership: ActiveMembership | null =
 		row.membership_id !== null && row.org_id !== null

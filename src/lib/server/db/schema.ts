@@ -64,10 +64,13 @@ export const schema = {
 		password_hash: t,
 		must_change_password: boolD,
 		disabled: boolD,
-		created_at: tsD
+		created_at: tsD,
+		last_login_at: tsN,
+		disabled_at: tsN
 	},
 	memberships: { id: serial, user_id: int, role: t, org_id: int },
-	sessions: { id: t, secret_hash: { pg: 'bytea' }, user_id: int, membership_id: intN, created_at: ts, expires_at: ts },
+	sessions: { id: t, secret_hash: { pg: 'bytea' }, user_id: int, membership_id: intN, created_at: ts, expires_at: ts, user_agent: tN, ip: tN, last_seen_at: tsN },
+	password_resets: { id: serial, user_id: int, code_hash: t, issued_by: intN, channel: t, expires_at: ts, used_at: tsN, revoked_at: tsN, created_at: ts },
 	audit_log: {
 		id: { pg: 'bigint', gen: true },
 		at: ts,
