@@ -59,7 +59,8 @@ export const schema = {
 		password_hash: t,
 		must_change_password: boolD,
 		disabled: boolD,
-		created_at: tsD
+		created_at: tsD,
+		email: tN
 	},
 	memberships: { id: serial, user_id: int, role: t, org_id: int },
 	sessions: { id: t, secret_hash: { pg: 'bytea' }, user_id: int, membership_id: intN, created_at: ts, expires_at: ts },
@@ -567,7 +568,8 @@ export const schema = {
 		last_error: tN,
 		sent_at: tsN,
 		created_at: ts
-	}
+	},
+	notification_opt_outs: { user_id: int, kind: t, channel: t, created_at: ts }
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
 type TsOf<P extends PgType> = P extends 'text' | 'numeric'
