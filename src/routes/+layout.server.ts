@@ -1,10 +1,12 @@
 import type { LayoutServerLoad } from './$types';
 import { getDb } from '#lib/server/runtime.ts';
 import { listMemberships } from '#lib/server/auth/memberships.ts';
+import { countUnread } from '#lib/server/notifications/messages.ts';
 
 export const load: LayoutServerLoad = async ({ locals }) => {
 	const user = locals.user;
 	if (!user) return { user: null };
+	const db = await getDb();
 	return {
 		user: {
 			displayName: user.displayName,
@@ -13,6 +15,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			membershipId: user.membership?.id ?? null,
 			mustChangePassword: user.mustChangePassword
 		},
-		memberships: await listMemberships(await getDb(), user.id)
+		memberships: await listMemberships(db, user.id),
+		unread: await countUnread(db, user.id)
 	};
 };
