@@ -1,10 +1,14 @@
 import type { LayoutServerLoad } from './$types';
 import { getDb } from '#lib/server/runtime.ts';
 import { listMemberships } from '#lib/server/auth/memberships.ts';
+import { countUnread } from '#lib/server/notifications/messages.ts';
 
-export const load: LayoutServerLoad = async ({ locals }) => {
+export const load: LayoutServerLoad = async ({ locals, depends }) => {
+	// the message centre invalidates this after marking messages read, so the header's count follows
+	depends('app:unread');
 	const user = locals.user;
 	if (!user) return { user: null };
+	const db = await getDb();
 	return {
 		user: {
 			displayName: user.displayName,
@@ -13,6 +17,7 @@ export const load: LayoutServerLoad = async ({ locals }) => {
 			membershipId: user.membership?.id ?? null,
 			mustChangePassword: user.mustChangePassword
 		},
-		memberships: await listMemberships(await getDb(), user.id)
+		memberships: await listMemberships(db, user.id),
+		unread: await countUnread(db, user.id)
 	};
 };

@@ -28,6 +28,10 @@ const RULES: Record<string, Rule> = {
 	'/account/sessions': { path: '/account/sessions', allowed: 'any' },
 	'/login/forgot': { path: '/login/forgot', allowed: 'public' },
 	'/reset': { path: '/reset', allowed: 'public' },
+	// 站内消息 (issue 12): every account has its own
+	'/messages': { path: '/messages', allowed: 'any' },
+	'/messages/settings': { path: '/messages/settings', allowed: 'any' },
+	'/messages/[id]': { path: '/messages/{message}', allowed: 'any' },
 	'/learner': { path: '/learner', allowed: ['learner'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
@@ -236,6 +240,19 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		await learner.login('13800000007', 'Anxun@2026');
 		expect((await learner.get('/institution/banks/aqsc-law-2021/export')).status).toBe(403);
 		expect((await learner.get('/institution/banks/template')).status).toBe(403);
+	});
+
+	it("shows each person only their own messages (站内消息)", async () => {
+		const worker = new Client(server.url); // 孙海涛
+		await worker.login('13800000007', 'Anxun@2026');
+		const principal = new Client(server.url); // 周长风
+		await principal.login('500115197803150011', 'Anxun@2026');
+		const list = await (await worker.get('/messages')).text();
+		const id = Number(/href="\/messages\/(\d+)"/.exec(list)![1]);
+		expect((await principal.get(`/messages/${id}`)).status).toBe(404);
+		expect((await principal.get('/messages/abc')).status).toBe(404);
+		expect((await worker.get(`/messages/${id}`)).status).toBe(200);
+		expect((await new Client(server.url).get(`/messages/${id}`)).headers.get('location')).toMatch(/\/login$/);
 	});
 
 	it("keeps each learner's courses, study API, files and each enterprise's exports to their owners", async () => {

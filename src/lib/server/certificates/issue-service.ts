@@ -20,6 +20,7 @@ import {
 	type CandidateRow
 } from './certificates.repository.ts';
 import { formatCertificateNumber } from './number.ts';
+import { notifyCertificateIssued, notifyCertificateRevoked } from '../notifications/producers.ts';
 import {
 	CERTIFICATE_KIND_LABELS,
 	certificateKindForBlueprint,
@@ -138,7 +139,9 @@ async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: numb
 	const cert = await tx.selectFrom('certificates').select('type').where('id', '=', certificateId).executeTakeFirstOrThrow();
 	const issuedOn = shanghaiDate(now);
 	const terms = termsOnIssue(cert.type as CertificateKind, issuedOn, config);
-	return signAndIssue(tx, certificateId, issuerOrgId, { issuedOn, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, ruleCode: terms.rule.code }, actor, now);
+	const number = await signAndIssue(tx, certificateId, issuerOrgId, { issuedOn, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, ruleCode: terms.rule.code }, actor, now);
+	await notifyCertificateIssued(tx, certificateId, now);
+	return number;
 }
 
 /**
@@ -299,6 +302,7 @@ export async function revokeCertificate(db: Db, actor: Actor & { regionPath?: st
 		await tx.updateTable('certificates').set({ status: 'revoked', revoked_at: now, revoke_reason: why, revoked_by: actor.userId }).where('id', '=', id).execute();
 		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'certificate.revoke', target: `certificate:${id}`, detail: { number: cert.number, reason: why }, ip: actor.ip ?? null });
 		await publishStatusList(tx, now);
+		await notifyCertificateRevoked(tx, id, why, now);
 		return { number: cert.number! };
 	});
 }

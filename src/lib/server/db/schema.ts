@@ -67,6 +67,7 @@ export const schema = {
 		created_at: tsD,
 		last_login_at: tsN,
 		disabled_at: tsN
+		email: tN
 	},
 	memberships: { id: serial, user_id: int, role: t, org_id: int },
 	sessions: { id: t, secret_hash: { pg: 'bytea' }, user_id: int, membership_id: intN, created_at: ts, expires_at: ts, user_agent: tN, ip: tN, last_seen_at: tsN },
@@ -575,7 +576,8 @@ export const schema = {
 		last_error: tN,
 		sent_at: tsN,
 		created_at: ts
-	}
+	},
+	notification_opt_outs: { user_id: int, kind: t, channel: t, created_at: ts }
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
 type TsOf<P extends PgType> = P extends 'text' | 'numeric'

@@ -4,6 +4,7 @@ import { claimJob, completeJob, enqueueJob, failJob, type JobHandler } from '../
 import { roundPoints } from '../question-engine/blueprint.ts';
 import { gradePaper, type QuestionResponse } from '../question-engine/grading.ts';
 import { analyseItems, type ItemResponseRow } from '../question-engine/item-analysis.ts';
+import { notifyExamGraded } from '../notifications/producers.ts';
 import { computeIntegrityFlags } from './integrity.ts';
 import { currentAnswers, getPaperSlots, insertEvents, listEvents, loadQuestionVersions } from './exam.repository.ts';
 import { findBlueprint, findSession } from './session.repository.ts';
@@ -52,6 +53,7 @@ export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promis
 			}
 		}
 		if (attempt.mode === 'exam') await queueItemStatsForPaper(tx, attempt.paper_id, now);
+		await notifyExamGraded(tx, attemptId, now);
 	});
 }
 

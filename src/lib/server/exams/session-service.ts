@@ -10,6 +10,7 @@ import { isStatutoryCertificate, type SessionForm } from '../../schemas/exam-adm
 import { prepareSessionPapers } from './paper-service.ts';
 import { findSession, type SessionRow } from './session.repository.ts';
 import { canProctorSession } from './proctor-service.ts';
+import { notifyExamScheduled } from '../notifications/producers.ts';
 import type { Actor } from './blueprint-service.ts';
 
 // Exam sessions (场次) of an institution: creation, roster, examiners, paper preparation, cancel.
@@ -202,6 +203,7 @@ export async function addCandidatesByIdNumbers(db: Db, actor: Actor, sessionId: 
 			.returning('person_id')
 			.execute();
 		if (inserted.length) await enqueuePrepare(tx, sessionId, now);
+		await notifyExamScheduled(tx, sessionId, inserted.map((r) => r.person_id), now);
 		await appendAudit(tx, {
 			at: now,
 			actorUserId: actor.userId,

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { enqueueJob, runDueJobs, type JobHandler } from './queue.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { createAuditCheckpoint } from '../audit/checkpoint.repository.ts';
+import { notificationJobHandlers, queueNotificationJobs } from '../notifications/jobs.ts';
 
 // The background loop every instance runs: finish expired attempts and run queued jobs. Nothing
 // here is needed for correctness of a single request (an expired attempt is finished by whoever
@@ -12,6 +13,7 @@ import { createAuditCheckpoint } from '../audit/checkpoint.repository.ts';
 
 export const jobHandlers: Record<string, JobHandler> = {
 	...examJobHandlers,
+	...notificationJobHandlers,
 	// Certificates expire without any write: once a day, coverage re-checks the persons whose certificate lapsed.
 	'coverage-refresh-expired': async (db) => {
 		await sql`select coverage_refresh_expired()`.execute(db);
@@ -30,16 +32,17 @@ export async function ensureHourlyAuditCheckpoint(db: Db, now: Date): Promise<vo
 }
 
 /** Queues a job once per calendar day (China time); a second instance asking the same day adds nothing. */
-export async function ensureDailyJob(db: Db, kind: string, now: Date): Promise<void> {
+export async function ensureDailyJob(db: Db, kind: string, now: Date, runAfter: Date = now): Promise<void> {
 	const day = shanghaiDate(now);
 	const exists = await db.selectFrom('jobs').select('id').where('kind', '=', kind).where('dedupe_key', '=', day).executeTakeFirst();
-	if (!exists) await enqueueJob(db, { kind, dedupeKey: day, runAfter: now, now });
+	if (!exists) await enqueueJob(db, { kind, dedupeKey: day, runAfter, now });
 }
 
 export async function runWorkerOnce(db: Db, now: () => Date): Promise<{ finished: number; jobs: number }> {
 	const finished = await finishExpiredAttempts(db, now());
 	await ensureDailyJob(db, 'coverage-refresh-expired', now());
 	await ensureHourlyAuditCheckpoint(db, now());
+	await queueNotificationJobs(db, now(), ensureDailyJob);
 	const jobs = await runDueJobs(db, jobHandlers, now);
 	return { finished, jobs };
 }

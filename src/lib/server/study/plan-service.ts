@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { notifyCoursesAssigned } from '../notifications/producers.ts';
 import { chooseCourses } from './plan.ts';
 import { pickRequirement } from './requirements.ts';
 import { listRequirementRules } from './requirements.repository.ts';
@@ -66,6 +67,7 @@ export async function generateAnnualPlanIn(
 			}
 		}
 		summary.created = await insertEnrolments(tx, rows, now);
+		await notifyCoursesAssigned(tx, input.orgId, now);
 		await appendAudit(tx, {
 			at: now,
 			actorUserId: input.actor.userId,
@@ -105,6 +107,7 @@ export async function assignCourse(
 			})),
 			now
 		);
+		await notifyCoursesAssigned(tx, input.orgId, now);
 		// A course assigned again after being withdrawn becomes active again, with the new due date.
 		const reactivated = await tx
 			.updateTable('enrolments')
