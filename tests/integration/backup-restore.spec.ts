@@ -93,7 +93,7 @@ describe.each(BACKENDS)('backup and restore (%s)', (backend) => {
 
 	it('refuses a corrupted file (checksum) and writes nothing', async () => {
 		const bad = Buffer.from(file);
-		bad[bad.length - 100] ^= 0xff;
+		bad[bad.length - 100] = bad[bad.length - 100]! ^ 0xff;
 		const target = await newTarget(backend, cleanup);
 		await expect(restoreDatabase(target, bad, NOW)).rejects.toThrow(/校验和（SHA-256）不符/);
 		await expectUntouched(target);

@@ -79,10 +79,9 @@ describe.each(BACKENDS)('retention of training records (%s)', (backend) => {
 		const after = await countEveryTable(t.db);
 		// only the audit entry is added, the account's sessions end and the person leaves the
 		// derived coverage denominator (coverage_person is recomputed state); every record stays
-		const { audit_log: auditBefore, sessions: _s1, coverage_person: _c1, ...restBefore } = before;
-		const { audit_log: auditAfter, sessions: _s2, coverage_person: _c2, ...restAfter } = after;
-		expect(restAfter).toEqual(restBefore);
-		expect(auditAfter).toBe(auditBefore! + 1);
+		const recordTables = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).filter(([k]) => !['audit_log', 'sessions', 'coverage_person'].includes(k)));
+		expect(recordTables(after)).toEqual(recordTables(before));
+		expect(after.audit_log).toBe(before.audit_log! + 1);
 	});
 
 	it('shows the retention rules, with their source, on the operator rules page', async () => {
