@@ -10,6 +10,7 @@ import { formatBasis } from '../study/requirements.ts';
 import { QUALIFICATION_EXAM_DEFAULTS } from '../question-engine/blueprint.ts';
 import { RESIT_RULES, CERTIFICATE_TYPE_LABELS, EXAM_KIND_LABELS } from '../question-engine/resit.ts';
 import { listTargetsForRegion } from '../coverage/targets.repository.ts';
+import { RETENTION_RULES } from '../retention/rules.ts';
 
 export type CatalogueEntry = { code: string; title: string; value: string; basis: string; status: RuleStatus | 'configured'; statusLabel: string; configurable: boolean; internalNote: string };
 export type CatalogueGroup = { title: string; entries: CatalogueEntry[] };
@@ -83,5 +84,19 @@ export async function listRuleCatalogue(db: Db): Promise<CatalogueGroup[]> {
 			entry({ code: t.code, title: `${t.title}（${t.region_name}）`, value: `目标 ${t.goal_percent}%`, basis: `${t.source_doc} ${t.source_clause}`.trim(), status: 'configured', configurable: true, internalNote: t.note ?? '' })
 		)
 	};
-	return [certificates, reviews, holders, hours, exams, targets];
+	const retention: CatalogueGroup = {
+		title: '培训档案保存期限',
+		entries: RETENTION_RULES.map((r) =>
+			entry({
+				code: r.code,
+				title: r.title,
+				value: `${r.minYears === null ? '保存年限未规定（平台不删除）' : `不少于 ${r.minYears} 年`}。${r.explanation}`,
+				basis: `${r.basisDoc}${r.basisArticle}`,
+				status: r.status,
+				configurable: false,
+				internalNote: r.internalNote
+			})
+		)
+	};
+	return [certificates, reviews, holders, hours, exams, targets, retention];
 }
