@@ -35,7 +35,11 @@ export const schema = {
 		scale: tN,
 		standardization_level: tN,
 		gov_type: tN,
-		created_at: tsD
+		created_at: tsD,
+		address: tN,
+		legal_rep: tN,
+		contact_name: tN,
+		contact_phone: tN
 	},
 	persons: {
 		id: serial,
