@@ -92,7 +92,7 @@ describe.each(BACKENDS)('enterprise directory import (%s)', (backend) => {
 		const after = await countAllRows(t.db);
 		expect(after.memberships).toBe(before.memberships);
 		expect(after.users).toBe(before.users);
-		expect(after.audit_log).toBe(before.audit_log + 1);
+		expect(after.audit_log).toBe(before.audit_log! + 1);
 		const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'enterprise.directory_import').orderBy('id', 'desc').executeTakeFirstOrThrow();
 		expect(audit).toMatchObject({ actor_user_id: regulatorUserId, target: `region:${YUBEI}`, ip: '10.2.0.1' });
 		expect(audit.detail).toMatchObject({ rows: 3, created: 3, updated: 0, unchanged: 0, sha256: createHash('sha256').update(data).digest('hex') });
