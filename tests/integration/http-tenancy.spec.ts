@@ -40,6 +40,7 @@ const RULES: Record<string, Rule> = {
 	'/regulator': { path: '/regulator', allowed: ['regulator'] },
 	'/regulator/enterprises': { path: '/regulator/enterprises', allowed: ['regulator'] },
 	'/regulator/enterprises/[id]': { path: '/regulator/enterprises/{enterprise}', allowed: ['regulator'] },
+	'/regulator/enterprises/import': { path: '/regulator/enterprises/import', allowed: ['regulator'] },
 	'/regulator/coverage': { path: '/regulator/coverage', allowed: ['regulator'] },
 	'/regulator/coverage/[id]': { path: '/regulator/coverage/{target}', allowed: ['regulator'] },
 	'/regulator/coverage/[id]/org/[orgId]': { path: '/regulator/coverage/{target}/org/{enterprise}', allowed: ['regulator'] },

@@ -40,7 +40,9 @@ export const schema = {
 		address: tN,
 		legal_rep: tN,
 		suspended_at: tsN,
-		suspended_reason: tN
+		suspended_reason: tN,
+		contact_name: tN,
+		contact_phone: tN
 	},
 	persons: {
 		id: serial,

@@ -16,6 +16,8 @@ describe('body limit table', () => {
 		expect(bodyLimitFor(lesson, 'learner')).toBe(ANONYMOUS_BODY_LIMIT);
 		expect(bodyLimitFor('/enterprise/staff/import', 'enterprise_admin')).toBeGreaterThan(20 * 1024 * 1024);
 		expect(bodyLimitFor('/enterprise/staff/import', 'regulator')).toBe(ANONYMOUS_BODY_LIMIT);
+		expect(bodyLimitFor('/regulator/enterprises/import', 'regulator')).toBeGreaterThan(20 * 1024 * 1024);
+		expect(bodyLimitFor('/regulator/enterprises/import', 'enterprise_admin')).toBe(ANONYMOUS_BODY_LIMIT);
 		expect(bodyLimitFor('/api/exam/attempts/[attemptId]/sync', 'learner')).toBe(64 * 1024);
 		expect(bodyLimitFor('/regulator/findings', 'regulator')).toBe(FORM_BODY_LIMIT);
 		// adapter-node's outer limit (scripts/serve.mjs) must let the largest through

@@ -16,7 +16,7 @@ export const ANONYMOUS_BODY_LIMIT = 8 * KB;
 export const FORM_BODY_LIMIT = 1 * MB;
 /** What a multipart envelope adds to the file it carries (boundaries, other fields). */
 const ENVELOPE = 64 * KB;
-/** The spreadsheet imports' file limit (staff, question bank). */
+/** The spreadsheet imports' file limit (staff, enterprise directory, question bank). */
 export const XLSX_UPLOAD_BYTES = 20 * MB;
 
 export type BodyRule = { route: string; limit: number; roles: readonly Role[]; what: string };
@@ -25,6 +25,7 @@ export type BodyRule = { route: string; limit: number; roles: readonly Role[]; w
 export const BODY_RULES: readonly BodyRule[] = [
 	{ route: '/institution/courses/[id]/lessons/[lessonId]', limit: Math.max(UPLOAD_LIMITS.video.maxBytes, UPLOAD_LIMITS.pdf.maxBytes) + ENVELOPE, roles: ['institution_admin'], what: '课程视频或 PDF' },
 	{ route: '/enterprise/staff/import', limit: XLSX_UPLOAD_BYTES + ENVELOPE, roles: ['enterprise_admin'], what: '人员名单 Excel' },
+	{ route: '/regulator/enterprises/import', limit: XLSX_UPLOAD_BYTES + ENVELOPE, roles: ['regulator'], what: '企业名录 Excel' },
 	{ route: '/institution/banks/[code]', limit: XLSX_UPLOAD_BYTES + ENVELOPE, roles: ['institution_admin'], what: '题库 Excel' },
 	{ route: '/api/exam/sessions/[sessionId]/start', limit: 512 * KB, roles: ['learner'], what: '开考请求（含身份照片）' },
 	{ route: '/api/exam/attempts/[attemptId]/snapshot', limit: 512 * KB, roles: ['learner'], what: '抓拍照片' },
