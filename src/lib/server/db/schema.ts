@@ -35,7 +35,9 @@ export const schema = {
 		scale: tN,
 		standardization_level: tN,
 		gov_type: tN,
-		created_at: tsD
+		created_at: tsD,
+		merged_into: intN,
+		merged_at: tsN
 	},
 	persons: {
 		id: serial,
@@ -567,6 +569,26 @@ export const schema = {
 		last_error: tN,
 		sent_at: tsN,
 		created_at: ts
+	},
+	// 实名注册 (migration 015)
+	registration_applications: {
+		id: serial,
+		credit_code: t,
+		name: t,
+		region_code: t,
+		industry_code: t,
+		address: t,
+		contact_name: t,
+		contact_id_number: t,
+		contact_mobile: t,
+		contact_role_category: t,
+		status: { pg: 'text', gen: true },
+		reason: tN,
+		ip: tN,
+		created_at: ts,
+		decided_by: intN,
+		decided_at: tsN,
+		created_org_id: intN
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
