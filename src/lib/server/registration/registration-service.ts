@@ -48,11 +48,11 @@ export async function submitRegistration(db: Db, input: RegistrationInput & { ip
 		return { ok: false, status: 429, field: 'form', message: '本网络提交的注册申请过多，请一小时后再试' };
 	}
 	const district = await repo.findRegion(db, input.district);
-	if (!district || (district.level !== '区县' && district.level !== '功能区')) return { ok: false, status: 400, field: 'district', message: '请选择企业所在的区县' };
+	if (!district || (district.level !== 'district' && district.level !== 'functional')) return { ok: false, status: 400, field: 'district', message: '请选择企业所在的区县' };
 	let region = district;
 	if (input.town !== null) {
 		const town = await repo.findRegion(db, input.town);
-		if (!town || town.level !== '乡镇街道' || town.parent_code !== district.code) return { ok: false, status: 400, field: 'town', message: `所选乡镇（街道）不属于${district.name}，请重新选择` };
+		if (!town || town.level !== 'town' || town.parent_code !== district.code) return { ok: false, status: 400, field: 'town', message: `所选乡镇（街道）不属于${district.name}，请重新选择` };
 		region = town;
 	} else if (await repo.districtHasTowns(db, district.code)) {
 		return { ok: false, status: 400, field: 'town', message: '请选择企业所在的乡镇（街道）' };
@@ -134,7 +134,7 @@ export type DecisionResult =
 
 async function districtNameOf(db: Db, regionCode: string): Promise<string> {
 	const r = await repo.findRegion(db, regionCode);
-	if (r?.level === '乡镇街道' && r.parent_code) return (await repo.findRegion(db, r.parent_code))?.name ?? r.name;
+	if (r?.level === 'town' && r.parent_code) return (await repo.findRegion(db, r.parent_code))?.name ?? r.name;
 	return r?.name ?? '';
 }
 

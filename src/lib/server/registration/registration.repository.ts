@@ -20,7 +20,7 @@ export async function listRegistrationRegions(db: Db) {
 	return db
 		.selectFrom('regions')
 		.select(['code', 'name', 'level', 'parent_code'])
-		.where('level', 'in', ['区县', '功能区', '乡镇街道'])
+		.where('level', 'in', ['district', 'functional', 'town'])
 		.orderBy('sort')
 		.orderBy('code')
 		.execute();
@@ -229,6 +229,6 @@ export async function markDecided(
 }
 
 export async function districtHasTowns(db: Db, district: string): Promise<boolean> {
-	const row = await db.selectFrom('regions').select('code').where('parent_code', '=', district).where('level', '=', '乡镇街道').limit(1).executeTakeFirst();
+	const row = await db.selectFrom('regions').select('code').where('parent_code', '=', district).where('level', '=', 'town').limit(1).executeTakeFirst();
 	return row !== undefined;
 }
