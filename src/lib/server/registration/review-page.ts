@@ -33,8 +33,7 @@ export function loadApplication(role: ReviewerRole) {
 		if (!a) error(404, '没有这条注册申请');
 		// The reviewer sees the 身份证号 masked: the check digit was verified on submission and the
 		// contact's identity is matched again when the account is activated.
-		const { contact_id_number, region_path: _path, ...rest } = a;
-		return { application: { ...rest, contact_id_number: maskIdNumber(contact_id_number) } };
+		return { application: { ...a, region_path: undefined, contact_id_number: maskIdNumber(a.contact_id_number) } };
 	};
 }
 
