@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser, validCreditCode, validIdNumber } from '../support/factories.ts';
-import { registrationSchema, refusalSchema, type RegistrationInput } from '../../src/lib/schemas/registration.ts';
+import { REGISTRATION_FORM_FIELDS, registrationSchema, refusalSchema, type RegistrationInput } from '../../src/lib/schemas/registration.ts';
 import {
 	confirmRegistration,
 	getRegistration,
@@ -23,7 +23,10 @@ const LOGIN_URL = 'https://anxun.example/login';
 let mobileSeq = 0;
 const nextMobile = () => `139${String(++mobileSeq).padStart(8, '0')}`;
 
-function form(over: Partial<Record<string, string>> = {}): Record<string, string> {
+type Field = (typeof REGISTRATION_FORM_FIELDS)[number];
+type FormValues = Record<Field, string>;
+
+function form(over: Partial<FormValues> = {}): FormValues {
 	return {
 		creditCode: validCreditCode('500112'),
 		name: '重庆新申请机械有限公司',
@@ -39,7 +42,7 @@ function form(over: Partial<Record<string, string>> = {}): Record<string, string
 	};
 }
 
-function parse(values: Record<string, string>): RegistrationInput {
+function parse(values: FormValues): RegistrationInput {
 	const r = registrationSchema.safeParse(values);
 	if (!r.success) throw new Error(JSON.stringify(r.error.issues));
 	return r.data;
@@ -83,7 +86,7 @@ describe.each(BACKENDS)('enterprise self-registration (%s)', (backend) => {
 	let admin: Reviewer;
 	let ipSeq = 0;
 	const freshIp = () => `10.9.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
-	const submit = (values: Record<string, string>, ip = freshIp(), now = T0) => submitRegistration(t.db, { ...parse(values), ip, now });
+	const submit = (values: FormValues, ip = freshIp(), now = T0) => submitRegistration(t.db, { ...parse(values), ip, now });
 
 	beforeAll(async () => {
 		t = await createTestDatabase(backend);
