@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, startServer, type RunningServer } from '../support/server.ts';
 import demoAccounts from '../../seeds/demo-accounts.json' with { type: 'json' };
+import { creditCodeCheckChar, idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 
 type Rule = { path: string; allowed: string[] | 'any' | 'public' };
 // role keys are demo accounts (several accounts share a role but not a tenant)
@@ -64,6 +65,15 @@ const RULES: Record<string, Rule> = {
 	// platform banks are read-only: nobody may add questions to them from the browser
 	'/institution/banks/[code]/new': { path: '/institution/banks/aqsc-law-2021/new', allowed: [] },
 	'/activate': { path: '/activate', allowed: 'public' },
+	// 实名注册 and merging duplicates (issue 12)
+	'/register': { path: '/register', allowed: 'public' },
+	'/register/status': { path: '/register/status', allowed: 'public' },
+	'/regulator/registrations': { path: '/regulator/registrations', allowed: ['regulator'] },
+	'/regulator/registrations/[id]': { path: '/regulator/registrations/{registration}', allowed: ['regulator'] },
+	'/admin/registrations': { path: '/admin/registrations', allowed: ['platform_admin'] },
+	'/admin/registrations/[id]': { path: '/admin/registrations/{registration}', allowed: ['platform_admin'] },
+	'/admin/merge': { path: '/admin/merge', allowed: ['platform_admin'] },
+	'/regulator/enterprises/merge': { path: '/regulator/enterprises/merge', allowed: ['regulator'] },
 	'/enterprise/staff/new': { path: '/enterprise/staff/new', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/import': { path: '/enterprise/staff/import', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/[id]/edit': { path: '/enterprise/staff/{person}/edit', allowed: ['enterprise_admin'] },
@@ -320,6 +330,47 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		expect((await enterprise.post('/accounts?/disable', { userId: foreignUser })).status).toBe(404);
 		expect((await enterprise.post('/accounts?/resetCode', { userId: foreignUser })).status).toBe(404);
 		expect((await enterprise.post('/accounts?/create', { name: '假监管', mobile: '13912340001', role: 'regulator' })).status).toBe(400);
+	it('lets anyone apply at /register and shows the application only to its region\'s regulator and the platform admin', async () => {
+		const anonymous = new Client(server.url);
+		expect((await anonymous.get('/register')).status).toBe(200);
+		expect((await anonymous.get('/register/status')).status).toBe(200);
+		const creditCode = '91500112MA6TEN0002';
+		const fix = creditCodeCheckChar(creditCode.slice(0, 17));
+		const first17 = '11010519491231002';
+		const applied = await anonymous.post('/register', {
+			creditCode: creditCode.slice(0, 17) + fix,
+			name: '租户测试注册企业',
+			district: '500112',
+			town: '500112001',
+			industry: 'it_machinery',
+			address: '渝北区双龙湖街道1号',
+			contactName: '租户测',
+			contactIdNumber: first17 + idNumberCheckChar(first17),
+			contactMobile: '13977700001',
+			contactRole: 'safety_manager'
+		});
+		expect(applied.status).toBe(200);
+		expect(await applied.text()).toContain('已提交');
+
+		const yubei = new Client(server.url);
+		await yubei.login('13800000003', 'Anxun@2026');
+		const list = await (await yubei.get('/regulator/registrations')).text();
+		const id = Number(/href="\/regulator\/registrations\/(\d+)"/.exec(list)![1]);
+		expect((await yubei.get(`/regulator/registrations/${id}`)).status).toBe(200);
+		const changshou = new Client(server.url);
+		await changshou.login('13800000010', 'Anxun@2026');
+		expect(await (await changshou.get('/regulator/registrations')).text()).not.toContain('租户测试注册企业');
+		expect((await changshou.get(`/regulator/registrations/${id}`)).status).toBe(404);
+		expect((await changshou.post(`/regulator/registrations/${id}?/confirm`, {})).status).toBe(404);
+		expect((await changshou.post(`/regulator/registrations/${id}?/refuse`, { reason: '越权' })).status).toBe(404);
+		const admin = new Client(server.url);
+		await admin.login('13800000001', 'Anxun@2026');
+		expect((await admin.get(`/admin/registrations/${id}`)).status).toBe(200);
+		// refusing needs a reason
+		expect((await yubei.post(`/regulator/registrations/${id}?/refuse`, { reason: '' })).status).toBe(400);
+		// a regulator cannot preview a merge with an enterprise outside its region
+		const page = await (await yubei.get(`/regulator/enterprises/merge?keep=1&dup=999999`)).text();
+		expect(page).toContain('只能合并本辖区内');
 	});
 
 	it('cannot switch to a membership of another user', async () => {

@@ -43,6 +43,8 @@ export const schema = {
 		suspended_reason: tN,
 		contact_name: tN,
 		contact_phone: tN
+		merged_into: intN,
+		merged_at: tsN
 	},
 	persons: {
 		id: serial,
@@ -580,6 +582,26 @@ export const schema = {
 		created_at: ts
 	},
 	notification_opt_outs: { user_id: int, kind: t, channel: t, created_at: ts }
+	// 实名注册 (migration 015)
+	registration_applications: {
+		id: serial,
+		credit_code: t,
+		name: t,
+		region_code: t,
+		industry_code: t,
+		address: t,
+		contact_name: t,
+		contact_id_number: t,
+		contact_mobile: t,
+		contact_role_category: t,
+		status: { pg: 'text', gen: true },
+		reason: tN,
+		ip: tN,
+		created_at: ts,
+		decided_by: intN,
+		decided_at: tsN,
+		created_org_id: intN
+	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
 type TsOf<P extends PgType> = P extends 'text' | 'numeric'

@@ -100,6 +100,7 @@ export async function listEnterprisesInRegion(db: Db, regionPath: string, limit 
 			(eb) => eb.fn.count<number>('p.id').as('staff')
 		])
 		.where('o.kind', '=', 'enterprise')
+		.where('o.merged_into', 'is', null) // a merged duplicate is not a second enterprise
 		.where('r.path', 'like', `${regionPath}%`)
 		.groupBy(['o.id', 'r.name', 'i.name', 'i.high_risk'])
 		.orderBy('o.name')

@@ -1,0 +1,4 @@
+import type { PageServerLoad } from './$types';
+import { loadQueue } from '#lib/server/registration/review-page.ts';
+
+export const load: PageServerLoad = loadQueue('platform_admin');
