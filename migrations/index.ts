@@ -9,6 +9,7 @@ import * as m007 from './2026-12-04-007-bulk-and-derived-banks.ts';
 import * as m008 from './2026-12-04-008-audit-activation.ts';
 import * as m010 from './2026-12-04-010-study-findings.ts';
 import * as m011 from './2026-12-04-011-special-operations.ts';
+import * as m017 from './2026-12-05-017-supervision-notices.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-04-007-bulk-and-derived-banks': m007,
 	'2026-12-04-008-audit-activation': m008,
 	'2026-12-04-010-study-findings': m010,
-	'2026-12-04-011-special-operations': m011
+	'2026-12-04-011-special-operations': m011,
+	'2026-12-05-017-supervision-notices': m017
 };

@@ -567,6 +567,31 @@ export const schema = {
 		last_error: tN,
 		sent_at: tsN,
 		created_at: ts
+	},
+	supervision_notices: {
+		id: serial,
+		regulator_org_id: int,
+		region_code: t,
+		target_id: int,
+		target_title: t,
+		goal_percent: { pg: 'numeric' },
+		title: t,
+		body: t,
+		deadline: dateT,
+		created_by: int,
+		created_at: ts
+	},
+	supervision_notice_recipients: {
+		notice_id: int,
+		org_id: int,
+		org_name: t,
+		required: int,
+		covered: int,
+		by_role: j,
+		read_at: tsN,
+		acknowledged_at: tsN,
+		acknowledged_by: intN,
+		ack_note: tN
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
