@@ -51,6 +51,11 @@ const RULES: Record<string, Rule> = {
 	'/regulator/attempts/[id]': { path: '/regulator/attempts/{attempt}', allowed: ['regulator'] },
 	'/regulator/persons/[id]': { path: '/regulator/persons/{person}', allowed: ['regulator'] },
 	'/enterprise/coverage': { path: '/enterprise/coverage', allowed: ['enterprise_admin'] },
+	// 督办 notices (issue 12): a regulator's own region, an enterprise's own notices (others 404)
+	'/regulator/notices': { path: '/regulator/notices', allowed: ['regulator'] },
+	'/regulator/notices/[id]': { path: '/regulator/notices/{notice}', allowed: ['regulator'] },
+	'/enterprise/notices': { path: '/enterprise/notices', allowed: ['enterprise_admin'] },
+	'/enterprise/notices/[id]': { path: '/enterprise/notices/{notice}', allowed: ['enterprise_admin'] },
 	'/admin': { path: '/admin', allowed: ['platform_admin'] },
 	'/admin/rules': { path: '/admin/rules', allowed: ['platform_admin'] },
 	// organisations (issue 12): platform admin everywhere; regulators for enterprises of their region
@@ -448,6 +453,59 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		expect((await admin.get('/institution/exams/sessions/999999')).status).toBe(404);
 		expect((await admin.get('/institution/exams/attempts/999999')).status).toBe(404);
 		expect((await admin.get('/institution/exams/sessions/abc')).status).toBe(404);
+	});
+
+	it('keeps a 督办 notice to the sending region and the enterprises it was sent to', async () => {
+		const yubei = new Client(server.url);
+		await yubei.login('13800000003', 'Anxun@2026');
+		const targets = await (await yubei.get('/regulator/coverage')).text();
+		const targetId = /href="\/regulator\/coverage\/(\d+)\?node=\w+">重点行业领域主要负责人、实际控制人、其他负责人全覆盖培训（2026年巩固）</.exec(targets)![1]!;
+		const dashboard = await (await yubei.get(`/regulator/coverage/${targetId}?node=500112`)).text();
+		const jinggong = /<label for="org-(\d+)">重庆渝北精工机械有限公司</.exec(dashboard)![1]!;
+		const notice = { recipients: 'chosen', orgs: jinggong, title: '租户测试督办', body: '请按期整改并签收', deadline: '2099-12-31' };
+		const action = `/regulator/coverage/${targetId}?/notify&node=500112`;
+
+		// another district cannot send from 渝北区's node, nor 渝北区 to an enterprise of 长寿区
+		const changshou = new Client(server.url);
+		await changshou.login('13800000010', 'Anxun@2026');
+		expect((await changshou.post(action, notice)).status).toBe(404);
+		const city = new Client(server.url);
+		await city.login('13800000002', 'Anxun@2026');
+		const enterprises = await (await city.get('/regulator/enterprises')).text();
+		const changfeng = /href="\/regulator\/enterprises\/(\d+)">重庆长风化工有限公司</.exec(enterprises)![1]!;
+		const refused = await yubei.post(action, { ...notice, orgs: changfeng });
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toContain('不在渝北区该目标的未达标名单中');
+		expect((await yubei.post(action, { ...notice, orgs: 'abc' })).status).toBe(400);
+
+		const sent = await yubei.post(action, notice);
+		expect(sent.status).toBe(303);
+		const id = /\/regulator\/notices\/(\d+)/.exec(sent.headers.get('location')!)![1]!;
+		expect((await yubei.get(`/regulator/notices/${id}`)).status).toBe(200);
+		expect((await yubei.get(`/regulator/notices/${id}/export`)).headers.get('content-type')).toContain('spreadsheetml');
+		expect((await changshou.get(`/regulator/notices/${id}`)).status).toBe(404);
+		expect((await changshou.get(`/regulator/notices/${id}/export`)).status).toBe(404);
+		expect(await (await changshou.get('/regulator/notices')).text()).not.toContain('租户测试督办');
+		expect((await city.get(`/regulator/notices/${id}`)).status).toBe(200);
+		expect((await yubei.get('/regulator/notices/abc')).status).toBe(404);
+		expect((await yubei.get('/regulator/notices/999999')).status).toBe(404);
+
+		// the enterprise it was sent to sees and acknowledges it; another enterprise gets 404 for both
+		const own = new Client(server.url);
+		await own.login('13800000006', 'Anxun@2026');
+		const foreign = new Client(server.url); // 长风化工
+		if ((await foreign.post('/login', { account: '13800000009', password: 'Anxun@2026' })).status !== 303) await foreign.login('13800000009', 'Changed2026');
+		if ((await foreign.get('/enterprise')).headers.get('location') === '/account/password') {
+			await foreign.post('/account/password', { current: 'Anxun@2026', next: 'Changed2026', confirm: 'Changed2026' });
+		}
+		expect((await foreign.get(`/enterprise/notices/${id}`)).status).toBe(404);
+		expect((await foreign.post(`/enterprise/notices/${id}?/acknowledge`, { note: '冒名签收' })).status).toBe(404);
+		expect(await (await foreign.get('/enterprise/notices')).text()).not.toContain('租户测试督办');
+		expect(await (await own.get('/enterprise/notices')).text()).toContain('租户测试督办');
+		expect((await own.get(`/enterprise/notices/${id}`)).status).toBe(200);
+		expect((await own.post(`/enterprise/notices/${id}?/acknowledge`, { note: '已安排培训' })).status).toBe(200);
+		expect((await own.post(`/enterprise/notices/${id}?/acknowledge`, { note: '再次签收' })).status).toBe(400);
+		expect(await (await yubei.get(`/regulator/notices/${id}`)).text()).toContain('已安排培训');
 	});
 
 	it('reports health', async () => {

@@ -211,3 +211,43 @@ export async function naiveCountsAtNode(db: Db, nodePath: string): Promise<Map<n
 		group by e.target_id`.execute(db);
 	return new Map(rows.map((r) => [r.target_id, { required: Number(r.required), covered: Number(r.covered) }]));
 }
+
+export type OrgGapRow = Counts & { id: number; name: string; region_name: string };
+
+/**
+ * Enterprises anywhere under a node whose own rate is below the goal (the 督办 gap list),
+ * worst rate first. `orgIds` narrows it to those enterprises (still only the ones below the goal).
+ */
+export async function listEnterprisesBelowGoal(
+	db: Db,
+	f: { targetId: number; nodePath: string; goalPercent: number; orgIds?: number[]; limit: number }
+): Promise<OrgGapRow[]> {
+	const { rows } = await sql<OrgGapRow>`
+		select o.id, o.name, r.name as region_name, sum(k.required)::int as required, sum(k.covered)::int as covered
+		from coverage_org_counts k
+		join organisations o on o.id = k.org_id
+		join regions r on r.code = o.region_code
+		where k.target_id = ${f.targetId} and o.kind = 'enterprise' and r.path like ${f.nodePath + '%'}
+			${f.orgIds ? sql`and o.id = any(${sql.val(f.orgIds)}::int[])` : sql``}
+		group by o.id, o.name, r.name
+		having sum(k.required) > 0 and sum(k.covered) * 100 < ${f.goalPercent}::numeric * sum(k.required)
+		order by sum(k.covered)::float / sum(k.required), o.name, o.id
+		limit ${f.limit}`.execute(db);
+	return rows.map((r) => ({ ...r, required: Number(r.required), covered: Number(r.covered) }));
+}
+
+/** Required/covered per organisation and role category of one target, for many organisations at once. */
+export async function countsForOrgsByRole(db: Db, targetId: number, orgIds: number[]): Promise<Map<number, { role: string; required: number; covered: number }[]>> {
+	const out = new Map<number, { role: string; required: number; covered: number }[]>();
+	if (!orgIds.length) return out;
+	const { rows } = await sql<{ org_id: number; role: string; required: number; covered: number }>`
+		select org_id, role_category as role, required, covered from coverage_org_counts
+		where target_id = ${targetId} and org_id = any(${sql.val(orgIds)}::int[]) and required > 0
+		order by org_id, role_category`.execute(db);
+	for (const r of rows) {
+		const list = out.get(r.org_id) ?? [];
+		list.push({ role: r.role, required: Number(r.required), covered: Number(r.covered) });
+		out.set(r.org_id, list);
+	}
+	return out;
+}

@@ -601,6 +601,30 @@ export const schema = {
 		decided_by: intN,
 		decided_at: tsN,
 		created_org_id: intN
+	supervision_notices: {
+		id: serial,
+		regulator_org_id: int,
+		region_code: t,
+		target_id: int,
+		target_title: t,
+		goal_percent: { pg: 'numeric' },
+		title: t,
+		body: t,
+		deadline: dateT,
+		created_by: int,
+		created_at: ts
+	},
+	supervision_notice_recipients: {
+		notice_id: int,
+		org_id: int,
+		org_name: t,
+		required: int,
+		covered: int,
+		by_role: j,
+		read_at: tsN,
+		acknowledged_at: tsN,
+		acknowledged_by: intN,
+		ack_note: tN
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
