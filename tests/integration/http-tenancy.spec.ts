@@ -335,6 +335,8 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		expect((await enterprise.post('/accounts?/disable', { userId: foreignUser })).status).toBe(404);
 		expect((await enterprise.post('/accounts?/resetCode', { userId: foreignUser })).status).toBe(404);
 		expect((await enterprise.post('/accounts?/create', { name: '假监管', mobile: '13912340001', role: 'regulator' })).status).toBe(400);
+	});
+
 	it('lets anyone apply at /register and shows the application only to its region\'s regulator and the platform admin', async () => {
 		const anonymous = new Client(server.url);
 		expect((await anonymous.get('/register')).status).toBe(200);

@@ -42,7 +42,7 @@ export const schema = {
 		suspended_at: tsN,
 		suspended_reason: tN,
 		contact_name: tN,
-		contact_phone: tN
+		contact_phone: tN,
 		merged_into: intN,
 		merged_at: tsN
 	},
@@ -70,7 +70,7 @@ export const schema = {
 		disabled: boolD,
 		created_at: tsD,
 		last_login_at: tsN,
-		disabled_at: tsN
+		disabled_at: tsN,
 		email: tN
 	},
 	memberships: { id: serial, user_id: int, role: t, org_id: int },
@@ -581,7 +581,7 @@ export const schema = {
 		sent_at: tsN,
 		created_at: ts
 	},
-	notification_opt_outs: { user_id: int, kind: t, channel: t, created_at: ts }
+	notification_opt_outs: { user_id: int, kind: t, channel: t, created_at: ts },
 	// 实名注册 (migration 015)
 	registration_applications: {
 		id: serial,
@@ -601,6 +601,7 @@ export const schema = {
 		decided_by: intN,
 		decided_at: tsN,
 		created_org_id: intN
+	},
 	supervision_notices: {
 		id: serial,
 		regulator_org_id: int,
