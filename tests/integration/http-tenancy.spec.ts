@@ -463,7 +463,7 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		const targets = await (await yubei.get('/regulator/coverage')).text();
 		const targetId = /href="\/regulator\/coverage\/(\d+)\?node=\w+">重点行业领域主要负责人、实际控制人、其他负责人全覆盖培训（2026年巩固）</.exec(targets)![1]!;
 		const dashboard = await (await yubei.get(`/regulator/coverage/${targetId}?node=500112`)).text();
-		const jinggong = /<label for="org-(\d+)">重庆渝北精工机械有限公司</.exec(dashboard)![1]!;
+		const jinggong = /<label for="org-(\d+)"[^>]*>重庆渝北精工机械有限公司</.exec(dashboard)![1]!;
 		const notice = { recipients: 'chosen', orgs: jinggong, title: '租户测试督办', body: '请按期整改并签收', deadline: '2099-12-31' };
 		const action = `/regulator/coverage/${targetId}?/notify&node=500112`;
 

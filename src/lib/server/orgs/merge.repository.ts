@@ -21,11 +21,13 @@ export const KEPT_COLUMNS = [
 	{ table: 'finding_decisions', column: 'org_id', why: '监管处置记录只追加，保留在原记录上' },
 	{ table: 'finding_decisions', column: 'decided_org_id', why: '作出处置的监管部门' },
 	{ table: 'registration_applications', column: 'created_org_id', why: '注册申请的历史' },
-	{ table: 'organisations', column: 'merged_into', why: '合并去向' }
+	{ table: 'organisations', column: 'merged_into', why: '合并去向' },
+	{ table: 'supervision_notice_recipients', column: 'org_id', why: '督办通知只追加，收件企业与发送时的差距保留在原记录上' }
 ] as const;
 
 /** Only ever an institution, regulator or the platform: an enterprise has none of these. */
 export const NOT_ENTERPRISE_COLUMNS = [
+	{ table: 'supervision_notices', column: 'regulator_org_id' },
 	{ table: 'qb_banks', column: 'owner_org_id' },
 	{ table: 'courses', column: 'owner_org_id' },
 	{ table: 'exam_blueprints', column: 'owner_org_id' },
