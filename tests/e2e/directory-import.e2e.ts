@@ -2,6 +2,20 @@ import { expect, test, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
 import { creditCodeCheckChar } from '../../src/lib/domain/identifiers.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+
+// Its own demo-seeded server: imported enterprises would change the 渝北 counts other journeys read.
+let server: RunningServer;
+
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a hook asks for from its first parameter's pattern
+test.beforeAll(async ({}, info) => {
+	info.setTimeout(240_000);
+	server = await startServer({});
+});
+
+test.afterAll(async () => {
+	await server?.stop();
+});
 
 // A district regulator downloads the 企业名录 template, fills it, and imports: a file with one
 // bad row writes nothing and names the row and column; the fixed file adds the enterprises,
@@ -29,7 +43,9 @@ async function filled(template: Buffer, rows: (string | null)[][]): Promise<Buff
 	return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-test('a district regulator imports its enterprise directory from the Excel template', async ({ page }, info) => {
+test('a district regulator imports its enterprise directory from the Excel template', async ({ browser }, info) => {
+	const { viewport, userAgent, deviceScaleFactor, isMobile, hasTouch } = info.project.use;
+	const page = await (await browser.newContext({ baseURL: server.url, locale: 'zh-CN', viewport, userAgent, deviceScaleFactor, isMobile, hasTouch })).newPage();
 	const p = info.project.name;
 	await login(page, '13800000003');
 	await expect(page).toHaveURL(/\/regulator$/);

@@ -57,8 +57,9 @@ const isFileRoute = (pathname: string) => SERVER_ROUTES.some((r) => r.test(pathn
 const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 /** One page per route shape: ids and query strings do not make a new kind of page. */
 const shapeOf = (u: URL) => u.pathname.replace(/\/\d+(?=\/|$)/g, '/:n').replace(/\/[A-Z]{2}-[\w-]+$/, '/:cert');
-// Pages a crawl must not open: starting study or an exam writes history other journeys count on.
-const NOT_CRAWLED = [/\/lessons\/\d+/, /\/attempts\/\d+$/, /^\/logout/, /\/preview\//, /^\/learner\/practice/, /^\/learner\/wrong-answers/];
+// Pages a crawl must not open: starting study or an exam writes history other journeys count on;
+// opening a message marks it read, which the message-centre journey counts on.
+const NOT_CRAWLED = [/^\/messages\/\d+/, /\/lessons\/\d+/, /\/attempts\/\d+$/, /^\/logout/, /\/preview\//, /^\/learner\/practice/, /^\/learner\/wrong-answers/];
 
 type Crawl = { pages: { url: string; titles: string[]; hasIcon: boolean }[]; downloads: { page: string; href: string }[] };
 
