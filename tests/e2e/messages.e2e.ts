@@ -15,6 +15,12 @@ async function login(page: Page, account: string) {
 
 const unreadIn = async (page: Page) => Number(/未读消息 (\d+) 条/.exec((await page.getByRole('link', { name: /^未读消息 \d+ 条$/ }).getAttribute('aria-label')) ?? '')?.[1]);
 
+// The tests read and change one learner's messages and settings: they run once, on the phone viewport.
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a hook asks for from its first parameter's pattern
+test.beforeEach(async ({}, info) => {
+	test.skip(info.project.name !== 'mobile', 'changes one learner\'s messages: mobile only');
+});
+
 test('a learner sees the unread badge, opens the message centre and marks messages read', async ({ page }) => {
 	await login(page, '13800000007');
 	const badge = page.getByRole('link', { name: /^未读消息 \d+ 条$/ });
