@@ -72,6 +72,8 @@ export const questionSchema = z
 		}
 	});
 export type Question = z.infer<typeof questionSchema>;
+/** A question version as stored: a case member carries its case's title and scenario, so the version shows what was read. */
+export type StoredQuestion = Question & { case_title?: string; case_scenario?: string };
 
 export type KnowledgePoint = { id: string; name: string; children?: KnowledgePoint[] };
 export const knowledgePointSchema: z.ZodType<KnowledgePoint> = z.lazy(() =>

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Question } from '../../question-bank/schema.ts';
-import type { PoolItem } from '../question-engine/blueprint.ts';
+import { duplicateGroupsOf, type PoolItem } from '../question-engine/blueprint.ts';
+import { normaliseForDuplicates } from '../question-bank/quality.ts';
 import type { QuestionResponse } from '../question-engine/grading.ts';
 import type { AttemptStatus, StoredSlot } from './attempt.ts';
 
@@ -10,20 +11,40 @@ import type { AttemptStatus, StoredSlot } from './attempt.ts';
 /** Options that refer to each other ("以上都对") must keep their order. */
 const REFERS_TO_OTHERS = /以上|上述|前述|都不对|都对|均不|均正确/;
 
-/** Active, reviewed questions of the banks at their current versions: what the engine may draw from. */
-export async function loadPool(db: Db, bankIds: readonly number[]): Promise<PoolItem[]> {
+/**
+ * Active, reviewed questions of the banks at their current versions: what the engine may draw from.
+ * With `now`, also only questions whose every cited source is in force that day (a source that
+ * lapsed since the last import is out before anyone re-imports). Duplicate groups (same_fact or the
+ * same normalised stem, across the banks) and case groups come along for drawPaper.
+ */
+export async function loadPool(db: Db, bankIds: readonly number[], now?: Date): Promise<PoolItem[]> {
 	if (!bankIds.length) return [];
-	const rows = await db
+	let query = db
 		.selectFrom('qb_questions as q')
 		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
-		.select(['q.id', 'q.current_version', 'q.type', 'q.knowledge_code', 'q.difficulty', sql<Record<string, string> | null>`v.content->'options'`.as('options')])
+		.select([
+			'q.id',
+			'q.bank_id',
+			'q.current_version',
+			'q.type',
+			'q.knowledge_code',
+			'q.difficulty',
+			'q.empirical_difficulty',
+			'q.case_code',
+			'q.same_fact',
+			'q.stem_key',
+			sql<string>`v.content->>'stem'`.as('stem'),
+			sql<Record<string, string> | null>`v.content->'options'`.as('options')
+		])
 		.where('q.bank_id', 'in', [...bankIds])
 		.where('q.status', '=', 'active')
-		.where('q.review_status', '=', 'ok')
-		.execute();
+		.where('q.review_status', '=', 'ok');
+	if (now) query = query.where(sql<boolean>`${sourcesInForce(now)}`);
+	const rows = await query.execute();
+	const groups = duplicateGroupsOf(rows.map((r) => ({ questionId: String(r.id), sameFact: r.same_fact, stemKey: r.stem_key ?? normaliseForDuplicates(r.stem ?? '') })));
 	return rows.map((r) => {
 		const options = r.options ?? {};
-		return {
+		const item: PoolItem = {
 			questionId: String(r.id),
 			version: r.current_version,
 			type: r.type as PoolItem['type'],
@@ -32,7 +53,21 @@ export async function loadPool(db: Db, bankIds: readonly number[]): Promise<Pool
 			optionKeys: Object.keys(options).sort(),
 			keepOptionOrder: Object.values(options).some((text) => REFERS_TO_OTHERS.test(text))
 		};
+		if (r.empirical_difficulty !== null) item.empiricalDifficulty = r.empirical_difficulty;
+		const group = groups.get(String(r.id));
+		if (group) item.duplicateGroup = group;
+		if (r.case_code) item.caseKey = `${r.bank_id}:${r.case_code}`;
+		return item;
 	});
+}
+
+/** SQL condition on `v` (a question version): every source it cites is in force on `now`'s date. */
+export function sourcesInForce(now: Date) {
+	const day = now.toISOString().slice(0, 10);
+	return sql`not exists (
+		select 1 from jsonb_array_elements(v.content->'basis') b
+		join qb_sources s on s.id = b->>'source'
+		where s.effective_from > ${day}::date or (s.effective_to is not null and s.effective_to < ${day}::date))`;
 }
 
 /** Question contents at pinned versions, keyed `${id}@${version}`. */
