@@ -30,9 +30,9 @@ export function newBlueprintValues(certificateType = 'principal_or_safety_manage
 		examKind: 'theory',
 		practiceOpen: false,
 		sections: [
-			{ title: '单选题', type: 'single', count: '40', points: '1', knowledge: '', dmin: '', dmax: '' },
-			{ title: '多选题', type: 'multiple', count: '20', points: '2', knowledge: '', dmin: '', dmax: '' },
-			{ title: '判断题', type: 'judge', count: '20', points: '1', knowledge: '', dmin: '', dmax: '' }
+			{ title: '单选题', type: 'single', count: '40', points: '1', knowledge: '', dmin: '', dmax: '', dbasis: '' },
+			{ title: '多选题', type: 'multiple', count: '20', points: '2', knowledge: '', dmin: '', dmax: '', dbasis: '' },
+			{ title: '判断题', type: 'judge', count: '20', points: '1', knowledge: '', dmin: '', dmax: '', dbasis: '' }
 		],
 		multipleScoring: 'all_or_nothing',
 		durationMinutes: String(statutory ? QUALIFICATION_EXAM_DEFAULTS.durationMinutes : 60),
@@ -58,7 +58,8 @@ export function blueprintToValues(row: { name: string; bank_ids: number[]; certi
 			points: String(s.points),
 			knowledge: (s.knowledge ?? []).join(' '),
 			dmin: s.difficulty ? String(s.difficulty[0]) : '',
-			dmax: s.difficulty ? String(s.difficulty[1]) : ''
+			dmax: s.difficulty ? String(s.difficulty[1]) : '',
+			dbasis: s.difficultyBasis ?? ''
 		})),
 		multipleScoring: d.multipleScoring,
 		durationMinutes: String(d.durationMinutes),
