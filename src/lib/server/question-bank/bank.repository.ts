@@ -208,3 +208,12 @@ export async function copyBankAsDerived(
 		from ins join src on src.id = ins.derived_from_question_id`.execute(db);
 	return { bankId, questions: Number(questions.numAffectedRows ?? 0), knowledgePoints: Number(points.numAffectedRows ?? 0) };
 }
+
+/** Empirical difficulty (null = not enough responses yet) of many questions, one statement. */
+export async function setEmpiricalDifficulties(db: Db, items: { questionId: number; difficulty: number | null; responses: number }[]) {
+	if (!items.length) return;
+	await sql`
+		update qb_questions q set empirical_difficulty = u.difficulty, empirical_responses = u.responses
+		from unnest(${items.map((i) => i.questionId)}::int[], ${items.map((i) => i.difficulty)}::int[], ${items.map((i) => i.responses)}::int[]) as u(id, difficulty, responses)
+		where q.id = u.id`.execute(db);
+}
