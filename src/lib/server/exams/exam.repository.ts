@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Question } from '../../question-bank/schema.ts';
 import { duplicateGroupsOf, type PoolItem } from '../question-engine/blueprint.ts';
 import { normaliseForDuplicates } from '../question-bank/quality.ts';
+import { sourcesInForce } from '../question-bank/bank.query.ts';
 import type { QuestionResponse } from '../question-engine/grading.ts';
 import type { AttemptStatus, StoredSlot } from './attempt.ts';
 
@@ -59,15 +60,6 @@ export async function loadPool(db: Db, bankIds: readonly number[], now?: Date): 
 		if (r.case_code) item.caseKey = `${r.bank_id}:${r.case_code}`;
 		return item;
 	});
-}
-
-/** SQL condition on `v` (a question version): every source it cites is in force on `now`'s date. */
-export function sourcesInForce(now: Date) {
-	const day = now.toISOString().slice(0, 10);
-	return sql`not exists (
-		select 1 from jsonb_array_elements(v.content->'basis') b
-		join qb_sources s on s.id = b->>'source'
-		where s.effective_from > ${day}::date or (s.effective_to is not null and s.effective_to < ${day}::date))`;
 }
 
 /** Question contents at pinned versions, keyed `${id}@${version}`. */
