@@ -122,3 +122,28 @@ export function answerKeys(q: Pick<Question, 'answer'>): string[] {
 export function normaliseStem(stem: string): string {
 	return stem.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '').toLowerCase();
 }
+
+/** A case-analysis header for one question of a paper: the scenario, and where its run of questions starts and ends (1-based positions). */
+export type CaseHeader = { id: string; title: string; scenario: string; first: boolean; from: number; to: number };
+
+/**
+ * Case headers of a paper in display order: members of one case are consecutive (drawPaper keeps
+ * them so); the first of a run shows the scenario, the others refer to it.
+ */
+export function caseHeaders(questions: readonly (Pick<StoredQuestion, 'case' | 'case_title' | 'case_scenario'> | undefined)[]): (CaseHeader | undefined)[] {
+	const out: (CaseHeader | undefined)[] = [];
+	let i = 0;
+	while (i < questions.length) {
+		const q = questions[i];
+		if (!q?.case || !q.case_scenario) {
+			out.push(undefined);
+			i++;
+			continue;
+		}
+		let j = i;
+		while (j + 1 < questions.length && questions[j + 1]?.case === q.case) j++;
+		for (let k = i; k <= j; k++) out.push({ id: q.case, title: q.case_title ?? '', scenario: q.case_scenario, first: k === i, from: i + 1, to: j + 1 });
+		i = j + 1;
+	}
+	return out;
+}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { Question } from '../../question-bank/schema.ts';
+import type { StoredQuestion } from '../../question-bank/schema.ts';
 import { duplicateGroupsOf, type PoolItem } from '../question-engine/blueprint.ts';
 import { normaliseForDuplicates } from '../question-bank/quality.ts';
 import { sourcesInForce } from '../question-bank/bank.query.ts';
@@ -63,11 +63,11 @@ export async function loadPool(db: Db, bankIds: readonly number[], now?: Date): 
 }
 
 /** Question contents at pinned versions, keyed `${id}@${version}`. */
-export async function loadQuestionVersions(db: Db, slots: readonly Pick<StoredSlot, 'questionId' | 'version'>[]): Promise<Map<string, Question>> {
+export async function loadQuestionVersions(db: Db, slots: readonly Pick<StoredSlot, 'questionId' | 'version'>[]): Promise<Map<string, StoredQuestion>> {
 	if (!slots.length) return new Map();
 	const ids = slots.map((s) => Number(s.questionId));
 	const versions = slots.map((s) => s.version);
-	const { rows } = await sql<{ question_id: number; version: number; content: Question }>`
+	const { rows } = await sql<{ question_id: number; version: number; content: StoredQuestion }>`
 		select v.question_id, v.version, v.content
 		from unnest(${ids}::int[], ${versions}::int[]) as p(question_id, version)
 		join qb_question_versions v on v.question_id = p.question_id and v.version = p.version`.execute(db);

@@ -218,3 +218,35 @@ function drawGrouped(blueprint: Blueprint, all: readonly PoolItem[], rng: Rng): 
 function canonicalOrder<T extends { item: PoolItem }>(picked: T[]): T[] {
 	return [...picked].sort((a, b) => (a.item.questionId < b.item.questionId ? -1 : a.item.questionId > b.item.questionId ? 1 : 0));
 }
+
+/** The pool as drawing units: a case's members together (in id order, at its first member's place), every other question alone. */
+export function groupUnits(items: readonly PoolItem[]): PoolItem[][] {
+	const units: PoolItem[][] = [];
+	const byCase = new Map<string, PoolItem[]>();
+	for (const item of items) {
+		if (!item.caseKey) {
+			units.push([item]);
+			continue;
+		}
+		const unit = byCase.get(item.caseKey);
+		if (unit) unit.push(item);
+		else {
+			const fresh = [item];
+			byCase.set(item.caseKey, fresh);
+			units.push(fresh);
+		}
+	}
+	for (const unit of byCase.values()) unit.sort((a, b) => byId(a.questionId, b.questionId));
+	return units;
+}
+
+/** Practice: whole cases or single questions, in random order, up to `count` questions (a case that would overshoot is skipped). */
+export function takeUnits(pool: readonly PoolItem[], rng: Rng, count: number): PoolItem[] {
+	const out: PoolItem[] = [];
+	for (const unit of randomOrder(groupUnits(canonicalPool(pool)), rng)) {
+		if (out.length >= count) break;
+		if (out.length + unit.length > count) continue;
+		out.push(...unit);
+	}
+	return out;
+}
