@@ -81,7 +81,7 @@ for (const backend of BACKENDS) {
 			expect(pass.ok).toBe(false);
 			if (!pass.ok) expect(pass.problems).toContain('合格分数 120 不能高于总分 100');
 
-			const narrow = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'judge', count: '4', points: '25', knowledge: 'law', dmin: '2', dmax: '3' }] }), at(0));
+			const narrow = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'judge', count: '4', points: '25', knowledge: 'law', dmin: '2', dmax: '3', dbasis: '' }] }), at(0));
 			expect(narrow.ok).toBe(false);
 			if (!narrow.ok) expect(narrow.problems.join()).toMatch(/知识点 law、难度 2–3 的判断题只有 \d 道，需要 4 道/);
 
