@@ -206,9 +206,21 @@ export function supplyGroups(fits: readonly (readonly number[])[]): Map<string, 
 	return groups;
 }
 
-/** Why this pool cannot supply every section of the blueprint (empty when it can). */
-export function checkBlueprintAgainstPool(blueprint: Blueprint, pool: readonly PoolItem[]): string[] {
-	const problems = duplicatePoolProblems(pool);
+/** One question per duplicate group (the first in canonical order): a paper can hold only one of them. */
+export function onePerDuplicateGroup(pool: readonly PoolItem[]): PoolItem[] {
+	const seen = new Set<string>();
+	return canonicalPool(pool).filter((item) => {
+		if (!item.duplicateGroup) return true;
+		if (seen.has(item.duplicateGroup)) return false;
+		seen.add(item.duplicateGroup);
+		return true;
+	});
+}
+
+/** Why this pool cannot supply every section of the blueprint (empty when it can). A duplicate group counts once. */
+export function checkBlueprintAgainstPool(blueprint: Blueprint, fullPool: readonly PoolItem[]): string[] {
+	const problems = duplicatePoolProblems(fullPool);
+	const pool = fullPool.some((i) => i.duplicateGroup) ? onePerDuplicateGroup(fullPool) : fullPool;
 	const { sections } = blueprint;
 	const fits = sectionsFitting(sections, pool);
 	const available = sections.map(() => 0);

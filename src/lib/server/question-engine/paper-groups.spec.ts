@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Blueprint, PoolItem } from './blueprint.ts';
+import { checkBlueprintAgainstPool, type Blueprint, type PoolItem } from './blueprint.ts';
 import { collapseDuplicates, drawPaper, type PaperSlot } from './paper.ts';
 import { createRng } from './random.ts';
 
@@ -132,9 +132,10 @@ describe('drawPaper with groups (examples)', () => {
 		expect(withCase).toBeGreaterThan(20);
 	});
 
-	it('refuses, in Chinese, a pool whose only supply is members of one duplicate group', () => {
+	it('refuses, in Chinese, a pool whose only supply is members of one duplicate group (a group counts once)', () => {
 		const pool = buildPool({ singles: Array.from({ length: 5 }, () => ({ type: 'judge' as const, dup: 1 })), cases: [] });
-		expect(() => drawPaper(blueprintOf([0, 0, 2], 'none'), pool, createRng('x'))).toThrow(/第1部分抽题失败：只抽到 1 道，需要 2 道/);
+		expect(checkBlueprintAgainstPool(blueprintOf([0, 0, 2], 'none'), pool)).toEqual(['第1部分：判断题只有 1 道，需要 2 道']);
+		expect(() => drawPaper(blueprintOf([0, 0, 2], 'none'), pool, createRng('x'))).toThrow(/题库不足以按组卷策略组卷：第1部分：判断题只有 1 道，需要 2 道/);
 	});
 
 	it('collapseDuplicates keeps one per group and drops a case that lost a member', () => {
