@@ -61,9 +61,9 @@ for (const backend of BACKENDS) {
 			name: '单元测试组卷',
 			bankIds: [bankId],
 			sections: [
-				{ title: '', type: 'single', count: '4', points: '10', knowledge: '', dmin: '', dmax: '' },
-				{ title: '', type: 'multiple', count: '2', points: '20', knowledge: '', dmin: '', dmax: '' },
-				{ title: '', type: 'judge', count: '4', points: '5', knowledge: '', dmin: '', dmax: '' }
+				{ title: '', type: 'single', count: '4', points: '10', knowledge: '', dmin: '', dmax: '', dbasis: '' },
+				{ title: '', type: 'multiple', count: '2', points: '20', knowledge: '', dmin: '', dmax: '', dbasis: '' },
+				{ title: '', type: 'judge', count: '4', points: '5', knowledge: '', dmin: '', dmax: '', dbasis: '' }
 			],
 			totalPoints: '100',
 			passMark: '80',
@@ -71,7 +71,7 @@ for (const backend of BACKENDS) {
 		});
 
 		it('refuses a blueprint whose pool is too small or whose pass mark exceeds the total, naming each problem', async () => {
-			const small = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'single', count: '10', points: '10', knowledge: '', dmin: '', dmax: '' }] }), at(0));
+			const small = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'single', count: '10', points: '10', knowledge: '', dmin: '', dmax: '', dbasis: '' }] }), at(0));
 			expect(small.ok).toBe(false);
 			if (small.ok) return;
 			expect(small.problems.join('\n')).toContain('第1部分：单选题只有 6 道，需要 10 道');
@@ -81,7 +81,7 @@ for (const backend of BACKENDS) {
 			expect(pass.ok).toBe(false);
 			if (!pass.ok) expect(pass.problems).toContain('合格分数 120 不能高于总分 100');
 
-			const narrow = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'judge', count: '4', points: '25', knowledge: 'law', dmin: '2', dmax: '3' }] }), at(0));
+			const narrow = await saveBlueprint(db, admin, null, values({ sections: [{ title: '', type: 'judge', count: '4', points: '25', knowledge: 'law', dmin: '2', dmax: '3', dbasis: '' }] }), at(0));
 			expect(narrow.ok).toBe(false);
 			if (!narrow.ok) expect(narrow.problems.join()).toMatch(/知识点 law、难度 2–3 的判断题只有 \d 道，需要 4 道/);
 

@@ -1,3 +1,4 @@
+import type { CaseHeader } from '#lib/question-bank/schema.ts';
 // The exam page's connection to the server: autosave with a per-attempt seq, an offline queue kept
 // in localStorage, retries with backoff, the server's clock, examiner warnings. The pure queue
 // rules are in exam-queue.ts; this file holds the state the page shows and the timers.
@@ -20,7 +21,15 @@ import {
 
 export type { Response as ExamResponse } from './exam-queue.ts';
 
-export type ExamQuestion = { slot: number; type: 'single' | 'multiple' | 'judge'; points: number; stem: string; options: { value: string; label: string; text: string }[] };
+export type ExamQuestion = {
+	slot: number;
+	type: 'single' | 'multiple' | 'judge';
+	points: number;
+	stem: string;
+	options: { value: string; label: string; text: string }[];
+	/** Case-analysis scenario shared with neighbouring questions (first = the first of the run). */
+	case?: CaseHeader;
+};
 export type ExamView = {
 	status: 'in_progress';
 	attemptId: number;

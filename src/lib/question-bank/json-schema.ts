@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bankSchema, questionSchema } from './schema.ts';
+import { bankSchema, caseSchema, questionSchema } from './schema.ts';
 
 export function bankJsonSchema() {
 	return { $id: 'https://anxun.example/schema/bank.schema.json', ...z.toJSONSchema(bankSchema, { io: 'input', unrepresentable: 'any' }) };
@@ -8,6 +8,6 @@ export function bankJsonSchema() {
 export function questionFileJsonSchema() {
 	return {
 		$id: 'https://anxun.example/schema/questions.schema.json',
-		...z.toJSONSchema(z.object({ questions: z.array(questionSchema) }), { io: 'input', unrepresentable: 'any' })
+		...z.toJSONSchema(z.object({ cases: z.array(caseSchema).optional(), questions: z.array(questionSchema) }), { io: 'input', unrepresentable: 'any' })
 	};
 }

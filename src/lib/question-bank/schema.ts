@@ -25,6 +25,8 @@ export const basisSchema = z.object({
 });
 export type Basis = z.infer<typeof basisSchema>;
 
+export const CASE_ID = /^[a-z0-9][a-z0-9-]*-case-\d{2,3}$/;
+
 export const questionSchema = z
 	.object({
 		id: z.string({ error: '题号必须是文字' }).regex(/^[a-z0-9][a-z0-9-]{1,39}$/, '题号只能包含小写字母、数字和连字符（2–40位）'),
@@ -35,7 +37,13 @@ export const questionSchema = z
 		explanation: text('解析', 3000),
 		basis: z.array(basisSchema, { error: '缺少依据（basis）' }).min(1, '至少需要一条依据（basis）'),
 		knowledge: z.string({ error: '缺少知识点' }).regex(/^[a-z0-9][a-z0-9.-]*$/, '知识点编号格式不正确'),
-		difficulty: z.number({ error: '难度必须是 1–5 的整数' }).int('难度必须是 1–5 的整数').min(1, '难度必须是 1–5').max(5, '难度必须是 1–5')
+		difficulty: z.number({ error: '难度必须是 1–5 的整数' }).int('难度必须是 1–5 的整数').min(1, '难度必须是 1–5').max(5, '难度必须是 1–5'),
+		/** Id of a case (案例分析组) declared under `cases:` in the same file. */
+		case: z.string({ error: '案例编号（case）必须是文字' }).regex(CASE_ID, '案例编号（case）应形如 acc-case-01').optional(),
+		/** Declared duplicate group: questions asking the same fact; a paper draws at most one of them. */
+		same_fact: z.string({ error: '同一事实组（same_fact）必须是文字' }).regex(/^[a-z0-9][a-z0-9.-]{1,59}$/, '同一事实组（same_fact）只能包含小写字母、数字、点和连字符').optional(),
+		/** Why a key that is a date or number is a duty, not trivia (rule 6). */
+		trivia_ok: text('trivia_ok 理由', 200).optional()
 	})
 	.superRefine((q, ctx) => {
 		const keys = Object.keys(q.options ?? {});
@@ -64,6 +72,8 @@ export const questionSchema = z
 		}
 	});
 export type Question = z.infer<typeof questionSchema>;
+/** A question version as stored: a case member carries its case's title and scenario, so the version shows what was read. */
+export type StoredQuestion = Question & { case_title?: string; case_scenario?: string };
 
 export type KnowledgePoint = { id: string; name: string; children?: KnowledgePoint[] };
 export const knowledgePointSchema: z.ZodType<KnowledgePoint> = z.lazy(() =>
@@ -84,7 +94,15 @@ export const bankSchema = z.object({
 });
 export type Bank = z.infer<typeof bankSchema>;
 
-export const questionFileSchema = z.object({ questions: z.array(z.unknown()) });
+/** A case-analysis group (案例分析): one scenario shown once above its 3–5 questions. */
+export const caseSchema = z.object({
+	id: z.string({ error: '案例编号（id）必须是文字' }).regex(CASE_ID, '案例编号（id）应形如 acc-case-01'),
+	title: text('案例标题', 100),
+	scenario: text('案例情景', 2000)
+});
+export type QuestionCase = z.infer<typeof caseSchema>;
+
+export const questionFileSchema = z.object({ cases: z.array(z.unknown()).optional(), questions: z.array(z.unknown()) });
 
 export function flattenKnowledge(points: KnowledgePoint[], parent: string | null = null, out: { id: string; name: string; parent: string | null }[] = []) {
 	for (const p of points) {
@@ -103,4 +121,29 @@ export function answerKeys(q: Pick<Question, 'answer'>): string[] {
 /** Stem with punctuation and whitespace removed, for duplicate detection. */
 export function normaliseStem(stem: string): string {
 	return stem.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, '').toLowerCase();
+}
+
+/** A case-analysis header for one question of a paper: the scenario, and where its run of questions starts and ends (1-based positions). */
+export type CaseHeader = { id: string; title: string; scenario: string; first: boolean; from: number; to: number };
+
+/**
+ * Case headers of a paper in display order: members of one case are consecutive (drawPaper keeps
+ * them so); the first of a run shows the scenario, the others refer to it.
+ */
+export function caseHeaders(questions: readonly (Pick<StoredQuestion, 'case' | 'case_title' | 'case_scenario'> | undefined)[]): (CaseHeader | undefined)[] {
+	const out: (CaseHeader | undefined)[] = [];
+	let i = 0;
+	while (i < questions.length) {
+		const q = questions[i];
+		if (!q?.case || !q.case_scenario) {
+			out.push(undefined);
+			i++;
+			continue;
+		}
+		let j = i;
+		while (j + 1 < questions.length && questions[j + 1]?.case === q.case) j++;
+		for (let k = i; k <= j; k++) out.push({ id: q.case, title: q.case_title ?? '', scenario: q.case_scenario, first: k === i, from: i + 1, to: j + 1 });
+		i = j + 1;
+	}
+	return out;
 }

@@ -33,7 +33,8 @@ const optionalInt = (label: string) =>
 	);
 
 /** A blueprint section as typed into the editor (strings), before it becomes the engine's section. */
-export type SectionInput = { title: string; type: string; count: string; points: string; knowledge: string; dmin: string; dmax: string };
+/** dbasis: '' or 'declared' (the author's difficulty) or 'empirical' (measured from responses). */
+export type SectionInput = { title: string; type: string; count: string; points: string; knowledge: string; dmin: string; dmax: string; dbasis: string };
 
 export const blueprintMetaSchema = z.object({
 	name: text('组卷策略名称', 100),
@@ -65,14 +66,14 @@ const str = (v: FormDataEntryValue | null | undefined) => (typeof v === 'string'
 export function blueprintValuesFromForm(form: FormData): BlueprintFormValues {
 	const types = form.getAll('section_type').map(str);
 	const col = (name: string) => form.getAll(name).map(str);
-	const [titles, counts, points, knowledge, dmin, dmax] = ['section_title', 'section_count', 'section_points', 'section_knowledge', 'section_dmin', 'section_dmax'].map(col) as string[][];
+	const [titles, counts, points, knowledge, dmin, dmax, dbasis] = ['section_title', 'section_count', 'section_points', 'section_knowledge', 'section_dmin', 'section_dmax', 'section_dbasis'].map(col) as string[][];
 	return {
 		name: str(form.get('name')),
 		bankIds: form.getAll('bankIds').map((v) => Number(v)).filter((n) => Number.isInteger(n) && n > 0),
 		certificateType: str(form.get('certificateType')),
 		examKind: str(form.get('examKind')) || 'theory',
 		practiceOpen: form.get('practiceOpen') === 'on',
-		sections: types.map((type, i) => ({ type, title: titles![i] ?? '', count: counts![i] ?? '', points: points![i] ?? '', knowledge: knowledge![i] ?? '', dmin: dmin![i] ?? '', dmax: dmax![i] ?? '' })),
+		sections: types.map((type, i) => ({ type, title: titles![i] ?? '', count: counts![i] ?? '', points: points![i] ?? '', knowledge: knowledge![i] ?? '', dmin: dmin![i] ?? '', dmax: dmax![i] ?? '', dbasis: dbasis![i] ?? '' })),
 		multipleScoring: str(form.get('multipleScoring')),
 		durationMinutes: str(form.get('durationMinutes')),
 		totalPoints: str(form.get('totalPoints')),
@@ -92,7 +93,10 @@ export function rawBlueprint(v: BlueprintFormValues): unknown {
 			if (s.title.trim()) out.title = s.title.trim();
 			const codes = s.knowledge.split(/[\s,，、;；]+/).filter(Boolean);
 			if (codes.length) out.knowledge = codes;
-			if (s.dmin.trim() || s.dmax.trim()) out.difficulty = [num(s.dmin || '1'), num(s.dmax || '5')];
+			if (s.dmin.trim() || s.dmax.trim()) {
+				out.difficulty = [num(s.dmin || '1'), num(s.dmax || '5')];
+				if (s.dbasis && s.dbasis !== 'declared') out.difficultyBasis = s.dbasis;
+			}
 			return out;
 		}),
 		multipleScoring: v.multipleScoring,

@@ -107,7 +107,12 @@ export const schema = {
 		search_text: t,
 		updated_at: ts,
 		derived_from_question_id: intN,
-		derived_from_version: intN
+		derived_from_version: intN,
+		case_code: tN,
+		same_fact: tN,
+		stem_key: tN,
+		empirical_difficulty: intN,
+		empirical_responses: intN
 	},
 	qb_question_versions: {
 		question_id: int,

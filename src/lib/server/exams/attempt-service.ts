@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { caseHeaders, type CaseHeader } from '../../question-bank/schema.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { validateResponse, type QuestionResponse } from '../question-engine/grading.ts';
 import { computeDeadline, DEFAULT_GRACE_SECONDS, gradableFromSlot, isExpired, secondsLeft, type StoredSlot } from './attempt.ts';
@@ -174,6 +175,8 @@ export type CandidateQuestion = {
 	stem: string;
 	/** In display order; `value` is what the page sends back, `label` what it shows (A, B, C …). */
 	options: { value: string; label: string; text: string }[];
+	/** Case-analysis scenario shared with the neighbouring questions of the same case. */
+	case?: CaseHeader;
 };
 
 export type AttemptView =
@@ -246,6 +249,9 @@ export async function loadAttemptForCandidate(db: Db, attemptId: number, personI
 					]
 				: s.optionOrder.map((letter, i) => ({ value: letter, label: LABELS[i] ?? letter, text: (q.options as Record<string, string> | undefined)?.[letter] ?? '' }));
 		return { slot: s.slot, type: s.type, points: s.points, stem: q.stem, options };
+	});
+	caseHeaders(slots.map((s) => versions.get(`${s.questionId}@${s.version}`))).forEach((h, i) => {
+		if (h) (questions[i] as CandidateQuestion).case = h;
 	});
 	const answers = await currentAnswers(db, attempt.id);
 	const ctx = await readSyncContext(db, attempt.id, []);

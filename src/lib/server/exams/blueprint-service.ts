@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { listVisibleBanks } from '../question-bank/bank.query.ts';
-import { checkBlueprintAgainstPool, describeSection, parseBlueprint, QUALIFICATION_EXAM_DEFAULTS, sectionAccepts, type Blueprint, type BlueprintSection } from '../question-engine/blueprint.ts';
+import { onePerDuplicateGroup, checkBlueprintAgainstPool, describeSection, parseBlueprint, QUALIFICATION_EXAM_DEFAULTS, sectionAccepts, type Blueprint, type BlueprintSection } from '../question-engine/blueprint.ts';
 import { blueprintMetaSchema, isStatutoryCertificate, rawBlueprint, type BlueprintFormValues } from '../../schemas/exam-admin.ts';
 import { loadPool } from './exam.repository.ts';
 
@@ -17,7 +17,7 @@ export type SectionSupply = { section: number; description: string; available: n
 /** How many questions of the pool each section could draw from (each section on its own). */
 export async function sectionSupply(db: Db, bankIds: readonly number[], sections: readonly BlueprintSection[]): Promise<SectionSupply[]> {
 	const pool = await loadPool(db, bankIds);
-	return sections.map((s, i) => ({ section: i + 1, description: describeSection(s), available: pool.filter((p) => sectionAccepts(s, p)).length, needed: s.count }));
+	return sections.map((s, i) => ({ section: i + 1, description: describeSection(s), available: onePerDuplicateGroup(pool).filter((p) => sectionAccepts(s, p)).length, needed: s.count }));
 }
 
 /** The form's values for a new blueprint: the national defaults for statutory exams. */
@@ -30,9 +30,9 @@ export function newBlueprintValues(certificateType = 'principal_or_safety_manage
 		examKind: 'theory',
 		practiceOpen: false,
 		sections: [
-			{ title: '单选题', type: 'single', count: '40', points: '1', knowledge: '', dmin: '', dmax: '' },
-			{ title: '多选题', type: 'multiple', count: '20', points: '2', knowledge: '', dmin: '', dmax: '' },
-			{ title: '判断题', type: 'judge', count: '20', points: '1', knowledge: '', dmin: '', dmax: '' }
+			{ title: '单选题', type: 'single', count: '40', points: '1', knowledge: '', dmin: '', dmax: '', dbasis: '' },
+			{ title: '多选题', type: 'multiple', count: '20', points: '2', knowledge: '', dmin: '', dmax: '', dbasis: '' },
+			{ title: '判断题', type: 'judge', count: '20', points: '1', knowledge: '', dmin: '', dmax: '', dbasis: '' }
 		],
 		multipleScoring: 'all_or_nothing',
 		durationMinutes: String(statutory ? QUALIFICATION_EXAM_DEFAULTS.durationMinutes : 60),
@@ -58,7 +58,8 @@ export function blueprintToValues(row: { name: string; bank_ids: number[]; certi
 			points: String(s.points),
 			knowledge: (s.knowledge ?? []).join(' '),
 			dmin: s.difficulty ? String(s.difficulty[0]) : '',
-			dmax: s.difficulty ? String(s.difficulty[1]) : ''
+			dmax: s.difficulty ? String(s.difficulty[1]) : '',
+			dbasis: s.difficultyBasis ?? ''
 		})),
 		multipleScoring: d.multipleScoring,
 		durationMinutes: String(d.durationMinutes),
@@ -88,7 +89,7 @@ export async function saveBlueprint(db: Db, actor: Actor, id: number | null, val
 	if (parsed?.ok && bankIds.length && bankIds.every((b) => visible.has(b))) {
 		const pool = await loadPool(db, bankIds);
 		problems.push(...checkBlueprintAgainstPool(parsed.blueprint, pool));
-		supply = parsed.blueprint.sections.map((s, i) => ({ section: i + 1, description: describeSection(s), available: pool.filter((p) => sectionAccepts(s, p)).length, needed: s.count }));
+		supply = parsed.blueprint.sections.map((s, i) => ({ section: i + 1, description: describeSection(s), available: onePerDuplicateGroup(pool).filter((p) => sectionAccepts(s, p)).length, needed: s.count }));
 	}
 	if (problems.length || !meta.success || !parsed?.ok) return { ok: false, problems: [...new Set(problems)], supply };
 

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { Question } from '../../question-bank/schema.ts';
-import type { PoolItem } from '../question-engine/blueprint.ts';
+import type { StoredQuestion } from '../../question-bank/schema.ts';
+import { duplicateGroupsOf, type PoolItem } from '../question-engine/blueprint.ts';
+import { normaliseForDuplicates } from '../question-bank/quality.ts';
+import { sourcesInForce } from '../question-bank/bank.query.ts';
 import type { QuestionResponse } from '../question-engine/grading.ts';
 import type { AttemptStatus, StoredSlot } from './attempt.ts';
 
@@ -10,20 +12,40 @@ import type { AttemptStatus, StoredSlot } from './attempt.ts';
 /** Options that refer to each other ("以上都对") must keep their order. */
 const REFERS_TO_OTHERS = /以上|上述|前述|都不对|都对|均不|均正确/;
 
-/** Active, reviewed questions of the banks at their current versions: what the engine may draw from. */
-export async function loadPool(db: Db, bankIds: readonly number[]): Promise<PoolItem[]> {
+/**
+ * Active, reviewed questions of the banks at their current versions: what the engine may draw from.
+ * With `now`, also only questions whose every cited source is in force that day (a source that
+ * lapsed since the last import is out before anyone re-imports). Duplicate groups (same_fact or the
+ * same normalised stem, across the banks) and case groups come along for drawPaper.
+ */
+export async function loadPool(db: Db, bankIds: readonly number[], now?: Date): Promise<PoolItem[]> {
 	if (!bankIds.length) return [];
-	const rows = await db
+	let query = db
 		.selectFrom('qb_questions as q')
 		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
-		.select(['q.id', 'q.current_version', 'q.type', 'q.knowledge_code', 'q.difficulty', sql<Record<string, string> | null>`v.content->'options'`.as('options')])
+		.select([
+			'q.id',
+			'q.bank_id',
+			'q.current_version',
+			'q.type',
+			'q.knowledge_code',
+			'q.difficulty',
+			'q.empirical_difficulty',
+			'q.case_code',
+			'q.same_fact',
+			'q.stem_key',
+			sql<string>`v.content->>'stem'`.as('stem'),
+			sql<Record<string, string> | null>`v.content->'options'`.as('options')
+		])
 		.where('q.bank_id', 'in', [...bankIds])
 		.where('q.status', '=', 'active')
-		.where('q.review_status', '=', 'ok')
-		.execute();
+		.where('q.review_status', '=', 'ok');
+	if (now) query = query.where(sql<boolean>`${sourcesInForce(now)}`);
+	const rows = await query.execute();
+	const groups = duplicateGroupsOf(rows.map((r) => ({ questionId: String(r.id), sameFact: r.same_fact, stemKey: r.stem_key ?? normaliseForDuplicates(r.stem ?? '') })));
 	return rows.map((r) => {
 		const options = r.options ?? {};
-		return {
+		const item: PoolItem = {
 			questionId: String(r.id),
 			version: r.current_version,
 			type: r.type as PoolItem['type'],
@@ -32,15 +54,20 @@ export async function loadPool(db: Db, bankIds: readonly number[]): Promise<Pool
 			optionKeys: Object.keys(options).sort(),
 			keepOptionOrder: Object.values(options).some((text) => REFERS_TO_OTHERS.test(text))
 		};
+		if (r.empirical_difficulty !== null) item.empiricalDifficulty = r.empirical_difficulty;
+		const group = groups.get(String(r.id));
+		if (group) item.duplicateGroup = group;
+		if (r.case_code) item.caseKey = `${r.bank_id}:${r.case_code}`;
+		return item;
 	});
 }
 
 /** Question contents at pinned versions, keyed `${id}@${version}`. */
-export async function loadQuestionVersions(db: Db, slots: readonly Pick<StoredSlot, 'questionId' | 'version'>[]): Promise<Map<string, Question>> {
+export async function loadQuestionVersions(db: Db, slots: readonly Pick<StoredSlot, 'questionId' | 'version'>[]): Promise<Map<string, StoredQuestion>> {
 	if (!slots.length) return new Map();
 	const ids = slots.map((s) => Number(s.questionId));
 	const versions = slots.map((s) => s.version);
-	const { rows } = await sql<{ question_id: number; version: number; content: Question }>`
+	const { rows } = await sql<{ question_id: number; version: number; content: StoredQuestion }>`
 		select v.question_id, v.version, v.content
 		from unnest(${ids}::int[], ${versions}::int[]) as p(question_id, version)
 		join qb_question_versions v on v.question_id = p.question_id and v.version = p.version`.execute(db);

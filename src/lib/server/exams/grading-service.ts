@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { empiricalDifficulties, empiricalMinResponses } from '../question-engine/empirical-difficulty.ts';
+import { setEmpiricalDifficulties } from '../question-bank/bank.repository.ts';
 import type { Db } from '../db/index.ts';
 import { claimJob, completeJob, enqueueJob, failJob, type JobHandler } from '../jobs/queue.ts';
 import { roundPoints } from '../question-engine/blueprint.ts';
@@ -86,8 +88,11 @@ function chosenKeys(response: QuestionResponse | null): string[] {
 	return (Array.isArray(response) ? [...response] : [response]).sort();
 }
 
-/** Recomputes item statistics for one bank from every finished, non-voided exam attempt. */
-export async function computeBankItemStats(db: Db, bankId: number, now: Date): Promise<number> {
+/**
+ * Recomputes item statistics for one bank from every finished, non-voided exam attempt, and each
+ * question's empirical difficulty (null until its current version has `minResponses` responses).
+ */
+export async function computeBankItemStats(db: Db, bankId: number, now: Date, minResponses = empiricalMinResponses(process.env)): Promise<number> {
 	const { rows } = await sql<{ attempt_id: number; score: string; question_id: string; version: number; correct: boolean; response: QuestionResponse | null }>`
 		select a.id as attempt_id, a.score, s."questionId" as question_id, s.version, s.correct, st.response
 		from exam_attempts a
@@ -118,6 +123,13 @@ export async function computeBankItemStats(db: Db, bankId: number, now: Date): P
 				.onConflict((oc) => oc.columns(['question_id', 'version']).doUpdateSet({ responses: s.responses, stats: JSON.stringify(s), computed_at: now }))
 				.execute();
 		}
+		const questions = await tx.selectFrom('qb_questions').select(['id', 'current_version']).where('bank_id', '=', bankId).execute();
+		const updates = empiricalDifficulties(
+			questions.map((q) => ({ id: q.id, currentVersion: q.current_version })),
+			stats.map((s) => ({ questionId: Number(s.questionId), version: s.version, responses: s.responses, facility: s.facility })),
+			minResponses
+		);
+		await setEmpiricalDifficulties(tx, updates);
 	});
 	return stats.length;
 }

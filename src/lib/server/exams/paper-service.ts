@@ -9,7 +9,7 @@ import { findBlueprint, findSession } from './session.repository.ts';
 
 /** Draws a paper from the banks and stores it with the exact question versions. */
 export async function createPaper(db: Db, input: { sessionId: number | null; blueprintId: number | null; bankIds: readonly number[]; blueprint: Blueprint; seed: string; now: Date }): Promise<number> {
-	const pool = await loadPool(db, input.bankIds);
+	const pool = await loadPool(db, input.bankIds, input.now);
 	const typeOf = new Map(pool.map((p) => [p.questionId, p.type]));
 	const slots: StoredSlot[] = drawPaper(input.blueprint, pool, createRng(input.seed)).map((s) => ({ ...s, type: typeOf.get(s.questionId) ?? 'single' }));
 	const totalPoints = roundPoints(slots.reduce((sum, s) => sum + s.points, 0));
@@ -43,7 +43,7 @@ export async function prepareSessionPapers(db: Db, sessionId: number, now: Date)
 				const existing = await tx.selectFrom('exam_papers').select('id').where('session_id', '=', sessionId).where('seed', '=', `session:${sessionId}`).executeTakeFirst();
 				fixedPaper = existing?.id ?? (await createPaper(tx, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now }));
 			}
-			const pool = session.paper_mode === 'fixed' ? null : await loadPool(tx, blueprint.bank_ids);
+			const pool = session.paper_mode === 'fixed' ? null : await loadPool(tx, blueprint.bank_ids, now);
 			// one paper per candidate, drawn here and written in bulk (a roster holds up to ~2,000)
 			const seedOf = (c: { person_id: number }) => `session:${sessionId}:person:${c.person_id}:1`;
 			let paperBySeed = new Map<string, number>();

@@ -5,6 +5,7 @@ import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts'
 import { QUESTION_TYPES } from '../../question-bank/schema.ts';
 import { checkBlueprintAgainstPool, knowledgeMatches, roundPoints, type Blueprint, type PoolItem } from '../question-engine/blueprint.ts';
 import { createRng, randomOrder, shuffle, type Rng } from '../question-engine/random.ts';
+import { groupUnits, takeUnits } from '../question-engine/paper.ts';
 import type { StoredSlot } from './attempt.ts';
 import { insertPaper, loadPool } from './exam.repository.ts';
 import { createPaper } from './paper-service.ts';
@@ -216,11 +217,16 @@ export async function startMockExam(db: Db, input: { personId: number; blueprint
 	return { ok: true, attemptId };
 }
 
-/** Questions of a practice paper (1 point each), grouped by type as an exam paper is, random within a type. */
+/**
+ * Questions of a practice paper (1 point each), grouped by type as an exam paper is, random within
+ * a type; a case's questions stay together (with the type of its first question).
+ */
 function practiceSlots(items: readonly PoolItem[], rng: Rng): StoredSlot[] {
-	const byType = QUESTION_TYPES.map((type) => items.filter((i) => i.type === type));
-	return byType
-		.flatMap((group, t) => group.map((item) => ({ item, section: t + 1 })))
+	const typeIndex = (item: PoolItem) => QUESTION_TYPES.indexOf(item.type);
+	const units = groupUnits(items).sort((a, b) => typeIndex(a[0] as PoolItem) - typeIndex(b[0] as PoolItem));
+	return units
+		.flat()
+		.map((item) => ({ item, section: typeIndex(item) + 1 }))
 		.map(({ item, section }, i) => {
 			const letters = [...item.optionKeys].sort();
 			return {
@@ -266,7 +272,9 @@ export async function startChapterPractice(db: Db, input: { personId: number; ba
 	if (!pool.length) return { ok: false, reason: '这个知识点下暂无可练习的题目。' };
 	const seed = practiceSeed('chapter', input.personId, now);
 	const rng = createRng(seed);
-	const items = take(randomOrder(pool, rng), input.count);
+	// whole case groups or single questions; if only cases larger than the count are left, single questions are still offered
+	const items = takeUnits(pool, rng, input.count);
+	if (!items.length) items.push(...take(randomOrder(pool, rng), input.count));
 	return { ok: true, attemptId: await storePracticePaper(db, input.personId, 'chapter', items, rng, seed, now) };
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { Blueprint } from '../question-engine/blueprint.ts';
 import type { PaperGrade, QuestionResponse } from '../question-engine/grading.ts';
-import { QUESTION_TYPE_LABELS, answerKeys } from '../../question-bank/schema.ts';
+import { QUESTION_TYPE_LABELS, answerKeys, caseHeaders, type CaseHeader } from '../../question-bank/schema.ts';
 import { FINISH_REASON_LABELS, type FinishReason } from './attempt.ts';
 import { checkSessionAccess } from './attempt-service.ts';
 import { currentAnswers, getPaperSlots, loadQuestionVersions } from './exam.repository.ts';
@@ -147,6 +147,8 @@ export type ReviewItem = {
 	myAnswer: string;
 	keyAnswer: string;
 	explanation: string;
+	/** Case-analysis scenario, shown once above the first question of its case. */
+	case?: CaseHeader;
 };
 
 export type AttemptResult = {
@@ -266,6 +268,9 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 					keyAnswer: key.map(labelOf).sort().join('、'),
 					explanation: q?.explanation ?? ''
 				};
+			});
+			caseHeaders(slots.map((s) => versions.get(`${s.questionId}@${s.version}`))).forEach((h, i) => {
+				if (h) (review[i] as ReviewItem).case = h;
 			});
 		}
 	}

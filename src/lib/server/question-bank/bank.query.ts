@@ -6,7 +6,35 @@ import { findCitedText, listArticles } from './sources.ts';
 // Read-only queries for the bank screens. An institution sees platform banks (read-only)
 // and its own banks; another institution's bank does not exist for it.
 
-export async function listVisibleBanks(db: Db, orgId: number) {
+/** SQL condition on `v` (a question version): every source it cites is in force on `now`'s date. */
+export function sourcesInForce(now: Date) {
+	const day = now.toISOString().slice(0, 10);
+	return sql`not exists (
+		select 1 from jsonb_array_elements(v.content->'basis') b
+		join qb_sources s on s.id = b->>'source'
+		where s.effective_from > ${day}::date or (s.effective_to is not null and s.effective_to < ${day}::date))`;
+}
+
+/**
+ * Per bank, questions usable in a statutory paper on `now`'s date: active, not 待复核, every cited
+ * source in force that day (the same filter as the exam pool, loadPool); and its case groups.
+ */
+export async function usableCounts(db: Db, bankIds: readonly number[], now: Date): Promise<Map<number, { usable: number; cases: number }>> {
+	if (!bankIds.length) return new Map();
+	const rows = await db
+		.selectFrom('qb_questions as q')
+		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
+		.select(['q.bank_id', (eb) => eb.fn.count<number>('q.id').as('usable'), sql<number>`count(distinct q.case_code)`.as('cases')])
+		.where('q.bank_id', 'in', [...bankIds])
+		.where('q.status', '=', 'active')
+		.where('q.review_status', '=', 'ok')
+		.where(sql<boolean>`${sourcesInForce(now)}`)
+		.groupBy('q.bank_id')
+		.execute();
+	return new Map(rows.map((r) => [r.bank_id, { usable: Number(r.usable), cases: Number(r.cases) }]));
+}
+
+export async function listVisibleBanks(db: Db, orgId: number, now?: Date) {
 	const banks = await db
 		.selectFrom('qb_banks as b')
 		.leftJoin('qb_questions as q', (j) => j.onRef('q.bank_id', '=', 'b.id').on('q.status', '=', 'active'))
@@ -26,8 +54,11 @@ export async function listVisibleBanks(db: Db, orgId: number) {
 		.orderBy('b.owner_org_id', 'desc')
 		.orderBy('b.code')
 		.execute();
+	const usable = now ? await usableCounts(db, banks.map((b) => b.id), now) : new Map<number, { usable: number; cases: number }>();
 	return banks.map((b) => ({
 		...b,
+		usable: usable.get(b.id)?.usable ?? 0,
+		cases: usable.get(b.id)?.cases ?? 0,
 		editable: b.owner_org_id === orgId,
 		total: Number(b.total),
 		single: Number(b.single),

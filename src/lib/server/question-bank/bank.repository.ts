@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { Question } from '../../question-bank/schema.ts';
+import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
+import { normaliseForDuplicates } from './quality.ts';
 
 // All SQL for banks and questions. Versions are append-only (a trigger refuses edits).
 
@@ -54,7 +55,7 @@ export function searchTextOf(q: Question): string {
 }
 
 export type NewVersion = {
-	question: Question;
+	question: StoredQuestion;
 	contentHash: string;
 	basisHashes: Record<string, string>;
 	origin: 'file' | 'excel' | 'browser';
@@ -95,6 +96,9 @@ export async function insertQuestions(db: Db, bankId: number, items: NewVersion[
 					difficulty: n.question.difficulty,
 					knowledge_code: n.question.knowledge,
 					search_text: searchTextOf(n.question),
+					case_code: n.question.case ?? null,
+					same_fact: n.question.same_fact ?? null,
+					stem_key: normaliseForDuplicates(n.question.stem),
 					updated_at: n.now
 				}))
 			)
@@ -119,10 +123,12 @@ export async function appendVersions(db: Db, items: { questionId: number; versio
 		const col = <T>(f: (c: (typeof chunk)[number]) => T) => chunk.map(f);
 		await sql`
 			update qb_questions q set current_version = u.version, status = 'active', review_status = u.review_status, review_reason = u.review_reason,
-				type = u.type, difficulty = u.difficulty, knowledge_code = u.knowledge_code, search_text = u.search_text, updated_at = ${now}::timestamptz
+				type = u.type, difficulty = u.difficulty, knowledge_code = u.knowledge_code, search_text = u.search_text,
+				case_code = u.case_code, same_fact = u.same_fact, stem_key = u.stem_key, updated_at = ${now}::timestamptz
 			from unnest(${col((c) => c.questionId)}::int[], ${col((c) => c.version)}::int[], ${col((c) => c.n.review.status)}::text[], ${col((c) => c.n.review.reason)}::text[],
-				${col((c) => c.n.question.type)}::text[], ${col((c) => c.n.question.difficulty)}::int[], ${col((c) => c.n.question.knowledge)}::text[], ${col((c) => searchTextOf(c.n.question))}::text[])
-				as u(id, version, review_status, review_reason, type, difficulty, knowledge_code, search_text)
+				${col((c) => c.n.question.type)}::text[], ${col((c) => c.n.question.difficulty)}::int[], ${col((c) => c.n.question.knowledge)}::text[], ${col((c) => searchTextOf(c.n.question))}::text[],
+				${col((c) => c.n.question.case ?? null)}::text[], ${col((c) => c.n.question.same_fact ?? null)}::text[], ${col((c) => normaliseForDuplicates(c.n.question.stem))}::text[])
+				as u(id, version, review_status, review_reason, type, difficulty, knowledge_code, search_text, case_code, same_fact, stem_key)
 			where q.id = u.id`.execute(db);
 	}
 }
@@ -185,15 +191,15 @@ export async function copyBankAsDerived(
 	const questions = await sql`
 		with src as (
 			select q.id, q.code, q.review_status, q.review_reason, q.current_version, q.type, q.difficulty, q.knowledge_code, q.search_text,
-				v.content, v.content_hash, v.basis_hashes
+				q.case_code, q.same_fact, q.stem_key, v.content, v.content_hash, v.basis_hashes
 			from qb_questions q
 			join qb_question_versions v on v.question_id = q.id and v.version = q.current_version
 			where q.bank_id = ${source.id} and q.status = 'active'
 		), ins as (
 			insert into qb_questions (bank_id, code, status, review_status, review_reason, current_version, type, difficulty,
-				knowledge_code, search_text, updated_at, derived_from_question_id, derived_from_version)
+				knowledge_code, search_text, updated_at, derived_from_question_id, derived_from_version, case_code, same_fact, stem_key)
 			select ${bankId}::integer, code, 'active', review_status, review_reason, 1, type, difficulty,
-				knowledge_code, search_text, ${target.now}::timestamptz, id, current_version
+				knowledge_code, search_text, ${target.now}::timestamptz, id, current_version, case_code, same_fact, stem_key
 			from src order by code
 			returning id, derived_from_question_id
 		)
@@ -201,4 +207,13 @@ export async function copyBankAsDerived(
 		select ins.id, 1, src.content, src.content_hash, src.basis_hashes, 'derived', ${target.createdBy}::integer, ${target.now}::timestamptz
 		from ins join src on src.id = ins.derived_from_question_id`.execute(db);
 	return { bankId, questions: Number(questions.numAffectedRows ?? 0), knowledgePoints: Number(points.numAffectedRows ?? 0) };
+}
+
+/** Empirical difficulty (null = not enough responses yet) of many questions, one statement. */
+export async function setEmpiricalDifficulties(db: Db, items: { questionId: number; difficulty: number | null; responses: number }[]) {
+	if (!items.length) return;
+	await sql`
+		update qb_questions q set empirical_difficulty = u.difficulty, empirical_responses = u.responses
+		from unnest(${items.map((i) => i.questionId)}::int[], ${items.map((i) => i.difficulty)}::int[], ${items.map((i) => i.responses)}::int[]) as u(id, difficulty, responses)
+		where q.id = u.id`.execute(db);
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import type { Question } from '../../question-bank/schema.ts';
+import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { findCitedText } from './sources.ts';
 import { listBankQuestionsForExport, listKnowledge, loadSourceMap } from './bank.query.ts';
@@ -35,9 +35,22 @@ export async function saveQuestion(db: Db, bank: { id: number; code: string; nam
 		if (mode === 'edit' && !existing) return { ok: false as const, errors: { id: '题目不存在' } };
 		const problems = await checkAgainstBank(tx, bank.id, q);
 		if (problems.length) return { ok: false as const, errors: Object.fromEntries(problems.map((p) => [p.field, p.message])) };
+		// The form does not show case / same_fact / trivia_ok: an edit keeps them from the current version.
+		let stored: StoredQuestion = q;
+		if (existing) {
+			const current = await tx
+				.selectFrom('qb_question_versions as v')
+				.innerJoin('qb_questions as qq', (j) => j.onRef('qq.id', '=', 'v.question_id').onRef('qq.current_version', '=', 'v.version'))
+				.select('v.content')
+				.where('qq.id', '=', existing.id)
+				.executeTakeFirst();
+			const prev = (current?.content ?? {}) as StoredQuestion;
+			const kept = { case: prev.case, same_fact: prev.same_fact, trivia_ok: prev.trivia_ok, case_title: prev.case_title, case_scenario: prev.case_scenario };
+			stored = { ...q, ...Object.fromEntries(Object.entries(kept).filter(([, v]) => v !== undefined)) };
+		}
 		const summary = await syncBank(tx, {
 			bank: { code: bank.code, name: bank.name, industry: null, audience: [] },
-			questions: [q],
+			questions: [stored],
 			sources: await loadSourceMap(tx),
 			ownerOrgId: null,
 			origin: 'browser',

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { bankSchema, flattenKnowledge, normaliseStem, questionFileSchema, questionSchema, type Bank, type Question } from '../../question-bank/schema.ts';
+import { bankSchema, caseSchema, flattenKnowledge, normaliseStem, questionFileSchema, questionSchema, type Bank, type Question, type QuestionCase } from '../../question-bank/schema.ts';
+import { qualityConfigSchema, type QualityConfig } from './quality.ts';
 import { findCitedText } from './sources.ts';
 
 // Reading question-banks/ from disk and checking it (npm run banks:check, banks:import).
@@ -20,7 +21,8 @@ export const sourceMetaSchema = z.object({ sources: z.array(
 export type SourceMeta = z.infer<typeof sourceMetaSchema>['sources'][number];
 
 export type LoadedSource = SourceMeta & { text: string };
-export type LoadedBank = { bank: Bank; dir: string; questions: (Question & { file: string })[] };
+export type LoadedCase = QuestionCase & { file: string };
+export type LoadedBank = { bank: Bank; dir: string; questions: (Question & { file: string })[]; cases: LoadedCase[] };
 export type Problem = { file: string; id: string | null; message: string };
 
 export function formatProblem(p: Problem): string {
@@ -92,6 +94,8 @@ export function loadBanks(root: string): { banks: LoadedBank[]; sources: Map<str
 		for (const s of bank.sources) if (!sources.has(s)) problems.push({ file: `${name}/bank.yaml`, id: null, message: `来源 ${s} 不在 sources/sources.yaml 中` });
 
 		const questions: LoadedBank['questions'] = [];
+		const cases: LoadedCase[] = [];
+		const caseFile = new Map<string, string>();
 		const ids = new Map<string, string>();
 		const stems = new Map<string, string>();
 		const qdir = join(dir, 'questions');
@@ -100,9 +104,23 @@ export function loadBanks(root: string): { banks: LoadedBank[]; sources: Map<str
 			const rel = `${name}/questions/${f}`;
 			const doc = questionFileSchema.safeParse(parseYaml(join(qdir, f), problems, root));
 			if (!doc.success) {
-				problems.push({ file: rel, id: null, message: '文件顶层应为 questions: 列表' });
+				problems.push({ file: rel, id: null, message: '文件顶层应为 questions: 列表（可另有 cases: 列表）' });
 				continue;
 			}
+			const fileCases = new Set<string>();
+			(doc.data.cases ?? []).forEach((raw, i) => {
+				const rawId = (raw as { id?: unknown })?.id;
+				const label = typeof rawId === 'string' ? rawId : `cases #${i + 1}`;
+				const parsed = caseSchema.safeParse(raw);
+				if (!parsed.success) {
+					for (const m of zodMessage(parsed.error)) problems.push({ file: rel, id: label, message: `案例：${m}` });
+					return;
+				}
+				if (caseFile.has(parsed.data.id)) problems.push({ file: rel, id: parsed.data.id, message: `案例编号重复（已在 ${caseFile.get(parsed.data.id)} 中出现）` });
+				caseFile.set(parsed.data.id, rel);
+				fileCases.add(parsed.data.id);
+				cases.push({ ...parsed.data, file: rel });
+			});
 			doc.data.questions.forEach((raw, i) => {
 				const rawId = (raw as { id?: unknown })?.id;
 				const label = typeof rawId === 'string' ? rawId : `#${i + 1}`;
@@ -119,6 +137,7 @@ export function loadBanks(root: string): { banks: LoadedBank[]; sources: Map<str
 				if (stems.has(stem)) where(`题干重复（与 ${stems.get(stem)} 相同）`);
 				stems.set(stem, q.id);
 				if (!knowledge.has(q.knowledge)) where(`未知的知识点：${q.knowledge}`);
+				if (q.case && !fileCases.has(q.case)) where(`案例 ${q.case} 未在本文件的 cases: 中声明（案例的题目须与案例写在同一文件）`);
 				for (const b of q.basis) {
 					const src = sources.get(b.source);
 					if (!src) where(`依据来源 ${b.source} 不在 question-banks/sources 中`);
@@ -131,7 +150,20 @@ export function loadBanks(root: string): { banks: LoadedBank[]; sources: Map<str
 			});
 		}
 		if (questions.length === 0) problems.push({ file: `${name}/questions`, id: null, message: '题库没有题目' });
-		banks.push({ bank, dir, questions });
+		banks.push({ bank, dir, questions, cases });
 	}
 	return { banks, sources, problems };
+}
+
+/** question-banks/quality.yaml: the thresholds of the quality rules (quality.ts). */
+export function loadQualityConfig(root: string): { config: QualityConfig | null; problems: Problem[] } {
+	const problems: Problem[] = [];
+	const file = join(root, 'quality.yaml');
+	if (!existsSync(file)) return { config: null, problems: [{ file: 'quality.yaml', id: null, message: '缺少质量规则阈值文件 quality.yaml' }] };
+	const parsed = qualityConfigSchema.safeParse(parseYaml(file, problems, root));
+	if (!parsed.success) {
+		for (const m of zodMessage(parsed.error)) problems.push({ file: 'quality.yaml', id: null, message: m });
+		return { config: null, problems };
+	}
+	return { config: parsed.data, problems };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
-import type { Bank, Question } from '../../question-bank/schema.ts';
+import type { Bank, Question, StoredQuestion } from '../../question-bank/schema.ts';
 import { flattenKnowledge } from '../../question-bank/schema.ts';
 import { canonicalJson } from '../audit/audit.ts';
 import { findCitedText, hashText } from './sources.ts';
-import { formatProblem, loadBanks, type LoadedSource } from './files.ts';
+import { formatProblem, loadBanks, type LoadedBank, type LoadedSource } from './files.ts';
 import {
 	appendVersions,
 	findBankByCode,
@@ -22,9 +22,13 @@ import {
 export type SourceInfo = Pick<LoadedSource, 'id' | 'title' | 'text' | 'effective_to' | 'superseded_by'>;
 export type SyncSummary = { added: number; changed: number; unchanged: number; retired: number; restored: number; flagged: number };
 
-export function contentHash(q: Question): string {
+export function contentHash(q: StoredQuestion): string {
 	const { id, type, stem, options, answer, explanation, basis, knowledge, difficulty } = q;
-	return createHash('sha256').update(canonicalJson({ id, type, stem, options, answer, explanation, basis, knowledge, difficulty })).digest('hex');
+	// the issue-14 fields are absent (undefined, dropped by canonicalJson) on older questions: their hashes are unchanged
+	const { case: caseId, same_fact, trivia_ok, case_title, case_scenario } = q;
+	return createHash('sha256')
+		.update(canonicalJson({ id, type, stem, options, answer, explanation, basis, knowledge, difficulty, case: caseId, same_fact, trivia_ok, case_title, case_scenario }))
+		.digest('hex');
 }
 
 export function basisHashes(q: Question, sources: Map<string, SourceInfo>): Record<string, string> {
@@ -51,7 +55,7 @@ export function reviewForSources(q: Question, sources: Map<string, SourceInfo>, 
 
 type SyncInput = {
 	bank: Pick<Bank, 'code' | 'name' | 'industry' | 'audience'> & { knowledge?: Bank['knowledge'] };
-	questions: Question[];
+	questions: StoredQuestion[];
 	sources: Map<string, SourceInfo>;
 	ownerOrgId: number | null;
 	origin: NewVersion['origin'];
@@ -124,6 +128,15 @@ export async function syncBank(db: Db, input: SyncInput): Promise<SyncSummary & 
 	return { ...summary, bankId };
 }
 
+/** File questions as stored: a case member carries its case's title and scenario (see migration 023). */
+export function withCases(b: Pick<LoadedBank, 'questions' | 'cases'>): StoredQuestion[] {
+	const cases = new Map(b.cases.map((c) => [c.id, c]));
+	return b.questions.map(({ file: _f, ...q }) => {
+		const c = q.case ? cases.get(q.case) : undefined;
+		return c ? { ...q, case_title: c.title, case_scenario: c.scenario } : q;
+	});
+}
+
 /** npm run banks:import and the seed: every bank under `root`, all or nothing. */
 export async function syncRepositoryBanks(db: Db, root: string, now: Date) {
 	const { banks, sources, problems } = loadBanks(root);
@@ -136,7 +149,7 @@ export async function syncRepositoryBanks(db: Db, root: string, now: Date) {
 		for (const b of banks) {
 			const { bankId, ...summary } = await syncBank(tx, {
 				bank: b.bank,
-				questions: b.questions.map(({ file: _f, ...q }) => q),
+				questions: withCases(b),
 				sources,
 				ownerOrgId: null,
 				origin: 'file',

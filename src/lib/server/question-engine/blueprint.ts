@@ -34,6 +34,10 @@ export type MultipleScoring = (typeof MULTIPLE_SCORING)[number];
 export const QUESTION_ORDERS = ['none', 'within_sections', 'across_sections'] as const;
 export type QuestionOrder = (typeof QUESTION_ORDERS)[number];
 
+/** declared: the difficulty written with the question; empirical: measured from responses (item_stats). */
+export const DIFFICULTY_BASES = ['declared', 'empirical'] as const;
+export type DifficultyBasis = (typeof DIFFICULTY_BASES)[number];
+
 const KNOWLEDGE_CODE = /^[a-z0-9][a-z0-9.-]*$/;
 
 function hasAtMostTwoDecimals(x: number): boolean {
@@ -64,6 +68,11 @@ export const sectionSchema = z.object({
 		.array(z.string({ error: '知识点（knowledge）必须是知识点编号' }).regex(KNOWLEDGE_CODE, '知识点（knowledge）编号格式不正确'), { error: '知识点（knowledge）应为知识点编号列表' })
 		.min(1, '知识点（knowledge）不能为空列表；不限知识点时请省略该项')
 		.optional(),
+	/**
+	 * Which difficulty `difficulty` selects on: the author's declared 1–5 (default) or the empirical
+	 * one from candidates' responses (a question without enough responses yet counts as declared).
+	 */
+	difficultyBasis: z.enum(DIFFICULTY_BASES, { error: '难度依据（difficultyBasis）必须是 declared（标注难度）或 empirical（实测难度）' }).optional(),
 	/** Inclusive range on the question's 1–5 difficulty. */
 	difficulty: z
 		.tuple([difficulty, difficulty], { error: '难度范围（difficulty）应为 [最低, 最高]，例如 [2, 3]' })
@@ -120,16 +129,25 @@ export type PoolItem = {
 	optionKeys: readonly string[];
 	/** Set for items whose options refer to each other ("以上都对"): never shuffle their options. */
 	keepOptionOrder?: boolean;
+	/** Questions sharing a duplicate group (declared same_fact or the same normalised stem): a paper holds at most one of them. */
+	duplicateGroup?: string;
+	/** Members of one case-analysis group: drawn together or not at all, consecutive in the paper. */
+	caseKey?: string;
+	/** 1–5 from item statistics, once the question has enough responses (see empirical-difficulty.ts). */
+	empiricalDifficulty?: number;
 };
 
 export function knowledgeMatches(codes: readonly string[], knowledge: string): boolean {
 	return codes.some((c) => knowledge === c || (knowledge.startsWith(c) && knowledge[c.length] === '.'));
 }
 
-export function sectionAccepts(section: BlueprintSection, item: Pick<PoolItem, 'type' | 'knowledge' | 'difficulty'>): boolean {
+export function sectionAccepts(section: BlueprintSection, item: Pick<PoolItem, 'type' | 'knowledge' | 'difficulty' | 'empiricalDifficulty'>): boolean {
 	if (item.type !== section.type) return false;
 	if (section.knowledge && !knowledgeMatches(section.knowledge, item.knowledge)) return false;
-	if (section.difficulty && (item.difficulty < section.difficulty[0] || item.difficulty > section.difficulty[1])) return false;
+	if (section.difficulty) {
+		const d = section.difficultyBasis === 'empirical' ? (item.empiricalDifficulty ?? item.difficulty) : item.difficulty;
+		if (d < section.difficulty[0] || d > section.difficulty[1]) return false;
+	}
 	return true;
 }
 
@@ -139,7 +157,8 @@ export function describeSection(section: BlueprintSection): string {
 	if (section.knowledge) parts.push(`知识点 ${section.knowledge.join(' 或 ')}`);
 	if (section.difficulty) {
 		const [min, max] = section.difficulty;
-		parts.push(min === max ? `难度 ${min}` : `难度 ${min}–${max}`);
+		const label = section.difficultyBasis === 'empirical' ? '实测难度' : '难度';
+		parts.push(min === max ? `${label} ${min}` : `${label} ${min}–${max}`);
 	}
 	const type = `${QUESTION_TYPE_LABELS[section.type]}题`;
 	return parts.length ? `${parts.join('、')} 的${type}` : type;
@@ -187,9 +206,21 @@ export function supplyGroups(fits: readonly (readonly number[])[]): Map<string, 
 	return groups;
 }
 
-/** Why this pool cannot supply every section of the blueprint (empty when it can). */
-export function checkBlueprintAgainstPool(blueprint: Blueprint, pool: readonly PoolItem[]): string[] {
-	const problems = duplicatePoolProblems(pool);
+/** One question per duplicate group (the first in canonical order): a paper can hold only one of them. */
+export function onePerDuplicateGroup(pool: readonly PoolItem[]): PoolItem[] {
+	const seen = new Set<string>();
+	return canonicalPool(pool).filter((item) => {
+		if (!item.duplicateGroup) return true;
+		if (seen.has(item.duplicateGroup)) return false;
+		seen.add(item.duplicateGroup);
+		return true;
+	});
+}
+
+/** Why this pool cannot supply every section of the blueprint (empty when it can). A duplicate group counts once. */
+export function checkBlueprintAgainstPool(blueprint: Blueprint, fullPool: readonly PoolItem[]): string[] {
+	const problems = duplicatePoolProblems(fullPool);
+	const pool = fullPool.some((i) => i.duplicateGroup) ? onePerDuplicateGroup(fullPool) : fullPool;
 	const { sections } = blueprint;
 	const fits = sectionsFitting(sections, pool);
 	const available = sections.map(() => 0);
@@ -216,4 +247,41 @@ export function checkBlueprintAgainstPool(blueprint: Blueprint, pool: readonly P
 		);
 	}
 	return problems;
+}
+
+/**
+ * Duplicate groups of a pool: questions sharing a declared same_fact or an identical normalised
+ * stem (across banks, e.g. a platform bank and a bank derived from it) are one group, transitively.
+ * Returns the group key (its smallest question id) of every question that has company.
+ */
+export function duplicateGroupsOf(items: readonly { questionId: string; sameFact: string | null; stemKey: string | null }[]): Map<string, string> {
+	const parent = new Map<string, string>();
+	const find = (x: string): string => {
+		let root = x;
+		while (parent.get(root) !== root) root = parent.get(root) as string;
+		parent.set(x, root);
+		return root;
+	};
+	const union = (a: string, b: string) => {
+		const [ra, rb] = [find(a), find(b)];
+		if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+	};
+	const firstByKey = new Map<string, string>();
+	for (const item of items) {
+		parent.set(item.questionId, item.questionId);
+		for (const key of [item.sameFact ? `fact:${item.sameFact}` : null, item.stemKey ? `stem:${item.stemKey}` : null]) {
+			if (!key) continue;
+			const first = firstByKey.get(key);
+			if (first === undefined) firstByKey.set(key, item.questionId);
+			else union(first, item.questionId);
+		}
+	}
+	const size = new Map<string, number>();
+	for (const item of items) size.set(find(item.questionId), (size.get(find(item.questionId)) ?? 0) + 1);
+	const out = new Map<string, string>();
+	for (const item of items) {
+		const root = find(item.questionId);
+		if ((size.get(root) ?? 0) > 1) out.set(item.questionId, root);
+	}
+	return out;
 }

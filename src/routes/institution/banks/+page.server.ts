@@ -11,7 +11,7 @@ const MAX_UPLOAD = 20 * 1024 * 1024;
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin', 'examiner');
-	return { banks: await listVisibleBanks(await getDb(), scope.orgId), canEdit: scope.role === 'institution_admin' };
+	return { banks: await listVisibleBanks(await getDb(), scope.orgId, now()), canEdit: scope.role === 'institution_admin' };
 };
 
 export const actions: Actions = {

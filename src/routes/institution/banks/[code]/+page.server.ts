@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireBank } from '#lib/server/question-bank/guard.ts';
-import { countByDifficultyAndKnowledge, listQuestions } from '#lib/server/question-bank/bank.query.ts';
+import { countByDifficultyAndKnowledge, listQuestions, usableCounts } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
 import { deriveBankFromPlatform } from '#lib/server/question-bank/derive.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
@@ -34,6 +34,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		canAnalyse: scope.role === 'institution_admin',
 		filter,
 		stats: await countByDifficultyAndKnowledge(db, bank.id),
+		usable: (await usableCounts(db, [bank.id], now())).get(bank.id) ?? { usable: 0, cases: 0 },
 		list: await listQuestions(db, bank.id, filter, filter.page)
 	};
 };
