@@ -23,9 +23,9 @@ test('derive a bank from a platform bank, edit a question, build a blueprint by 
 	await page.getByLabel('新题库代码（小写字母、数字、连字符）').fill(code);
 	await page.getByLabel('新题库名称').fill(`本中心安全生产法题库（${info.project.name}）`);
 	await page.getByRole('button', { name: '以此为基础建立本机构题库' }).click();
-	await expect(page).toHaveURL(new RegExp(`/institution/banks/${code}\\?derived=160`));
-	await expect(page.getByRole('status')).toContainText('已建立本机构题库，复制 160 题');
-	await expect(page.getByTestId('result-count')).toContainText('160');
+	await expect(page).toHaveURL(new RegExp(`/institution/banks/${code}\\?derived=166`));
+	await expect(page.getByRole('status')).toContainText('已建立本机构题库，复制 166 题');
+	await expect(page.getByTestId('result-count')).toContainText('166');
 	// knowledge points keep their names
 	await expect(page.getByRole('link', { name: '党的领导、工作方针与工作机制' })).toBeVisible();
 

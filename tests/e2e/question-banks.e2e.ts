@@ -18,14 +18,14 @@ test('browse, search and preview a platform bank with its cited article', async 
 	await page.goto('/institution/banks');
 	await expect(page.getByRole('link', { name: /新《安全生产法》/ })).toBeVisible();
 	await page.getByRole('link', { name: /新《安全生产法》/ }).click();
-	await expect(page.getByTestId('result-count')).toContainText('160');
+	await expect(page.getByTestId('result-count')).toContainText('166');
 	await page.getByLabel('搜索题干、选项、解析').fill('第一责任人');
 	await page.getByRole('button', { name: '筛选' }).click();
 	await expect(page).toHaveURL(/q=/);
-	await expect(page.getByTestId('result-count')).not.toContainText('160');
+	await expect(page.getByTestId('result-count')).not.toContainText('166');
 	const count = Number((await page.getByTestId('result-count').innerText()).replace(/\D/g, ''));
 	expect(count).toBeGreaterThan(0);
-	expect(count).toBeLessThan(160);
+	expect(count).toBeLessThan(166);
 	await page.locator('ol.questions a').first().click();
 	await expect(page.getByRole('heading', { name: '预览（考生所见）' })).toBeVisible();
 	await expect(page.getByText('《中华人民共和国安全生产法（2021年修正）》')).toBeVisible();
@@ -49,7 +49,7 @@ test('export a bank, import it as our own, edit a question into version 2, and r
 	await page.getByLabel('Excel 文件（.xlsx）').setInputFiles(xlsx);
 	await page.getByRole('button', { name: '导入并新建题库' }).click();
 	await expect(page).toHaveURL(/\/institution\/banks\/our-hazchem/);
-	await expect(page.getByTestId('result-count')).toContainText('85');
+	await expect(page.getByTestId('result-count')).toContainText('78');
 
 	await page.locator('ol.questions a').first().click();
 	await expect(page.getByRole('heading', { name: '编辑' })).toBeVisible();
@@ -68,5 +68,5 @@ test('export a bank, import it as our own, edit a question into version 2, and r
 	await page.getByRole('button', { name: '导入', exact: true }).click();
 	await expect(page.getByRole('alert').first()).toContainText('导入失败');
 	await expect(page.getByText('不是有效的 Excel')).toBeVisible();
-	await expect(page.getByTestId('result-count')).toContainText('85');
+	await expect(page.getByTestId('result-count')).toContainText('78');
 });
