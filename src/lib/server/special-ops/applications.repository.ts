@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { ApplicationStatus } from '../../domain/so-application.ts';
 
 // All SQL for 特种作业 applications (报名) and their review (资格审查).
 
-export type ApplicationStatus = 'draft' | 'submitted' | 'returned' | 'accepted' | 'refused' | 'withdrawn';
+export type { ApplicationStatus };
 
 export async function findOperation(db: Db, code: string) {
 	return db.selectFrom('special_operations').select(['code', 'category', 'item']).where('code', '=', code).executeTakeFirst();

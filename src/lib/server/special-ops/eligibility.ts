@@ -1,3 +1,5 @@
+import { EDUCATION_LABELS, EXEMPTION_LABELS, type Education, type Exemption } from '../../domain/so-application.ts';
+
 // 特种作业 eligibility (资格审查) as data: each rule carries the dates it applies and the source
 // it comes from, so the regime switch of 2026-06-01 (30号令 → 19号令, FACTS.md §0.1 C1) is a row,
 // not a branch in code. Pure: the date to judge on is an argument.
@@ -22,28 +24,10 @@ export type Source = {
 	status: '法条' | '二手' | '未核实';
 };
 
-export type Education = 'primary' | 'junior' | 'senior' | 'vocational' | 'college' | 'bachelor' | 'postgraduate';
-
-export const EDUCATION_LABELS: Record<Education, string> = {
-	primary: '小学',
-	junior: '初中',
-	senior: '高中',
-	vocational: '中专/职高/技校',
-	college: '大专',
-	bachelor: '本科',
-	postgraduate: '研究生'
-};
+export { EDUCATION_LABELS, EXEMPTION_LABELS, type Education, type Exemption };
 
 // 中专/职高/技校 count as 相当于高中 (30号令 第四条第二款 "高中或者相当于高中").
 const EDUCATION_RANK: Record<Education, number> = { primary: 1, junior: 2, senior: 3, vocational: 3, college: 4, bachelor: 5, postgraduate: 6 };
-
-export type Exemption = 'none' | 'relevant_education' | 'skill_certificate';
-
-export const EXEMPTION_LABELS: Record<Exemption, string> = {
-	none: '不申请免培训',
-	relevant_education: '对口学历免培训',
-	skill_certificate: '职业技能等级证书免培训'
-};
 
 const ORDER30: Source = { ref: 'tezhong-zuoye-renyuan-anquan-jishu-peixun-kaohe-guanli-guiding-30hao', status: '法条' };
 
