@@ -5,7 +5,7 @@ import { validIdNumber } from './factories.ts';
 
 // 特种作业 报名 (h1) test data: ID photos drawn in memory, 机构资质 rows, workers of a given age.
 
-export type PhotoSpec = { width?: number; height?: number; background?: [number, number, number]; noisyBackground?: boolean; format?: 'png' | 'jpeg' };
+export type PhotoSpec = { width?: number; height?: number; shoulders?: number; background?: [number, number, number]; noisyBackground?: boolean; format?: 'png' | 'jpeg' };
 
 /** A portrait-like image: a plain background with a dark head and shoulders in the lower middle. */
 export function drawPhoto(spec: PhotoSpec = {}): Uint8Array {
@@ -19,7 +19,7 @@ export function drawPhoto(spec: PhotoSpec = {}): Uint8Array {
 			const nx = (x - width / 2) / (width * 0.22);
 			const ny = (y - height * 0.45) / (height * 0.2);
 			const head = nx * nx + ny * ny <= 1;
-			const shoulders = y > height * 0.72 && Math.abs(x - width / 2) < width * 0.4;
+			const shoulders = y > height * 0.72 && Math.abs(x - width / 2) < width * (spec.shoulders ?? 0.4);
 			let c: [number, number, number] = head ? [120, 90, 70] : shoulders ? [30, 30, 60] : [br, bg, bb];
 			if (!head && !shoulders && spec.noisyBackground) c = (x * 7 + y * 13) % 3 === 0 ? [20, 120, 40] : [200, 60, 60];
 			data[i] = c[0];
