@@ -187,6 +187,7 @@ describe.each(BACKENDS)('特种作业 applications (%s)', (backend) => {
 		expect(await saveMaterials(db, entAdmin, id!, complete({ photo: file(drawPhoto({ format: 'jpeg' }), 'new.jpg') }), NOW)).toEqual({ ok: true, submitted: true });
 		const resubmitted = (await findApplication(db, id!))!;
 		expect(resubmitted.photo_sha256).not.toBe(returned.photo_sha256);
+		expect(resubmitted).toMatchObject({ status: 'submitted', review_reason: null, reviewed_at: null });
 
 		// two reviewers at once: exactly one wins
 		const both = await Promise.all([

@@ -199,6 +199,10 @@ export async function saveMaterials(db: Db, actor: Actor, id: number, input: Mat
 			values.eligibility = JSON.stringify(verdict);
 			values.submitted_at = now;
 			values.submitted_by = actor.userId;
+			// A resubmission starts a new review; the earlier reason stays in the audit log.
+			values.review_reason = null;
+			values.reviewed_by = null;
+			values.reviewed_at = null;
 		}
 		await updateApplication(tx, id, values);
 		await appendAudit(tx, {

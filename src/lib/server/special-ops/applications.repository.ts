@@ -195,6 +195,9 @@ export type MaterialsUpdate = {
 	eligibility?: string;
 	submitted_at?: Date;
 	submitted_by?: number;
+	review_reason?: null;
+	reviewed_by?: null;
+	reviewed_at?: null;
 	updated_at: Date;
 };
 
