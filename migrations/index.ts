@@ -17,6 +17,7 @@ import * as m016 from './2026-12-05-016-enterprise-directory.ts';
 import * as m015 from './2026-12-05-015-registration.ts';
 import * as m017 from './2026-12-05-017-supervision-notices.ts';
 import * as m023 from './2026-12-05-023-question-groups.ts';
+import * as m019 from './2026-12-05-019-so-application-drafts.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-016-enterprise-directory': m016,
 	'2026-12-05-015-registration': m015,
 	'2026-12-05-017-supervision-notices': m017,
-	'2026-12-05-023-question-groups': m023
+	'2026-12-05-023-question-groups': m023,
+	'2026-12-05-019-so-application-drafts': m019
 };

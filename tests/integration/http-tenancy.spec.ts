@@ -56,6 +56,15 @@ const RULES: Record<string, Rule> = {
 	'/regulator/notices/[id]': { path: '/regulator/notices/{notice}', allowed: ['regulator'] },
 	'/enterprise/notices': { path: '/enterprise/notices', allowed: ['enterprise_admin'] },
 	'/enterprise/notices/[id]': { path: '/enterprise/notices/{notice}', allowed: ['enterprise_admin'] },
+	// 特种作业 报名 and 资格审查 (issue 13, h1): an enterprise its own workers' applications, a learner
+	// their own, an institution the ones made to it, a regulator its region's (tenancy of the [id]
+	// pages and of the files: tests/integration/special-ops-application.spec.ts)
+	'/enterprise/special-ops': { path: '/enterprise/special-ops', allowed: ['enterprise_admin'] },
+	'/enterprise/special-ops/[id]': { path: '/enterprise/special-ops/{so}', allowed: ['enterprise_admin'] },
+	'/learner/special-ops': { path: '/learner/special-ops', allowed: ['learner'] },
+	'/institution/special-ops': { path: '/institution/special-ops', allowed: ['institution_admin'] },
+	'/institution/special-ops/[id]': { path: '/institution/special-ops/{so}', allowed: ['institution_admin'] },
+	'/regulator/special-ops': { path: '/regulator/special-ops', allowed: ['regulator'] },
 	'/admin': { path: '/admin', allowed: ['platform_admin'] },
 	'/admin/rules': { path: '/admin/rules', allowed: ['platform_admin'] },
 	// organisations (issue 12): platform admin everywhere; regulators for enterprises of their region

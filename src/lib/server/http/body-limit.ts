@@ -1,5 +1,6 @@
 import type { Role } from '../../domain/labels.ts';
 import { UPLOAD_LIMITS } from '../files/upload.ts';
+import { IMAGE_MAX_BYTES, PHOTO_MAX_BYTES } from '../special-ops/photo.ts';
 
 // How large a request body each route accepts, decided from the headers and the session alone,
 // before a byte of the body is read (src/hooks.server.ts enforces it). Anonymous clients only
@@ -19,6 +20,9 @@ const ENVELOPE = 64 * KB;
 /** The spreadsheet imports' file limit (staff, enterprise directory, question bank). */
 export const XLSX_UPLOAD_BYTES = 20 * MB;
 
+/** A 特种作业 application's materials: the photo, two 身份证 images and the exemption evidence. */
+const SO_MATERIALS_BYTES = PHOTO_MAX_BYTES + 3 * IMAGE_MAX_BYTES;
+
 export type BodyRule = { route: string; limit: number; roles: readonly Role[]; what: string };
 
 /** Routes whose bodies may be larger (or must be smaller) than FORM_BODY_LIMIT; keyed by route id. */
@@ -31,6 +35,8 @@ export const BODY_RULES: readonly BodyRule[] = [
 	{ route: '/api/exam/attempts/[attemptId]/snapshot', limit: 512 * KB, roles: ['learner'], what: '抓拍照片' },
 	{ route: '/api/exam/attempts/[attemptId]/sync', limit: 64 * KB, roles: ['learner'], what: '答题同步' },
 	{ route: '/api/exam/attempts/[attemptId]/submit', limit: 64 * KB, roles: ['learner'], what: '交卷' },
+	{ route: '/enterprise/special-ops/[id]', limit: SO_MATERIALS_BYTES + ENVELOPE, roles: ['enterprise_admin'], what: '特种作业报名材料（证件照、身份证图片、证明材料）' },
+	{ route: '/learner/special-ops', limit: SO_MATERIALS_BYTES + ENVELOPE, roles: ['learner'], what: '特种作业报名材料（证件照、身份证图片、证明材料）' },
 	{ route: '/api/study/heartbeat', limit: 4 * KB, roles: ['learner'], what: '学习心跳' },
 	{ route: '/api/study/check', limit: 4 * KB, roles: ['learner'], what: '学习确认' }
 ];
