@@ -10,7 +10,7 @@ import { findCentre, findRegion, findRoom, highestPlaceInUse, insertCentre, inse
 export type Saved = { ok: true; id: number } | { ok: false; errors: Record<string, string> };
 
 /** The caller's city (second segment of its region path): a centre's region must be inside it. */
-function cityPrefix(regionPath: string): string {
+export function cityPrefix(regionPath: string): string {
 	const parts = regionPath.split('/').filter(Boolean);
 	return `/${parts[0] ?? ''}/`;
 }

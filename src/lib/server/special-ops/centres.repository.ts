@@ -132,3 +132,8 @@ export async function findRegion(db: Db, code: string) {
 export async function listSpecialOperations(db: Db) {
 	return db.selectFrom('special_operations').select(['code', 'category', 'item']).orderBy('sort').execute();
 }
+
+/** Districts and towns inside the caller's top-level region (the centre's region picker). */
+export async function listRegionsUnder(db: Db, pathPrefix: string) {
+	return db.selectFrom('regions').select(['code', 'name', 'level', 'path']).where('path', 'like', `${pathPrefix}%`).where('level', 'in', ['district', 'town']).orderBy('path').execute();
+}
