@@ -48,6 +48,8 @@ const interval = {
 	closesAt: localDateTime('结束时间')
 };
 const closesAfterOpens = (v: { opensAt: Date; closesAt: Date }, ctx: z.RefinementCtx) => {
+	// zod runs the refinement even when a field failed: a malformed time is not a Date here
+	if (!(v.opensAt instanceof Date) || !(v.closesAt instanceof Date)) return;
 	if (v.closesAt.getTime() <= v.opensAt.getTime()) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: '结束时间必须晚于开考时间' });
 };
 
@@ -85,6 +87,7 @@ export const cohortSchema = z
 		endsOn: isoDate('结业日期')
 	})
 	.superRefine((v, ctx) => {
+		if (typeof v.endsOn !== 'string' || typeof v.startsOn !== 'string') return;
 		if (v.endsOn < v.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: '结业日期不能早于开班日期' });
 	});
 export type CohortForm = z.infer<typeof cohortSchema>;

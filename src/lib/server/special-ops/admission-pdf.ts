@@ -52,7 +52,9 @@ function part(doc: PDFKit.PDFDocument, y: number, title: string, rows: [string, 
 }
 
 export function renderAdmissionPdf(a: AdmissionData, now: Date): Promise<Buffer> {
-	const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: `准考证 ${a.name} ${a.item}`, Author: '安训', Subject: '特种作业人员考试准考证', CreationDate: now } });
+	const codes = [a.theory ? admissionCode('theory', a.theory.sessionId, a.applicationId) : null, a.practical ? admissionCode('practical', a.practical.sessionId, a.applicationId) : null].filter((c) => c !== null);
+	// the 准考证号 also in the document info (ASCII), so a test or a script can read them without OCR
+	const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: `准考证 ${a.name} ${a.item}`, Author: '安训', Subject: '特种作业人员考试准考证', Keywords: codes.join(' '), CreationDate: now } });
 	doc.registerFont('cjk', (fontFile ??= readFileSync(resolveArchiveFont())));
 	doc.font('cjk');
 	doc.lineWidth(1.5).strokeColor(ACCENT).rect(30, 30, W - 60, 780).stroke();
