@@ -117,7 +117,15 @@ const RULES: Record<string, Rule> = {
 	'/institution/courses/[id]': { path: '/institution/courses/{course}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/lessons/[lessonId]': { path: '/institution/courses/{course}/lessons/{lesson}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/preview': { path: '/institution/courses/{course}/preview', allowed: ['institution_admin'] },
-	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] }
+	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] },
+	// 特种作业 考试点 and scheduling (issue 13): the institution's admins; other institutions' records 404
+	'/institution/exam-centres': { path: '/institution/exam-centres', allowed: ['institution_admin'] },
+	'/institution/exam-centres/new': { path: '/institution/exam-centres/new', allowed: ['institution_admin'] },
+	'/institution/exam-centres/[id]': { path: '/institution/exam-centres/{centre}', allowed: ['institution_admin'] },
+	'/institution/special-ops/sessions': { path: '/institution/special-ops/sessions', allowed: ['institution_admin'] },
+	'/institution/special-ops/sessions/theory/[id]': { path: '/institution/special-ops/sessions/theory/{session}', allowed: ['institution_admin'] },
+	'/institution/special-ops/sessions/practical/[id]': { path: '/institution/special-ops/sessions/practical/{session}', allowed: ['institution_admin'] },
+	'/institution/special-ops/cohorts': { path: '/institution/special-ops/cohorts', allowed: ['institution_admin'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {

@@ -12,6 +12,7 @@ import { findSession, type SessionRow } from './session.repository.ts';
 import { canProctorSession } from './proctor-service.ts';
 import { notifyExamScheduled } from '../notifications/producers.ts';
 import type { Actor } from './blueprint-service.ts';
+import { theoryExaminerRefusal } from '../special-ops/separation-check.ts';
 
 // Exam sessions (场次) of an institution: creation, roster, examiners, paper preparation, cancel.
 
@@ -69,7 +70,8 @@ export async function createSession(db: Db, actor: Actor, input: SessionForm, no
 
 	const maxAttempts =
 		input.maxAttempts === 'unlimited' ? null : input.maxAttempts === 'default' || input.maxAttempts === '' ? defaultAttempts(blueprint.certificate_type, blueprint.exam_kind, input.opensAt).maxAttempts : Number(input.maxAttempts);
-	return db.transaction().execute(async (tx) => {
+	// joins the caller's transaction (特种作业 scheduling locks the room and sets room_id in the same one)
+	const run = async (tx: Db) => {
 		const row = await tx
 			.insertInto('exam_sessions')
 			.values({
@@ -107,7 +109,8 @@ export async function createSession(db: Db, actor: Actor, input: SessionForm, no
 			ip: actor.ip
 		});
 		return { ok: true as const, sessionId: row.id };
-	});
+	};
+	return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /** The session if the caller may see it (admins of the institution, its assigned examiners); undefined = 404. */
@@ -250,6 +253,8 @@ export async function setSessionExaminers(db: Db, actor: Actor, sessionId: numbe
 	const allowed = new Set((await examinersOfOrg(db, actor.orgId)).map((e) => e.id));
 	const ids = [...new Set(examinerIds)];
 	if (ids.some((id) => !allowed.has(id))) return { ok: false, message: '所选人员不是本机构的考评员' };
+	const taught = await theoryExaminerRefusal(db, sessionId, ids);
+	if (taught) return { ok: false, message: taught };
 	await db.transaction().execute(async (tx) => {
 		await tx.deleteFrom('exam_session_examiners').where('session_id', '=', sessionId).execute();
 		if (ids.length) await tx.insertInto('exam_session_examiners').values(ids.map((user_id) => ({ session_id: sessionId, user_id }))).execute();

@@ -1,0 +1,52 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { listSpecialOperations } from '#lib/server/special-ops/centres.repository.ts';
+import { listAttachable, listCohorts, listInstitutionStaff } from '#lib/server/special-ops/cohorts.repository.ts';
+import { addCohortTeacher, attachApplications, createCohort } from '#lib/server/special-ops/cohort-service.ts';
+import { cohortAttachSchema, cohortSchema, cohortTeacherSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+import { actorOf } from '../scheduling-pages.server.ts';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const scope = requireRole(locals, 'institution_admin');
+	const db = await getDb();
+	return {
+		cohorts: await listCohorts(db, scope.orgId),
+		staff: await listInstitutionStaff(db, scope.orgId),
+		items: await listSpecialOperations(db),
+		attachable: await listAttachable(db, scope.orgId),
+		today: now().toISOString().slice(0, 10)
+	};
+};
+
+export const actions: Actions = {
+	create: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const raw = formObject(await request.formData());
+		const parsed = cohortSchema.safeParse(raw);
+		if (!parsed.success) return fail(400, { action: 'create', errors: fieldErrors(parsed.error), values: raw });
+		const result = await createCohort(await getDb(), actorOf(scope, getClientAddress()), parsed.data, now());
+		if (!result.ok) return fail(400, { action: 'create', errors: { [result.field ?? 'form']: result.message }, values: raw });
+		return { action: 'create', saved: `培训班“${parsed.data.name}”已创建` };
+	},
+	teacher: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const parsed = cohortTeacherSchema.safeParse(formObject(await request.formData()));
+		if (!parsed.success) return fail(400, { action: 'teacher', messages: Object.values(fieldErrors(parsed.error)) });
+		const result = await addCohortTeacher(await getDb(), actorOf(scope, getClientAddress()), parsed.data.cohortId, parsed.data.userId, now());
+		if (!result) error(404, '没有这个培训班');
+		if (!result.ok) return fail(400, { action: 'teacher', cohortId: parsed.data.cohortId, messages: [result.message] });
+		return { action: 'teacher', cohortId: parsed.data.cohortId, saved: '已添加授课教师' };
+	},
+	attach: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'institution_admin');
+		const parsed = cohortAttachSchema.safeParse(formObject(await request.formData(), ['applicationIds']));
+		if (!parsed.success) return fail(400, { action: 'attach', messages: Object.values(fieldErrors(parsed.error)) });
+		const result = await attachApplications(await getDb(), actorOf(scope, getClientAddress()), parsed.data.cohortId, parsed.data.applicationIds, now());
+		if (!result) error(404, '没有这个培训班');
+		if (!result.ok) return fail(400, { action: 'attach', cohortId: parsed.data.cohortId, messages: result.errors });
+		return { action: 'attach', cohortId: parsed.data.cohortId, saved: `已加入 ${parsed.data.applicationIds.length} 名学员` };
+	}
+};
