@@ -28,8 +28,8 @@ export const RULES = {
 	exam_identical: `同一场考试、同一份试卷中，两名以上考生的全部作答完全相同（至少 ${THRESHOLDS.identicalMinSlots} 题），且都有答错的题——错得一模一样，可能互相抄袭或统一作答。`,
 	exam_shared_device: `同一浏览器（设备标识）被两名以上考生用于正式考试，或同一 IP 地址在线上考试中被 ${THRESHOLDS.sharedIpMinPersons} 名以上考生使用（考点集中考试除外）——可能代考。`,
 	exam_flags: '考试过程中监考记录了诚信标记（切屏、复制粘贴、多设备作答、IP 变化、作答过快等），或考评员作出警告/作废结论。',
-	institution_outlier: `培训机构的考试通过率比同类机构中位数高出 ${THRESHOLDS.peerPassRateGap} 个百分点以上，或平均用时不到同类机构中位数的 ${THRESHOLDS.peerTimeRatio * 100}%，或诚信标记率是同类机构中位数的 3 倍以上（每家至少 ${THRESHOLDS.peerMinAttempts} 次考试）——培训或考试可能走过场。`
-	practical_all_pass: `同一名考评员在 ${THRESHOLDS.lookbackDays} 天内签字确认了 ${THRESHOLDS.practicalAllPassMin} 名以上考生的实际操作考试，且全部判为合格——实操考评可能走过场。`
+	institution_outlier: `培训机构的考试通过率比同类机构中位数高出 ${THRESHOLDS.peerPassRateGap} 个百分点以上，或平均用时不到同类机构中位数的 ${THRESHOLDS.peerTimeRatio * 100}%，或诚信标记率是同类机构中位数的 3 倍以上（每家至少 ${THRESHOLDS.peerMinAttempts} 次考试）——培训或考试可能走过场。`,
+	practical_all_pass: `同一名考评员在 ${THRESHOLDS.lookbackDays} 天内签字确认了 ${THRESHOLDS.practicalAllPassMin} 名以上考生的实际操作考试，且全部判为合格——实操考评可能走过场。`,
 } as const;
 export type RuleCode = keyof typeof RULES;
 
