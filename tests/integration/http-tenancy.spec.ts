@@ -108,7 +108,13 @@ const RULES: Record<string, Rule> = {
 	'/institution/courses/[id]': { path: '/institution/courses/{course}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/lessons/[lessonId]': { path: '/institution/courses/{course}/lessons/{lesson}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/preview': { path: '/institution/courses/{course}/preview', allowed: ['institution_admin'] },
-	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] }
+	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] },
+	// 特种作业 实操 (issue 13, h3): examiners see only the sessions they are assigned to (others 404)
+	'/institution/practical': { path: '/institution/practical', allowed: ['institution_admin', 'examiner'] },
+	'/institution/practical/[sessionId]': { path: '/institution/practical/{practicalSession}', allowed: ['institution_admin', 'examiner'] },
+	'/institution/practical/attempts/[id]': { path: '/institution/practical/attempts/{practicalAttempt}', allowed: ['institution_admin', 'examiner'] },
+	'/learner/special-ops/results': { path: '/learner/special-ops/results', allowed: ['learner'] },
+	'/regulator/special-ops/practical': { path: '/regulator/special-ops/practical', allowed: ['regulator'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
