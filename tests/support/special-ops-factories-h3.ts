@@ -12,13 +12,12 @@ export const TINY_PNG = Buffer.from(
 	'base64'
 );
 
-export async function makePracticalWorld(db: Db, opts: { item?: '1.2' | '2.1'; opensAt?: Date; region?: string } = {}) {
+export async function makePracticalWorld(db: Db, opts: { item?: '1.2' | '2.1'; opensAt?: Date; region?: string; institutionId?: number; enterpriseId?: number; examiners?: { id: number }[] } = {}) {
 	const item = opts.item ?? '1.2';
 	const region = opts.region ?? '500112';
-	const institutionId = await makeOrg(db, 'institution', region);
-	const enterpriseId = await makeOrg(db, 'enterprise', region);
-	const examiners = [await makeUser(db, { role: 'examiner', orgId: institutionId }), await makeUser(db, { role: 'examiner', orgId: institutionId }), await makeUser(db, { role: 'examiner', orgId: institutionId })];
-	const admin = await makeUser(db, { role: 'institution_admin', orgId: institutionId });
+	const institutionId = opts.institutionId ?? (await makeOrg(db, 'institution', region));
+	const enterpriseId = opts.enterpriseId ?? (await makeOrg(db, 'enterprise', region));
+	const examiners = opts.examiners ?? [await makeUser(db, { role: 'examiner', orgId: institutionId }), await makeUser(db, { role: 'examiner', orgId: institutionId }), await makeUser(db, { role: 'examiner', orgId: institutionId })];
 	const opensAt = opts.opensAt ?? new Date('2026-12-05T01:00:00Z');
 	const centre = await db
 		.insertInto('exam_centres')
@@ -34,7 +33,7 @@ export async function makePracticalWorld(db: Db, opts: { item?: '1.2' | '2.1'; o
 	const session = await makePracticalSession(db, { institutionId, roomId: room.id, item, sheetCode, opensAt, examinerIds: [examiners[0]!.id, examiners[1]!.id, examiners[2]!.id] });
 	const blueprintId = await makeBlueprint(db, institutionId, 'special_work');
 	const theorySessionId = await makeSession(db, institutionId, blueprintId, null);
-	return { institutionId, enterpriseId, examiners, admin, centreId: centre.id, roomId: room.id, sessionId: session, theorySessionId, item, sheetCode, opensAt };
+	return { institutionId, enterpriseId, examiners, centreId: centre.id, roomId: room.id, sessionId: session, theorySessionId, item, sheetCode, opensAt };
 }
 export type PracticalWorld = Awaited<ReturnType<typeof makePracticalWorld>>;
 
@@ -49,8 +48,8 @@ export async function makePracticalSession(db: Db, s: { institutionId: number; r
 }
 
 /** An accepted application of a new worker, with a stored photo; theory passed at theoryAt unless null. */
-export async function makeCandidate(db: Db, w: PracticalWorld, opts: { theoryAt?: Date | null; station?: number; attemptNo?: number; sessionId?: number; name?: string; cohortTeacherId?: number } = {}) {
-	const personId = await makeCandidatePerson(db, w.enterpriseId, { op: w.item, name: opts.name });
+export async function makeCandidate(db: Db, w: PracticalWorld, opts: { theoryAt?: Date | null; station?: number; attemptNo?: number; sessionId?: number; name?: string; cohortTeacherId?: number; personId?: number } = {}) {
+	const personId = opts.personId ?? (await makeCandidatePerson(db, w.enterpriseId, { op: w.item, name: opts.name }));
 	const photo = await saveFile(db, { ownerOrgId: w.institutionId, name: 'photo.png', mime: 'image/png', data: new Uint8Array(TINY_PNG), createdBy: null, now: w.opensAt });
 	let cohortId: number | null = null;
 	if (opts.cohortTeacherId) {
@@ -109,4 +108,25 @@ export async function addFailedAttempts(db: Db, w: PracticalWorld, applicationId
 		const id = await scheduleAttempt(db, sessionId, applicationId, personId, 1, i, finalisedAt);
 		await db.updateTable('practical_attempts').set({ status: 'final', score: '60', veto: false, passed: false, finalised_at: finalisedAt, published_at: finalisedAt }).where('id', '=', id).execute();
 	}
+}
+
+/**
+ * For the browser journey: on the demo data, a practical session today at the demo institution's
+ * 考试点 in 渝北区, examined by the demo examiner and a second examiner, with two candidates (the
+ * demo learner 孙海涛 and a colleague), both with a passed theory exam.
+ */
+export async function prepareDemoPractical(db: Db, now: Date) {
+	const { seedIfEmpty } = await import('../../seeds/index.ts');
+	await seedIfEmpty(db, { demo: true });
+	const org = async (name: string) => (await db.selectFrom('organisations').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+	const institutionId = await org('重庆安训安全技术培训中心');
+	const enterpriseId = await org('重庆渝北精工机械有限公司');
+	const demoExaminer = await db.selectFrom('users').select('id').where('mobile', '=', '13800000005').executeTakeFirstOrThrow();
+	const second = await makeUser(db, { role: 'examiner', orgId: institutionId, mobile: '13700009901' });
+	const w = await makePracticalWorld(db, { institutionId, enterpriseId, examiners: [demoExaminer, second], opensAt: new Date(now.getTime() - 3600_000), region: '500112' });
+	const learner = await db.selectFrom('users').select('person_id').where('mobile', '=', '13800000007').executeTakeFirstOrThrow();
+	const passTheoryAt = new Date(now.getTime() - 7 * 86_400_000);
+	const a = await makeCandidate(db, w, { personId: learner.person_id!, station: 1, theoryAt: passTheoryAt });
+	const b = await makeCandidate(db, w, { name: '钱焊工', station: 2, theoryAt: passTheoryAt });
+	return { sessionId: w.sessionId, a, b, secondExaminer: second.mobile };
 }
