@@ -30,7 +30,7 @@ export async function makePracticalWorld(db: Db, opts: { item?: '1.2' | '2.1'; o
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	const sheetCode = item === '1.2' ? 'SO-1.2-PRACTICAL' : 'SO-2.1-PRACTICAL';
-	const session = await makePracticalSession(db, { institutionId, roomId: room.id, item, sheetCode, opensAt, examinerIds: [examiners[0]!.id, examiners[1]!.id, examiners[2]!.id] });
+	const session = await makePracticalSession(db, { institutionId, roomId: room.id, item, sheetCode, opensAt, examinerIds: examiners.map((e) => e.id) });
 	const blueprintId = await makeBlueprint(db, institutionId, 'special_work');
 	const theorySessionId = await makeSession(db, institutionId, blueprintId, null);
 	return { institutionId, enterpriseId, examiners, centreId: centre.id, roomId: room.id, sessionId: session, theorySessionId, item, sheetCode, opensAt };
