@@ -200,10 +200,6 @@ export async function markStarted(db: Db, attemptId: number, userId: number, now
 	await db.updateTable('practical_attempts').set({ status: 'in_progress', identity_checked_by: userId, identity_checked_at: now, started_at: now }).where('id', '=', attemptId).execute();
 }
 
-export async function markAbsent(db: Db, attemptId: number): Promise<void> {
-	await db.updateTable('practical_attempts').set({ status: 'absent' }).where('id', '=', attemptId).execute();
-}
-
 export type StoredStep = ScoreStep & { examinerUserId: number; points: number | null; note: string | null };
 
 export async function listSteps(db: Db, attemptId: number, examinerUserId?: number): Promise<StoredStep[]> {
