@@ -136,8 +136,6 @@ const LOW_VOLTAGE: SheetSeed = {
 
 export const PRACTICAL_SHEETS: readonly SheetSeed[] = [LOW_VOLTAGE, WELDING];
 
-export const VERIFICATION_LABELS: Record<Verification, string> = { source: '有来源', unverified: '未核实（可配置）' };
-
 /** Every item of a sheet by its code, with its subject. */
 export function sheetItems(def: SheetDefinition): Map<string, { subject: SheetSubject; item: SheetItem }> {
 	const out = new Map<string, { subject: SheetSubject; item: SheetItem }>();
@@ -160,4 +158,21 @@ export function checkSheet(def: SheetDefinition): string[] {
 				codes.add(c);
 			}
 	return problems;
+}
+
+/** One line per sheet for the platform operator's rules page: its values and what is unverified. */
+export function describeSheet(s: SheetSeed): { value: string; unverified: string[] } {
+	const d = s.definition;
+	const unverified: string[] = [];
+	for (const sub of d.subjects) {
+		if (sub.pointsStatus === 'unverified') unverified.push(`${sub.code}分值`);
+		for (const it of sub.items) {
+			if (it.status === 'unverified') unverified.push(`${it.code}题目`);
+			if (it.deductions.some((x) => x.status === 'unverified')) unverified.push(`${it.code}扣分细则`);
+			if (it.veto.some((x) => x.status === 'unverified')) unverified.push(`${it.code}否决项`);
+		}
+	}
+	unverified.push('考评员人数', '评分差额容差');
+	const subjects = d.subjects.map((x) => `${x.code} ${x.title} ${x.points} 分`).join('；');
+	return { value: `${subjects}。${d.passMark} 分合格，否决项未通过即不合格；每名考生 ${d.examinersRequired} 名考评员，评分相差超过 ${d.tolerance} 分须第三名考评员复评。`, unverified };
 }

@@ -6,7 +6,6 @@ import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { correctionSchema } from '#lib/schemas/practical.ts';
 import { getSheet, isPracticalExaminer, listCorrections, listEvidence, listSignoffs, listSteps } from '#lib/server/special-ops/practical.repository.ts';
 import { combineSignoffs } from '#lib/server/special-ops/practical-scoring.ts';
-import { VERIFICATION_LABELS } from '#lib/server/special-ops/practical-sheets.ts';
 import { correctResult, signOff } from '#lib/server/special-ops/practical-service.ts';
 import { actorOf, clientIp, requireExaminedAttempt } from '../../practical-pages.server.ts';
 
@@ -37,6 +36,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			veto: attempt.veto,
 			passed: attempt.passed
 		},
+		// the sheet's verification status is for the platform operator (/admin/rules), not examiners
 		sheet: {
 			title: sheet.title,
 			passMark: sheet.definition.passMark,
@@ -45,12 +45,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 				code: s.code,
 				title: s.title,
 				points: s.points,
-				pointsNote: VERIFICATION_LABELS[s.pointsStatus],
 				items: s.items.map((i) => ({
 					code: i.code,
 					text: i.text,
-					deductions: i.deductions.map((d) => ({ code: d.code, text: d.text, points: d.points, unverified: d.status === 'unverified' })),
-					veto: i.veto.map((v) => ({ code: v.code, text: v.text, unverified: v.status === 'unverified' }))
+					deductions: i.deductions.map((d) => ({ code: d.code, text: d.text, points: d.points })),
+					veto: i.veto.map((v) => ({ code: v.code, text: v.text }))
 				}))
 			}))
 		},
