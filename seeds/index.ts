@@ -10,6 +10,7 @@ import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { upsertRequirementRules } from '../src/lib/server/study/requirements.repository.ts';
+import { upsertPracticalSheets } from '../src/lib/server/special-ops/practical.repository.ts';
 
 /** Reference data (regions, industries, 特种作业目录); idempotent. */
 export async function seedReference(db: Db): Promise<void> {
@@ -40,6 +41,8 @@ export async function seedReference(db: Db): Promise<void> {
 		.onConflict((oc) => oc.column('code').doNothing())
 		.execute();
 	await upsertRequirementRules(db);
+	// 特种作业 实操 scoring sheets (issue 13): reference data, versioned, never edited in place
+	await upsertPracticalSheets(db, new Date('2026-12-05T00:00:00Z'));
 }
 
 /** On an empty database: reference data, then the demo organisations, people and accounts. */

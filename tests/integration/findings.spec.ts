@@ -37,7 +37,7 @@ describe.each(BACKENDS)('findings and certificate audit on the demo (%s)', (back
 		const rules = new Set(all.map((f) => f.rule));
 		for (const r of ['study_pace', 'study_shared', 'exam_fast', 'exam_identical', 'exam_shared_device', 'exam_flags', 'institution_outlier']) expect(rules, r).toContain(r);
 		expect(all.map((f) => f.score)).toEqual([...all.map((f) => f.score)].sort((a, b) => b - a));
-		expect(all.every((f) => f.evidence.length > 0 && f.evidence.every((e) => /^\/regulator\/(persons|attempts)\/\d+$/.test(e.href)))).toBe(true);
+		expect(all.every((f) => f.evidence.length > 0 && f.evidence.every((e) => /^\/regulator\/((persons|attempts)\/\d+|special-ops\/practical)$/.test(e.href)))).toBe(true);
 		const identical = all.find((f) => f.rule === 'exam_identical')!;
 		expect(identical.evidence).toHaveLength(3);
 	});

@@ -125,7 +125,13 @@ const RULES: Record<string, Rule> = {
 	'/institution/special-ops/sessions': { path: '/institution/special-ops/sessions', allowed: ['institution_admin'] },
 	'/institution/special-ops/sessions/theory/[id]': { path: '/institution/special-ops/sessions/theory/{session}', allowed: ['institution_admin'] },
 	'/institution/special-ops/sessions/practical/[id]': { path: '/institution/special-ops/sessions/practical/{session}', allowed: ['institution_admin'] },
-	'/institution/special-ops/cohorts': { path: '/institution/special-ops/cohorts', allowed: ['institution_admin'] }
+	'/institution/special-ops/cohorts': { path: '/institution/special-ops/cohorts', allowed: ['institution_admin'] },
+	// 特种作业 实操 (issue 13, h3): examiners see only the sessions they are assigned to (others 404)
+	'/institution/practical': { path: '/institution/practical', allowed: ['institution_admin', 'examiner'] },
+	'/institution/practical/[sessionId]': { path: '/institution/practical/{practicalSession}', allowed: ['institution_admin', 'examiner'] },
+	'/institution/practical/attempts/[id]': { path: '/institution/practical/attempts/{practicalAttempt}', allowed: ['institution_admin', 'examiner'] },
+	'/learner/special-ops/results': { path: '/learner/special-ops/results', allowed: ['learner'] },
+	'/regulator/special-ops/practical': { path: '/regulator/special-ops/practical', allowed: ['regulator'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {

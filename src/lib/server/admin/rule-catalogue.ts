@@ -11,6 +11,7 @@ import { QUALIFICATION_EXAM_DEFAULTS } from '../question-engine/blueprint.ts';
 import { RESIT_RULES, CERTIFICATE_TYPE_LABELS, EXAM_KIND_LABELS } from '../question-engine/resit.ts';
 import { listTargetsForRegion } from '../coverage/targets.repository.ts';
 import { RETENTION_RULES } from '../retention/rules.ts';
+import { describeSheet, PRACTICAL_SHEETS } from '../special-ops/practical-sheets.ts';
 
 export type CatalogueEntry = { code: string; title: string; value: string; basis: string; status: RuleStatus | 'configured'; statusLabel: string; configurable: boolean; internalNote: string };
 export type CatalogueGroup = { title: string; entries: CatalogueEntry[] };
@@ -98,5 +99,20 @@ export async function listRuleCatalogue(db: Db): Promise<CatalogueGroup[]> {
 			})
 		)
 	};
-	return [certificates, reviews, holders, hours, exams, targets, retention];
+	const practical: CatalogueGroup = {
+		title: '特种作业实操评分表',
+		entries: PRACTICAL_SHEETS.map((sheet) => {
+			const d = describeSheet(sheet);
+			return entry({
+				code: `${sheet.code}@${sheet.version}`,
+				title: sheet.title,
+				value: d.value,
+				basis: sheet.sources.map((x) => `${x.id} ${x.section}`).join('；'),
+				status: 'unverified',
+				configurable: true,
+				internalNote: `${sheet.sources.map((x) => x.note).join(' ')} 未核实：${d.unverified.join('、')}。`
+			});
+		})
+	};
+	return [certificates, reviews, holders, hours, exams, targets, retention, practical];
 }

@@ -17,6 +17,7 @@ export const THRESHOLDS = {
 	peerMinAttempts: 5,
 	peerPassRateGap: 25,
 	peerTimeRatio: 0.5,
+	practicalAllPassMin: 5,
 	lookbackDays: 365
 };
 
@@ -27,7 +28,8 @@ export const RULES = {
 	exam_identical: `同一场考试、同一份试卷中，两名以上考生的全部作答完全相同（至少 ${THRESHOLDS.identicalMinSlots} 题），且都有答错的题——错得一模一样，可能互相抄袭或统一作答。`,
 	exam_shared_device: `同一浏览器（设备标识）被两名以上考生用于正式考试，或同一 IP 地址在线上考试中被 ${THRESHOLDS.sharedIpMinPersons} 名以上考生使用（考点集中考试除外）——可能代考。`,
 	exam_flags: '考试过程中监考记录了诚信标记（切屏、复制粘贴、多设备作答、IP 变化、作答过快等），或考评员作出警告/作废结论。',
-	institution_outlier: `培训机构的考试通过率比同类机构中位数高出 ${THRESHOLDS.peerPassRateGap} 个百分点以上，或平均用时不到同类机构中位数的 ${THRESHOLDS.peerTimeRatio * 100}%，或诚信标记率是同类机构中位数的 3 倍以上（每家至少 ${THRESHOLDS.peerMinAttempts} 次考试）——培训或考试可能走过场。`
+	institution_outlier: `培训机构的考试通过率比同类机构中位数高出 ${THRESHOLDS.peerPassRateGap} 个百分点以上，或平均用时不到同类机构中位数的 ${THRESHOLDS.peerTimeRatio * 100}%，或诚信标记率是同类机构中位数的 3 倍以上（每家至少 ${THRESHOLDS.peerMinAttempts} 次考试）——培训或考试可能走过场。`,
+	practical_all_pass: `同一名考评员在 ${THRESHOLDS.lookbackDays} 天内签字确认了 ${THRESHOLDS.practicalAllPassMin} 名以上考生的实际操作考试，且全部判为合格——实操考评可能走过场。`,
 } as const;
 export type RuleCode = keyof typeof RULES;
 
@@ -38,7 +40,8 @@ export const RULE_TITLES: Record<RuleCode, string> = {
 	exam_identical: '作答雷同',
 	exam_shared_device: '一机多人考试',
 	exam_flags: '监考诚信标记',
-	institution_outlier: '机构数据异常'
+	institution_outlier: '机构数据异常',
+	practical_all_pass: '实操考评员全部通过'
 };
 
 export type Evidence = { label: string; href: string };
@@ -319,6 +322,31 @@ async function firstAttemptOf(db: Db, sessionId: number): Promise<number> {
 	return row?.id ?? 0;
 }
 
+/** 特种作业 实操: an examiner who signed off at least N final results, every one of them a pass. */
+export async function findPracticalAllPass(db: Db, regionPath: string, now: Date): Promise<Finding[]> {
+	const since = new Date(now.getTime() - THRESHOLDS.lookbackDays * 86_400_000);
+	const { rows } = await sql<{ user_id: number; name: string; org: string; attempts: number; last_at: Date | string }>`
+		select u.id as user_id, u.display_name as name, o.name as org, count(*)::int as attempts, max(a.finalised_at) as last_at
+		from practical_signoffs f join practical_attempts a on a.id = f.attempt_id join practical_sessions s on s.id = a.session_id
+			join exam_centre_rooms r on r.id = s.room_id join exam_centres c on c.id = r.centre_id join regions g on g.code = c.region_code
+			join users u on u.id = f.examiner_user_id join organisations o on o.id = s.institution_org_id
+		where a.status = 'final' and a.finalised_at >= ${since} and g.path like ${regionPath + '%'}
+		group by u.id, u.display_name, o.name
+		having count(*) >= ${THRESHOLDS.practicalAllPassMin} and bool_and(coalesce(a.passed, false))`.execute(db);
+	return rows.map((r) => ({
+		rule: 'practical_all_pass' as const,
+		key: `practical_all_pass:user:${r.user_id}`,
+		groupKey: `practical_all_pass:user:${r.user_id}`,
+		groupLabel: `考评员：${r.name}（${r.org}）`,
+		orgId: null,
+		score: 50 + Math.min(30, Number(r.attempts)),
+		subject: `${r.name}（${r.org}）`,
+		detail: `签字确认 ${Number(r.attempts)} 名考生的实操考试，全部合格`,
+		at: new Date(r.last_at).toISOString(),
+		evidence: [{ label: '实操考试通过率（按考试点和考评员）', href: '/regulator/special-ops/practical' }]
+	}));
+}
+
 /** All rules, ranked by score (highest first). */
 export async function listFindings(db: Db, regionPath: string, now: Date, rule?: RuleCode): Promise<Finding[]> {
 	const all: Record<RuleCode, () => Promise<Finding[]>> = {
@@ -328,7 +356,8 @@ export async function listFindings(db: Db, regionPath: string, now: Date, rule?:
 		exam_identical: () => findIdenticalAnswers(db, regionPath),
 		exam_shared_device: () => findSharedExamDevices(db, regionPath),
 		exam_flags: () => findFlaggedExams(db, regionPath),
-		institution_outlier: () => findInstitutionOutliers(db, regionPath)
+		institution_outlier: () => findInstitutionOutliers(db, regionPath),
+		practical_all_pass: () => findPracticalAllPass(db, regionPath, now)
 	};
 	const codes = rule ? [rule] : (Object.keys(all) as RuleCode[]);
 	const results: Finding[] = [];

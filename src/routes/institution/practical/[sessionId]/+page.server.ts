@@ -1,0 +1,62 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb } from '#lib/server/runtime.ts';
+import { requireIdParam } from '#lib/schemas/params.ts';
+import { maskIdNumber } from '#lib/domain/identifiers.ts';
+import { admissionCodeSchema, attemptRefSchema } from '#lib/schemas/practical.ts';
+import { listSessionAttempts } from '#lib/server/special-ops/practical.repository.ts';
+import { lookUpCandidate, requireExaminerSession, startAttempt } from '#lib/server/special-ops/practical-service.ts';
+import { actorOf, clientIp } from '../practical-pages.server.ts';
+
+const STATUS = { scheduled: '待检录', in_progress: '考试中', scored: '待签字', final: '已出成绩', absent: '缺考' } as const;
+
+async function context(locals: App.Locals, sessionIdText: string, getClientAddress: () => string) {
+	const scope = requireRole(locals, 'examiner', 'institution_admin');
+	const db = await getDb();
+	const actor = actorOf(scope, clientIp(getClientAddress));
+	const session = await requireExaminerSession(db, actor, requireIdParam(sessionIdText, '没有这个实操考试场次'));
+	if (!session) error(404, '没有这个实操考试场次');
+	return { db, actor, session };
+}
+
+export const load: PageServerLoad = async ({ locals, params, getClientAddress }) => {
+	const { db, session } = await context(locals, params.sessionId, getClientAddress);
+	const attempts = await listSessionAttempts(db, session.id);
+	return {
+		session: { id: session.id, name: session.name, item: session.item, centre: session.centre, room: session.room, opensAt: session.opensAt, closesAt: session.closesAt },
+		candidates: attempts.map((a) => ({
+			id: a.id,
+			name: a.personName,
+			maskedId: maskIdNumber(a.idNumber),
+			station: a.stationNo,
+			attemptNo: a.attemptNo,
+			status: STATUS[a.status as keyof typeof STATUS] ?? a.status,
+			score: a.score,
+			passed: a.passed
+		}))
+	};
+};
+
+export const actions: Actions = {
+	lookup: async ({ locals, params, request, getClientAddress }) => {
+		const { db, actor, session } = await context(locals, params.sessionId, getClientAddress);
+		const parsed = admissionCodeSchema.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success) return fail(400, { action: 'lookup', message: parsed.error.issues[0]?.message ?? '准考证号无效' });
+		const r = await lookUpCandidate(db, actor, session.id, parsed.data.code);
+		if (!r.ok) return fail(r.status, { action: 'lookup', message: r.message, code: parsed.data.code });
+		const a = r.attempt;
+		return {
+			action: 'lookup',
+			candidate: { attemptId: a.id, name: a.personName, maskedId: maskIdNumber(a.idNumber), station: a.stationNo, attemptNo: a.attemptNo, hasPhoto: a.photoFileId !== null, status: STATUS[a.status as keyof typeof STATUS] ?? a.status, startable: a.status === 'scheduled' }
+		};
+	},
+	start: async ({ locals, params, request, getClientAddress }) => {
+		const { db, actor } = await context(locals, params.sessionId, getClientAddress);
+		const parsed = attemptRefSchema.safeParse(Object.fromEntries(await request.formData()));
+		if (!parsed.success) return fail(400, { action: 'start', message: parsed.error.issues[0]?.message ?? '考生记录无效' });
+		const r = await startAttempt(db, actor, parsed.data.attempt_id);
+		if (!r.ok) return fail(r.status, { action: 'start', message: r.message });
+		redirect(303, `/institution/practical/attempts/${parsed.data.attempt_id}`);
+	}
+};
