@@ -21,6 +21,7 @@ import {
 	getTheoryAttemptSession,
 	insertAbsence,
 	insertRenewalApplication,
+	listLicensedInstitutions,
 	lockApplicationOfInstitution,
 	setAbsenceReturn
 } from './so-certificates.repository.ts';
@@ -110,8 +111,8 @@ export async function applyForRenewal(db: Db, actor: Actor, certificateId: numbe
 		if (cert.type !== 'special_work' || cert.status !== 'issued' || !cert.special_operation_code) throw new CertificateError('invalid', '只有有效的特种作业操作证可以申请换证');
 		await sql`select pg_advisory_xact_lock(7320422, ${certificateId})`.execute(tx);
 		if (await findLiveRenewal(tx, certificateId)) throw new CertificateError('invalid', '该证书已有换证申请在办理中');
-		const inst = await tx.selectFrom('organisations').select(['id', 'kind']).where('id', '=', institutionOrgId).executeTakeFirst();
-		if (!inst || inst.kind !== 'institution') throw new CertificateError('invalid', '请选择培训考核机构');
+		const licensed = await listLicensedInstitutions(tx, [cert.special_operation_code], shanghaiDate(now));
+		if (!licensed.some((i) => i.id === institutionOrgId)) throw new CertificateError('invalid', '所选培训考核机构没有该操作项目的有效机构资质');
 		const photo = await findLatestPhoto(tx, cert.person_id, cert.special_operation_code);
 		const row = await insertRenewalApplication(tx, {
 			personId: cert.person_id,

@@ -197,3 +197,18 @@ export async function listAbsencesWithPracticals(db: Db, by: { orgId?: number; r
 		: [];
 	return { absences, practicals };
 }
+
+/** Institutions holding a 机构资质 (institution_scopes) for the item, valid on `today`. */
+export async function listLicensedInstitutions(db: Db, codes: string[], today: string) {
+	if (codes.length === 0) return [];
+	return db
+		.selectFrom('institution_scopes as s')
+		.innerJoin('organisations as o', 'o.id', 's.institution_org_id')
+		.select(['o.id', 'o.name', 's.special_operation_code'])
+		.where('s.scope', '=', 'special_operation')
+		.where('s.special_operation_code', 'in', codes)
+		.where('s.valid_from', '<=', today)
+		.where((eb) => eb.or([eb('s.valid_until', 'is', null), eb('s.valid_until', '>=', today)]))
+		.orderBy('o.name')
+		.execute();
+}
