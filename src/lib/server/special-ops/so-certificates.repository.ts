@@ -212,3 +212,17 @@ export async function listLicensedInstitutions(db: Db, codes: string[], today: s
 		.orderBy('o.name')
 		.execute();
 }
+
+/** The enterprise's active special workers (for the leave / return form). */
+export async function listSpecialWorkers(db: Db, orgId: number) {
+	return db
+		.selectFrom('persons as p')
+		.leftJoin('person_post_absences as a', (j) => j.onRef('a.person_id', '=', 'p.id').on('a.returned_on', 'is', null))
+		.select(['p.id', 'p.name', 'a.left_on as open_left_on'])
+		.where('p.org_id', '=', orgId)
+		.where('p.role_category', '=', 'special_worker')
+		.where('p.active', '=', true)
+		.orderBy('p.name')
+		.limit(2000)
+		.execute();
+}
