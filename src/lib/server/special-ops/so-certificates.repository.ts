@@ -12,15 +12,15 @@ export async function lockApplicationOfInstitution(db: Db, applicationId: number
 		.executeTakeFirst();
 }
 
-/** The latest final practical attempt of the application (passed first, then newest). */
+/** The practical attempt that decides a proposal: a passed final one if any, else the latest scored or final one. */
 export async function findFinalPractical(db: Db, applicationId: number) {
 	return db
 		.selectFrom('practical_attempts')
 		.select(['id', 'status', 'passed', 'finalised_at', 'score'])
 		.where('application_id', '=', applicationId)
-		.where('status', '=', 'final')
-		.orderBy(sql`passed is true`, 'desc')
-		.orderBy('finalised_at', 'desc')
+		.where('status', 'in', ['scored', 'final'])
+		.orderBy(sql`(status = 'final' and passed is true)`, 'desc')
+		.orderBy('attempt_no', 'desc')
 		.limit(1)
 		.executeTakeFirst();
 }
