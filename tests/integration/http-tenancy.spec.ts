@@ -108,7 +108,14 @@ const RULES: Record<string, Rule> = {
 	'/institution/courses/[id]': { path: '/institution/courses/{course}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/lessons/[lessonId]': { path: '/institution/courses/{course}/lessons/{lesson}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/preview': { path: '/institution/courses/{course}/preview', allowed: ['institution_admin'] },
-	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] }
+	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] },
+	// 特种作业 certificates, 换证, return to post, data exchange (issue 13, h4)
+	'/institution/special-ops/certificates': { path: '/institution/special-ops/certificates', allowed: ['institution_admin'] },
+	'/institution/special-ops/renewals': { path: '/institution/special-ops/renewals', allowed: ['institution_admin'] },
+	'/enterprise/special-ops/renewals': { path: '/enterprise/special-ops/renewals', allowed: ['enterprise_admin'] },
+	'/enterprise/special-ops/return-to-post': { path: '/enterprise/special-ops/return-to-post', allowed: ['enterprise_admin'] },
+	'/regulator/special-ops/return-to-post': { path: '/regulator/special-ops/return-to-post', allowed: ['regulator'] },
+	'/regulator/special-ops/exchange': { path: '/regulator/special-ops/exchange', allowed: ['regulator'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
