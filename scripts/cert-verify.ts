@@ -6,11 +6,12 @@
 // scripts/build-verifier.mjs bundles this file into the single download anxun-cert-verify.mjs for
 // verifiers (Node.js >= 18, no npm), without the statements labelled DEV.
 import { readFileSync } from 'node:fs';
-import { extractSignedFromPdf } from '../src/lib/server/certificates/embedded-signed.ts';
+import { extractPhotosFromPdf, extractSignedFromPdf } from '../src/lib/server/certificates/embedded-signed.ts';
 import {
 	bitAt,
 	checkSignedCertificate,
 	checkStatusList,
+	hashPhoto,
 	parseSignedCertificate,
 	SIGNATURE_CHECK_LABELS,
 	type PublishedKeys,
@@ -66,9 +67,13 @@ if (!server && (!keysSrc || !statusSrc)) usage('请用 --keys 和 --status 给�
 if (!server && args.length === 2 && !payloadSrc) usage('只有证书编号和签名时，请用 --payload 给出签名数据文件');
 
 let docs: SignedCertificate[];
+// the holder photos printed in the PDF (none when checking a number and signature)
+let photos: Record<string, Buffer> = {};
 try {
 	if (args.length === 1) {
-		docs = extractSignedFromPdf(readFileSync(args[0]!)).map(parseSignedCertificate);
+		const pdf = readFileSync(args[0]!);
+		docs = extractSignedFromPdf(pdf).map(parseSignedCertificate);
+		photos = extractPhotosFromPdf(pdf);
 	} else {
 		const [number, sig] = args as [string, string];
 		let signed: SignedCertificate;
@@ -113,6 +118,17 @@ for (const doc of docs) {
 	console.log(`  SM2/SM3（${doc.proof.sm2?.kid ?? '—'}）：${SIGNATURE_CHECK_LABELS[check.sm2]}`);
 	if (check.keyNote) console.log(`  ${check.keyNote}`);
 	if (!check.ok) failed = true;
+	if (p.photoSha256) {
+		const photo = photos[p.number];
+		if (photo) {
+			const same = hashPhoto(photo) === p.photoSha256;
+			console.log(`  持证人照片：${same ? '与签名中的照片哈希一致' : '与签名中的照片哈希不符（照片被替换）'}`);
+			if (!same) failed = true;
+		} else if (args.length === 1) {
+			console.log('  持证人照片：PDF 中缺少签名所指的照片');
+			failed = true;
+		}
+	}
 	if (listCheck === 'valid') {
 		let revoked = false;
 		try {

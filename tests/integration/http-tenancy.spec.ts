@@ -131,7 +131,14 @@ const RULES: Record<string, Rule> = {
 	'/institution/practical/[sessionId]': { path: '/institution/practical/{practicalSession}', allowed: ['institution_admin', 'examiner'] },
 	'/institution/practical/attempts/[id]': { path: '/institution/practical/attempts/{practicalAttempt}', allowed: ['institution_admin', 'examiner'] },
 	'/learner/special-ops/results': { path: '/learner/special-ops/results', allowed: ['learner'] },
-	'/regulator/special-ops/practical': { path: '/regulator/special-ops/practical', allowed: ['regulator'] }
+	'/regulator/special-ops/practical': { path: '/regulator/special-ops/practical', allowed: ['regulator'] },
+	// 特种作业 certificates, 换证, return to post, data exchange (issue 13, h4)
+	'/institution/special-ops/certificates': { path: '/institution/special-ops/certificates', allowed: ['institution_admin'] },
+	'/institution/special-ops/renewals': { path: '/institution/special-ops/renewals', allowed: ['institution_admin'] },
+	'/enterprise/special-ops/renewals': { path: '/enterprise/special-ops/renewals', allowed: ['enterprise_admin'] },
+	'/enterprise/special-ops/return-to-post': { path: '/enterprise/special-ops/return-to-post', allowed: ['enterprise_admin'] },
+	'/regulator/special-ops/return-to-post': { path: '/regulator/special-ops/return-to-post', allowed: ['regulator'] },
+	'/regulator/special-ops/exchange': { path: '/regulator/special-ops/exchange', allowed: ['regulator'] }
 };
 
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {

@@ -7,10 +7,10 @@ import QRCode from 'qrcode';
 import { readFileSync } from 'node:fs';
 import { resolveArchiveFont } from '../study/archive-pdf.ts';
 import type { SignedCertificate } from './signature.ts';
-import { PDF_INFO_KEY } from './embedded-signed.ts';
+import { PDF_INFO_KEY, PDF_PHOTOS_KEY } from './embedded-signed.ts';
 
 // re-exported: callers import the PDF helpers from here; the offline verifier imports embedded-signed.ts (no pdfkit)
-export { PDF_INFO_KEY, extractSignedFromPdf } from './embedded-signed.ts';
+export { PDF_INFO_KEY, extractSignedFromPdf, extractPhotosFromPdf } from './embedded-signed.ts';
 
 export type CertificatePrint = {
 	signed: SignedCertificate;
@@ -18,6 +18,8 @@ export type CertificatePrint = {
 	institutionName: string;
 	nextReviewDue: string | null;
 	status: string;
+	/** The holder's photo (JPEG/PNG bytes) whose sha256 is payload.photoSha256; null prints an empty frame. */
+	photo?: Buffer | null;
 };
 
 let fontFile: Buffer | null = null;
@@ -87,9 +89,10 @@ function page(doc: PDFKit.PDFDocument, item: CertificatePrint, baseUrl: string) 
 		y += 38;
 	}
 
-	// photo frame: no holder photo is kept on the platform yet
-	doc.lineWidth(0.6).strokeColor('#c9ced4').rect(430, 190, 85, 110).stroke();
-	doc.fillColor('#9aa3ad').fontSize(10).text('照片', 430, 238, { width: 85, align: 'center' });
+	// photo frame (5:7): the holder's photo, signed by hash (payload.photoSha256), or an empty frame
+	doc.lineWidth(0.6).strokeColor('#c9ced4').rect(430, 190, 85, 119).stroke();
+	if (item.photo) doc.image(item.photo, 431, 191, { fit: [83, 117], align: 'center', valign: 'center' });
+	else doc.fillColor('#9aa3ad').fontSize(10).text('照片', 430, 242, { width: 85, align: 'center' });
 
 	const url = verifyUrl(baseUrl, item.signed);
 	const qrSize = 150;
@@ -112,6 +115,9 @@ export function renderCertificatesPdf(items: CertificatePrint[], baseUrl: string
 	for (const item of items) page(doc, item, baseUrl);
 	for (const item of items) doc.file(Buffer.from(JSON.stringify(item.signed, null, 2), 'utf8'), { name: `${item.signed.payload.number}.json`, type: 'application/json', description: '签名的证书数据（离线核验用）' });
 	(doc.info as Record<string, unknown>)[PDF_INFO_KEY] = Buffer.from(JSON.stringify(items.map((i) => i.signed)), 'utf8').toString('base64url');
+	// the printed photos travel with the file too, so the offline verifier can check them against the signed hash
+	const photos = Object.fromEntries(items.filter((i) => i.photo).map((i) => [i.signed.payload.number, i.photo!.toString('base64')]));
+	if (Object.keys(photos).length) (doc.info as Record<string, unknown>)[PDF_PHOTOS_KEY] = Buffer.from(JSON.stringify(photos), 'utf8').toString('base64url');
 	const chunks: Buffer[] = [];
 	return new Promise((resolve, reject) => {
 		doc.on('data', (c: Buffer) => chunks.push(c));

@@ -4,6 +4,8 @@ import { addDays } from './rules.ts';
 import { certificatesQuery } from './certificates.repository.ts';
 import { signedFromRow } from './issue-service.ts';
 import type { CertificatePrint } from './certificate-pdf.ts';
+import { getFile, readFileRange } from '../files/files.repository.ts';
+import { hashPhoto } from './signature.ts';
 
 const LIMIT = 500;
 
@@ -58,10 +60,24 @@ export async function loadPrints(db: Db, ids: number[]): Promise<CertificatePrin
 	const rows = await db
 		.selectFrom('certificates as c')
 		.innerJoin('organisations as inst', 'inst.id', 'c.institution_org_id')
-		.select(['c.id', 'c.status', 'c.next_review_due', 'c.payload', 'c.signature', 'c.key_id', 'c.sm2_signature', 'c.sm2_key_id', 'inst.name as institution_name'])
+		.leftJoin('so_applications as app', 'app.id', 'c.application_id')
+		.select(['c.id', 'c.status', 'c.next_review_due', 'c.payload', 'c.signature', 'c.key_id', 'c.sm2_signature', 'c.sm2_key_id', 'c.photo_sha256', 'app.photo_file_id', 'inst.name as institution_name'])
 		.where('c.id', 'in', ids)
 		.where('c.status', 'in', ['issued', 'revoked'])
 		.orderBy('c.id')
 		.execute();
-	return rows.map((r) => ({ signed: signedFromRow(r)!, institutionName: r.institution_name, nextReviewDue: r.next_review_due, status: r.status }));
+	const prints: CertificatePrint[] = [];
+	for (const r of rows) {
+		const photo = r.photo_sha256 && r.photo_file_id ? await loadCertificatePhoto(db, r.photo_file_id, r.photo_sha256) : null;
+		prints.push({ signed: signedFromRow(r)!, institutionName: r.institution_name, nextReviewDue: r.next_review_due, status: r.status, photo });
+	}
+	return prints;
+}
+
+/** The photo bytes of a certificate, only when they still hash to the signed value (else null: the frame stays empty). */
+export async function loadCertificatePhoto(db: Db, fileId: number, sha256: string): Promise<Buffer | null> {
+	const file = await getFile(db, fileId);
+	if (!file || file.sizeBytes === 0) return null;
+	const bytes = Buffer.from(await readFileRange(db, fileId, 0, file.sizeBytes - 1));
+	return hashPhoto(bytes) === sha256 ? bytes : null;
 }

@@ -189,7 +189,9 @@ async function signAndIssue(
 		issuedOn,
 		validUntil: terms.validUntil,
 		kid: keys.ed25519.kid,
-		statusIndex: cert.id
+		statusIndex: cert.id,
+		// the photo printed on the certificate: a swapped photo no longer matches the signed hash
+		...(cert.photo_sha256 ? { photoSha256: cert.photo_sha256 } : {})
 	};
 	const bytes = canonicalPayload(payload);
 	await tx
@@ -267,6 +269,14 @@ export async function decideCertificates(
 			if (!attempt || attempt.status !== 'finished' || attempt.passed !== true || attempt.decision === 'voided') {
 				result.skipped.push({ ref: id, reason: '考试成绩已无效（未通过或被判无效），不能发证' });
 				continue;
+			}
+			// a 特种作业 proposal also rests on its practical exam, which may have been corrected since
+			if (cert.practical_attempt_id) {
+				const practical = await tx.selectFrom('practical_attempts').select(['passed', 'status']).where('id', '=', cert.practical_attempt_id).executeTakeFirst();
+				if (!practical || practical.status !== 'final' || practical.passed !== true) {
+					result.skipped.push({ ref: id, reason: '实际操作考试成绩已无效（未通过或被更正），不能发证' });
+					continue;
+				}
 			}
 			// the person's category or 操作项目 may have changed since the proposal
 			const holder = await getHolderCategory(tx, cert.person_id);

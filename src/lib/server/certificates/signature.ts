@@ -26,6 +26,8 @@ export type CertificatePayload = {
 	kid: string;
 	/** Position in the revocation status list (W3C credentialStatus.statusListIndex): lets the offline verifier check revocation. */
 	statusIndex: number;
+	/** sha256 (hex) of the holder's photo printed on the certificate (特种作业操作证); absent on certificates without a photo. */
+	photoSha256?: string;
 };
 
 export type Proof = { kid: string; sig: string };
@@ -48,6 +50,11 @@ export const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
 export function canonicalPayload(payload: CertificatePayload): Buffer {
 	return Buffer.from(canonicalJson(payload), 'utf8');
+}
+
+/** sha256 hex of a photo's bytes, as signed into payload.photoSha256. */
+export function hashPhoto(bytes: Uint8Array): string {
+	return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function hashIdNumber(salt: string, idNumber: string): string {
@@ -153,7 +160,8 @@ const PAYLOAD_SHAPE: Record<keyof CertificatePayload, string> = {
 	issuedOn: 'string',
 	validUntil: 'string',
 	kid: 'string',
-	statusIndex: 'number'
+	statusIndex: 'number',
+	photoSha256: 'string|undefined'
 };
 
 /** Shape check of untrusted input (a PDF's attachment, a JSON file): throws naming the field. */
@@ -166,6 +174,7 @@ export function parseSignedCertificate(value: unknown): SignedCertificate {
 		if (!type.split('|').includes(t)) throw new Error(`payload.${field} 类型不正确`);
 	}
 	if (typeof v.payload.issuer.id !== 'number' || typeof v.payload.issuer.name !== 'string') throw new Error('payload.issuer 不正确');
+	if (v.payload.photoSha256 !== undefined && !/^[0-9a-f]{64}$/.test(v.payload.photoSha256)) throw new Error('payload.photoSha256 格式不正确');
 	const extra = Object.keys(v.payload).filter((k) => !(k in PAYLOAD_SHAPE));
 	if (extra.length) throw new Error(`payload 含有未知字段：${extra.join(', ')}`);
 	if (!v.proof?.ed25519 || typeof v.proof.ed25519.kid !== 'string' || typeof v.proof.ed25519.sig !== 'string') throw new Error('缺少 Ed25519 签名');

@@ -10,6 +10,7 @@ import { CERTIFICATE_KIND_LABELS, PUBLIC_STATUS_LABELS, publicStatusOn, type Cer
 import { checkSignedCertificate, SIGNATURE_CHECK_LABELS, type SignatureCheck, type SignedCertificate } from './signature.ts';
 import { listPublishedKeys } from './keys.ts';
 import { signedFromRow } from './issue-service.ts';
+import { loadCertificatePhoto } from './certificates.query.ts';
 
 export const LOOKUP_WINDOW_MS = 60_000;
 
@@ -48,6 +49,8 @@ export type VerifyResult =
 			presentedSignatureMatches: boolean | null;
 			/** The signed payload, only to a caller who presented the matching signature (the holder's QR / PDF). */
 			signed: SignedCertificate | null;
+			/** A holder photo is signed into the certificate and the caller presented the signature: /verify/photo may show it. */
+			photoAvailable: boolean;
 			asOf: string;
 	  };
 
@@ -134,6 +137,7 @@ export async function lookupCertificate(db: Db, input: { query: string; signatur
 		signature: { ok: check.ok, ed25519: check.ed25519, sm2: check.sm2, label: labels.join('；'), keyNote: check.keyNote, kid: signed.proof.ed25519.kid },
 		presentedSignatureMatches: presented,
 		signed: presented ? signed : null,
+		photoAvailable: presented === true && typeof signed.payload.photoSha256 === 'string',
 		asOf
 	};
 }
@@ -161,4 +165,26 @@ export async function lookupStats(db: Db, now: Date) {
 		byOutcome: Object.fromEntries(byOutcome.map((r) => [r.outcome, Number(r.n)])) as Record<string, number>,
 		probing: probing.map((p) => ({ ip: p.ip, misses: Number(p.misses), lastAt: new Date(p.last_at as Date) }))
 	};
+}
+
+/**
+ * The holder's photo for a verifier holding the certificate's signed URL (the QR code): only when the
+ * presented signature is the certificate's and the stored photo still hashes to the signed value.
+ */
+export async function findVerifiedPhoto(db: Db, number: string, signature: string): Promise<{ bytes: Buffer; mime: string } | null> {
+	const parsed = parseCertificateNumber(number);
+	if (!parsed.ok || !/^[\w-]{1,200}$/.test(signature)) return null;
+	const row = await db
+		.selectFrom('certificates as c')
+		.innerJoin('so_applications as app', 'app.id', 'c.application_id')
+		.select(['c.signature', 'c.payload', 'c.photo_sha256', 'app.photo_file_id'])
+		.where('c.number', '=', parsed.number)
+		.where('c.status', 'in', ['issued', 'revoked'])
+		.executeTakeFirst();
+	if (!row?.signature || !row.photo_sha256 || !row.photo_file_id || !sameSignature(signature, row.signature)) return null;
+	const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as { photoSha256?: string } | null;
+	if (payload?.photoSha256 !== row.photo_sha256) return null;
+	const bytes = await loadCertificatePhoto(db, row.photo_file_id, row.photo_sha256);
+	if (!bytes) return null;
+	return { bytes, mime: bytes[0] === 0x89 ? 'image/png' : 'image/jpeg' };
 }

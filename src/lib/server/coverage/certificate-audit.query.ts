@@ -30,7 +30,7 @@ export async function listExpiring(db: Db, regionPath: string, today: string, da
 	return rows;
 }
 
-/** 特种作业人员 without a certificate for their own operation valid today (持证上岗 gaps). */
+/** 特种作业人员 without a certificate for their own operation valid today (持证上岗 gaps): ours or an imported one. */
 export async function listSpecialWorkersWithoutCertificate(db: Db, regionPath: string, today: string) {
 	const { rows } = await sql<{ person_id: number; name: string; id_number: string; org_name: string; special_operation_code: string | null; item: string | null; last_valid_until: string | null }>`
 		select p.id as person_id, p.name, p.id_number, o.name as org_name, p.special_operation_code, so.item,
@@ -41,6 +41,10 @@ export async function listSpecialWorkersWithoutCertificate(db: Db, regionPath: s
 			and not exists (select 1 from certificates c where c.person_id = p.id and c.type = 'special_work' and c.status = 'issued'
 				and c.special_operation_code is not distinct from p.special_operation_code
 				and c.issued_on <= ${today}::date and c.valid_until >= ${today}::date)
+			-- a 特种作业操作证 issued elsewhere and imported through the data exchange counts too
+			and not exists (select 1 from external_certificates x where x.person_id = p.id and x.status = 'valid'
+				and x.special_operation_code is not distinct from p.special_operation_code
+				and x.issued_on <= ${today}::date and x.valid_until >= ${today}::date)
 		order by o.name, p.name limit 1000`.execute(db);
 	return rows.map(({ id_number, ...r }) => ({ ...r, id_masked: maskIdNumber(id_number) }));
 }

@@ -558,6 +558,21 @@ export const schema = {
 	},
 	practical_evidence: { id: serial, attempt_id: int, item_code: tN, file_id: int, by_user: int, at: ts },
 	person_post_absences: { id: serial, person_id: int, left_on: dateT, returned_on: dateN, recorded_by: intN, recorded_at: ts },
+	external_certificates: {
+		id: serial,
+		person_id: int,
+		number: t,
+		special_operation_code: t,
+		holder_name: t,
+		issuing_authority: t,
+		issued_on: dateT,
+		valid_until: dateT,
+		status: t,
+		source: t,
+		region_code: t,
+		imported_by: intN,
+		imported_at: ts
+	},
 	notifications: {
 		id: { pg: 'bigint', gen: true },
 		user_id: int,

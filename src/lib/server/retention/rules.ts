@@ -36,7 +36,9 @@ export const TRAINING_RECORD_TABLES = [
 	'certificates',
 	'certificate_reviews',
 	'practical_attempts',
-	'practical_score_steps'
+	'practical_score_steps',
+	// 特种作业操作证 issued elsewhere, imported (migration 022)
+	'external_certificates'
 ] as const;
 
 export const RETENTION_RULES: readonly RetentionRule[] = [

@@ -1,0 +1,30 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
+import { shanghaiDate } from '#lib/domain/dates.ts';
+import { addDays } from '#lib/server/certificates/rules.ts';
+import { importExternalCertificates } from '#lib/server/special-ops/exchange/exchange-service.ts';
+import { fileJsonAdapter } from '#lib/server/special-ops/exchange/adapter.ts';
+import { listExternalCertificates } from '#lib/server/special-ops/exchange/exchange.repository.ts';
+import { EXCHANGE_FORMAT, EXCHANGE_VERSION } from '#lib/server/special-ops/exchange/format.ts';
+
+const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+export const load: PageServerLoad = async ({ locals }) => {
+	const scope = requireRole(locals, 'regulator');
+	const today = shanghaiDate(now());
+	return { format: EXCHANGE_FORMAT, version: EXCHANGE_VERSION, from: addDays(today, -30), to: today, imported: await listExternalCertificates(await getDb(), scope.regionPath) };
+};
+
+export const actions: Actions = {
+	import: async ({ locals, request, getClientAddress }) => {
+		const scope = requireRole(locals, 'regulator');
+		const file = (await request.formData()).get('file');
+		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: [{ row: 0, message: '请选择要导入的 JSON 文件' }] });
+		if (file.size > MAX_IMPORT_BYTES) return fail(400, { errors: [{ row: 0, message: '文件超过 5 MB' }] });
+		const r = await importExternalCertificates(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), regionPath: scope.regionPath, regionCode: scope.regionCode }, fileJsonAdapter, await file.text(), now());
+		if (!r.ok) return fail(400, { errors: r.errors.slice(0, 200), errorCount: r.errors.length });
+		return { imported: r.imported };
+	}
+};
