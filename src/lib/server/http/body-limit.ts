@@ -1,6 +1,8 @@
 import type { Role } from '../../domain/labels.ts';
 import { UPLOAD_LIMITS } from '../files/upload.ts';
 import { IMAGE_MAX_BYTES, PHOTO_MAX_BYTES } from '../special-ops/photo.ts';
+import { EVIDENCE_MAX_BYTES } from '../special-ops/practical-service.ts';
+import { EXCHANGE_MAX_BYTES } from '../special-ops/exchange/format.ts';
 
 // How large a request body each route accepts, decided from the headers and the session alone,
 // before a byte of the body is read (src/hooks.server.ts enforces it). Anonymous clients only
@@ -37,6 +39,8 @@ export const BODY_RULES: readonly BodyRule[] = [
 	{ route: '/api/exam/attempts/[attemptId]/submit', limit: 64 * KB, roles: ['learner'], what: '交卷' },
 	{ route: '/enterprise/special-ops/[id]', limit: SO_MATERIALS_BYTES + ENVELOPE, roles: ['enterprise_admin'], what: '特种作业报名材料（证件照、身份证图片、证明材料）' },
 	{ route: '/learner/special-ops', limit: SO_MATERIALS_BYTES + ENVELOPE, roles: ['learner'], what: '特种作业报名材料（证件照、身份证图片、证明材料）' },
+	{ route: '/api/practical/[attemptId]/evidence', limit: EVIDENCE_MAX_BYTES + ENVELOPE, roles: ['examiner', 'institution_admin'], what: '实操考试现场照片或视频' },
+	{ route: '/regulator/special-ops/exchange', limit: EXCHANGE_MAX_BYTES + ENVELOPE, roles: ['regulator'], what: '证书数据交换文件' },
 	{ route: '/api/study/heartbeat', limit: 4 * KB, roles: ['learner'], what: '学习心跳' },
 	{ route: '/api/study/check', limit: 4 * KB, roles: ['learner'], what: '学习确认' }
 ];

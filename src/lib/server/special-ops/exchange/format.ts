@@ -122,3 +122,6 @@ export function parseCertificateImport(text: string): { ok: true; records: Impor
 	});
 	return errors.length ? { ok: false, errors } : { ok: true, records };
 }
+
+/** The largest exchange file a regulator may import. */
+export const EXCHANGE_MAX_BYTES = 5 * 1024 * 1024;

@@ -7,9 +7,7 @@ import { addDays } from '#lib/server/certificates/rules.ts';
 import { importExternalCertificates } from '#lib/server/special-ops/exchange/exchange-service.ts';
 import { fileJsonAdapter } from '#lib/server/special-ops/exchange/adapter.ts';
 import { listExternalCertificates } from '#lib/server/special-ops/exchange/exchange.repository.ts';
-import { EXCHANGE_FORMAT, EXCHANGE_VERSION } from '#lib/server/special-ops/exchange/format.ts';
-
-const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+import { EXCHANGE_FORMAT, EXCHANGE_MAX_BYTES, EXCHANGE_VERSION } from '#lib/server/special-ops/exchange/format.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'regulator');
@@ -21,8 +19,8 @@ export const actions: Actions = {
 	import: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'regulator');
 		const file = (await request.formData()).get('file');
-		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: [{ row: 0, message: '请选择要导入的 JSON 文件' }] });
-		if (file.size > MAX_IMPORT_BYTES) return fail(400, { errors: [{ row: 0, message: '文件超过 5 MB' }] });
+		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: [{ row: 0, message: '请选择要导入的 JSON 文件' }], errorCount: 1 });
+		if (file.size > EXCHANGE_MAX_BYTES) return fail(400, { errors: [{ row: 0, message: '文件超过 5 MB' }], errorCount: 1 });
 		const r = await importExternalCertificates(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), regionPath: scope.regionPath, regionCode: scope.regionCode }, fileJsonAdapter, await file.text(), now());
 		if (!r.ok) return fail(400, { errors: r.errors.slice(0, 200), errorCount: r.errors.length });
 		return { imported: r.imported };
