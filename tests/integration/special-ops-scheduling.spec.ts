@@ -100,8 +100,9 @@ for (const backend of BACKENDS) {
 			const db = database.db;
 			const w = await makeSchedulingWorld(db, { computerSeats: 3 });
 			const session = ((await scheduleTheorySession(db, w.actor, theoryForm(w.computerRoomId, w.blueprintId, at('13', '09:00'), at('13', '11:00')), NOW)) as { sessionId: number }).sessionId;
-			const p = await Promise.all([1, 2, 3, 4].map((i) => makePerson(db, w.enterprise, `理论考生${i}`)));
-			const apps = await Promise.all(p.map((personId) => makeApplication(db, { personId, institutionOrgId: w.institution, enterpriseOrgId: w.enterprise })));
+			// one after another: seats go by application id, so the ids must follow the array order
+			const apps: number[] = [];
+			for (const i of [1, 2, 3, 4]) apps.push(await makeApplication(db, { personId: await makePerson(db, w.enterprise, `理论考生${i}`), institutionOrgId: w.institution, enterpriseOrgId: w.enterprise }));
 			const pending = await makeApplication(db, { personId: await makePerson(db, w.enterprise, '待审考生'), institutionOrgId: w.institution, status: 'submitted' });
 			const other = await makeSchedulingWorld(db);
 			const foreign = await makeApplication(db, { personId: await makePerson(db, other.enterprise, '外机构考生'), institutionOrgId: other.institution });
@@ -128,6 +129,30 @@ for (const backend of BACKENDS) {
 			expect(await assignToTheory(db, other.actor, session, [foreign], NOW)).toBeNull();
 			const queued = await db.selectFrom('jobs').select('id').where('kind', '=', 'prepare-papers').where('dedupe_key', '=', `session:${session}`).execute();
 			expect(queued.length).toBeGreaterThan(0);
+		});
+
+		it('judges the age condition again on the exam date: under 18 or past retirement age is refused with the rule', async () => {
+			const db = database.db;
+			const w = await makeSchedulingWorld(db, { computerSeats: 5, practicalStations: 5 });
+			const theory = ((await scheduleTheorySession(db, w.actor, theoryForm(w.computerRoomId, w.blueprintId, at('20', '09:00'), at('20', '11:00')), NOW)) as { sessionId: number }).sessionId;
+			const practical = ((await schedulePracticalSession(db, w.actor, practicalForm(w.practicalRoomId, w.sheet, at('21', '09:00'), at('21', '12:00'), [w.examinerA.id]), NOW)) as { sessionId: number }).sessionId;
+			// 18 on 2026-07-21: one day after the theory exam, on the day of the practical
+			const young = await makeApplication(db, { personId: await makePerson(db, w.enterprise, '少年考生', '20080721'), institutionOrgId: w.institution, enterpriseOrgId: w.enterprise });
+			// a man turning 60 on 2026-07-20 (the configurable default retirement age)
+			const old = await makeApplication(db, { personId: await makePerson(db, w.enterprise, '年长考生', '19660720'), institutionOrgId: w.institution, enterpriseOrgId: w.enterprise });
+			const fine = await makeApplication(db, { personId: await makePerson(db, w.enterprise, '适龄考生'), institutionOrgId: w.institution, enterpriseOrgId: w.enterprise });
+			const r = await assignToTheory(db, w.actor, theory, [young, old, fine], NOW);
+			expect(r).toEqual({
+				ok: false,
+				errors: [
+					expect.stringMatching(new RegExp(`^少年考生（报名 ${young}）：考试日期 2026-07-20 时未满18周岁（17 周岁），不符合年龄条件（依据：19号令`)),
+					expect.stringMatching(new RegExp(`^年长考生（报名 ${old}）：考试日期 2026-07-20 时已 60 周岁，超过国家法定退休年龄`))
+				]
+			});
+			expect((await db.selectFrom('exam_candidates').select('id').where('session_id', '=', theory).execute()).length).toBe(0);
+			// on the practical's date the young candidate is 18
+			const p = await assignToPractical(db, w.actor, practical, [young, fine], NOW);
+			expect(p).toEqual({ ok: true, assigned: 2 });
 		});
 
 		it('puts applications on a practical session with stations and the next attempt number, refusing the wrong item and an open attempt', async () => {

@@ -64,10 +64,10 @@ export async function makeCentre(db: Db, institutionOrgId: number, opts: { compu
 	return { centreId: centre.id, computerRoomId: computer.id, practicalRoomId: practical.id };
 }
 
-export async function makePerson(db: Db, orgId: number, name?: string) {
+export async function makePerson(db: Db, orgId: number, name?: string, birth = '19900505') {
 	const row = await db
 		.insertInto('persons')
-		.values({ name: name ?? `考生${++n}`, id_number: validIdNumber('500112', '19900505'), org_id: orgId, role_category: 'special_worker', special_operation_code: DIYA })
+		.values({ name: name ?? `考生${++n}`, id_number: validIdNumber('500112', birth), org_id: orgId, role_category: 'special_worker', special_operation_code: DIYA })
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	return row.id;

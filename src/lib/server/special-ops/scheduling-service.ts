@@ -7,6 +7,8 @@ import { createSession, listInstitutionExaminers } from '../exams/session-servic
 import type { PracticalSessionForm, TheorySessionForm } from '../../schemas/special-ops-scheduling.ts';
 import { allocateNumbers } from './scheduling.ts';
 import { separationRefusal } from './separation-check.ts';
+import { checkAge } from './eligibility.ts';
+import { shanghaiDate } from '../../domain/dates.ts';
 import { findRoom, type RoomWithCentre } from './centres.repository.ts';
 import {
 	applicationIdsOfPracticalSession,
@@ -139,6 +141,12 @@ async function acceptedApplications(db: Db, orgId: number, ids: readonly number[
 	return { apps, errors };
 }
 
+/** The age condition (18 to retirement age) judged again on the exam date; one message per refusal. */
+function ageRefusals(apps: readonly { id: number; person_name: string; id_number: string }[], examAt: Date): string[] {
+	const on = shanghaiDate(examAt);
+	return apps.flatMap((a) => checkAge(a.id_number, on).filter((f) => !f.ok).map((f) => `${a.person_name}（报名 ${a.id}）：考试日期 ${f.message}（依据：${f.cite}）`));
+}
+
 /** Seats accepted applications on a theory session (lowest free seats); all or nothing. */
 export async function assignToTheory(db: Db, actor: Actor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
 	return db.transaction().execute(async (tx) => {
@@ -153,6 +161,7 @@ export async function assignToTheory(db: Db, actor: Actor, sessionId: number, ap
 		}
 		const already = new Set(await personsOnTheoryRoster(tx, sessionId, apps.map((a) => a.person_id)));
 		for (const a of apps) if (already.has(a.person_id)) errors.push(`${a.person_name}（报名 ${a.id}）：已在本场次考生名单中`);
+		errors.push(...ageRefusals(apps, session.opens_at));
 		if (errors.length) return { ok: false as const, errors };
 		const seats = allocateNumbers(await takenSeats(tx, sessionId), session.capacity, apps.length);
 		if (!seats) {
@@ -180,6 +189,7 @@ export async function assignToPractical(db: Db, actor: Actor, sessionId: number,
 		for (const a of apps) if (a.special_operation_code !== session.special_operation_code) errors.push(`${a.person_name}（报名 ${a.id}）：报考的是${a.item}，本场次考核${session.item}`);
 		const history = await practicalHistory(tx, apps.map((a) => a.id));
 		for (const a of apps) if (history.get(a.id)?.open) errors.push(`${a.person_name}（报名 ${a.id}）：已安排了尚未结束的实操考试`);
+		errors.push(...ageRefusals(apps, session.opens_at));
 		if (errors.length) return { ok: false as const, errors };
 		const taken = await takenStations(tx, sessionId);
 		const stations = allocateNumbers(taken, session.capacity, apps.length);

@@ -146,7 +146,7 @@ export async function listRoomSessions(db: Db, institutionOrgId: number) {
 	};
 }
 
-export type ApplicationForScheduling = { id: number; person_id: number; person_name: string; special_operation_code: string; item: string; status: string; cohort_id: number | null; enterprise_name: string | null };
+export type ApplicationForScheduling = { id: number; person_id: number; person_name: string; id_number: string; special_operation_code: string; item: string; status: string; cohort_id: number | null; enterprise_name: string | null };
 
 /** The institution's applications among `ids` (any status; the caller checks 'accepted'). */
 export async function findApplications(db: Db, institutionOrgId: number, ids: readonly number[]): Promise<ApplicationForScheduling[]> {
@@ -156,7 +156,7 @@ export async function findApplications(db: Db, institutionOrgId: number, ids: re
 		.innerJoin('persons as p', 'p.id', 'a.person_id')
 		.innerJoin('special_operations as o', 'o.code', 'a.special_operation_code')
 		.leftJoin('organisations as e', 'e.id', 'a.enterprise_org_id')
-		.select(['a.id', 'a.person_id', 'p.name as person_name', 'a.special_operation_code', 'o.item', 'a.status', 'a.cohort_id', 'e.name as enterprise_name'])
+		.select(['a.id', 'a.person_id', 'p.name as person_name', 'p.id_number', 'a.special_operation_code', 'o.item', 'a.status', 'a.cohort_id', 'e.name as enterprise_name'])
 		.where('a.institution_org_id', '=', institutionOrgId)
 		.where('a.id', 'in', [...ids])
 		.orderBy('a.id')
