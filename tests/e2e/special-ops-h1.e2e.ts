@@ -90,7 +90,7 @@ test('an enterprise applies for 低压电工作业 for two workers; the institut
 	// the uploaded photo is the cropped one and the enterprise may see it
 	const img = ent.getByTestId('so-photo');
 	await expect(img).toBeVisible();
-	expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(413);
+	await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(413);
 
 	// 黄秀英
 	await ent.goto('/enterprise/special-ops');
@@ -106,7 +106,7 @@ test('an enterprise applies for 低压电工作业 for two workers; the institut
 	const queue = inst.getByTestId('so-queue');
 	await expect(queue.getByRole('listitem')).toHaveCount(2);
 	await queue.getByRole('link', { name: /卢霞/ }).click();
-	expect(await inst.getByTestId('so-photo').evaluate((el: HTMLImageElement) => el.complete && el.naturalHeight)).toBe(578);
+	await expect.poll(() => inst.getByTestId('so-photo').evaluate((el: HTMLImageElement) => el.complete && el.naturalHeight)).toBe(578);
 	await inst.getByRole('radio', { name: '退回补正' }).check();
 	await inst.getByRole('button', { name: '提交审查结论' }).click();
 	await expect(inst.getByText('退回补正须填写理由（至少 2 个字），申请人会看到')).toBeVisible();
