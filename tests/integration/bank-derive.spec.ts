@@ -249,10 +249,7 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		expect(await snapshot(db, bank.code)).toEqual(before);
 
 		// moving two of the three members out of the case would leave it with one question
-		const out = ['aqsc-0169', 'aqsc-0170'].map((c) => {
-			const { case: _c, case_title: _t, case_scenario: _s, ...q } = current(c);
-			return q as StoredQuestion;
-		});
+		const out = ['aqsc-0169', 'aqsc-0170'].map((c): StoredQuestion => ({ ...current(c), case: undefined, case_title: undefined, case_scenario: undefined }));
 		const moved = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, out), ownerOrgId: orgB, bank }, actor);
 		expect(moved.ok).toBe(false);
 		if (!moved.ok) expect(moved.errors.map((e) => e.message)).toEqual([
