@@ -224,12 +224,48 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 				return out;
 			};
 			expect(await order(copy)).toEqual(await order(bank));
+			// and papers show a case's members in id order: the same in the copy
+			const caseOrder = async (id: number) => {
+				const rows = await db.selectFrom('qb_questions').select(['code', 'case_code']).where('bank_id', '=', id).where('status', '=', 'active').where('case_code', 'is not', null).orderBy('id').execute();
+				const byCase = new Map<string, string[]>();
+				for (const r of rows) byCase.set(r.case_code!, [...(byCase.get(r.case_code!) ?? []), r.code]);
+				return [...byCase.entries()].sort(([a], [b]) => a.localeCompare(b));
+			};
+			expect(await caseOrder(copy.id)).toEqual(await caseOrder(bank.id));
 		}
 		// the merged banks have case groups, same_fact groups and accepted trivia: the test covers all three
 		expect([cases >= 15, sameFact > 0, trivia > 0]).toEqual([true, true, true]);
 		const pool = await loadPool(db, [(await db.selectFrom('qb_banks').select('id').where('code', '=', 'rt-aqsc-law-2021').executeTakeFirstOrThrow()).id]);
 		expect(pool.filter((p) => p.caseKey?.endsWith(':aqsc-case-01')).length).toBe(3);
 	}, 180_000);
+
+	it('a case written in an order other than its codes keeps that order through export and re-import', async () => {
+		const actor = { userId: adminB, role: 'institution_admin', ip: null, now: NOW };
+		const member = (n: number): StoredQuestion => ({
+			id: `ord-000${n}`,
+			type: 'judge',
+			stem: `顺序题${n}：进入有限空间作业前应当先通风、再检测、后作业（第${n}问）。`,
+			answer: true,
+			explanation: '先通风、再检测、后作业。',
+			basis: [{ source: 'anquan-shengchan-fa-2021', ref: '第四条' }],
+			knowledge: 'k1',
+			difficulty: 2,
+			case: 'ord-case-01',
+			case_title: '有限空间',
+			case_scenario: '某企业安排两名工人清理污水井，现场未配备气体检测仪。'
+		});
+		const written = [member(3), member(1), member(2)];
+		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx({ code: 'b-ord', name: '顺序' }, written), ownerOrgId: orgB, bank: null, create: { code: 'b-ord', name: '顺序' } }, actor)).toMatchObject({ ok: true, added: 3 });
+		const first = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'b-ord').executeTakeFirstOrThrow();
+		const again = await exportBankXlsx(db, first);
+		expect(await importQuestionsXlsx(db, { data: again, ownerOrgId: orgB, bank: null, create: { code: 'b-ord-2', name: '顺序2' } }, actor)).toMatchObject({ ok: true, added: 3 });
+		const pool = async (code: string) => {
+			const id = (await db.selectFrom('qb_banks').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+			return (await db.selectFrom('qb_questions').select('code').where('bank_id', '=', id).orderBy('id').execute()).map((r) => r.code);
+		};
+		expect(await pool('b-ord')).toEqual(['ord-0003', 'ord-0001', 'ord-0002']);
+		expect(await pool('b-ord-2')).toEqual(['ord-0003', 'ord-0001', 'ord-0002']);
+	});
 
 	it('import refuses a lone case member and a scenario that drifts from the bank\'s other members of the case, all or nothing', async () => {
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'rt-aqsc-law-2021').executeTakeFirstOrThrow();

@@ -183,17 +183,31 @@ export async function listKnowledge(db: Db, bankId: number) {
 	return db.selectFrom('qb_knowledge_points').select(['code', 'name']).where('bank_id', '=', bankId).orderBy('sort').execute();
 }
 
-/** Active questions at their current versions (case title and scenario included), ordered by code. */
+/**
+ * Active questions at their current versions (case title and scenario included), ordered by code,
+ * except that a case's members follow its first member in the order papers show them (question id).
+ */
 export async function listBankQuestionsForExport(db: Db, bankId: number): Promise<StoredQuestion[]> {
 	const rows = await db
 		.selectFrom('qb_questions as q')
 		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
-		.select('v.content')
+		.select(['q.id', 'v.content'])
 		.where('q.bank_id', '=', bankId)
 		.where('q.status', '=', 'active')
 		.orderBy('q.code')
 		.execute();
-	return rows.map((r) => (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as StoredQuestion);
+	const questions = rows.map((r) => ({ id: r.id, q: (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as StoredQuestion }));
+	const members = new Map<string, typeof questions>();
+	for (const x of questions) if (x.q.case) members.set(x.q.case, [...(members.get(x.q.case) ?? []), x]);
+	const out: StoredQuestion[] = [];
+	for (const x of questions) {
+		if (!x.q.case) out.push(x.q);
+		else if (members.has(x.q.case)) {
+			out.push(...members.get(x.q.case)!.sort((a, b) => a.id - b.id).map((m) => m.q));
+			members.delete(x.q.case);
+		}
+	}
+	return out;
 }
 
 /** Current contents of the bank's questions with the given codes, by code. */
