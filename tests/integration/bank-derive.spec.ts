@@ -9,7 +9,10 @@ import { exportBankXlsx, importQuestionsXlsx, saveQuestion } from '../../src/lib
 import { getQuestionDetail, listVisibleBanks } from '../../src/lib/server/question-bank/bank.query.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { DEFAULT_MAX_ROWS, exportQuestionsXlsx } from '../../src/lib/server/question-bank/excel.ts';
-import type { Question } from '../../src/lib/question-bank/schema.ts';
+import type { Question, StoredQuestion } from '../../src/lib/question-bank/schema.ts';
+import { loadPool } from '../../src/lib/server/exams/exam.repository.ts';
+import ExcelJS from 'exceljs';
+import { GROUP_COLUMNS, QUESTION_COLUMNS } from '../../src/lib/server/question-bank/excel.ts';
 
 const NOW = new Date('2026-12-04T02:00:00Z');
 const SOURCE = 'aqsc-law-2021';
@@ -183,5 +186,138 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		expect(imported.map((k) => k.code).sort()).toEqual([...used].sort());
 		for (const k of imported) expect(k.name, k.code).toBe(platformNames.get(k.code));
 		expect(imported.find((k) => k.code === 'ch1.principle')!.name).toBe('党的领导、工作方针与工作机制');
+	});
+	it('Excel export → import as a new bank keeps case groups (with their scenario and order), same_fact and trivia_ok, for every platform bank', async () => {
+		const platform = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('owner_org_id', 'is', null).orderBy('code').execute();
+		expect(platform.length).toBeGreaterThanOrEqual(8);
+		let cases = 0;
+		let sameFact = 0;
+		let trivia = 0;
+		for (const bank of platform) {
+			const data = await exportBankXlsx(db, bank);
+			const code = `rt-${bank.code}`;
+			const r = await importQuestionsXlsx(db, { data, ownerOrgId: orgB, bank: null, create: { code, name: `${bank.name}（副本）` } }, { userId: adminB, role: 'institution_admin', ip: null, now: NOW });
+			expect(r, bank.code).toMatchObject({ ok: true, bankCode: code });
+			const before = (await snapshot(db, bank.code)).filter((q) => q.status === 'active');
+			const after = await snapshot(db, code);
+			expect(after.map((q) => q.code)).toEqual(before.map((q) => q.code));
+			for (const q of after) {
+				const src = before.find((b) => b.code === q.code)!;
+				expect(q.content, `${bank.code}/${q.code}`).toEqual(src.content);
+			}
+			const contents = after.map((q) => q.content as StoredQuestion);
+			cases += new Set(contents.filter((q) => q.case).map((q) => q.case)).size;
+			sameFact += contents.filter((q) => q.same_fact).length;
+			trivia += contents.filter((q) => q.trivia_ok).length;
+			// the columns papers are drawn from mirror the content, so a case stays whole in a paper
+			const mirrored = await db.selectFrom('qb_questions').select(['code', 'case_code', 'same_fact']).where('bank_id', '=', (await db.selectFrom('qb_banks').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id).orderBy('code').execute();
+			expect(mirrored).toEqual(contents.map((q) => ({ code: q.id, case_code: q.case ?? null, same_fact: q.same_fact ?? null })));
+			// order within a case: the copy exports its case members in the same order
+			const copy = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirstOrThrow();
+			const order = async (b: typeof copy) => {
+				const wb = new ExcelJS.Workbook();
+				await wb.xlsx.load((await exportBankXlsx(db, b)) as unknown as ArrayBuffer);
+				const out: string[] = [];
+				wb.getWorksheet('题目')!.eachRow((row, n) => {
+					if (n > 1) out.push(`${row.getCell(QUESTION_COLUMNS.indexOf('案例组') + 1).value ?? ''}:${row.getCell(1).value}`);
+				});
+				return out;
+			};
+			expect(await order(copy)).toEqual(await order(bank));
+			// and papers show a case's members in id order: the same in the copy
+			const caseOrder = async (id: number) => {
+				const rows = await db.selectFrom('qb_questions').select(['code', 'case_code']).where('bank_id', '=', id).where('status', '=', 'active').where('case_code', 'is not', null).orderBy('id').execute();
+				const byCase = new Map<string, string[]>();
+				for (const r of rows) byCase.set(r.case_code!, [...(byCase.get(r.case_code!) ?? []), r.code]);
+				return [...byCase.entries()].sort(([a], [b]) => a.localeCompare(b));
+			};
+			expect(await caseOrder(copy.id)).toEqual(await caseOrder(bank.id));
+		}
+		// the merged banks have case groups, same_fact groups and accepted trivia: the test covers all three
+		expect([cases >= 15, sameFact > 0, trivia > 0]).toEqual([true, true, true]);
+		const pool = await loadPool(db, [(await db.selectFrom('qb_banks').select('id').where('code', '=', 'rt-aqsc-law-2021').executeTakeFirstOrThrow()).id]);
+		expect(pool.filter((p) => p.caseKey?.endsWith(':aqsc-case-01')).length).toBe(3);
+	}, 180_000);
+
+	it('a case written in an order other than its codes keeps that order through export and re-import', async () => {
+		const actor = { userId: adminB, role: 'institution_admin', ip: null, now: NOW };
+		const member = (n: number): StoredQuestion => ({
+			id: `ord-000${n}`,
+			type: 'judge',
+			stem: `顺序题${n}：进入有限空间作业前应当先通风、再检测、后作业（第${n}问）。`,
+			answer: true,
+			explanation: '先通风、再检测、后作业。',
+			basis: [{ source: 'anquan-shengchan-fa-2021', ref: '第四条' }],
+			knowledge: 'k1',
+			difficulty: 2,
+			case: 'ord-case-01',
+			case_title: '有限空间',
+			case_scenario: '某企业安排两名工人清理污水井，现场未配备气体检测仪。'
+		});
+		const written = [member(3), member(1), member(2)];
+		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx({ code: 'b-ord', name: '顺序' }, written), ownerOrgId: orgB, bank: null, create: { code: 'b-ord', name: '顺序' } }, actor)).toMatchObject({ ok: true, added: 3 });
+		const first = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'b-ord').executeTakeFirstOrThrow();
+		const again = await exportBankXlsx(db, first);
+		expect(await importQuestionsXlsx(db, { data: again, ownerOrgId: orgB, bank: null, create: { code: 'b-ord-2', name: '顺序2' } }, actor)).toMatchObject({ ok: true, added: 3 });
+		const pool = async (code: string) => {
+			const id = (await db.selectFrom('qb_banks').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+			return (await db.selectFrom('qb_questions').select('code').where('bank_id', '=', id).orderBy('id').execute()).map((r) => r.code);
+		};
+		expect(await pool('b-ord')).toEqual(['ord-0003', 'ord-0001', 'ord-0002']);
+		expect(await pool('b-ord-2')).toEqual(['ord-0003', 'ord-0001', 'ord-0002']);
+	});
+
+	it('import refuses a lone case member and a scenario that drifts from the bank\'s other members of the case, all or nothing', async () => {
+		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'rt-aqsc-law-2021').executeTakeFirstOrThrow();
+		const actor = { userId: adminB, role: 'institution_admin', ip: null, now: NOW };
+		const before = await snapshot(db, bank.code);
+		const current = (code: string) => before.find((q) => q.code === code)!.content as StoredQuestion;
+		const lone: StoredQuestion = { ...current('aqsc-0001'), id: 'rt-lone-0001', stem: '孤立的案例题：从业人员发现直接危及人身安全的紧急情况时可以怎样做？', case: 'rt-case-99', case_title: '孤案', case_scenario: '某企业发生紧急情况。' };
+		const drift: StoredQuestion = { ...current('aqsc-0169'), case_scenario: `${current('aqsc-0169').case_scenario}（改写）` };
+		const r = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, [drift, lone]), ownerOrgId: orgB, bank }, actor);
+		expect(r).toEqual({
+			ok: false,
+			errors: [
+				{ row: 2, column: '案例材料', message: '第2行“案例材料”：题库中案例组“aqsc-case-01”还有不在本文件中的题目 aqsc-0170、aqsc-0171，其案例标题或案例材料与本文件不同；请把这些题目一并放入文件，或使两者一致' },
+				{ row: 3, column: '案例组', message: '第3行“案例组”：案例组“rt-case-99”只有 1 道题，一个案例组至少需要 2 道题' }
+			]
+		});
+		expect(await snapshot(db, bank.code)).toEqual(before);
+
+		// moving two of the three members out of the case would leave it with one question
+		const out = ['aqsc-0169', 'aqsc-0170'].map((c): StoredQuestion => ({ ...current(c), case: undefined, case_title: undefined, case_scenario: undefined }));
+		const moved = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, out), ownerOrgId: orgB, bank }, actor);
+		expect(moved.ok).toBe(false);
+		if (!moved.ok) expect(moved.errors.map((e) => e.message)).toEqual([
+			'第2行“案例组”：题目“aqsc-0169”移出案例组“aqsc-case-01”后，该组只剩 1 道题，一个案例组至少需要 2 道题；请一并调整该组的其他题目',
+			'第3行“案例组”：题目“aqsc-0170”移出案例组“aqsc-case-01”后，该组只剩 1 道题，一个案例组至少需要 2 道题；请一并调整该组的其他题目'
+		]);
+		expect(await snapshot(db, bank.code)).toEqual(before);
+
+		// the whole case with the new scenario is accepted: each member gets a new version showing it
+		const whole = ['aqsc-0169', 'aqsc-0170', 'aqsc-0171'].map((c) => ({ ...current(c), case_scenario: drift.case_scenario }));
+		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, whole), ownerOrgId: orgB, bank }, actor)).toMatchObject({ ok: true, added: 0, changed: 3 });
+		const after = await snapshot(db, bank.code);
+		for (const c of ['aqsc-0169', 'aqsc-0170', 'aqsc-0171']) expect((after.find((q) => q.code === c)!.content as StoredQuestion).case_scenario).toBe(drift.case_scenario);
+	});
+
+	it('a file without the group columns (older template) keeps case, same_fact and trivia_ok of the questions it updates', async () => {
+		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'rt-so-welding-cutting').executeTakeFirstOrThrow();
+		const before = await snapshot(db, bank.code);
+		const withGroups = before.map((q) => q.content as StoredQuestion).filter((q) => q.case || q.same_fact);
+		const picked = [withGroups.find((q) => q.case)!, withGroups.find((q) => q.same_fact && !q.case)!];
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load((await exportQuestionsXlsx(bank, picked.map((q) => ({ ...q, explanation: `${q.explanation}（补充）` })))) as unknown as ArrayBuffer);
+		const sheet = wb.getWorksheet('题目')!;
+		sheet.spliceColumns(QUESTION_COLUMNS.indexOf(GROUP_COLUMNS[0]) + 1, GROUP_COLUMNS.length);
+		expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(QUESTION_COLUMNS.filter((c) => !(GROUP_COLUMNS as readonly string[]).includes(c)));
+		const r = await importQuestionsXlsx(db, { data: Buffer.from(await wb.xlsx.writeBuffer()), ownerOrgId: orgB, bank }, { userId: adminB, role: 'institution_admin', ip: null, now: NOW });
+		expect(r).toMatchObject({ ok: true, changed: 2 });
+		const after = await snapshot(db, bank.code);
+		for (const q of picked) {
+			const row = after.find((a) => a.code === q.id)!;
+			expect(row.current_version).toBe(2);
+			expect(row.content).toEqual({ ...q, explanation: `${q.explanation}（补充）` });
+		}
 	});
 });

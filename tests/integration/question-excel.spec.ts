@@ -9,7 +9,7 @@ import {
 	type QuestionColumn,
 	type RowError
 } from '../../src/lib/server/question-bank/excel.ts';
-import type { Question } from '../../src/lib/question-bank/schema.ts';
+import type { Question, StoredQuestion } from '../../src/lib/question-bank/schema.ts';
 
 type Cell = ExcelJS.CellValue;
 type RowSpec = Partial<Record<QuestionColumn, Cell>>;
@@ -111,7 +111,7 @@ describe('parseQuestionsXlsx: headers', () => {
 		const headers = [...QUESTION_COLUMNS.map((h): string => (h === '题干' ? '题目内容' : h)), '备注'];
 		expect(await errorsOf(await workbook([single(1)], { headers }))).toEqual([
 			{ row: 1, column: '题目内容', message: '表头（第1行）第C列“题目内容”不是可识别的列名' },
-			{ row: 1, column: '备注', message: '表头（第1行）第P列“备注”不是可识别的列名' },
+			{ row: 1, column: '备注', message: '表头（第1行）第U列“备注”不是可识别的列名' },
 			{ row: 1, column: '题干', message: '表头（第1行）缺少“题干”列' }
 		]);
 	});
@@ -127,7 +127,7 @@ describe('parseQuestionsXlsx: headers', () => {
 	it('reports a duplicated header', async () => {
 		const headers = [...QUESTION_COLUMNS, '解析'];
 		expect(await errorsOf(await workbook([single(1)], { headers }))).toEqual([
-			{ row: 1, column: '解析', message: '表头（第1行）“解析”列出现了两次（第K列和第P列）' }
+			{ row: 1, column: '解析', message: '表头（第1行）“解析”列出现了两次（第K列和第U列）' }
 		]);
 	});
 
@@ -148,7 +148,7 @@ describe('parseQuestionsXlsx: headers', () => {
 			[...QUESTION_COLUMNS.map((h) => single(1)[h] ?? null)],
 			[...QUESTION_COLUMNS.map((h) => single(2)[h] ?? null), null, '备注']
 		]);
-		expect(await errorsOf(buf)).toEqual([{ row: 3, column: null, message: '第Q列没有列名，但第3行起有内容；请填写列名或删除该列' }]);
+		expect(await errorsOf(buf)).toEqual([{ row: 3, column: null, message: '第V列没有列名，但第3行起有内容；请填写列名或删除该列' }]);
 	});
 });
 
@@ -566,5 +566,129 @@ describe('template and export', () => {
 		expect(sheet.getRow(3).getCell(10).value).toBe('BDF');
 		expect(sheet.getRow(4).getCell(10).value).toBe('正确');
 		expect(sheet.getRow(4).getCell(2).value).toBe('判断');
+	});
+});
+
+describe('case groups, same_fact and trivia_ok (issue 14)', () => {
+	const SCENARIO = '某化工企业安排班组清理一座停用的溶剂储罐。班组长要求操作工在未通风、未检测的情况下立即进罐。';
+	const member = (n: number, extra: RowSpec = {}): RowSpec => single(n, { 案例组: 'demo-case-01', ...extra });
+
+	it('a case group may give its title and scenario on the first row only; every member carries them, in file order', async () => {
+		const buf = await workbook([
+			single(1),
+			member(3, { 案例标题: '储罐清理', 案例材料: SCENARIO }),
+			single(2, { 同一事实组: 'tank.entry', 记忆题理由: '一小时报告时限是主要负责人的法定职责' }),
+			member(5, { 案例材料: SCENARIO }),
+			member(4)
+		]);
+		const r = await parseQuestionsXlsx(buf);
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		expect(r.rows).toEqual([2, 3, 4, 5, 6]);
+		expect(r.columns).toEqual(['案例组', '案例标题', '案例材料', '同一事实组', '记忆题理由']);
+		expect(r.questions.map((q) => [q.id, q.case ?? null])).toEqual([
+			['q-0001', null],
+			['q-0003', 'demo-case-01'],
+			['q-0002', null],
+			['q-0005', 'demo-case-01'],
+			['q-0004', 'demo-case-01']
+		]);
+		for (const q of r.questions.filter((x) => x.case)) expect([q.case_title, q.case_scenario]).toEqual(['储罐清理', SCENARIO]);
+		expect(r.questions[0]).not.toHaveProperty('case_title');
+		expect(r.questions[2]).toMatchObject({ same_fact: 'tank.entry', trivia_ok: '一小时报告时限是主要负责人的法定职责' });
+	});
+
+	it('a file without the group columns still imports (older template)', async () => {
+		const headers = QUESTION_COLUMNS.filter((c) => !['案例组', '案例标题', '案例材料', '同一事实组', '记忆题理由'].includes(c));
+		const r = await parseQuestionsXlsx(await workbook([single(1)], { headers }));
+		expect(r).toMatchObject({ ok: true, rows: [2], columns: [] });
+	});
+
+	it('rows of one case that disagree on the scenario or title are named, with the row they disagree with', async () => {
+		const errors = await errorsOf(
+			await workbook([
+				member(1, { 案例标题: '储罐清理', 案例材料: SCENARIO }),
+				member(2, { 案例材料: SCENARIO }),
+				member(3, { 案例标题: '储罐清洗', 案例材料: `${SCENARIO}（修改稿）` })
+			])
+		);
+		expect(errors).toEqual([
+			{ row: 4, column: '案例标题', message: '第4行“案例标题”与第2行不一致：同一案例组“demo-case-01”的各行案例标题必须相同（可只在该组第一行填写，其余行留空）' },
+			{ row: 4, column: '案例材料', message: '第4行“案例材料”与第2行不一致：同一案例组“demo-case-01”的各行案例材料必须相同（可只在该组第一行填写，其余行留空）' }
+		]);
+	});
+
+	it('a case group without a scenario or title, and a scenario without a case group, are errors', async () => {
+		const errors = await errorsOf(await workbook([member(1), member(2), single(3, { 案例材料: SCENARIO }), single(4, { 案例标题: '孤立的标题' })]));
+		expect(errors).toEqual([
+			{ row: 4, column: '案例材料', message: '第4行“案例材料”：填写了案例材料，但没有填写“案例组”' },
+			{ row: 5, column: '案例标题', message: '第5行“案例标题”：填写了案例标题，但没有填写“案例组”' },
+			{ row: 2, column: '案例标题', message: '第2行“案例标题”：案例组“demo-case-01”没有填写案例标题（至少在该组的一行中填写）' },
+			{ row: 2, column: '案例材料', message: '第2行“案例材料”：案例组“demo-case-01”没有填写案例材料（至少在该组的一行中填写）' }
+		]);
+	});
+
+	it('validates the case code, same_fact, trivia_ok and the scenario length like the YAML loader', async () => {
+		const errors = await errorsOf(
+			await workbook([
+				single(1, { 案例组: 'Case 1', 案例标题: '标题', 案例材料: SCENARIO }),
+				single(2, { 同一事实组: '一小时报告' }),
+				single(3, { 记忆题理由: '理'.repeat(201) }),
+				member(4, { 案例标题: '标题', 案例材料: '情'.repeat(2001) }),
+				member(5)
+			])
+		);
+		expect(errors).toEqual([
+			{ row: 2, column: '案例组', message: '第2行“案例组”：案例编号（case）应形如 acc-case-01' },
+			{ row: 3, column: '同一事实组', message: '第3行“同一事实组”：同一事实组（same_fact）只能包含小写字母、数字、点和连字符' },
+			{ row: 4, column: '记忆题理由', message: '第4行“记忆题理由”：trivia_ok 理由过长（最多200个字符）' },
+			{ row: 5, column: '案例材料', message: '第5行“案例材料”：案例情景过长（最多2000个字符）' }
+		]);
+	});
+
+	const grouped: StoredQuestion[] = [
+		{ ...base('g-0001'), case: 'g-case-01', case_title: '有限空间', case_scenario: SCENARIO },
+		{ ...base('g-0002'), same_fact: 'report.one-hour', trivia_ok: '1小时内报告是事故单位负责人的职责' },
+		{ ...base('g-0003'), case: 'g-case-02', case_title: '动火作业', case_scenario: `${SCENARIO}\n第二段` },
+		{ ...base('g-0004'), case: 'g-case-01', case_title: '有限空间', case_scenario: SCENARIO },
+		{ ...base('g-0005'), same_fact: 'report.one-hour' },
+		{ ...base('g-0006'), case: 'g-case-02', case_title: '动火作业', case_scenario: `${SCENARIO}\n第二段` },
+		{ ...base('g-0007'), case: 'g-case-01', case_title: '有限空间', case_scenario: SCENARIO }
+	];
+	function base(id: string): StoredQuestion {
+		return {
+			id,
+			type: 'judge',
+			stem: `题目 ${id}：作业前应当进行气体检测。`,
+			answer: true,
+			explanation: '解析。',
+			basis: [{ source: 'anquan-shengchan-fa-2021', ref: '第四十三条' }],
+			knowledge: 'k1',
+			difficulty: 3
+		};
+	}
+
+	it('export → parse keeps case groups (members together, their order kept), same_fact and trivia_ok', async () => {
+		const buf = await exportQuestionsXlsx({ code: 'g', name: '组' }, grouped);
+		const r = await parseQuestionsXlsx(buf);
+		if (!r.ok) throw new Error(JSON.stringify(r.errors));
+		const order = ['g-0001', 'g-0004', 'g-0007', 'g-0002', 'g-0003', 'g-0006', 'g-0005'];
+		expect(r.questions.map((q) => q.id)).toEqual(order);
+		expect(r.questions).toEqual(order.map((id) => grouped.find((q) => q.id === id)));
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(buf as unknown as ArrayBuffer);
+		const sheet = wb.getWorksheet('题目')!;
+		const col = (name: QuestionColumn) => QUESTION_COLUMNS.indexOf(name) + 1;
+		expect(sheet.getRow(2).getCell(col('案例材料')).value).toBe(SCENARIO);
+		expect(sheet.getRow(3).getCell(col('案例组')).value).toBe('g-case-01');
+		expect(sheet.getRow(5).getCell(col('同一事实组')).value).toBe('report.one-hour');
+	});
+
+	it('template explains the new columns', async () => {
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load((await buildTemplateXlsx()) as unknown as ArrayBuffer);
+		const help = wb.getWorksheet('填写说明')!;
+		const names: unknown[] = [];
+		help.eachRow((row) => names.push(row.getCell(1).value));
+		for (const c of ['案例组', '案例标题', '案例材料', '同一事实组', '记忆题理由']) expect(names).toContain(c);
 	});
 });

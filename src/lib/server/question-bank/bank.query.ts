@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { Question } from '../../question-bank/schema.ts';
+import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
 import { findCitedText, listArticles } from './sources.ts';
 
 // Read-only queries for the bank screens. An institution sees platform banks (read-only)
@@ -183,16 +183,59 @@ export async function listKnowledge(db: Db, bankId: number) {
 	return db.selectFrom('qb_knowledge_points').select(['code', 'name']).where('bank_id', '=', bankId).orderBy('sort').execute();
 }
 
-export async function listBankQuestionsForExport(db: Db, bankId: number): Promise<Question[]> {
+/**
+ * Active questions at their current versions (case title and scenario included), ordered by code,
+ * except that a case's members follow its first member in the order papers show them (question id).
+ */
+export async function listBankQuestionsForExport(db: Db, bankId: number): Promise<StoredQuestion[]> {
 	const rows = await db
 		.selectFrom('qb_questions as q')
 		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
-		.select('v.content')
+		.select(['q.id', 'v.content'])
 		.where('q.bank_id', '=', bankId)
 		.where('q.status', '=', 'active')
 		.orderBy('q.code')
 		.execute();
-	return rows.map((r) => (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as Question);
+	const questions = rows.map((r) => ({ id: r.id, q: (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as StoredQuestion }));
+	const members = new Map<string, typeof questions>();
+	for (const x of questions) if (x.q.case) members.set(x.q.case, [...(members.get(x.q.case) ?? []), x]);
+	const out: StoredQuestion[] = [];
+	for (const x of questions) {
+		if (!x.q.case) out.push(x.q);
+		else if (members.has(x.q.case)) {
+			out.push(...members.get(x.q.case)!.sort((a, b) => a.id - b.id).map((m) => m.q));
+			members.delete(x.q.case);
+		}
+	}
+	return out;
+}
+
+/** Current contents of the bank's questions with the given codes, by code. */
+export async function listCurrentContents(db: Db, bankId: number, codes: readonly string[]): Promise<Map<string, StoredQuestion>> {
+	const out = new Map<string, StoredQuestion>();
+	for (let i = 0; i < codes.length; i += 5000) {
+		const rows = await db
+			.selectFrom('qb_questions as q')
+			.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
+			.select(['q.code', 'v.content'])
+			.where('q.bank_id', '=', bankId)
+			.where('q.code', 'in', codes.slice(i, i + 5000))
+			.execute();
+		for (const r of rows) out.set(r.code, (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as StoredQuestion);
+	}
+	return out;
+}
+
+/** Every question of the bank that belongs to a case group, with its status and its case's title and scenario. */
+export async function listCaseMembers(db: Db, bankId: number) {
+	return db
+		.selectFrom('qb_questions as q')
+		.innerJoin('qb_question_versions as v', (j) => j.onRef('v.question_id', '=', 'q.id').onRef('v.version', '=', 'q.current_version'))
+		.select(['q.code', 'q.status', 'q.case_code', sql<string | null>`v.content->>'case_title'`.as('case_title'), sql<string | null>`v.content->>'case_scenario'`.as('case_scenario')])
+		.where('q.bank_id', '=', bankId)
+		.where('q.case_code', 'is not', null)
+		.orderBy('q.code')
+		.execute();
 }
 
 /** Knowledge points of every bank the institution can see (platform and its own), for pickers by name. */

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
-import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType } from '../../question-bank/schema.ts';
+import { OPTION_KEYS, QUESTION_TYPE_LABELS, caseSchema, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType, type StoredQuestion } from '../../question-bank/schema.ts';
 
 // Excel (.xlsx) template, export and import of questions. Server-only, no database access:
 // the caller decides what to do with the parsed questions (bank membership, knowledge points,
@@ -10,9 +10,14 @@ import { OPTION_KEYS, QUESTION_TYPE_LABELS, normaliseStem, questionSchema, type 
 // One question per row on the sheet “题目”; row 1 is the header, columns are matched by header
 // text (order does not matter). Export writes exactly the format the importer reads, so
 // export → import round-trips.
+//
+// Case-analysis groups (案例分析): every member row carries the case code (案例组) and the case's
+// title and scenario (案例标题, 案例材料); a hand-written file may give them on one row of the group
+// only, but rows that give them must agree. 同一事实组 (same_fact) and 记忆题理由 (trivia_ok) are
+// per question. All five columns are optional: a file without them imports as before.
 
 /** Header texts of the question sheet, in the order the template and export write them. */
-export const QUESTION_COLUMNS = ['题号', '题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '依据', '知识点', '难度', '知识点名称'] as const;
+export const QUESTION_COLUMNS = ['题号', '题型', '题干', '选项A', '选项B', '选项C', '选项D', '选项E', '选项F', '答案', '解析', '依据', '知识点', '难度', '知识点名称', '案例组', '案例标题', '案例材料', '同一事实组', '记忆题理由'] as const;
 export type QuestionColumn = (typeof QUESTION_COLUMNS)[number];
 
 /** Columns that must be present in the header row. Option columns are optional. */
@@ -31,7 +36,19 @@ const PROGRESS_EVERY = 500;
 
 export type { RowError };
 /** `knowledgeNames` (code → name, from the optional 知识点名称 column) is present when that column has any name. */
-export type ParseResult = { ok: true; questions: Question[]; knowledgeNames?: Record<string, string> } | { ok: false; errors: RowError[] };
+/**
+ * `rows[i]` is the Excel row of `questions[i]`. A case member carries its case's title and
+ * scenario (`case_title`, `case_scenario`), as stored. `columns` lists the optional issue-14 columns
+ * the header has: an import into an existing bank keeps a field whose column is absent.
+ */
+export type ParseResult =
+	| { ok: true; questions: StoredQuestion[]; rows: number[]; columns: GroupColumn[]; knowledgeNames?: Record<string, string> }
+	| { ok: false; errors: RowError[] };
+/** The optional columns of case groups, duplicate groups and accepted trivia. */
+export const GROUP_COLUMNS = ['案例组', '案例标题', '案例材料', '同一事实组', '记忆题理由'] as const satisfies readonly QuestionColumn[];
+export type GroupColumn = (typeof GROUP_COLUMNS)[number];
+/** Fewest questions a case group may have: a “case” of one question is not a group. */
+export const MIN_CASE_QUESTIONS = 2;
 export type ParseOptions = {
 	/** Maximum number of (non-blank) data rows; default 10000. */
 	maxRows?: number;
@@ -58,7 +75,12 @@ const COLUMN_WIDTHS: Record<QuestionColumn, number> = {
 	依据: 34,
 	知识点: 16,
 	难度: 7,
-	知识点名称: 24
+	知识点名称: 24,
+	案例组: 16,
+	案例标题: 24,
+	案例材料: 50,
+	同一事实组: 18,
+	记忆题理由: 30
 };
 
 const TYPE_ALIASES: Record<string, QuestionType> = {
@@ -115,7 +137,7 @@ function formatBasis(q: Question): string {
 	return q.basis.map((b) => `${b.source} ${b.ref}`).join('\n');
 }
 
-function questionRow(q: Question, knowledgeNames: ReadonlyMap<string, string> = new Map()): (string | number | null)[] {
+function questionRow(q: StoredQuestion, knowledgeNames: ReadonlyMap<string, string> = new Map()): (string | number | null)[] {
 	return [
 		q.id,
 		QUESTION_TYPE_LABELS[q.type],
@@ -126,7 +148,12 @@ function questionRow(q: Question, knowledgeNames: ReadonlyMap<string, string> = 
 		formatBasis(q),
 		q.knowledge,
 		q.difficulty,
-		knowledgeNames.get(q.knowledge) ?? null
+		knowledgeNames.get(q.knowledge) ?? null,
+		q.case ?? null,
+		q.case ? (q.case_title ?? null) : null,
+		q.case ? (q.case_scenario ?? null) : null,
+		q.same_fact ?? null,
+		q.trivia_ok ?? null
 	];
 }
 
@@ -227,7 +254,12 @@ const INSTRUCTIONS: [string, string, string][] = [
 	['依据', '必填', '每行一条，格式为“来源文件名 条款”，中间用空格隔开，如 anquan-shengchan-fa-2021 第二十八条。多条依据可换行（Alt+Enter）或用“；”分隔。来源文件名为 question-banks/sources 中的文件名。'],
 	['知识点', '必填', '题库中的知识点编号，如 ch2.principal。'],
 	['难度', '必填', '1–5 的整数，1 最容易，5 最难。'],
-	['知识点名称', '选填', '知识点的名称，如“生产经营单位主要负责人的职责”。新建题库时用它作知识点名称（不填则名称同编号）；导出的文件会自动带上。']
+	['知识点名称', '选填', '知识点的名称，如“生产经营单位主要负责人的职责”。新建题库时用它作知识点名称（不填则名称同编号）；导出的文件会自动带上。'],
+	['案例组', '选填', `案例分析题的案例编号，形如 aqsc-case-01（小写字母、数字和连字符，以 -case- 加两到三位数字结尾）。同一案例的各题填写相同的编号，组卷时整组一起抽取、连续排列、先显示案例材料；一个案例组至少 ${MIN_CASE_QUESTIONS} 道题（含题库中已有的同组题目），各题按文件中的先后顺序排列。不是案例题的留空。`],
+	['案例标题', '案例题必填', '案例的标题，最多100字。同一案例组的各行应相同；可只在该组的第一行填写，其余行留空。'],
+	['案例材料', '案例题必填', '案例情景（考生先读的材料），最多2000字。同一案例组各行填写的内容必须完全相同；可只在该组的第一行填写，其余行留空。未填写“案例组”的行不能填写案例标题或案例材料。'],
+	['同一事实组', '选填', '考查同一知识事实、只是问法不同的几道题填写相同的组名（小写字母、数字、点和连字符，2–60位，如 report.one-hour）；同一张试卷中同组的题最多抽一道。'],
+	['记忆题理由', '选填', '答案是日期、文号或条款号的题目通常属于死记硬背题；如果记住这个数字确实是岗位职责（如“事故发生后1小时内报告”），在这里写明理由（最多200字）。']
 ];
 
 const GENERAL_NOTES = [
@@ -235,7 +267,8 @@ const GENERAL_NOTES = [
 	'“示例”工作表中有单选、多选、判断各一道示例题，仅供参考，导入时不会读取。',
 	`单次最多导入 ${DEFAULT_MAX_ROWS} 道题，更多请拆分成几个文件；空行会被忽略；单元格最多 ${DEFAULT_MAX_CELL_CHARS} 个字符。`,
 	'题号、知识点等列请保持“文本”格式，避免 Excel 把 0001、1.10 之类的内容自动改成数字。',
-	'导入时会检查每一行，文件中有任何错误都不会导入，并列出所有出错的行和列；请按提示修改后重新上传。'
+	'导入时会检查每一行，文件中有任何错误都不会导入，并列出所有出错的行和列；请按提示修改后重新上传。',
+	'案例组、案例标题、案例材料、同一事实组、记忆题理由 五列可以删除；向已有题库导入时，文件中没有的列保留题目原有的内容，有该列但单元格留空则清除。'
 ];
 
 /** Blank import template: “题目” (header only), “示例” (one example per type), “填写说明”. */
@@ -268,13 +301,13 @@ export async function buildTemplateXlsx(): Promise<Buffer> {
  */
 export async function exportQuestionsXlsx(
 	bank: { code: string; name: string },
-	questions: Question[],
+	questions: StoredQuestion[],
 	knowledgeNames: ReadonlyMap<string, string> = new Map()
 ): Promise<Buffer> {
 	const wb = new ExcelJS.Workbook();
 	wb.creator = '安训';
 	const ws = addQuestionSheet(wb, QUESTION_SHEET, false);
-	for (const q of questions) ws.addRow(questionRow(q, knowledgeNames));
+	for (const q of groupCases(questions)) ws.addRow(questionRow(q, knowledgeNames));
 
 	const info = wb.addWorksheet(BANK_INFO_SHEET);
 	info.columns = [{ width: 12 }, { width: 50 }];
@@ -285,6 +318,21 @@ export async function exportQuestionsXlsx(
 	]);
 	info.getColumn(1).font = { bold: true };
 	return writeXlsxBuffer(wb);
+}
+
+/** Questions in the given order, except that the members of a case follow its first member, in their own order. */
+export function groupCases<Q extends Pick<Question, 'case'>>(questions: readonly Q[]): Q[] {
+	const members = new Map<string, Q[]>();
+	for (const q of questions) if (q.case) members.set(q.case, [...(members.get(q.case) ?? []), q]);
+	const out: Q[] = [];
+	for (const q of questions) {
+		if (!q.case) out.push(q);
+		else if (members.has(q.case)) {
+			out.push(...members.get(q.case)!);
+			members.delete(q.case);
+		}
+	}
+	return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,7 +364,10 @@ const PATH_COLUMNS: Record<string, QuestionColumn> = {
 	explanation: '解析',
 	basis: '依据',
 	knowledge: '知识点',
-	difficulty: '难度'
+	difficulty: '难度',
+	case: '案例组',
+	same_fact: '同一事实组',
+	trivia_ok: '记忆题理由'
 };
 
 /** Stand-ins for fields that failed, so the cross-field checks (superRefine) still run. */
@@ -329,7 +380,7 @@ const PLACEHOLDERS: Record<string, unknown> = {
 	difficulty: 1
 };
 
-type RowResult = { question: Question | null; id: string | null; stem: string | null; knowledgeName?: string };
+type RowResult = { question: Question | null; id: string | null; stem: string | null; knowledgeName?: string; caseTitle?: string; caseScenario?: string };
 
 class RowParser {
 	constructor(
@@ -458,13 +509,26 @@ class RowParser {
 			}
 		}
 
+		const caseCode = text('案例组', { required: false });
+		const caseTitle = text('案例标题', { required: false, numbers: true });
+		const caseScenario = text('案例材料', { required: false, numbers: true });
+		if (caseCode === undefined && !bad.has('案例组')) {
+			if (caseTitle !== undefined) fail('案例标题', '：填写了案例标题，但没有填写“案例组”');
+			if (caseScenario !== undefined) fail('案例材料', '：填写了案例材料，但没有填写“案例组”');
+		}
+		const sameFact = text('同一事实组', { required: false });
+		const triviaOk = text('记忆题理由', { required: false, numbers: true });
+
 		const candidate: Record<string, unknown> = { id, type, stem };
 		if (options) candidate.options = options;
 		Object.assign(candidate, { answer, explanation, basis, knowledge, difficulty });
+		if (caseCode !== undefined) candidate.case = caseCode;
+		if (sameFact !== undefined) candidate.same_fact = sameFact;
+		if (triviaOk !== undefined) candidate.trivia_ok = triviaOk;
 
 		const parsed = questionSchema.safeParse(candidate);
 		if (parsed.success) {
-			return bad.size ? { question: null, id: id ?? null, stem: stem ?? null } : { question: parsed.data, id: id ?? null, stem: stem ?? null, knowledgeName };
+			return bad.size ? { question: null, id: id ?? null, stem: stem ?? null } : { question: parsed.data, id: id ?? null, stem: stem ?? null, knowledgeName, caseTitle, caseScenario };
 		}
 
 		let issues = parsed.error.issues;
@@ -566,7 +630,9 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	const ids = new Map<string, number>();
 	const stems = new Map<string, number>();
 	const questions: Question[] = [];
+	const questionRows: number[] = [];
 	const knowledgeNames: Record<string, string> = {};
+	const cases = new CaseGroups(errors);
 
 	for (const [i, { n, values }] of rows.entries()) {
 		for (let c = 1; c < values.length; c++) {
@@ -591,6 +657,8 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 		}
 		if (rowOk && r.question) {
 			questions.push(r.question);
+			questionRows.push(n);
+			if (r.question.case) cases.add(r.question.case, n, r.caseTitle, r.caseScenario);
 			if (r.knowledgeName) {
 				const first = knowledgeNames[r.question.knowledge];
 				if (first !== undefined && first !== r.knowledgeName) {
@@ -607,6 +675,57 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	}
 	options.onProgress?.(rows.length, rows.length);
 
+	const declared = cases.check();
 	if (errors.total > 0) return { ok: false, errors: errors.result() };
-	return Object.keys(knowledgeNames).length ? { ok: true, questions, knowledgeNames } : { ok: true, questions };
+	const stored: StoredQuestion[] = questions.map((q) => {
+		const c = q.case ? declared.get(q.case) : undefined;
+		return c ? { ...q, case_title: c.title, case_scenario: c.scenario } : q;
+	});
+	const columns = GROUP_COLUMNS.filter((c) => header.index.has(c));
+	return Object.keys(knowledgeNames).length ? { ok: true, questions: stored, rows: questionRows, columns, knowledgeNames } : { ok: true, questions: stored, rows: questionRows, columns };
+}
+
+/**
+ * The case groups of a file: each needs one title and one scenario, given on at least one of
+ * its rows; rows that give them must agree. Checked with the YAML loader's case schema.
+ */
+class CaseGroups {
+	private readonly groups = new Map<string, { rows: number[]; title?: { text: string; row: number }; scenario?: { text: string; row: number } }>();
+	constructor(private readonly errors: ErrorList) {}
+
+	add(code: string, row: number, title: string | undefined, scenario: string | undefined) {
+		let g = this.groups.get(code);
+		if (!g) this.groups.set(code, (g = { rows: [] }));
+		g.rows.push(row);
+		for (const [field, col, value] of [['title', '案例标题', title], ['scenario', '案例材料', scenario]] as const) {
+			if (value === undefined) continue;
+			const first = g[field];
+			if (!first) g[field] = { text: value, row };
+			else if (first.text !== value) {
+				this.errors.add(row, col, `第${row}行“${col}”与第${first.row}行不一致：同一案例组“${snippet(code, 40)}”的各行${col}必须相同（可只在该组第一行填写，其余行留空）`);
+			}
+		}
+	}
+
+	/** Reports incomplete groups; returns the complete, valid ones by code. */
+	check(): Map<string, { title: string; scenario: string }> {
+		const out = new Map<string, { title: string; scenario: string }>();
+		for (const [code, g] of this.groups) {
+			const first = g.rows[0]!;
+			if (!g.title) this.errors.add(first, '案例标题', `第${first}行“案例标题”：案例组“${snippet(code, 40)}”没有填写案例标题（至少在该组的一行中填写）`);
+			if (!g.scenario) this.errors.add(first, '案例材料', `第${first}行“案例材料”：案例组“${snippet(code, 40)}”没有填写案例材料（至少在该组的一行中填写）`);
+			if (!g.title || !g.scenario) continue;
+			const parsed = caseSchema.safeParse({ id: code, title: g.title.text, scenario: g.scenario.text });
+			if (!parsed.success) {
+				for (const issue of parsed.error.issues) {
+					const at = issue.path[0] === 'title' ? g.title : g.scenario;
+					const col = issue.path[0] === 'title' ? '案例标题' : '案例材料';
+					this.errors.add(at.row, col, `第${at.row}行“${col}”：${issue.message}`);
+				}
+				continue;
+			}
+			out.set(code, { title: parsed.data.title, scenario: parsed.data.scenario });
+		}
+		return out;
+	}
 }
