@@ -163,6 +163,7 @@ test('issue 13 done-when: apply, review, 考试点, theory, practical with a vet
 		[ent.getByLabel(/^手机号/), li.mobile]
 	]);
 	await ent.getByLabel(/^人员类别/).selectOption({ label: '特种作业人员' });
+	await ent.getByLabel(/^特种作业操作项目/).selectOption('1.2');
 	await ent.getByRole('button', { name: '保存' }).click();
 	await expect(ent).toHaveURL(/\/enterprise\/staff\/\d+\?saved=created/);
 	await ent.waitForLoadState('networkidle');
@@ -183,7 +184,7 @@ test('issue 13 done-when: apply, review, 考试点, theory, practical with a vet
 
 	// 1c. batch application from the staff list, photos cropped in the browser
 	await ent.goto('/enterprise');
-	await ent.getByRole('link', { name: /特种作业/ }).first().click();
+	await ent.getByRole('link', { name: '特种作业报名', exact: true }).click();
 	await expect(ent).toHaveURL(/\/enterprise\/special-ops$/);
 	await ent.getByLabel('操作项目').selectOption('1.2');
 	await ent.getByLabel('培训机构').selectOption({ label: '重庆安训安全技术培训中心' });
@@ -203,7 +204,7 @@ test('issue 13 done-when: apply, review, 考试点, theory, practical with a vet
 	const appIds: Record<string, number> = {};
 	for (const name of ['孙海涛', li.name]) {
 		await inst.goto('/institution');
-		await inst.getByRole('link', { name: /特种作业报名/ }).first().click();
+		await inst.getByRole('link', { name: '资格审查', exact: true }).click();
 		await inst.getByTestId('so-queue').getByRole('link', { name: new RegExp(name) }).click();
 		appIds[name] = Number(/special-ops\/(\d+)/.exec(inst.url())![1]);
 		await inst.getByRole('radio', { name: '受理', exact: true }).check();
@@ -277,7 +278,7 @@ test('issue 13 done-when: apply, review, 考试点, theory, practical with a vet
 
 	// 2d. a theory session open now, both workers seated; the proctor checks their ID cards
 	await inst.goto('/institution');
-	await inst.getByRole('link', { name: /考试排期/ }).first().click();
+	await inst.getByRole('link', { name: '考试排期', exact: true }).click();
 	const theoryForm = inst.locator('form[action="?/theory"]');
 	await theoryForm.getByLabel('场次名称').fill('低压电工理论考试（第1场）');
 	await theoryForm.getByLabel('组卷策略').selectOption({ label: '低压电工作业理论考试' });
@@ -349,7 +350,7 @@ test('issue 13 done-when: apply, review, 考试点, theory, practical with a vet
 
 	// 5a. a proposal with only the theory passed is refused with the reason
 	await inst.goto('/institution');
-	await inst.getByRole('link', { name: /操作证/ }).first().click();
+	await inst.getByRole('link', { name: '操作证发证申请', exact: true }).click();
 	await expect(inst).toHaveURL(/\/institution\/special-ops\/certificates$/);
 	await expect(inst.getByTestId(`so-app-${liApp}`).getByRole('button', { name: '提交发证申请' })).toHaveCount(0);
 	const refused = await inst.request.post('/institution/special-ops/certificates?/propose', { form: { application: String(liApp) }, headers: { origin: server.url } });
