@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { load as loadYaml } from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 import { openAccountMenu } from '../support/e2e-page.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
@@ -41,7 +41,7 @@ type BankQuestion = { type: 'single' | 'multiple' | 'judge'; stem: string; optio
 function answerKey(): Map<string, BankQuestion> {
 	const key = new Map<string, BankQuestion>();
 	for (const f of readdirSync(BANK_DIR).filter((n) => n.endsWith('.yaml'))) {
-		const doc = loadYaml(readFileSync(join(BANK_DIR, f), 'utf8')) as { questions?: BankQuestion[] };
+		const doc = parseYaml(readFileSync(join(BANK_DIR, f), 'utf8')) as { questions?: BankQuestion[] };
 		for (const q of doc.questions ?? []) key.set(q.stem.trim(), q);
 	}
 	return key;
