@@ -306,6 +306,8 @@ test('issue 13 done-when: apply, review, 考试点, theory, practical with a vet
 		await inst.goto('/institution/special-ops/sessions');
 		const form = inst.locator('form[action="?/practical"]');
 		await form.getByLabel('场次名称').fill(name);
+		// the room's scoring sheet is preselected (it once showed none, and creating failed)
+		await expect(form.getByLabel('评分表')).toHaveValue('SO-1.2-PRACTICAL@1');
 		await form.getByLabel('开考时间（北京时间）').fill(shanghaiLocal(from));
 		await form.getByLabel('结束时间（北京时间）').fill(shanghaiLocal(to));
 		await form.getByLabel('刘志强').check();
