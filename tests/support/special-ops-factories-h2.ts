@@ -116,10 +116,21 @@ export async function makeCohort(db: Db, institutionOrgId: number, teacherIds: n
 	return row.id;
 }
 
+// A definition the blueprint pages can read (the list sums section counts); '{}' made them fail with a 500.
+const THEORY_DEFINITION = {
+	sections: [{ title: '单选题', type: 'single', count: 10, points: 10 }],
+	multipleScoring: 'all_or_nothing',
+	durationMinutes: 60,
+	totalPoints: 100,
+	passMark: 80,
+	shuffleQuestions: 'within_sections',
+	shuffleOptions: true
+};
+
 export async function makeTheoryBlueprint(db: Db, institutionOrgId: number) {
 	const row = await db
 		.insertInto('exam_blueprints')
-		.values({ owner_org_id: institutionOrgId, name: `特种作业理论${++n}`, bank_ids: '[]', definition: '{}', certificate_type: 'special_work', created_at: new Date(), updated_at: new Date() })
+		.values({ owner_org_id: institutionOrgId, name: `特种作业理论${++n}`, bank_ids: '[]', definition: JSON.stringify(THEORY_DEFINITION), certificate_type: 'special_work', created_at: new Date(), updated_at: new Date() })
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	return row.id;
