@@ -136,7 +136,7 @@ export class FaceEngine {
 			else job.reject(new Error(msg.error ?? '人脸核验失败'));
 			this.pump();
 		});
-		worker.on('error', (e) => {
+		worker.on('error', (e: Error) => {
 			onFail(e);
 			const job = slot.busy;
 			slot.busy = null;
