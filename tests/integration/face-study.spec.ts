@@ -11,6 +11,8 @@ import { sampleJpeg } from '../../src/lib/server/face/samples.ts';
 import { DEFAULT_FACE_THRESHOLDS as T, judgeFace, similarity } from '../../src/lib/server/face/rules.ts';
 import { decideReference, enrolFromCapture, faceStatus, FaceError, purgeSnapshots, recordConsent, submitStudySnapshot } from '../../src/lib/server/face/face-service.ts';
 import { open, seal } from '../../src/lib/server/face/vault.ts';
+import { mayReview, reviewQueue } from '../../src/lib/server/face/review.query.ts';
+import { reviewCheck } from '../../src/lib/server/face/face-service.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 
 const T0 = Date.parse('2026-11-20T02:00:00Z');
@@ -186,6 +188,22 @@ for (const backend of BACKENDS) {
 				if (r.check && r.check.id !== checkId) issued = r.check;
 			}
 			expect(issued?.kind).toBe('face');
+		}, 60_000);
+
+		it('the enterprise admin reviews a non-matching snapshot of their staff (audited); another enterprise may not', async () => {
+			const s = await enrolled();
+			await consentAndEnrol(s);
+			const checkId = (await s.send(0)).check!.id;
+			await s.snap(5, checkId, sampleJpeg('c_person'));
+			const queue = await reviewQueue(db, { orgId });
+			const item = queue.find((q) => q.name && q.outcome === '与登记照片不一致' && q.snapshot);
+			expect(item?.reference).toMatch(/^data:image\/jpeg;base64,/);
+			expect(await mayReview(db, item!.id, { orgId: await makeOrg(db, 'enterprise') })).toBe(false);
+			expect(await mayReview(db, item!.id, { orgId })).toBe(true);
+			await reviewCheck(db, { checkId: item!.id, userId: adminId, decision: 'other', note: '同事代学' }, at(6));
+			expect((await reviewQueue(db, { orgId })).some((q) => q.id === item!.id)).toBe(false);
+			const audit = await db.selectFrom('audit_log').select('action').where('action', '=', 'face.reviewed').execute();
+			expect(audit.length).toBeGreaterThan(0);
 		}, 60_000);
 
 		it('raw snapshots are purged after the retention period unless kept for a review', async () => {
