@@ -9,7 +9,7 @@ import { FaceBusyError, FaceImageError, faceEngine } from '#lib/server/face/engi
 import { faceThresholds } from '#lib/server/face/config.ts';
 import { checkFaceImage } from '#lib/server/face/image.ts';
 
-export const STUDY_FACE_BODY_LIMIT = 900 * 1024;
+const STUDY_FACE_BODY_LIMIT = 900 * 1024;
 
 /** A learner's snapshot for a pending face check of their own study lease, matched on the server. */
 export const POST: RequestHandler = async ({ locals, request, getClientAddress }) => {
