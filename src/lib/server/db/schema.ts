@@ -224,7 +224,8 @@ export const schema = {
 		issued_at: ts,
 		deadline_at: ts,
 		answered_at: { pg: 'timestamptz', null: true },
-		status: { pg: 'text', gen: true }
+		status: { pg: 'text', gen: true },
+		kind: { pg: 'text', gen: true }
 	},
 	study_events: {
 		id: { pg: 'bigint', gen: true },
@@ -646,7 +647,40 @@ export const schema = {
 		acknowledged_at: tsN,
 		acknowledged_by: intN,
 		ack_note: tN
-	}
+	},
+	face_consents: { id: serial, person_id: int, action: t, text_version: t, at: ts, user_id: intN, ip: tN },
+	face_references: {
+		id: serial,
+		person_id: int,
+		source: t,
+		image_enc: { pg: 'bytea' },
+		embedding_enc: { pg: 'bytea' },
+		status: t,
+		created_at: ts,
+		confirmed_by: intN,
+		confirmed_at: tsN
+	},
+	face_checks: {
+		id: serial,
+		person_id: int,
+		context: t,
+		enrolment_id: intN,
+		lesson_id: intN,
+		study_check_id: intN,
+		attempt_id: intN,
+		reference_id: intN,
+		at: ts,
+		outcome: t,
+		score: { pg: 'numeric', null: true },
+		real: { pg: 'numeric', null: true },
+		live: { pg: 'numeric', null: true },
+		image_sha256: tN,
+		image_enc: { pg: 'bytea', null: true },
+		embedding_enc: { pg: 'bytea', null: true },
+		kept_for_finding: boolD
+	},
+	face_reviews: { id: serial, check_id: int, decision: t, decided_by: int, at: ts, note: tN },
+	face_signins: { id: serial, person_id: int, recorded_by: int, org_id: int, at: ts, note: tN }
 } as const satisfies Record<string, Record<string, ColSpec>>;
 
 type TsOf<P extends PgType> = P extends 'text' | 'numeric'
