@@ -41,7 +41,7 @@ rtmp {
 	server {
 		listen ${host}:${rtmpPort};
 		chunk_size 4096;
-		notify_method post;
+		notify_method get;
 		application live {
 			live on;
 			# nobody plays RTMP directly: viewers get HLS
