@@ -27,7 +27,8 @@ export function liveServerAvailable() {
 
 /** The nginx.conf for one streaming server. Pure: every path and port is an argument. */
 export function nginxConf({ dir, rtmpPort, httpPort, anxunUrl, secret, host = '127.0.0.1' }) {
-	const cb = (path) => `${anxunUrl}/api/live/rtmp/${path}?secret=${secret}`;
+	// nginx-rtmp appends "?args" to the callback URL as given, so the secret is a path segment
+	const cb = (path) => `${anxunUrl}/api/live/rtmp/${secret}/${path}`;
 	return `load_module ${RTMP_MODULE};
 daemon off;
 master_process on;
@@ -117,11 +118,11 @@ function waitForPort(port, host, timeoutMs) {
  * Starts nginx-rtmp. As root it drops to the unprivileged user `nobody` (the whole process, not
  * only the workers). Returns the variables Anxun needs and a stop function.
  */
-export async function startLiveServer({ rtmpPort = 19350, httpPort = 18080, anxunUrl = 'http://127.0.0.1:3000', host = '127.0.0.1', dir } = {}) {
+export async function startLiveServer({ rtmpPort = 19350, httpPort = 18080, anxunUrl = 'http://127.0.0.1:3000', host = '127.0.0.1', dir, secret } = {}) {
 	if (!liveServerAvailable()) throw new Error(`nginx with the RTMP module is not installed (${NGINX}, ${RTMP_MODULE}): apt-get install -y nginx-light libnginx-mod-rtmp`);
 	dir ??= mkdtempSync(join(tmpdir(), 'anxun-live-'));
 	for (const sub of ['hls', 'rec', 'tmp', 'logs']) mkdirSync(join(dir, sub), { recursive: true });
-	const secret = randomBytes(18).toString('base64url');
+	secret ??= randomBytes(18).toString('base64url');
 	writeFileSync(join(dir, 'nginx.conf'), nginxConf({ dir, rtmpPort, httpPort, anxunUrl, secret, host }));
 	const asRoot = process.getuid?.() === 0;
 	if (asRoot) {

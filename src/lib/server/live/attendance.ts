@@ -64,7 +64,7 @@ export const LIVE_REFUSAL_MESSAGES: Record<LiveRefusal, string> = {
 };
 
 /** Why an accepted beat credited nothing. */
-export type LiveZeroReason = 'start' | 'takeover' | 'release' | 'paused' | 'hidden' | 'gap' | 'stream_down' | 'before_start' | 'after_end' | 'full' | 'same_second';
+export type LiveZeroReason = 'start' | 'takeover' | 'release' | 'paused' | 'hidden' | 'gap' | 'stream_down' | 'before_start' | 'after_end' | 'same_second';
 
 export type LiveDecision = {
 	refused: LiveRefusal | null;
@@ -117,7 +117,6 @@ export function decideLiveBeat(args: {
 	now: Date;
 	config: LiveConfig;
 	rules: LiveClassRules;
-	capSeconds: number;
 	att: AttendanceState | null;
 	periods: { started_at: Date; ended_at: Date | null }[];
 	rollCallOverdue: boolean;
@@ -171,9 +170,9 @@ export function decideLiveBeat(args: {
 	if (args.rollCallOverdue) return { ...restart('paused'), refused: 'rollcall_overdue', zeroReason: null };
 	if (beat.state !== 'playing') return restart(beat.state);
 
+	// Minutes present are recorded in full (the attendance sheet shows them); the 学时 cap of the
+	// class applies when they are turned into 学时 (creditedHours).
 	const elapsed = Math.max(0, secondsBetween(att.last_beat_at, now));
-	const used = att.live_seconds + (rules.replayRule === 'replay_allowed' ? att.replay_seconds : 0);
-	const room = Math.max(0, args.capSeconds - used);
 
 	if (beat.mode === 'replay') {
 		let watched = att.watched_seconds;
@@ -181,9 +180,8 @@ export function decideLiveBeat(args: {
 			if (beat.position > watched + elapsed + config.seekToleranceSeconds) return { ...restart('paused'), refused: 'seek_ahead', zeroReason: null };
 			watched = Math.max(watched, Math.min(beat.position, rules.replaySeconds ?? 0));
 		}
-		const whole = Math.floor(elapsed);
 		// replay time is always recorded; it counts toward 学时 only under 'replay_allowed'
-		const credit = rules.replayRule === 'replay_allowed' ? Math.min(whole, room) : whole;
+		const credit = Math.floor(elapsed);
 		const next: AttendanceState = {
 			...att,
 			...signIn,
@@ -192,12 +190,12 @@ export function decideLiveBeat(args: {
 			watched_seconds: watched,
 			released_at: intent === 'release' ? now : null
 		};
-		return { ...none, credit, zeroReason: credit > 0 ? null : whole === 0 ? 'same_second' : 'full', next };
+		return { ...none, credit, zeroReason: credit > 0 ? null : 'same_second', next };
 	}
 
 	// live: only the part of the period inside the class while the stream was up
 	const upSeconds = secondsLive(att.last_beat_at, now, rules, args.periods, now);
-	const whole = Math.min(Math.floor(upSeconds), room);
+	const whole = Math.floor(upSeconds);
 	const zeroReason: LiveZeroReason | null =
 		whole > 0
 			? null
@@ -205,13 +203,11 @@ export function decideLiveBeat(args: {
 				? 'before_start'
 				: att.last_beat_at >= rules.endsAt
 					? 'after_end'
-					: room === 0
-						? 'full'
-						: upSeconds < 1 && elapsed >= 1
-							? 'stream_down'
-							: 'same_second';
+					: upSeconds < 1 && elapsed >= 1
+						? 'stream_down'
+						: 'same_second';
 	// Fractions carry over while all of the period counted; otherwise the clock follows now.
-	const carry = whole > 0 && Math.abs(upSeconds - elapsed) < 0.001 && whole < room;
+	const carry = whole > 0 && Math.abs(upSeconds - elapsed) < 0.001;
 	const next: AttendanceState = {
 		...att,
 		...signIn,

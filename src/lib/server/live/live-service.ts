@@ -253,7 +253,7 @@ export type LiveBeatResult = {
 export async function recordLiveBeat(
 	db: Db,
 	cls: LiveClassRow,
-	input: { personId: number; beat: LiveBeatInput; client: ClientInfo; capSeconds: number },
+	input: { personId: number; beat: LiveBeatInput; client: ClientInfo },
 	now: Date,
 	config: LiveConfig
 ): Promise<LiveBeatResult> {
@@ -286,7 +286,7 @@ export async function recordLiveBeat(
 			s.studyLeaseAt !== null && !s.studyLeaseReleased && (now.getTime() - s.studyLeaseAt.getTime()) / 1000 <= config.intervalSeconds + config.toleranceSeconds;
 		const d = studyLive
 			? { refused: 'studying_elsewhere' as const, zeroReason: null, credit: 0, next: null }
-			: decideLiveBeat({ now, config, rules, capSeconds: input.capSeconds, att: s.att, periods: s.periods, rollCallOverdue, beat: input.beat });
+			: decideLiveBeat({ now, config, rules, att: s.att, periods: s.periods, rollCallOverdue, beat: input.beat });
 		const reason = d.refused ?? d.zeroReason;
 		if (!d.next) {
 			await insertLiveBeat(db, { ...event, kind: d.refused ? 'refused' : 'beat', credited_seconds: 0, reason });

@@ -4,7 +4,7 @@ import { requireApiRole } from '#lib/server/auth/guards.ts';
 import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
 import { liveBeatSchema } from '#lib/schemas/live.ts';
 import { requireAudienceClass } from '#lib/server/live/guard.ts';
-import { classCapSeconds, recordLiveBeat } from '#lib/server/live/live-service.ts';
+import { recordLiveBeat } from '#lib/server/live/live-service.ts';
 import { clientInfo, readJson } from '#lib/server/study/http.ts';
 
 export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
@@ -19,7 +19,7 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 	const result = await recordLiveBeat(
 		db,
 		cls,
-		{ personId, beat: { tabId: p.tabId, mode: p.mode, state: p.state, intent: p.intent, position: p.position ?? null }, client: clientInfo(request, getClientAddress), capSeconds: await classCapSeconds(db, cls) },
+		{ personId, beat: { tabId: p.tabId, mode: p.mode, state: p.state, intent: p.intent, position: p.position ?? null }, client: clientInfo(request, getClientAddress)},
 		now(),
 		config
 	);

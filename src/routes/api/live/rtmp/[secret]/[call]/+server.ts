@@ -4,11 +4,12 @@ import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
 import { callbackSecretOk, checkPublish, publishDone, recordDone } from '#lib/server/live/live-service.ts';
 
 // The streaming server's callbacks (nginx-rtmp on_publish / on_publish_done / on_record_done,
-// notify_method get). Only a caller holding ANXUN_LIVE_CALLBACK_SECRET is heard; nginx-rtmp
+// notify_method get; nginx-rtmp appends its own "?args" to the URL, so the secret is a path
+// segment). Only a caller holding ANXUN_LIVE_CALLBACK_SECRET is heard; nginx-rtmp
 // refuses the publish on any answer other than 2xx.
 export const GET: RequestHandler = async ({ params, url }) => {
 	const { server } = liveSettings();
-	if (!callbackSecretOk(server, url.searchParams.get('secret'))) error(403, '回调未授权');
+	if (!callbackSecretOk(server, params.secret)) error(403, '回调未授权');
 	const q = url.searchParams;
 	const name = (q.get('name') ?? '').slice(0, 100);
 	const addr = (q.get('addr') ?? '').slice(0, 64) || null;
