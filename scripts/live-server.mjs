@@ -117,6 +117,7 @@ function waitForPort(port, host, timeoutMs) {
 /**
  * Starts nginx-rtmp. As root it drops to the unprivileged user `nobody` (the whole process, not
  * only the workers). Returns the variables Anxun needs and a stop function.
+ * @param {{ rtmpPort?: number, httpPort?: number, anxunUrl?: string, host?: string, dir?: string, secret?: string }} [options]
  */
 export async function startLiveServer({ rtmpPort = 19350, httpPort = 18080, anxunUrl = 'http://127.0.0.1:3000', host = '127.0.0.1', dir, secret } = {}) {
 	if (!liveServerAvailable()) throw new Error(`nginx with the RTMP module is not installed (${NGINX}, ${RTMP_MODULE}): apt-get install -y nginx-light libnginx-mod-rtmp`);

@@ -2,7 +2,6 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-// @ts-expect-error plain ESM script without types
 import { ffmpegAvailable, liveServerAvailable, pushTestPattern, startLiveServer } from '../../scripts/live-server.mjs';
 
 // 直播培训, the done-when journey: an institution schedules a class; ffmpeg pushes a test pattern
@@ -28,8 +27,6 @@ const beijing = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(
 async function learnerPage(browser: Browser, account: string, title: string) {
 	const context = await browser.newContext({ ...test.info().project.use });
 	const page = await context.newPage();
-	page.on('console', (m) => console.log(`[${account}] ${m.type()}: ${m.text()}`));
-	page.on('requestfailed', (r) => console.log(`[${account}] failed ${r.url()} ${r.failure()?.errorText}`));
 	await login(page, account, /\/learner$/);
 	// 我的学习 lists the class; the learner joins from there
 	await page.getByRole('link', { name: title }).click();
