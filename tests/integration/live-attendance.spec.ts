@@ -16,6 +16,8 @@ import {
 	type Actor
 } from '../../src/lib/server/live/live-service.ts';
 import { findLiveClass, isInAudience, listAttendance, listQuestions, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
+import { requireAudienceClass, requireConsoleClass } from '../../src/lib/server/live/guard.ts';
+import type { Scope } from '../../src/lib/server/auth/guards.ts';
 import { creditedHours, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
 
 // The server's clock is a parameter: the rules are proven without waiting for a real class.
@@ -23,6 +25,15 @@ const T0 = Date.parse('2026-12-10T02:00:00Z'); // class starts here
 const at = (s: number) => new Date(T0 + s * 1000);
 const CONFIG: LiveConfig = { intervalSeconds: 30, toleranceSeconds: 5, seekToleranceSeconds: 3, rollCallSeconds: 60 };
 const client = { ip: '10.0.0.9', device: 'test' };
+const scopeOf = (s: Partial<Scope> & Pick<Scope, 'role' | 'orgId'>): Scope => ({
+	userId: 0,
+	personId: null,
+	membershipId: 0,
+	orgKind: 'institution',
+	regionCode: '500112',
+	regionPath: '/500000/500112/',
+	...s
+});
 const live = (tabId: string, extra: Partial<LiveBeatInput> = {}): LiveBeatInput => ({ tabId, mode: 'live', state: 'playing', position: null, ...extra });
 
 for (const backend of BACKENDS) {
@@ -189,9 +200,25 @@ for (const backend of BACKENDS) {
 			expect((await beat(cls, alice, 70, live('laptop'))).credit).toBe(30);
 		});
 
-		it('outside the audience: the heartbeat does not count (checked before the rules)', async () => {
+		it('outside the audience: no page, no playlist address, no heartbeat (404 before the rules)', async () => {
 			const cls = await schedule();
 			expect(await isInAudience(db, cls.id, outsider)).toBe(false);
+			await expect(requireAudienceClass(db, scopeOf({ role: 'learner', orgId: outsiderOrg, personId: outsider }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			await expect(requireAudienceClass(db, scopeOf({ role: 'learner', orgId: enterprise, personId: carol }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			const ok = await requireAudienceClass(db, scopeOf({ role: 'learner', orgId: enterprise, personId: alice }), String(cls.id));
+			expect(ok.cls.playback_name).toBe(cls.playback_name);
+		});
+
+		it('a lecturer of another institution cannot open the console; the class lecturer and the owner admin can', async () => {
+			const cls = await schedule();
+			const foreign = await db.selectFrom('memberships').select('user_id').where('org_id', '=', otherInstitution).executeTakeFirstOrThrow();
+			await expect(requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: otherInstitution, userId: foreign.user_id }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			// an examiner of the same institution who is not the lecturer: 404 as well
+			const colleague = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
+			await expect(requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: institution, userId: colleague }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			expect((await requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: institution, userId: lecturer }), String(cls.id))).id).toBe(cls.id);
+			expect((await requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), String(cls.id))).id).toBe(cls.id);
+			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), 'abc')).rejects.toMatchObject({ status: 404 });
 		});
 
 		it('signing in after the window: attendance recorded as late, no credit', async () => {
