@@ -59,7 +59,7 @@ test.describe('直播培训', () => {
 	});
 	test.afterAll(async () => {
 		push?.kill('SIGKILL');
-		await server?.stop({ keep: true });
+		await server?.stop();
 	});
 
 	test('schedule, push, watch on two phones, 点名, questions, answer, export, replay', async ({ page, browser }) => {
