@@ -20,6 +20,7 @@ import * as m017 from './2026-12-05-017-supervision-notices.ts';
 import * as m023 from './2026-12-05-023-question-groups.ts';
 import * as m019 from './2026-12-05-019-so-application-drafts.ts';
 import * as m027 from './2026-12-05-027-face-checks.ts';
+import * as m029 from './2026-12-05-029-live-classes.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-023-question-groups': m023,
 	'2026-12-05-019-so-application-drafts': m019,
 	'2026-12-05-022-exchange-certificates': m022,
-	'2026-12-05-027-face-checks': m027
+	'2026-12-05-027-face-checks': m027,
+	'2026-12-05-029-live-classes': m029
 };

@@ -34,6 +34,12 @@ const RULES: Record<string, Rule> = {
 	'/messages/settings': { path: '/messages/settings', allowed: 'any' },
 	'/messages/[id]': { path: '/messages/{message}', allowed: 'any' },
 	'/learner': { path: '/learner', allowed: ['learner'] },
+	// 直播培训 (issue 19): the owner institution's staff (a lecturer only their own classes, others 404);
+	// a learner only classes they are invited to (tests/integration/live-attendance.spec.ts)
+	'/institution/live': { path: '/institution/live', allowed: ['institution_admin', 'examiner'] },
+	'/institution/live/[id]': { path: '/institution/live/{live}', allowed: ['institution_admin', 'examiner'] },
+	'/learner/live': { path: '/learner/live', allowed: ['learner'] },
+	'/learner/live/[id]': { path: '/learner/live/{live}', allowed: ['learner'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/[id]': { path: '/enterprise/staff/{person}', allowed: ['enterprise_admin'] },

@@ -2,6 +2,8 @@ import { studyConfigFromEnv, type StudyConfig } from './study/credit.ts';
 import { countAppliedMigrations, databaseOptionsFromEnv, migrateToLatest, openDatabase, type Database, type Db } from './db/index.ts';
 import { seedIfEmpty } from '../../../seeds/index.ts';
 import { ensureIssuerKeysExist } from './certificates/keys.ts';
+import { liveConfigFrom, liveServerConfigFromEnv, type LiveServerConfig } from './live/config.ts';
+import type { LiveConfig } from './live/attendance.ts';
 
 // The process-wide database handle. Everything that matters (sessions, clocks, queues) is in
 // PostgreSQL; this is only a connection, so N instances behind a load balancer just work.
@@ -43,4 +45,11 @@ let cachedStudyConfig: StudyConfig | null = null;
 export function studyConfig(): StudyConfig {
 	cachedStudyConfig ??= studyConfigFromEnv(process.env);
 	return cachedStudyConfig;
+}
+
+let cachedLive: { server: LiveServerConfig | null; config: LiveConfig } | null = null;
+/** The streaming server (null: 直播服务未配置) and the live-attendance timing. */
+export function liveSettings(): { server: LiveServerConfig | null; config: LiveConfig } {
+	cachedLive ??= { server: liveServerConfigFromEnv(process.env), config: liveConfigFrom(studyConfig(), process.env) };
+	return cachedLive;
 }
