@@ -36,7 +36,8 @@ const STEPS = listArg('steps', [100, 200, 400, 800, 1600, 3200]);
 const STEP_SECONDS = arg('step-seconds', 20);
 const REALISTIC = listArg('realistic', [1000, 2000, 5000, 10000]).filter((n) => n <= N);
 const REALISTIC_SECONDS = arg('realistic-seconds', 60);
-const WORKERS = process.argv.includes('--workers') ? String(arg('workers', 1)) : undefined;
+// '' = the server's default (one worker per core on PostgreSQL)
+const WORKERS = process.argv.includes('--workers') ? String(arg('workers', 1)) : '';
 const RAW_CONNECTIONS = arg('raw-connections', 10);
 const RAW_SECONDS = arg('raw-seconds', 10);
 const QUESTIONS = 100;
@@ -154,7 +155,7 @@ const server = await startServer({
 	ANXUN_SEED: 'none',
 	// the sweep only finds expired attempts; at 5 s it does not disturb the run
 	ANXUN_WORKER_INTERVAL_MS: '5000',
-	...(WORKERS ? { ANXUN_WORKERS: WORKERS } : {}),
+	ANXUN_WORKERS: WORKERS,
 	...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {})
 });
 const client = jsonPoster(server.url, SESSION_COOKIE, Math.max(SPIKE, 1000) + 16);

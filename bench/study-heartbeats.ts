@@ -25,7 +25,8 @@ const SECONDS = arg('seconds', 75);
 const INTERVAL = arg('interval', 30);
 const STEPS = listArg('steps', [100, 200, 400, 800, 1600, 3200]);
 const STEP_SECONDS = arg('step-seconds', 20);
-const WORKERS = process.argv.includes('--workers') ? String(arg('workers', 1)) : undefined;
+// '' = the server's default (one worker per core on PostgreSQL)
+const WORKERS = process.argv.includes('--workers') ? String(arg('workers', 1)) : '';
 
 ensureBuilt();
 
@@ -69,7 +70,7 @@ console.log(`fixtures: learners=${learners.length} setup_ms=${Math.round(perform
 const server = await startServer({
 	DATABASE_URL: url,
 	ANXUN_SEED: 'none',
-	...(WORKERS ? { ANXUN_WORKERS: WORKERS } : {}),
+	ANXUN_WORKERS: WORKERS,
 	...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {})
 });
 const client = jsonPoster(server.url, SESSION_COOKIE, 1024);
