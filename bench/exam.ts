@@ -20,7 +20,6 @@ import { benchDatabaseUrl, ensureBuilt, jsonPoster, latencyStats, listArg, numbe
 import { sql } from 'kysely';
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../src/lib/server/db/index.ts';
 import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/session.ts';
 import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
 import type { StoredSlot } from '../src/lib/server/exams/attempt.ts';

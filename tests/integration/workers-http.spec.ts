@@ -20,7 +20,7 @@ function workers(s: RunningServer): { pid: number; env: string }[] {
 		.map((pid) => ({ pid: Number(pid), env: readFileSync(`/proc/${pid}/environ`, 'utf8') }));
 }
 
-async function until(check: () => boolean, ms = 60_000): Promise<void> {
+async function until(check: () => boolean, ms = 150_000): Promise<void> {
 	const end = Date.now() + ms;
 	while (!check()) {
 		if (Date.now() > end) throw new Error('timed out');
@@ -70,7 +70,7 @@ describe.skipIf(!built || !process.env.TEST_DATABASE_URL)('worker processes on P
 		await until(() => workers(s).length === 2 && !workers(s).some((w) => w.pid === victim!.pid));
 		// the background loop still runs in exactly one worker
 		expect(workers(s).filter((w) => w.env.split('\0').includes('ANXUN_WORKER_INTERVAL_MS=0'))).toHaveLength(1);
-	});
+	}, 180_000);
 });
 
 describe.skipIf(!built)('worker processes on PGlite', () => {
