@@ -66,7 +66,13 @@ describe.skipIf(!built || !process.env.TEST_DATABASE_URL)('worker processes on P
 	it('a worker killed with SIGKILL is replaced and the server keeps answering', async () => {
 		const [victim] = workers(s);
 		process.kill(victim!.pid, 'SIGKILL');
-		for (let i = 0; i < 5; i++) expect((await fetch(`${s.url}/healthz`, { headers: { connection: 'close' } })).status).toBe(200);
+		// a request that reached the victim as it died may fail; the next ones are answered by the survivor
+		let ok = 0;
+		for (let i = 0; i < 10 && ok < 5; i++) {
+			const r = await fetch(`${s.url}/healthz`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
+			if (r?.status === 200) ok++;
+		}
+		expect(ok).toBe(5);
 		await until(() => workers(s).length === 2 && !workers(s).some((w) => w.pid === victim!.pid));
 		// the background loop still runs in exactly one worker
 		expect(workers(s).filter((w) => w.env.split('\0').includes('ANXUN_WORKER_INTERVAL_MS=0'))).toHaveLength(1);
