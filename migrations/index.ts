@@ -14,6 +14,7 @@ import * as m013 from './2026-12-05-013-accounts.ts';
 import * as m014 from './2026-12-05-014-notifications.ts';
 import * as m018 from './2026-12-05-018-retention-guard.ts';
 import * as m022 from './2026-12-05-022-exchange-certificates.ts';
+import * as m028 from './2026-12-05-028-hot-paths.ts';
 import * as m016 from './2026-12-05-016-enterprise-directory.ts';
 import * as m015 from './2026-12-05-015-registration.ts';
 import * as m017 from './2026-12-05-017-supervision-notices.ts';
@@ -46,5 +47,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-019-so-application-drafts': m019,
 	'2026-12-05-022-exchange-certificates': m022,
 	'2026-12-05-027-face-checks': m027,
-	'2026-12-05-029-live-classes': m029
+	'2026-12-05-029-live-classes': m029,
+	'2026-12-05-028-hot-paths': m028
 };
