@@ -12,7 +12,8 @@ const NOW = new Date('2026-12-05T08:00:00Z');
 const OURS: Record<string, { hours: number; type: string; highRisk: boolean | null }> = {
 	'safety-manager-annual': { hours: 12, type: 'annual', highRisk: false },
 	'leader-annual-high-risk': { hours: 16, type: 'annual', highRisk: true },
-	'worker-annual': { hours: 8, type: 'annual', highRisk: null },
+	'worker-annual': { hours: 8, type: 'annual', highRisk: false },
+	'worker-annual-high-risk': { hours: 10, type: 'annual', highRisk: true },
 	'new-hire-company-level': { hours: 9, type: 'three_level', highRisk: false },
 	'new-hire-high-risk': { hours: 12, type: 'three_level', highRisk: true }
 };
@@ -58,6 +59,10 @@ describe('repository courses (issue 15, part 1)', () => {
 		expect(plan('leader-annual-high-risk', person('safety_manager', true))).toEqual({ codes: ['leader-annual-high-risk'], shortfall: 0 });
 		expect(plan('worker-annual', person('frontline', false))).toEqual({ codes: ['worker-annual'], shortfall: 0 });
 		expect(plan('worker-annual', person('special_worker', false))).toEqual({ codes: ['worker-annual'], shortfall: 0 });
+		// 高危 workers' 20 学时: the general part and the 两单两卡 topic course, each 两单两卡 lesson counted once
+		const highRiskWorker = plan('worker-annual-high-risk', person('frontline', true));
+		expect(highRiskWorker.codes).toEqual(['worker-annual-high-risk', 'two-lists-two-cards']);
+		expect(highRiskWorker.shortfall).toBe(8);
 		// 24 / 72 学时 rows: the platform course is the 厂级 通用部分; 车间级 and 班组级 are the enterprise's own
 		expect(plan('worker-pre-job', person('frontline', false)).codes[0]).toBe('new-hire-company-level');
 		expect(plan('worker-pre-job-high-risk', person('frontline', true)).codes[0]).toBe('new-hire-high-risk');
