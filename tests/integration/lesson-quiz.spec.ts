@@ -101,6 +101,17 @@ describe.each(BACKENDS)('lesson quiz (%s)', (backend) => {
 		expect(await answerLessonQuiz(t.db, lessonId, retired[0]!.code, ['A'], NOW)).toMatchObject({ ok: false, message: '这道练习题已停用或不属于本节，请刷新页面换一组题' });
 	});
 
+	it('every quiz of the repository courses resolves against the repository banks', async () => {
+		const { problems } = loadCourseDirs('seeds/courses');
+		expect(problems).toEqual([]);
+		const other = await makeOrg(t.db, 'institution');
+		const summary = await syncRepositoryCourses(t.db, 'seeds/courses', other, NOW);
+		expect(summary.added.length).toBeGreaterThan(2);
+		const withQuiz = await t.db.selectFrom('lessons').select('id').where('quiz', 'is not', null).execute();
+		expect(withQuiz.length).toBeGreaterThan(2);
+		for (const l of withQuiz) expect((await drawLessonQuiz(t.db, l.id, NOW))!.questions.length).toBeGreaterThan(0);
+	});
+
 	it('a lesson without a quiz has none', async () => {
 		const course = (await findCourseByCode(t.db, 'fixture-safety'))!;
 		expect(await drawLessonQuiz(t.db, (await listLessons(t.db, course.id))[0]!.id, NOW)).toBeNull();
