@@ -18,6 +18,7 @@ import * as m016 from './2026-12-05-016-enterprise-directory.ts';
 import * as m015 from './2026-12-05-015-registration.ts';
 import * as m017 from './2026-12-05-017-supervision-notices.ts';
 import * as m023 from './2026-12-05-023-question-groups.ts';
+import * as m026 from './2026-12-05-026-lesson-quizzes.ts';
 import * as m019 from './2026-12-05-019-so-application-drafts.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
@@ -42,5 +43,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-017-supervision-notices': m017,
 	'2026-12-05-023-question-groups': m023,
 	'2026-12-05-019-so-application-drafts': m019,
-	'2026-12-05-022-exchange-certificates': m022
+	'2026-12-05-022-exchange-certificates': m022,
+	'2026-12-05-026-lesson-quizzes': m026
 };
