@@ -1,0 +1,9 @@
+import type { PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb } from '#lib/server/runtime.ts';
+import { loadCatalogue, parseCatalogueQuery } from '#lib/server/study/catalogue-page.ts';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	requireRole(locals, 'enterprise_admin');
+	return { catalogue: await loadCatalogue(await getDb(), parseCatalogueQuery(url.searchParams)), base: '/enterprise/catalogue', back: { href: '/enterprise', label: '企业首页' } };
+};
