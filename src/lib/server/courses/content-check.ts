@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findCitedText } from '../question-bank/sources.ts';
-import type { CourseProblem, LoadedCourse } from './course-files.ts';
+import { loadCourseDirs, type CourseProblem, type LoadedCourse } from './course-files.ts';
 
 // Content checks for repository courses (npm test): every lesson ends with its sources (「依据」),
 // and every article a lesson cites (《文件》第…条) exists in the source texts of ../shared/sources.
@@ -142,4 +142,15 @@ export function checkCourseSources(courses: LoadedCourse[], sourcesDir: string):
 		);
 	}
 	return problems;
+}
+
+/**
+ * Every check of the repository courses: the loader's (schema, files, 学时 ≤ Σ minutes ÷ 45)
+ * and the sources'. `sourcesDir` null reports that the source texts cannot be found.
+ */
+export function checkRepositoryCourses(root: string, sourcesDir: string | null): { courses: LoadedCourse[]; problems: CourseProblem[] } {
+	const { courses, problems } = loadCourseDirs(root);
+	if (sourcesDir === null) problems.push({ file: root, message: '找不到资料库（../shared/sources）；请设置 SOURCES_DIR 指向资料原文目录' });
+	else problems.push(...checkCourseSources(courses, sourcesDir));
+	return { courses, problems };
 }
