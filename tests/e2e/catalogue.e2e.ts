@@ -91,6 +91,11 @@ test('a learner finds the course in their catalogue', async ({ browser }, info) 
 	await login(page, '13800000007');
 	await expect(page).toHaveURL(/\/learner$/);
 	await page.getByRole('link', { name: '课程目录' }).click();
+	// the shortcut applies the learner's own role, industry and requirement
+	await page.getByRole('link', { name: /^适合我的课程/ }).click();
+	await expect(page).toHaveURL(/requirement=/);
+	await expect(page.getByTestId('catalogue-count')).toContainText('符合条件');
+	await page.getByRole('link', { name: '清除筛选' }).click();
 	await page.getByLabel('人员类别').selectOption({ label: '主要负责人' });
 	await page.getByRole('button', { name: '筛选' }).click();
 	await page.getByRole('link', { name: PRINCIPALS }).click();

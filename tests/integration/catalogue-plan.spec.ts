@@ -3,7 +3,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.t
 import { makeOrg } from '../support/factories.ts';
 import { makeCourse, makePerson } from '../support/study-factories.ts';
 import { assignCourse, generateAnnualPlan } from '../../src/lib/server/study/plan-service.ts';
-import { loadCatalogue, loadCatalogueCourse, parseCatalogueQuery } from '../../src/lib/server/study/catalogue-page.ts';
+import { enterpriseShortcut, learnerShortcut, loadCatalogue, loadCatalogueCourse, parseCatalogueQuery } from '../../src/lib/server/study/catalogue-page.ts';
 import { syncRepositoryCourses } from '../../src/lib/server/courses/course-files.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 
@@ -116,5 +116,12 @@ describe.each(BACKENDS)('course catalogue and fewest-course plans (%s)', (backen
 		expect(await assignCourse(db, { orgId: machinery, personIds: [mine, foreign], courseId: course.id, year: 2026, dueOn: null, actor }, NOW)).toMatchObject({ ok: false });
 		expect(await assignCourse(db, { orgId: machinery, personIds: [mine], courseId: course.id, year: 2026, dueOn: '2026-06-30', actor }, NOW)).toEqual({ ok: true, created: 1, reactivated: 0 });
 		expect(await enrolled(foreign)).toEqual([]);
+	});
+
+	it("links a learner to the courses for their own requirement, an admin to their industry's", async () => {
+		const worker = await makePerson(db, chemical, { role: 'frontline', hiredOn: '2015-01-01' });
+		expect(await learnerShortcut(db, worker, chemical, 2026)).toEqual({ label: '适合我的课程（高危行业从业人员每年再培训，20 学时）', query: 'role=frontline&industry=hazchem&requirement=worker-annual-high-risk' });
+		expect(await learnerShortcut(db, worker, machinery, 2026)).toBeNull();
+		expect(await enterpriseShortcut(db, machinery)).toEqual({ label: '只看适合本单位行业的课程', query: 'industry=it_machinery' });
 	});
 });

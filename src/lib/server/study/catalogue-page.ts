@@ -4,9 +4,9 @@ import { ENTERPRISE_ROLE_CATEGORIES } from '../../domain/labels.ts';
 import { TRAINING_TYPES } from '../../domain/courses.ts';
 import { listIndustryChoices } from '../courses/courses.query.ts';
 import { listRequirementRules } from './requirements.repository.ts';
-import { formatBasis } from './requirements.ts';
+import { formatBasis, pickRequirement } from './requirements.ts';
 import { courseServesRequirement, filterCatalogue, type CatalogueCourse, type CatalogueQuery, type CatalogueRequirement } from './catalogue.ts';
-import { getCatalogueDetail, listCatalogueCourses } from './catalogue.query.ts';
+import { findCatalogueProfile, findOrgIndustry, getCatalogueDetail, listCatalogueCourses } from './catalogue.query.ts';
 
 // What the catalogue pages (enterprise admin and learner) show. A bad filter value is ignored
 // (the filter is a link anyone may edit), never an error.
@@ -64,4 +64,24 @@ export async function loadCatalogueCourse(db: Db, courseId: number) {
 	if (!course || !detail) return null;
 	const industryNames = course.audience_industries.map((code) => industries.find((i) => i.code === code)?.name ?? code);
 	return { course: { ...course, serves: servedBy(course, requirements), industryNames }, ...detail };
+}
+
+/**
+ * The catalogue link a learner follows to see the courses for their own requirement this year
+ * (their role category, their enterprise's industry, the requirement that applies to them).
+ */
+export async function learnerShortcut(db: Db, personId: number, orgId: number, year: number): Promise<{ label: string; query: string } | null> {
+	const [profile, rules] = await Promise.all([findCatalogueProfile(db, personId, orgId), listRequirementRules(db)]);
+	if (!profile) return null;
+	const q = new URLSearchParams({ role: profile.role });
+	if (profile.industry) q.set('industry', profile.industry);
+	const rule = pickRequirement(rules, { role_category: profile.role, high_risk: profile.highRisk, hired_on: profile.hiredOn }, year);
+	if (rule) q.set('requirement', rule.code);
+	return { label: rule ? `适合我的课程（${rule.title}，${rule.hours} 学时）` : '适合我的课程', query: q.toString() };
+}
+
+/** The catalogue link for the enterprise's own industry. */
+export async function enterpriseShortcut(db: Db, orgId: number): Promise<{ label: string; query: string } | null> {
+	const industry = await findOrgIndustry(db, orgId);
+	return industry ? { label: '只看适合本单位行业的课程', query: new URLSearchParams({ industry }).toString() } : null;
 }

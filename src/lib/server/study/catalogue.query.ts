@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { LessonKind } from '../../domain/courses.ts';
 import { sourcesSection } from '../courses/content-check.ts';
@@ -73,15 +74,17 @@ export async function getCatalogueDetail(db: Db, courseId: number): Promise<Cata
 }
 
 /** The person's role category and their enterprise's industry (the learner's default filter). */
-export async function findCatalogueProfile(db: Db, personId: number, orgId: number): Promise<{ role: string; industry: string | null } | null> {
+export async function findCatalogueProfile(db: Db, personId: number, orgId: number): Promise<{ role: string; industry: string | null; hiredOn: string | null; highRisk: boolean } | null> {
 	const row = await db
 		.selectFrom('persons as p')
 		.innerJoin('organisations as o', 'o.id', 'p.org_id')
-		.select(['p.role_category', 'o.industry_code'])
+		.leftJoin('industries as i', 'i.code', 'o.industry_code')
+		.leftJoin('industries as parent', 'parent.code', 'i.parent_code')
+		.select(['p.role_category', 'o.industry_code', 'p.hired_on', sql<boolean>`coalesce(i.high_risk, false) or coalesce(parent.high_risk, false)`.as('high_risk')])
 		.where('p.id', '=', personId)
 		.where('p.org_id', '=', orgId)
 		.executeTakeFirst();
-	return row ? { role: row.role_category, industry: row.industry_code } : null;
+	return row ? { role: row.role_category, industry: row.industry_code, hiredOn: row.hired_on, highRisk: row.high_risk } : null;
 }
 
 /** The enterprise's industry (the admin's default industry filter). */
