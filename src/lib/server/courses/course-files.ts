@@ -28,13 +28,16 @@ export const courseFileLessonSchema = z
 		file: path('文件（file）').optional(),
 		video_seconds: videoSecondsSchema.optional(),
 		// end-of-lesson practice questions (issue 15), checked against the banks at import
-		quiz: lessonQuizSchema.optional()
+		quiz: lessonQuizSchema.optional(),
+		/** 依据 of a video or PDF lesson (a text lesson ends its Markdown with it instead). */
+		sources: z.string({ error: '依据（sources）必须是文字' }).trim().min(1, '依据（sources）不能为空').max(2000, '依据（sources）最多2000个字符').optional()
 	})
 	.superRefine((l, ctx) => {
 		if (l.kind === 'text' && !l.body) ctx.addIssue({ code: 'custom', path: ['body'], message: '图文课时须有正文文件（body: lessons/xx.md）' });
 		if (l.kind === 'text' && l.file) ctx.addIssue({ code: 'custom', path: ['file'], message: '图文课时不使用文件（file）' });
 		if (l.kind !== 'text' && !l.file) ctx.addIssue({ code: 'custom', path: ['file'], message: `${l.kind === 'video' ? '视频' : ' PDF '}课时须有文件（file）` });
 		if (l.kind === 'video' && l.video_seconds === undefined) ctx.addIssue({ code: 'custom', path: ['video_seconds'], message: '视频课时须填写视频时长（video_seconds，秒）' });
+		if (l.kind === 'text' && l.sources) ctx.addIssue({ code: 'custom', path: ['sources'], message: '图文课时的依据写在正文末尾，不使用 sources' });
 		if (l.kind !== 'video' && l.video_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['video_seconds'], message: '只有视频课时才有视频时长（video_seconds）' });
 	});
 
@@ -162,6 +165,8 @@ export function loadCourseDirs(root: string, options: { xueshiMinutes?: number }
 						else media = { path: p, name: checked.name, mime: checked.mime, size };
 					}
 				}
+				// a video or PDF lesson keeps its 依据 as its text, so the course page can list it
+				if (l.sources && !bodyMd) bodyMd = `**依据**：${l.sources}`;
 				return { title: l.title, kind: l.kind, minutes: l.minutes, bodyMd, videoSeconds: l.video_seconds ?? null, media, quiz: l.quiz ?? null };
 			})
 		}));
