@@ -47,7 +47,7 @@ describe('repository courses (issue 15, part 1)', () => {
 	});
 
 	it('plan generation covers the leader and worker annual rows from the catalogue; new hires get the 厂级 part and a shortfall the enterprise fills', () => {
-		const catalogue: PlanCourse[] = loaded.courses.map((c, i) => ({ id: i + 1, title: c.course.title, ...c.course }));
+		const catalogue: PlanCourse[] = loaded.courses.map((c, i) => ({ id: i + 1, ...c.course }));
 		const rule = (code: string) => REQUIREMENT_RULES.find((r) => r.code === code)!;
 		const person = (role: string, highRisk: boolean): PlanPerson => ({ role_category: role, industry_code: null, industry_parent: null, high_risk: highRisk });
 		const plan = (code: string, p: PlanPerson) => {
