@@ -19,6 +19,7 @@ import * as m016 from './2026-12-05-016-enterprise-directory.ts';
 import * as m015 from './2026-12-05-015-registration.ts';
 import * as m017 from './2026-12-05-017-supervision-notices.ts';
 import * as m023 from './2026-12-05-023-question-groups.ts';
+import * as m026 from './2026-12-05-026-lesson-quizzes.ts';
 import * as m019 from './2026-12-05-019-so-application-drafts.ts';
 import * as m027 from './2026-12-05-027-face-checks.ts';
 import * as m029 from './2026-12-05-029-live-classes.ts';
@@ -48,5 +49,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-022-exchange-certificates': m022,
 	'2026-12-05-027-face-checks': m027,
 	'2026-12-05-029-live-classes': m029,
-	'2026-12-05-028-hot-paths': m028
+	'2026-12-05-028-hot-paths': m028,
+	'2026-12-05-026-lesson-quizzes': m026
 };

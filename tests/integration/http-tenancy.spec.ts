@@ -109,6 +109,11 @@ const RULES: Record<string, Rule> = {
 	'/learner/wrong-answers': { path: '/learner/wrong-answers', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]': { path: '/learner/courses/{enrolment}', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]/lessons/[lessonId]': { path: '/learner/courses/{enrolment}/lessons/{lesson}', allowed: ['learner'] },
+	// course catalogue (issue 15): published courses, for enterprise admins (with assigning) and learners
+	'/enterprise/catalogue': { path: '/enterprise/catalogue', allowed: ['enterprise_admin'] },
+	'/enterprise/catalogue/[courseId]': { path: '/enterprise/catalogue/{course}', allowed: ['enterprise_admin'] },
+	'/learner/catalogue': { path: '/learner/catalogue', allowed: ['learner'] },
+	'/learner/catalogue/[courseId]': { path: '/learner/catalogue/{course}', allowed: ['learner'] },
 	'/institution/courses': { path: '/institution/courses', allowed: ['institution_admin'] },
 	// exams: admins run everything; examiners see only the sessions they are assigned to (others 404)
 	'/institution/exams': { path: '/institution/exams', allowed: ['institution_admin', 'examiner'] },

@@ -163,7 +163,8 @@ export const schema = {
 		file_id: intN,
 		video_seconds: intN,
 		minutes: int,
-		position: int
+		position: int,
+		quiz: jN
 	},
 	training_requirements: {
 		code: t,
