@@ -5,6 +5,7 @@ import { loadCourseDirs, syncRepositoryCourses } from '../../src/lib/server/cour
 import { findCourseByCode, listLessons } from '../../src/lib/server/courses/courses.repository.ts';
 import { REQUIREMENT_RULES } from '../../src/lib/server/study/requirements.ts';
 import { chooseCourses, type PlanCourse, type PlanPerson } from '../../src/lib/server/study/plan.ts';
+import { syncRepositoryBanks } from '../../src/lib/server/question-bank/sync.ts';
 
 // The repository courses for 安全生产管理人员, 高危 leaders, 一线从业人员 and 新上岗 (issue 15, part 1).
 const ROOT = 'seeds/courses';
@@ -75,6 +76,8 @@ describe.each(BACKENDS)('syncing the repository courses (%s)', (backend) => {
 	beforeAll(async () => {
 		t = await createTestDatabase(backend);
 		institution = await makeOrg(t.db, 'institution');
+		// lesson quizzes draw from the platform banks: they must be there before the courses
+		await syncRepositoryBanks(t.db, 'question-banks', NOW);
 	});
 	afterAll(async () => t?.close());
 
