@@ -1,11 +1,18 @@
-// npm run bench:study — simulated learners' heartbeats against the built server on PostgreSQL
-// (BENCH_DATABASE_URL, wiped). Each learner beats every 30 s, spread evenly, so N learners
-// offer N/30 heartbeats per second. The same run measures raw PostgreSQL doing the crediting
-// transaction without the app. Options: --learners 20000 --seconds 75 --interval 30
-import { benchDatabaseUrl, ensureBuilt, numberArg, openWipedDatabase } from './support.ts';
+// npm run bench:study — learners' heartbeats against the built server on PostgreSQL (BENCH_DATABASE_URL, wiped).
+//   (a) realistic: each of --learners N (default 20,000) beats every --interval 30 s, spread evenly,
+//       for --seconds 75: N/30 beats per second offered, open loop (heartbeats_per_s, p99_ms; a beat
+//       that cannot be sent because 1,000 are in flight is lost and counted)
+//   (b) capacity: an open-loop step test at --steps 100,200,400,800,1600,3200 beats per second,
+//       --step-seconds 20 each → capacity_per_s, the highest rate with p99 < 100 ms and nothing lost
+//   (c) baselines in the same run, no HTTP: the app's two statements (read state, compare-and-set
+//       write) through Kysely at 16 clients, and the beat's semantic core (session check, lease
+//       compare-and-set, credit, event) as ONE SQL statement through pg at 16 clients
+// Options: --workers n (ANXUN_WORKERS of the server) --skip-realistic
+// Last line: learners=<n> heartbeats_per_s=<n> p99_ms=<n> capacity_per_s=<n>
+import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, runOpenLoop, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import { performance } from 'node:perf_hooks';
-import http from 'node:http';
+import pg from 'pg';
 import { openDatabase } from '../src/lib/server/db/index.ts';
 import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/session.ts';
 import { startServer } from '../tests/support/server.ts';
@@ -16,6 +23,10 @@ const arg = numberArg;
 const LEARNERS = arg('learners', 20_000);
 const SECONDS = arg('seconds', 75);
 const INTERVAL = arg('interval', 30);
+const STEPS = listArg('steps', [100, 200, 400, 800, 1600, 3200]);
+const STEP_SECONDS = arg('step-seconds', 20);
+// '' = the server's default (one worker per core on PostgreSQL)
+const WORKERS = process.argv.includes('--workers') ? String(arg('workers', 1)) : '';
 
 ensureBuilt();
 
@@ -55,111 +66,48 @@ for (let i = 0; i < learners.length; i += 200) {
 }
 console.log(`fixtures: learners=${learners.length} setup_ms=${Math.round(performance.now() - t0)}`);
 
-// --- the app: N learners beating through HTTP ---
-const server = await startServer({ DATABASE_URL: url, ANXUN_SEED: 'none', ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}) });
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const target = new URL(server.url);
-const latencies: number[] = [];
-let errors = 0;
-let refused = 0;
-let inFlight = 0;
-let maxInFlight = 0;
-const tabIds = learners.map((_, i) => `bench-tab-${i}`);
-
-async function beat(i: number) {
-	const l = learners[i]!;
-	inFlight++;
-	maxInFlight = Math.max(maxInFlight, inFlight);
-	const start = performance.now();
-	try {
-		const body = JSON.stringify({ enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' });
-		const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-			const req = http.request(
-				{
-					host: target.hostname,
-					port: target.port,
-					path: '/api/study/heartbeat',
-					method: 'POST',
-					agent,
-					headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: `${SESSION_COOKIE}=${tokens[i]}` }
-				},
-				(r) => {
-					let text = '';
-					r.setEncoding('utf8');
-					r.on('data', (d) => (text += d));
-					r.on('end', () => resolve({ status: r.statusCode ?? 0, text }));
-				}
-			);
-			req.on('error', reject);
-			req.end(body);
-		});
-		if (res.status !== 200) errors++;
-		else if ((JSON.parse(res.text) as { refused: unknown }).refused) refused++;
-		latencies.push(performance.now() - start);
-	} catch {
-		errors++;
-	} finally {
-		inFlight--;
-	}
-}
-
-// Capacity probe: a fixed number of clients sending back-to-back (closed loop).
-const CLOSED = arg('closed', 0);
-if (CLOSED > 0) {
-	const until = performance.now() + 10_000;
-	let n = 0;
-	await Promise.all(
-		Array.from({ length: CLOSED }, async (_, w) => {
-			for (let i = w; performance.now() < until; i += CLOSED) {
-				await beat(i % LEARNERS);
-				n++;
-			}
-		})
-	);
-	const lat = [...latencies].sort((a, b) => a - b);
-	console.log(`closed-loop: clients=${CLOSED} per_s=${(n / 10).toFixed(0)} p50_ms=${lat[Math.floor(lat.length / 2)]?.toFixed(1)} p99_ms=${lat[Math.floor(lat.length * 0.99)]?.toFixed(1)}`);
-	latencies.length = 0;
-}
-
-const offered = LEARNERS / INTERVAL;
-const MAX_IN_FLIGHT = arg('max-in-flight', 1000);
-let skipped = 0;
-console.log(`load: learners=${LEARNERS} interval_s=${INTERVAL} offered_per_s=${offered.toFixed(0)} seconds=${SECONDS}`);
-const started = performance.now();
-let sent = 0;
-const pending: Promise<void>[] = [];
-await new Promise<void>((resolve) => {
-	const timer = setInterval(() => {
-		const elapsed = (performance.now() - started) / 1000;
-		if (elapsed >= SECONDS) {
-			clearInterval(timer);
-			resolve();
-			return;
-		}
-		// beats due by now: learner i beats at (i / N) * INTERVAL + k * INTERVAL
-		const due = Math.floor(elapsed * offered);
-		while (sent < due) {
-			// a learner whose heartbeat cannot even be sent (server saturated) is counted, not queued forever
-			if (inFlight >= MAX_IN_FLIGHT) skipped++;
-			else pending.push(beat(sent % LEARNERS));
-			sent++;
-		}
-	}, 5);
+// --- the app ---
+const server = await startServer({
+	DATABASE_URL: url,
+	ANXUN_SEED: 'none',
+	ANXUN_WORKERS: WORKERS,
+	...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {})
 });
-await Promise.all(pending);
-const wall = (performance.now() - started) / 1000;
-await server.stop();
+const client = jsonPoster(server.url, SESSION_COOKIE, 1024);
+const tabIds = learners.map((_, i) => `bench-tab-${i}`);
+let refused = 0;
+async function beat(i: number): Promise<Outcome> {
+	const l = learners[i]!;
+	const r = await client.post('/api/study/heartbeat', tokens[i]!, { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' });
+	if (r.status !== 200) return { ok: false, note: `${r.status} ${JSON.stringify(r.json).slice(0, 120)}` };
+	if ((r.json as { refused: unknown }).refused) refused++;
+	return { ok: true };
+}
+await client.warm(256);
 
-latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
-const perS = latencies.length / wall;
-
-// Correctness: nobody was credited more than the wall time of the run.
+// (a) realistic: learner i beats at (i / N) * INTERVAL + k * INTERVAL
+const offered = LEARNERS / INTERVAL;
+console.log(`load: learners=${LEARNERS} interval_s=${INTERVAL} offered_per_s=${offered.toFixed(0)} seconds=${SECONDS}`);
+const skipRealistic = process.argv.includes('--skip-realistic');
+const real = skipRealistic ? null : await runOpenLoop(evenSchedule(offered, SECONDS), (k) => beat(k % LEARNERS), { maxInFlight: 1000 });
+const wall = real?.seconds ?? 0;
+if (real)
+	console.log(
+		`app: offered=${real.offered} served=${real.served} lost=${real.lost} refused=${refused} per_s=${real.servedPerS.toFixed(0)} p50_ms=${real.stats.p50.toFixed(1)} p95_ms=${real.stats.p95.toFixed(1)} p99_ms=${real.stats.p99.toFixed(1)} max_ms=${real.stats.max.toFixed(1)}${real.notes.length ? ` (${real.notes.slice(0, 2).join(' | ')})` : ''}`
+	);
+// Correctness: nobody was credited more than the wall time of the realistic run.
 const over = await sql<{ n: number }>`select count(*)::int as n from lesson_progress where credited_seconds > ${Math.ceil(wall) + 1}`.execute(db);
 const events = await sql<{ n: number }>`select count(*)::int as n from study_events`.execute(db);
+console.log(`checks: over_credited=${over.rows[0]!.n} study_events=${events.rows[0]!.n}`);
 
-// --- baseline: the same two statements (read state, compare-and-set write) straight to
-// PostgreSQL at 16 clients: no HTTP, no session lookup, no rules.
+// (b) capacity, continuing round-robin over the learners
+const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => beat(k % LEARNERS), (line) => console.log(line));
+if (client.retried()) console.log(`retried once after ECONNRESET on a reused keep-alive socket: ${client.retried()}`);
+await server.stop();
+client.destroy();
+
+// --- baselines, 16 clients each, no HTTP ---
+// (c1) the same two statements the app runs (read state, compare-and-set write) through Kysely.
 const rawDb = (await openDatabase({ kind: 'postgres', url, max: 16 })).db;
 const rawSeconds = 8;
 let rawDone = 0;
@@ -189,12 +137,59 @@ async function rawWorker(w: number) {
 await Promise.all(Array.from({ length: 16 }, (_, w) => rawWorker(w)));
 const rawPerS = rawDone / ((performance.now() - rawStart) / 1000);
 await rawDb.destroy();
+
+// (c2) the beat's semantic core in one statement: the session (not expired, user not disabled) is
+// the learner's; the learner's lease is taken or continued by compare-and-set on its version;
+// the lesson's credit grows by the time since the last beat (at most the interval); the event is
+// appended. What the app adds: HTTP, SvelteKit, JSON, validation, the rules and its round trips.
+const ONE_STATEMENT = `
+	with me as (
+		select u.person_id from sessions s join users u on u.id = s.user_id
+		where s.id = $1 and s.expires_at > $4 and not u.disabled
+	),
+	target as (
+		select e.id as enrolment_id, $3::int as lesson_id, me.person_id from me join enrolments e on e.id = $2 and e.person_id = me.person_id
+	),
+	prev as (select sl.person_id, sl.version, sl.last_beat_at from study_leases sl join target t on t.person_id = sl.person_id),
+	lease as (
+		insert into study_leases (person_id, enrolment_id, lesson_id, tab_id, started_at, last_beat_at, seconds_to_check, version)
+		select person_id, enrolment_id, lesson_id, 'one', $4, $4, 600, 0 from target
+		on conflict (person_id) do update set last_beat_at = excluded.last_beat_at, version = study_leases.version + 1
+		where study_leases.version = (select version from prev)
+		returning person_id
+	),
+	credit as (
+		select least(${INTERVAL}, greatest(0, extract(epoch from $4 - coalesce((select last_beat_at from prev), $4))))::int as s
+	),
+	prog as (
+		insert into lesson_progress (enrolment_id, lesson_id, credited_seconds, watched_seconds, reached_end, first_at, last_at)
+		select t.enrolment_id, t.lesson_id, (select s from credit), 0, false, $4, $4 from target t join lease on true
+		on conflict (enrolment_id, lesson_id) do update set credited_seconds = lesson_progress.credited_seconds + excluded.credited_seconds, last_at = excluded.last_at
+		returning 1
+	)
+	insert into study_events (at, person_id, enrolment_id, lesson_id, tab_id, kind, credited_seconds)
+	select $4, t.person_id, t.enrolment_id, t.lesson_id, 'one', 'beat', (select s from credit) from target t join lease on true
+	returning 1`;
+const pool = new pg.Pool({ connectionString: url, max: 16 });
+const sessionIds = tokens.map((t) => t.split('.')[0]!);
+let oneDone = 0;
+let oneMissed = 0;
+const oneStart = performance.now();
+await Promise.all(
+	Array.from({ length: 16 }, async (_, w) => {
+		for (let k = w; performance.now() - oneStart < rawSeconds * 1000; k += 16) {
+			const i = k % learners.length;
+			const r = await pool.query({ name: 'bench-one-beat', text: ONE_STATEMENT, values: [sessionIds[i], learners[i]!.enrolment_id, lesson.id, new Date()] });
+			if (!r.rowCount) oneMissed++;
+			oneDone++;
+		}
+	})
+);
+const onePerS = oneDone / ((performance.now() - oneStart) / 1000);
+await pool.end();
 await database.close();
 
-console.log(
-	`app: offered=${sent} requests=${latencies.length} skipped_saturated=${skipped} errors=${errors} refused=${refused} max_in_flight=${maxInFlight} p50_ms=${pct(0.5).toFixed(1)} p95_ms=${pct(0.95).toFixed(1)} p99_ms=${pct(0.99).toFixed(1)} max_ms=${(latencies.at(-1) ?? 0).toFixed(1)}`
-);
-console.log(`checks: over_credited=${over.rows[0]!.n} study_events=${events.rows[0]!.n}`);
-console.log(`baseline: raw_pg_beats_per_s=${rawPerS.toFixed(0)} (16 clients, the same read + compare-and-set write, no HTTP/session/rules)`);
-console.log(`learners=${LEARNERS} heartbeats_per_s=${perS.toFixed(0)} p99_ms=${pct(0.99).toFixed(0)}`);
-process.exit(errors > 0 || over.rows[0]!.n > 0 ? 1 : 0);
+console.log(`baseline: raw_pg_beats_per_s=${rawPerS.toFixed(0)} (16 clients, the app's read + compare-and-set write via Kysely, no HTTP/session/rules)`);
+console.log(`baseline: one_statement_per_s=${onePerS.toFixed(0)} (16 clients, session + lease CAS + credit + event in one prepared statement${oneMissed ? `; ${oneMissed} lost the CAS race` : ''})`);
+console.log(`learners=${LEARNERS} heartbeats_per_s=${(real?.servedPerS ?? 0).toFixed(0)} p99_ms=${(real?.stats.p99 ?? 0).toFixed(0)} capacity_per_s=${capacityRun.capacity}`);
+process.exit(over.rows[0]!.n > 0 ? 1 : 0);

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { migrateToLatest, openDatabase, type Database } from '../src/lib/server/db/index.ts';
 import { seedReference } from '../seeds/index.ts';
 
@@ -45,4 +47,200 @@ export async function openWipedDatabase(url: string, max = 8): Promise<Database>
 	await migrateToLatest(database.db);
 	await seedReference(database.db);
 	return database;
+}
+
+/** `--name a,b,c` from the command line as numbers, or the fallback. */
+export function listArg(name: string, fallback: number[]): number[] {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? process.argv[i + 1]!.split(',').map(Number).filter((n) => n > 0) : fallback;
+}
+
+export type Stats = { n: number; p50: number; p95: number; p99: number; max: number };
+export function latencyStats(xs: readonly number[]): Stats {
+	const s = [...xs].sort((a, b) => a - b);
+	const pct = (p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? 0;
+	return { n: s.length, p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: s.at(-1) ?? 0 };
+}
+
+/** What one request of a load test came to: served (the server stored it) or lost (error, refusal, not stored). */
+export type Outcome = { ok: boolean; note?: string };
+
+export type LoadResult = {
+	/** requests the schedule asked for */
+	offered: number;
+	served: number;
+	/** errors, refusals, requests not sent because too many were in flight, requests not answered in time */
+	lost: number;
+	seconds: number;
+	servedPerS: number;
+	stats: Stats;
+	notes: string[];
+};
+
+/**
+ * Open loop: request k is due at schedule[k] ms after the start, whether or not earlier ones
+ * were answered (as on an exam day: nobody waits for somebody else's answer to be saved). The
+ * latency of a request counts from its due time, so a late send (a busy load generator) is not
+ * hidden. A request still unanswered `drainMs` after the schedule ends is lost.
+ */
+export async function runOpenLoop(
+	schedule: readonly number[],
+	send: (k: number) => Promise<Outcome>,
+	options: { maxInFlight?: number; drainMs?: number } = {}
+): Promise<LoadResult> {
+	const maxInFlight = options.maxInFlight ?? 2000;
+	const drainMs = options.drainMs ?? 10_000;
+	const latencies: number[] = [];
+	const notes: string[] = [];
+	let served = 0;
+	let lost = 0;
+	let inFlight = 0;
+	let next = 0;
+	const start = performance.now();
+	const pending = new Set<Promise<void>>();
+	const fire = (k: number, due: number) => {
+		if (inFlight >= maxInFlight) {
+			lost++;
+			if (notes.length < 5) notes.push('not sent: too many in flight');
+			return;
+		}
+		inFlight++;
+		const p: Promise<void> = send(k)
+			.then(
+				(o) => {
+					latencies.push(performance.now() - start - due);
+					if (o.ok) served++;
+					else {
+						lost++;
+						if (o.note && notes.length < 5) notes.push(o.note);
+					}
+				},
+				(err: unknown) => {
+					lost++;
+					if (notes.length < 5) notes.push(String(err));
+				}
+			)
+			.finally(() => {
+				inFlight--;
+				pending.delete(p);
+			});
+		pending.add(p);
+	};
+	await new Promise<void>((resolve) => {
+		const tick = () => {
+			const elapsed = performance.now() - start;
+			while (next < schedule.length && schedule[next]! <= elapsed) {
+				fire(next, schedule[next]!);
+				next++;
+			}
+			if (next >= schedule.length) resolve();
+			else setTimeout(tick, Math.max(0, Math.min(5, schedule[next]! - elapsed)));
+		};
+		tick();
+	});
+	const end = (schedule.at(-1) ?? 0) + drainMs;
+	while (pending.size && performance.now() - start < end) await Promise.race([...pending, new Promise((r) => setTimeout(r, 100))]);
+	if (pending.size) {
+		lost += pending.size;
+		notes.push(`${pending.size} not answered within ${drainMs} ms after the schedule ended`);
+	}
+	const seconds = (performance.now() - start) / 1000;
+	return { offered: schedule.length, served, lost, seconds, servedPerS: served / seconds, stats: latencyStats(latencies), notes };
+}
+
+/** Evenly spaced due times: `rate` requests per second for `seconds`. */
+export function evenSchedule(rate: number, seconds: number): number[] {
+	const n = Math.round(rate * seconds);
+	return Array.from({ length: n }, (_, k) => (k * 1000) / rate);
+}
+
+export const P99_GOAL_MS = 100;
+
+/**
+ * Capacity: offered rates in increasing order, each for `seconds`; the highest rate at which
+ * p99 < 100 ms and nothing was lost. Stops at the first rate that fails (after one step halfway
+ * back, so the figure is not only a power of two).
+ */
+export async function stepTest(
+	rates: readonly number[],
+	seconds: number,
+	send: (k: number) => Promise<Outcome>,
+	log: (line: string) => void
+): Promise<{ capacity: number; steps: { rate: number; result: LoadResult }[] }> {
+	const steps: { rate: number; result: LoadResult }[] = [];
+	let capacity = 0;
+	let k0 = 0;
+	const runStep = async (rate: number) => {
+		const base = k0;
+		const schedule = evenSchedule(rate, seconds);
+		k0 += schedule.length;
+		const result = await runOpenLoop(schedule, (k) => send(base + k), { drainMs: 5000 });
+		steps.push({ rate, result });
+		const pass = result.lost === 0 && result.stats.p99 < P99_GOAL_MS;
+		log(
+			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
+		);
+		// let the queue behind a failed step empty before the next one
+		await new Promise((r) => setTimeout(r, 1000));
+		return pass;
+	};
+	let lastPass = 0;
+	for (const rate of rates) {
+		if (await runStep(rate)) {
+			capacity = rate;
+			lastPass = rate;
+			continue;
+		}
+		const mid = Math.round((lastPass + rate) / 2);
+		if (lastPass > 0 && mid > lastPass && mid < rate && (await runStep(mid))) capacity = mid;
+		break;
+	}
+	return { capacity, steps };
+}
+
+/** A keep-alive HTTP client for JSON POSTs with the session cookie, as a browser tab sends them. */
+export function jsonPoster(baseUrl: string, cookieName: string, maxSockets: number) {
+	const target = new URL(baseUrl);
+	const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+	let retriedResets = 0;
+	function once(path: string, token: string | null, body: unknown): Promise<{ status: number; json: unknown; ms: number }> {
+		const text = body === undefined ? '' : JSON.stringify(body);
+		const start = performance.now();
+		return new Promise((resolve, reject) => {
+			const headers: Record<string, string | number> = { 'user-agent': 'anxun-bench' };
+			if (token) headers.cookie = `${cookieName}=${token}`;
+			if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+			const req = http.request({ host: target.hostname, port: target.port, path, method: body === undefined ? 'GET' : 'POST', agent, headers }, (r) => {
+				let out = '';
+				r.setEncoding('utf8');
+				r.on('data', (d) => (out += d));
+				r.on('end', () => {
+					let json: unknown = out;
+					try {
+						json = JSON.parse(out);
+					} catch {
+						/* not JSON */
+					}
+					resolve({ status: r.statusCode ?? 0, json, ms: performance.now() - start });
+				});
+			});
+			req.on('error', reject);
+			req.end(text);
+		});
+	}
+	/** A keep-alive socket the server closed just as it was reused (ECONNRESET) is retried once, as a browser does. */
+	async function post(path: string, token: string | null, body?: unknown) {
+		try {
+			return await once(path, token, body);
+		} catch (err) {
+			if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') throw err;
+			retriedResets++;
+			return once(path, token, body);
+		}
+	}
+	/** Opens `n` keep-alive connections (a page left open), 50 at a time: a burst of connects overflows the listen backlog. */
+	async function warm(n: number) {
+		for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => post('/healthz', null).catch(() => undefined)));
+	}
+	return { post, warm, retried: () => retriedResets, destroy: () => agent.destroy() };
 }

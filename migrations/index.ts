@@ -14,11 +14,15 @@ import * as m013 from './2026-12-05-013-accounts.ts';
 import * as m014 from './2026-12-05-014-notifications.ts';
 import * as m018 from './2026-12-05-018-retention-guard.ts';
 import * as m022 from './2026-12-05-022-exchange-certificates.ts';
+import * as m028 from './2026-12-05-028-hot-paths.ts';
 import * as m016 from './2026-12-05-016-enterprise-directory.ts';
 import * as m015 from './2026-12-05-015-registration.ts';
 import * as m017 from './2026-12-05-017-supervision-notices.ts';
 import * as m023 from './2026-12-05-023-question-groups.ts';
+import * as m026 from './2026-12-05-026-lesson-quizzes.ts';
 import * as m019 from './2026-12-05-019-so-application-drafts.ts';
+import * as m027 from './2026-12-05-027-face-checks.ts';
+import * as m029 from './2026-12-05-029-live-classes.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -42,5 +46,9 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-017-supervision-notices': m017,
 	'2026-12-05-023-question-groups': m023,
 	'2026-12-05-019-so-application-drafts': m019,
-	'2026-12-05-022-exchange-certificates': m022
+	'2026-12-05-022-exchange-certificates': m022,
+	'2026-12-05-027-face-checks': m027,
+	'2026-12-05-029-live-classes': m029,
+	'2026-12-05-028-hot-paths': m028,
+	'2026-12-05-026-lesson-quizzes': m026
 };

@@ -1,62 +1,50 @@
-// Serves the adapter-node build over plain HTTP. adapter-node assumes https unless a protocol
-// header says otherwise; we are the plain-HTTP listener, so we state it ourselves (a client
-// cannot spoof it: the header is overwritten). Behind a TLS proxy set PROTOCOL_HEADER=x-forwarded-proto.
-import http from 'node:http';
+// Serves the adapter-node build over plain HTTP (scripts/serve-http.mjs), in one process or in
+// worker processes (node:cluster). The app keeps nothing between requests that PostgreSQL does
+// not hold, so N processes share the port and use N cores. ANXUN_WORKERS sets N; by default one
+// per core on PostgreSQL. PGlite is an embedded, single-process database: always one process.
+// The first worker starts alone (it migrates and seeds), then the others; only the first runs the
+// background loop (ANXUN_WORKER_INTERVAL_MS), so an instance runs it once, as with one process.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 
-const OWN_HEADER = 'x-anxun-protocol';
-process.env.PROTOCOL_HEADER ||= OWN_HEADER;
-const ownProtocol = process.env.PROTOCOL_HEADER === OWN_HEADER;
+export function workerCount(env = process.env) {
+	if (!env.DATABASE_URL) return 1;
+	const asked = Number(env.ANXUN_WORKERS);
+	return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, 64) : availableParallelism();
+}
 
-// adapter-node refuses request bodies over BODY_SIZE_LIMIT (its default is 512K); lesson videos
-// may be 200 MB, and the limit is read when the handler is imported, so set it first.
-process.env.BODY_SIZE_LIMIT ||= '210M';
+const count = workerCount();
+if (cluster.isPrimary && count > 1) runPrimary(count);
+else await import('./serve-http.mjs');
 
-const { handler } = await import('../build/handler.js');
-
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || '0.0.0.0';
-// When a route answers before reading the whole body (413 over the route's limit, 401/403 before
-// an upload), the client is still sending. Closing at once would reset the connection and the
-// client would never see the answer; reading on would let it stream forever. So, as web servers
-// do, we drop what arrives for a short while (nothing is buffered), then hang up.
-const LINGER_MS = 2000;
-const LINGER_BYTES = 1024 * 1024;
-function lingerOnUnreadBody(req, res) {
-	res.on('finish', () => {
-		if (req.complete) return;
-		let dropped = 0;
-		const hangUp = () => req.socket.destroy();
-		const timer = setTimeout(hangUp, LINGER_MS);
-		timer.unref();
-		req.on('data', (chunk) => {
-			dropped += chunk.length;
-			if (dropped > LINGER_BYTES) {
-				clearTimeout(timer);
-				hangUp();
+function runPrimary(n) {
+	let stopping = false;
+	let background = null;
+	const fork = (isBackground) => {
+		const worker = cluster.fork(isBackground ? {} : { ANXUN_WORKER_INTERVAL_MS: '0' });
+		if (isBackground) background = worker;
+		worker.on('exit', (code, signal) => {
+			if (stopping) {
+				if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+				return;
 			}
+			console.error(`[serve] 工作进程 ${worker.process.pid} 退出（${signal ?? code}），1 秒后重启`);
+			setTimeout(() => fork(worker === background), 1000).unref();
 		});
-		req.on('end', () => clearTimeout(timer));
-		req.resume();
+		return worker;
+	};
+	fork(true).once('listening', () => {
+		for (let i = 1; i < n; i++) fork(false);
+		console.log(`[serve] ${n} 个工作进程（ANXUN_WORKERS）`);
 	});
+	const stop = (signal) => {
+		if (stopping) return;
+		stopping = true;
+		const workers = Object.values(cluster.workers ?? {});
+		if (!workers.length) process.exit(0);
+		for (const w of workers) w?.process.kill(signal);
+		setTimeout(() => process.exit(0), 10_000).unref();
+	};
+	process.on('SIGTERM', () => stop('SIGTERM'));
+	process.on('SIGINT', () => stop('SIGINT'));
 }
-
-const server = http.createServer((req, res) => {
-	if (ownProtocol) req.headers[OWN_HEADER] = 'http';
-	lingerOnUnreadBody(req, res);
-	handler(req, res, () => {
-		res.statusCode = 404;
-		res.end();
-	});
-});
-server.listen(port, host, () => console.log(`Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`));
-
-let stopping = false;
-function shutdown(reason) {
-	if (stopping) return;
-	stopping = true;
-	server.closeIdleConnections();
-	server.close(() => process.emit('sveltekit:shutdown', reason));
-	setTimeout(() => server.closeAllConnections(), 5000).unref();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

@@ -5,6 +5,7 @@ import { seedDemo } from './demo.ts';
 import { seedDemoStudy } from './demo-study.ts';
 import { seedDemoExams } from './demo-exams.ts';
 import { seedDemoCoverage } from './demo-coverage.ts';
+import { seedDemoFace } from './demo-face.ts';
 import { seedDemoCertificates } from './demo-certificates.ts';
 import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,7 @@ export async function seedIfEmpty(db: Db, options: { demo?: boolean } = {}): Pro
 		await seedDemoExams(tx, new Date());
 		await seedDemoCertificates(tx, new Date());
 		await seedDemoCoverage(tx, new Date());
+		await seedDemoFace(tx, new Date());
 		return true;
 	});
 }

@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
-import { getDb, startDatabase } from '#lib/server/runtime.ts';
+import { getDb, liveSettings, startDatabase } from '#lib/server/runtime.ts';
+import { withStreamingOrigin } from '#lib/server/live/csp.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#lib/server/auth/session.ts';
 import { sessionCookieOptions } from '#lib/server/auth/cookie.ts';
 import { startWorker } from '#lib/server/jobs/worker.ts';
@@ -125,6 +126,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// The unread rest of a refused body is dropped by scripts/serve.mjs (lingerOnUnreadBody).
 	// An endpoint without a handler for the method: the framework's 405 text is English.
 	const answered = response.status === 405 ? methodNotAllowed(request, response) : response;
+	const csp = withStreamingOrigin(event.route.id, answered.headers.get('content-security-policy'), liveSettings().server?.playUrl ?? null);
+	if (csp) answered.headers.set('content-security-policy', csp);
 	return withHeaders(answered, isPrivate(event, !!token, response), fileRoute);
 };
 

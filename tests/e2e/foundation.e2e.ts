@@ -39,7 +39,7 @@ test('a learner logging in with 身份证号 sees their profile, this year\'s co
 	await expect(page).toHaveURL(/\/learner$/);
 	await expect(page.getByRole('heading', { name: '周长风' })).toBeVisible();
 	await expect(page.getByText('5001**********0011')).toBeVisible();
-	await expect(page.getByRole('link', { name: '主要负责人年度安全生产履职能力提升' })).toBeVisible();
+	await expect(page.getByRole('link', { name: '高危行业主要负责人和安全生产管理人员年度再培训' })).toBeVisible();
 	// the open demo session is on the home page as on 我的考试 (issue 20)
 	await expect(page.getByRole('region', { name: '我的考试' }).getByRole('link', { name: '安全生产法知识考试（演示，进行中）' })).toBeVisible();
 	await expect(page.getByText('暂无考试安排')).toHaveCount(0);

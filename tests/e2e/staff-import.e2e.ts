@@ -69,5 +69,5 @@ test('an enterprise admin imports staff from the Excel template', async ({ page 
 	// other journeys may have published courses too, so the count of new enrolments varies
 	await expect(page.getByRole('status').filter({ hasText: /新增 \d+ 项培训安排/ })).toBeVisible();
 	await expect(page.getByTestId('unassigned')).toHaveText('0');
-	await expect(page.getByRole('row', { name: /钱四/ })).toContainText('两单两卡');
+	await expect(page.getByRole('row', { name: /钱四/ })).toContainText('一线从业人员年度安全再培训');
 });

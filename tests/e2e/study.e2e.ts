@@ -23,7 +23,7 @@ async function valueOf(page: Page, name: string | RegExp): Promise<number> {
 
 test('a principal studies the demo course and sees the bar move', async ({ page }) => {
 	await login(page, '500115197803150011');
-	const courseBar = /《主要负责人年度安全生产履职能力提升》学习进度/;
+	const courseBar = /《高危行业主要负责人和安全生产管理人员年度再培训》学习进度/;
 	await expect(page.getByRole('progressbar', { name: courseBar })).toBeVisible();
 	// the requirement comes from the rule table, with its source
 	await expect(page.getByText(/\/ 16 学时/)).toBeVisible();
@@ -98,7 +98,7 @@ test('a check missed in one lesson does not block the next lesson', async ({ pag
 test('video lesson: served with range requests, skipping ahead is refused', async ({ page }, info) => {
 	test.skip(info.project.name !== 'desktop', 'mutates the special worker’s progress');
 	await login(page, '13800000007');
-	await page.getByRole('link', { name: /两单两卡/ }).first().click();
+	await page.getByRole('link', { name: /一线从业人员年度安全再培训/ }).first().click();
 	await page.locator('li', { hasText: '视频' }).getByRole('link').first().click();
 	const video = page.locator('video');
 	await expect(video).toBeVisible();

@@ -34,6 +34,12 @@ const RULES: Record<string, Rule> = {
 	'/messages/settings': { path: '/messages/settings', allowed: 'any' },
 	'/messages/[id]': { path: '/messages/{message}', allowed: 'any' },
 	'/learner': { path: '/learner', allowed: ['learner'] },
+	// 直播培训 (issue 19): the owner institution's staff (a lecturer only their own classes, others 404);
+	// a learner only classes they are invited to (tests/integration/live-attendance.spec.ts)
+	'/institution/live': { path: '/institution/live', allowed: ['institution_admin', 'examiner'] },
+	'/institution/live/[id]': { path: '/institution/live/{live}', allowed: ['institution_admin', 'examiner'] },
+	'/learner/live': { path: '/learner/live', allowed: ['learner'] },
+	'/learner/live/[id]': { path: '/learner/live/{live}', allowed: ['learner'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/[id]': { path: '/enterprise/staff/{person}', allowed: ['enterprise_admin'] },
@@ -103,6 +109,11 @@ const RULES: Record<string, Rule> = {
 	'/learner/wrong-answers': { path: '/learner/wrong-answers', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]': { path: '/learner/courses/{enrolment}', allowed: ['learner'] },
 	'/learner/courses/[enrolmentId]/lessons/[lessonId]': { path: '/learner/courses/{enrolment}/lessons/{lesson}', allowed: ['learner'] },
+	// course catalogue (issue 15): published courses, for enterprise admins (with assigning) and learners
+	'/enterprise/catalogue': { path: '/enterprise/catalogue', allowed: ['enterprise_admin'] },
+	'/enterprise/catalogue/[courseId]': { path: '/enterprise/catalogue/{course}', allowed: ['enterprise_admin'] },
+	'/learner/catalogue': { path: '/learner/catalogue', allowed: ['learner'] },
+	'/learner/catalogue/[courseId]': { path: '/learner/catalogue/{course}', allowed: ['learner'] },
 	'/institution/courses': { path: '/institution/courses', allowed: ['institution_admin'] },
 	// exams: admins run everything; examiners see only the sessions they are assigned to (others 404)
 	'/institution/exams': { path: '/institution/exams', allowed: ['institution_admin', 'examiner'] },

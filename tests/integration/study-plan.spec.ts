@@ -53,7 +53,7 @@ for (const backend of BACKENDS) {
 			expect(await enrolledCourses(gov)).toEqual([]);
 			expect(s1.shortfalls).toEqual([]);
 			// 高危 从业人员 need 20 学时 a year; the catalogue offers 2
-			expect(s2.shortfalls).toEqual([{ personId: worker, name: expect.any(String), required: 20, assigned: 2 }]);
+			expect(s2.shortfalls).toEqual([{ personId: worker, name: expect.any(String), required: 20, assigned: 2, requirementCode: 'worker-annual-high-risk' }]);
 			const study = await getMyStudy(db, p2, chemical, 2026, '2026-03-01');
 			expect(study.requirement).toMatchObject({ hours: 16 });
 			expect(study.requirement?.basis).toContain('第九条第二款');

@@ -19,13 +19,16 @@ function freePort(): Promise<number> {
 	});
 }
 
-/** Starts the built app (scripts/serve.mjs over build/) and waits for /healthz. */
+/**
+ * Starts the built app (scripts/serve.mjs over build/) and waits for /healthz. One server process
+ * unless env.ANXUN_WORKERS says otherwise (serve.mjs would start one per core on PostgreSQL).
+ */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
 	const port = await freePort();
 	const dataDir = env.ANXUN_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'anxun-srv-'));
 	let out = '';
 	const proc = spawn(process.execPath, ['scripts/serve.mjs'], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ANXUN_DATA_DIR: dataDir, ...env },
+		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ANXUN_DATA_DIR: dataDir, ANXUN_WORKERS: '1', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	proc.stdout!.on('data', (d) => (out += d));

@@ -18,7 +18,7 @@ type BeatResponse = {
 	reachedEnd: boolean;
 	lessonCompleted: boolean;
 	courseCompleted: boolean;
-	check: { id: number; secondsLeft: number } | null;
+	check: { id: number; secondsLeft: number; kind?: 'attention' | 'face' } | null;
 	holder: { courseTitle: string; lessonNumber: number; startedAt: string } | null;
 	nextBeatSeconds: number;
 	message?: string;
@@ -31,7 +31,9 @@ export class StudyClock {
 	credited = $state(0);
 	completed = $state(false);
 	notice = $state<string | null>(null);
-	check = $state<{ id: number; secondsLeft: number } | null>(null);
+	check = $state<{ id: number; secondsLeft: number; kind?: 'attention' | 'face' } | null>(null);
+	/** a face check is taking a photo (the camera is on) */
+	cameraOn = $state(false);
 	stateText = $state('正在连接…');
 	/** another page holds the learner's lease: what the server said, shown with "在此页面学习" */
 	elsewhere = $state<string | null>(null);
@@ -106,6 +108,47 @@ export class StudyClock {
 	takeover(): void {
 		this.#takeoverRequested = true;
 		void this.#beat('active');
+	}
+
+	/**
+	 * Face check: one frame from the front camera, sent as JPEG to the server, which matches it
+	 * against the learner's reference photo. No camera: reported as such (not credited).
+	 */
+	async answerFaceCheck(): Promise<void> {
+		if (!this.check) return;
+		const id = this.check.id;
+		let payload: Record<string, unknown>;
+		let stream: MediaStream | null = null;
+		try {
+			stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: 640, height: 480 }, audio: false });
+			this.cameraOn = true;
+			const video = document.createElement('video');
+			video.muted = true;
+			video.playsInline = true;
+			video.srcObject = stream;
+			await video.play();
+			await new Promise((r) => setTimeout(r, 400));
+			const canvas = document.createElement('canvas');
+			canvas.width = video.videoWidth || 640;
+			canvas.height = video.videoHeight || 480;
+			canvas.getContext('2d')!.drawImage(video, 0, 0, canvas.width, canvas.height);
+			const dataUrl = canvas.toDataURL('image/jpeg', 0.85);
+			payload = { checkId: id, tabId: this.#tabId, image: dataUrl.slice(dataUrl.indexOf(',') + 1) };
+		} catch {
+			payload = { checkId: id, tabId: this.#tabId, camera: 'unavailable' };
+		} finally {
+			stream?.getTracks().forEach((t) => t.stop());
+			this.cameraOn = false;
+		}
+		try {
+			const res = await fetch('/api/study/face', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+			const body = (await res.json()) as { passed?: boolean; message: string };
+			this.notice = body.message;
+			this.#ownNotice = false;
+			if (body.passed) this.check = null;
+		} catch {
+			this.notice = '网络中断，照片没有送达，请稍后再试。';
+		}
 	}
 
 	async answerCheck(): Promise<void> {

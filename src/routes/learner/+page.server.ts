@@ -7,6 +7,7 @@ import { shanghaiDate } from '#lib/domain/dates.ts';
 import { listMySessions } from '#lib/server/exams/result.query.ts';
 import { listPersonCertificates } from '#lib/server/certificates/certificates.query.ts';
 import { certificateView } from '#lib/server/certificates/views.ts';
+import { listMyLiveClasses } from '#lib/server/live/my-live.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'learner');
@@ -20,5 +21,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const exams = scope.personId ? await listMySessions(db, scope.personId, at) : [];
 	// The same query and mapping as 我的证书 (/learner/certificates).
 	const certificates = scope.personId ? (await listPersonCertificates(db, scope.personId)).map((c) => certificateView(c, at)) : [];
-	return { profile: profile ?? null, study, today, exams, certificates };
+	// upcoming and on-air live classes (the list page also shows replays)
+	const live = scope.personId ? (await listMyLiveClasses(db, scope.personId, at)).filter((c) => c.phase !== 'ended' && c.phase !== 'cancelled') : [];
+	return { profile: profile ?? null, study, today, exams, certificates, live };
 };

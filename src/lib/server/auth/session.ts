@@ -4,6 +4,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { getRandomValues } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../../domain/labels.ts';
+import { cachedSession, forgetSessions, rememberSession, sessionCacheGeneration } from './session-cache.ts';
 
 // Lucia's session design: the cookie holds `<id>.<secret>`; only SHA-256(secret) is stored,
 // so a leaked sessions table cannot be replayed. Expiry slides while the session is used.
@@ -83,6 +84,11 @@ export async function validateSessionToken(
 	const parts = token.split('.');
 	if (parts.length !== 2 || !/^[a-z2-7]{32}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return null;
 	const [id, secret] = parts as [string, string];
+	const secretHash = hashSecret(secret);
+	// A session validated moments ago in this process (see session-cache.ts for why that is exact).
+	const hit = cachedSession(id, secretHash, now);
+	if (hit) return hit;
+	const since = sessionCacheGeneration();
 	const row = await db
 		.selectFrom('sessions as s')
 		.innerJoin('users as u', 'u.id', 's.user_id')
@@ -113,7 +119,7 @@ export async function validateSessionToken(
 		.where('s.id', '=', id)
 		.executeTakeFirst();
 	if (!row) return null;
-	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secret_hash))) return null;
+	if (!constantTimeEqual(secretHash, new Uint8Array(row.secret_hash))) return null;
 	// A suspended organisation's sessions end (its records stay; reactivation allows new logins).
 	if (row.disabled || row.org_status === 'suspended' || row.expires_at.getTime() <= now.getTime()) {
 		await db.deleteFrom('sessions').where('id', '=', id).execute();
@@ -141,7 +147,7 @@ export async function validateSessionToken(
 					regionPath: row.region_path ?? ''
 				}
 			: null;
-	return {
+	const result = {
 		session: { id, userId: row.user_id, expiresAt },
 		user: {
 			id: row.user_id,
@@ -151,18 +157,26 @@ export async function validateSessionToken(
 			membership
 		}
 	};
+	// Cached until the next last_seen_at write or expiry refresh is due, whichever is first.
+	const seenAt = seen ? now.getTime() : row.last_seen_at!.getTime();
+	rememberSession(id, secretHash, result, now, Math.min(seenAt + SESSION_SEEN_MS, expiresAt.getTime() - SESSION_REFRESH_MS), since);
+	return result;
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
 	await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+	// At once in this process; other processes hear it from the trigger's NOTIFY at commit.
+	forgetSessions(`s:${sessionId}`);
 }
 
 export async function invalidateUserSessions(db: Db, userId: number, exceptSessionId?: string): Promise<void> {
 	let q = db.deleteFrom('sessions').where('user_id', '=', userId);
 	if (exceptSessionId) q = q.where('id', '<>', exceptSessionId);
 	await q.execute();
+	forgetSessions(`u:${userId}`);
 }
 
 export async function setSessionMembership(db: Db, sessionId: string, membershipId: number): Promise<void> {
 	await db.updateTable('sessions').set({ membership_id: membershipId }).where('id', '=', sessionId).execute();
+	forgetSessions(`s:${sessionId}`);
 }

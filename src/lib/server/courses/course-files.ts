@@ -11,6 +11,8 @@ import { findFileByHash, hashContent, saveFile } from '../files/files.repository
 import { SNIFF_BYTES, checkUpload } from '../files/upload.ts';
 import { publishProblems } from './course.ts';
 import { findCourseByCode, insertCourse, insertLesson, insertModule, lockCourseImport } from './courses.repository.ts';
+import { lessonQuizSchema, type LessonQuiz } from './lesson-quiz.ts';
+import { quizReferenceProblems, setLessonQuiz } from './lesson-quiz.repository.ts';
 
 // Courses kept in the repository: seeds/courses/<code>/course.yaml, lesson texts as .md files
 // beside it and media (videos, PDFs) anywhere under the courses folder, e.g. ../media/.
@@ -24,13 +26,18 @@ export const courseFileLessonSchema = z
 		minutes: lessonMinutesSchema,
 		body: path('正文文件（body）').optional(),
 		file: path('文件（file）').optional(),
-		video_seconds: videoSecondsSchema.optional()
+		video_seconds: videoSecondsSchema.optional(),
+		// end-of-lesson practice questions (issue 15), checked against the banks at import
+		quiz: lessonQuizSchema.optional(),
+		/** 依据 of a video or PDF lesson (a text lesson ends its Markdown with it instead). */
+		sources: z.string({ error: '依据（sources）必须是文字' }).trim().min(1, '依据（sources）不能为空').max(2000, '依据（sources）最多2000个字符').optional()
 	})
 	.superRefine((l, ctx) => {
 		if (l.kind === 'text' && !l.body) ctx.addIssue({ code: 'custom', path: ['body'], message: '图文课时须有正文文件（body: lessons/xx.md）' });
 		if (l.kind === 'text' && l.file) ctx.addIssue({ code: 'custom', path: ['file'], message: '图文课时不使用文件（file）' });
 		if (l.kind !== 'text' && !l.file) ctx.addIssue({ code: 'custom', path: ['file'], message: `${l.kind === 'video' ? '视频' : ' PDF '}课时须有文件（file）` });
 		if (l.kind === 'video' && l.video_seconds === undefined) ctx.addIssue({ code: 'custom', path: ['video_seconds'], message: '视频课时须填写视频时长（video_seconds，秒）' });
+		if (l.kind === 'text' && l.sources) ctx.addIssue({ code: 'custom', path: ['sources'], message: '图文课时的依据写在正文末尾，不使用 sources' });
 		if (l.kind !== 'video' && l.video_seconds !== undefined) ctx.addIssue({ code: 'custom', path: ['video_seconds'], message: '只有视频课时才有视频时长（video_seconds）' });
 	});
 
@@ -47,7 +54,7 @@ export const courseFileSchema = newCourseSchema.extend({
 });
 
 export type LoadedMedia = { path: string; name: string; mime: string; size: number };
-export type LoadedLesson = { title: string; kind: LessonKind; minutes: number; bodyMd: string; videoSeconds: number | null; media: LoadedMedia | null };
+export type LoadedLesson = { title: string; kind: LessonKind; minutes: number; bodyMd: string; videoSeconds: number | null; media: LoadedMedia | null; quiz: LessonQuiz | null };
 export type LoadedCourse = { dir: string; course: NewCourse; modules: { title: string; lessons: LoadedLesson[] }[] };
 export type CourseProblem = { file: string; message: string };
 
@@ -158,7 +165,9 @@ export function loadCourseDirs(root: string, options: { xueshiMinutes?: number }
 						else media = { path: p, name: checked.name, mime: checked.mime, size };
 					}
 				}
-				return { title: l.title, kind: l.kind, minutes: l.minutes, bodyMd, videoSeconds: l.video_seconds ?? null, media };
+				// a video or PDF lesson keeps its 依据 as its text, so the course page can list it
+				if (l.sources && !bodyMd) bodyMd = `**依据**：${l.sources}`;
+				return { title: l.title, kind: l.kind, minutes: l.minutes, bodyMd, videoSeconds: l.video_seconds ?? null, media, quiz: l.quiz ?? null };
 			})
 		}));
 		const lessons = loadedModules.flatMap((m) => m.lessons);
@@ -187,6 +196,19 @@ export async function syncRepositoryCourses(db: Db, root: string, ownerOrgId: nu
 		const summary: CourseSyncSummary = { added: [], unchanged: [] };
 		const xueshiMinutes = await getXueshiMinutes(tx);
 		const fileIds = new Map<string, number>();
+		// every quiz must name a bank, knowledge points and questions that exist (banks are imported first)
+		const quizProblems: string[] = [];
+		for (const c of courses) {
+			for (const [mi, m] of c.modules.entries()) {
+				for (const [li, l] of m.lessons.entries()) {
+					if (!l.quiz) continue;
+					for (const p of await quizReferenceProblems(tx, l.quiz, ownerOrgId, now)) {
+						quizProblems.push(`${c.course.code}/course.yaml: 第${mi + 1}章第${li + 1}个课时“${l.title}”的课后练习：${p}`);
+					}
+				}
+			}
+		}
+		if (quizProblems.length) throw new Error(`课后练习检查未通过，未导入任何内容：\n${quizProblems.slice(0, 20).join('\n')}`);
 		for (const c of courses) {
 			if (await findCourseByCode(tx, c.course.code)) {
 				summary.unchanged.push(c.course.code);
@@ -222,7 +244,8 @@ export async function syncRepositoryCourses(db: Db, root: string, ownerOrgId: nu
 							fileIds.set(l.media.path, fileId);
 						}
 					}
-					await insertLesson(tx, courseId, moduleId, { title: l.title, kind: l.kind, minutes: l.minutes, bodyMd: l.bodyMd, fileId, videoSeconds: l.videoSeconds });
+					const lessonId = await insertLesson(tx, courseId, moduleId, { title: l.title, kind: l.kind, minutes: l.minutes, bodyMd: l.bodyMd, fileId, videoSeconds: l.videoSeconds });
+					if (l.quiz) await setLessonQuiz(tx, lessonId, l.quiz);
 				}
 			}
 			await appendAudit(tx, { at: now, actorUserId: null, action: 'course.import', target: `course:${c.course.code}`, detail: { course_id: courseId, source: relative(resolve(root), c.dir) } });

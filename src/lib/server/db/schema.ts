@@ -163,7 +163,8 @@ export const schema = {
 		file_id: intN,
 		video_seconds: intN,
 		minutes: int,
-		position: int
+		position: int,
+		quiz: jN
 	},
 	training_requirements: {
 		code: t,
@@ -224,7 +225,8 @@ export const schema = {
 		issued_at: ts,
 		deadline_at: ts,
 		answered_at: { pg: 'timestamptz', null: true },
-		status: { pg: 'text', gen: true }
+		status: { pg: 'text', gen: true },
+		kind: { pg: 'text', gen: true }
 	},
 	study_events: {
 		id: { pg: 'bigint', gen: true },
@@ -646,6 +648,107 @@ export const schema = {
 		acknowledged_at: tsN,
 		acknowledged_by: intN,
 		ack_note: tN
+	},
+	face_consents: { id: serial, person_id: int, action: t, text_version: t, at: ts, user_id: intN, ip: tN },
+	face_references: {
+		id: serial,
+		person_id: int,
+		source: t,
+		image_enc: { pg: 'bytea' },
+		embedding_enc: { pg: 'bytea' },
+		status: t,
+		created_at: ts,
+		confirmed_by: intN,
+		confirmed_at: tsN
+	},
+	face_checks: {
+		id: serial,
+		person_id: int,
+		context: t,
+		enrolment_id: intN,
+		lesson_id: intN,
+		study_check_id: intN,
+		attempt_id: intN,
+		reference_id: intN,
+		at: ts,
+		outcome: t,
+		score: { pg: 'numeric', null: true },
+		real: { pg: 'numeric', null: true },
+		live: { pg: 'numeric', null: true },
+		image_sha256: tN,
+		image_enc: { pg: 'bytea', null: true },
+		embedding_enc: { pg: 'bytea', null: true },
+		kept_for_finding: boolD
+	},
+	face_reviews: { id: serial, check_id: int, decision: t, decided_by: int, at: ts, note: tN },
+	face_signins: { id: serial, person_id: int, recorded_by: int, org_id: int, at: ts, note: tN },
+	live_classes: {
+		id: serial,
+		owner_org_id: int,
+		title: t,
+		lecturer_user_id: int,
+		starts_at: ts,
+		ends_at: ts,
+		audience: j,
+		credit_hours: { pg: 'numeric' },
+		signin_before_minutes: int,
+		signin_after_minutes: int,
+		replay_rule: t,
+		playback_name: t,
+		replay_file: tN,
+		replay_seconds: intN,
+		cancelled_at: tsN,
+		created_by: int,
+		created_at: ts
+	},
+	live_stream_keys: { id: serial, class_id: int, key_hash: t, expires_at: ts, revoked_at: tsN, created_by: int, created_at: ts },
+	live_stream_events: { id: { pg: 'bigint', gen: true }, class_id: intN, at: ts, kind: t, reason: tN, addr: tN },
+	live_stream_periods: { id: serial, class_id: int, started_at: ts, ended_at: tsN },
+	live_attendance: {
+		class_id: int,
+		person_id: int,
+		signed_in_at: tsN,
+		late: boolD,
+		tab_id: t,
+		mode: t,
+		last_beat_at: ts,
+		released_at: tsN,
+		version: { pg: 'integer', gen: true },
+		live_seconds: { pg: 'integer', gen: true },
+		replay_seconds: { pg: 'integer', gen: true },
+		watched_seconds: { pg: 'numeric', gen: true },
+		first_at: ts,
+		last_at: ts
+	},
+	live_beats: {
+		id: { pg: 'bigint', gen: true },
+		class_id: int,
+		person_id: int,
+		at: ts,
+		tab_id: tN,
+		kind: t,
+		mode: t,
+		credited_seconds: { pg: 'integer', gen: true },
+		reason: tN,
+		position: { pg: 'numeric', null: true },
+		ip: tN,
+		device: tN
+	},
+	live_roll_calls: { id: serial, class_id: int, issued_at: ts, deadline_at: ts, issued_by: int },
+	live_roll_call_answers: { roll_call_id: int, person_id: int, answered_at: ts, on_time: bool },
+	live_questions: {
+		id: serial,
+		class_id: int,
+		person_id: int,
+		body: t,
+		created_at: ts,
+		status: { pg: 'text', gen: true },
+		moderated_by: intN,
+		moderated_at: tsN,
+		answer: tN,
+		answered_on_air: boolD,
+		answered_by: intN,
+		answered_at: tsN
 	}
 } as const satisfies Record<string, Record<string, ColSpec>>;
 

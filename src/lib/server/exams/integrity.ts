@@ -66,7 +66,8 @@ export const EVENT_LABELS: Record<string, string> = {
 	warn: '监考员警告',
 	extend: '监考员延长时间',
 	terminate: '监考员终止考试',
-	decision: '监考复核结论'
+	decision: '监考复核结论',
+	face_mismatch: '人像比对不一致'
 };
 
 export const INTEGRITY_SETTINGS = {
@@ -113,6 +114,8 @@ export function computeIntegrityFlags(events: readonly EventForFlags[], attempt:
 	if (ipChanges > 0) flags.push({ code: 'ip_change', label: 'IP 地址变化', rule: '考试过程中 IP 地址发生变化', count: ipChanges });
 	const concurrent = count('concurrent_connection', 'user_agent_change');
 	if (concurrent > 0) flags.push({ code: 'second_device', label: '多设备或多窗口', rule: '考试过程中出现另一浏览器、窗口或设备同时作答', count: concurrent });
+	const face = count('face_mismatch');
+	if (face > 0) flags.push({ code: 'face_mismatch', label: '人像比对不一致', rule: '开考身份照片或抓拍与登记照片比对不一致（未检测到人脸、多人、非本人或疑似翻拍）', count: face });
 	const late = count('answer_after_deadline', 'answer_after_finish');
 	if (late > 0) flags.push({ code: 'late_answers', label: '截止后提交作答', rule: '截止或交卷后仍提交作答（均已拒收）', count: late });
 	if (attempt.startedAt && attempt.finishedAt && attempt.answered >= settings.minAnswersForPace) {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
+import { FACE_RULE_TITLES, FACE_RULES, findCameraUnavailable, findFailedCredit, findSharedFaces } from './face-findings.query.ts';
 
 // "走过场" findings: each rule is a read-only query over what the platform already stores
 // (study_events, exam_attempts, exam_answer_steps), limited to the caller's region and ranked by
@@ -30,6 +31,7 @@ export const RULES = {
 	exam_flags: '考试过程中监考记录了诚信标记（切屏、复制粘贴、多设备作答、IP 变化、作答过快等），或考评员作出警告/作废结论。',
 	institution_outlier: `培训机构的考试通过率比同类机构中位数高出 ${THRESHOLDS.peerPassRateGap} 个百分点以上，或平均用时不到同类机构中位数的 ${THRESHOLDS.peerTimeRatio * 100}%，或诚信标记率是同类机构中位数的 3 倍以上（每家至少 ${THRESHOLDS.peerMinAttempts} 次考试）——培训或考试可能走过场。`,
 	practical_all_pass: `同一名考评员在 ${THRESHOLDS.lookbackDays} 天内签字确认了 ${THRESHOLDS.practicalAllPassMin} 名以上考生的实际操作考试，且全部判为合格——实操考评可能走过场。`,
+	...FACE_RULES
 } as const;
 export type RuleCode = keyof typeof RULES;
 
@@ -41,7 +43,8 @@ export const RULE_TITLES: Record<RuleCode, string> = {
 	exam_shared_device: '一机多人考试',
 	exam_flags: '监考诚信标记',
 	institution_outlier: '机构数据异常',
-	practical_all_pass: '实操考评员全部通过'
+	practical_all_pass: '实操考评员全部通过',
+	...FACE_RULE_TITLES
 };
 
 export type Evidence = { label: string; href: string };
@@ -357,7 +360,10 @@ export async function listFindings(db: Db, regionPath: string, now: Date, rule?:
 		exam_shared_device: () => findSharedExamDevices(db, regionPath),
 		exam_flags: () => findFlaggedExams(db, regionPath),
 		institution_outlier: () => findInstitutionOutliers(db, regionPath),
-		practical_all_pass: () => findPracticalAllPass(db, regionPath, now)
+		practical_all_pass: () => findPracticalAllPass(db, regionPath, now),
+		face_shared: () => findSharedFaces(db, regionPath, now),
+		face_failed_credit: () => findFailedCredit(db, regionPath, now),
+		face_camera: () => findCameraUnavailable(db, regionPath, now)
 	};
 	const codes = rule ? [rule] : (Object.keys(all) as RuleCode[]);
 	const results: Finding[] = [];

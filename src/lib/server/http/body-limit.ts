@@ -42,7 +42,12 @@ export const BODY_RULES: readonly BodyRule[] = [
 	{ route: '/api/practical/[attemptId]/evidence', limit: EVIDENCE_MAX_BYTES + ENVELOPE, roles: ['examiner', 'institution_admin'], what: '实操考试现场照片或视频' },
 	{ route: '/regulator/special-ops/exchange', limit: EXCHANGE_MAX_BYTES + ENVELOPE, roles: ['regulator'], what: '证书数据交换文件' },
 	{ route: '/api/study/heartbeat', limit: 4 * KB, roles: ['learner'], what: '学习心跳' },
-	{ route: '/api/study/check', limit: 4 * KB, roles: ['learner'], what: '学习确认' }
+	{ route: '/api/study/check', limit: 4 * KB, roles: ['learner'], what: '学习确认' },
+	{ route: '/api/study/face', limit: 900 * KB, roles: ['learner'], what: '学习人脸抓拍' },
+	{ route: '/learner/face', limit: 2700 * KB, roles: ['learner'], what: '人脸登记照片（3 张）' },
+	{ route: '/api/live/[id]/heartbeat', limit: 4 * KB, roles: ['learner'], what: '听课心跳' },
+	{ route: '/api/live/[id]/rollcall', limit: 4 * KB, roles: ['learner'], what: '点名应答' },
+	{ route: '/api/live/[id]/questions', limit: 8 * KB, roles: ['learner'], what: '直播提问' }
 ];
 
 const byRoute = new Map(BODY_RULES.map((r) => [r.route, r]));

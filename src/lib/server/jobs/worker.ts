@@ -6,6 +6,13 @@ import { enqueueJob, runDueJobs, type JobHandler } from './queue.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { createAuditCheckpoint } from '../audit/checkpoint.repository.ts';
 import { notificationJobHandlers, queueNotificationJobs } from '../notifications/jobs.ts';
+import { purgeSnapshots } from '../face/face-service.ts';
+
+/** Raw face snapshots are kept this many days (ANXUN_FACE_SNAPSHOT_DAYS, default 90) unless reviewed. */
+export const faceSnapshotDays = () => {
+	const v = Number(process.env.ANXUN_FACE_SNAPSHOT_DAYS);
+	return Number.isFinite(v) && v > 0 ? v : 90;
+};
 
 // The background loop every instance runs: finish expired attempts and run queued jobs. Nothing
 // here is needed for correctness of a single request (an expired attempt is finished by whoever
@@ -21,6 +28,10 @@ export const jobHandlers: Record<string, JobHandler> = {
 	// Signs the audit chain's head (published at /.well-known/anxun-audit-head.json).
 	'audit-checkpoint': async (db, _payload, now) => {
 		await createAuditCheckpoint(db, now);
+	},
+	// Deletes raw face snapshots past the retention period; outcomes and scores stay with the record.
+	'face-snapshot-purge': async (db, _payload, now) => {
+		await purgeSnapshots(db, new Date(now.getTime() - faceSnapshotDays() * 86_400_000));
 	}
 };
 
@@ -42,6 +53,7 @@ export async function runWorkerOnce(db: Db, now: () => Date): Promise<{ finished
 	const finished = await finishExpiredAttempts(db, now());
 	await ensureDailyJob(db, 'coverage-refresh-expired', now());
 	await ensureHourlyAuditCheckpoint(db, now());
+	await ensureDailyJob(db, 'face-snapshot-purge', now());
 	await queueNotificationJobs(db, now(), ensureDailyJob);
 	const jobs = await runDueJobs(db, jobHandlers, now);
 	return { finished, jobs };

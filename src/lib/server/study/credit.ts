@@ -72,7 +72,9 @@ export type LeaseState = {
 
 export type ProgressState = { credited_seconds: number; watched_seconds: number; reached_end: boolean; completed_at: Date | null };
 export type LessonState = { id: number; enrolment_id: number; kind: string; minutes: number; video_seconds: number | null };
-export type CheckState = { id: number; deadline_at: Date } | null;
+/** attention: press “我在学习”; face: a photo matched against the reference (issue 16) */
+export type CheckKind = 'attention' | 'face';
+export type CheckState = { id: number; deadline_at: Date; kind?: CheckKind } | null;
 
 export type RefusalCode =
 	| 'another_tab'
@@ -94,7 +96,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
 };
 
 /** Why a beat credited nothing although it was accepted. */
-export type ZeroReason = 'start' | 'takeover' | 'release' | 'idle' | 'hidden' | 'gap' | 'lesson_complete' | 'same_second';
+export type ZeroReason = 'start' | 'takeover' | 'release' | 'idle' | 'hidden' | 'gap' | 'lesson_complete' | 'same_second' | 'face_pending';
 
 export type BeatDecision = {
 	refused: RefusalCode | null;
@@ -107,7 +109,7 @@ export type BeatDecision = {
 	reachedEnd: boolean;
 	creditedSeconds: number;
 	completedNow: boolean;
-	issueCheck: { deadline_at: Date } | null;
+	issueCheck: { deadline_at: Date; kind: CheckKind } | null;
 	/**
 	 * The unanswered check of the session this beat ends (a new session starts, or the page
 	 * holding the lease is closed): it is closed as missed. A check belongs to its session, so
@@ -142,6 +144,8 @@ export function decideBeat(args: {
 	progress: ProgressState | null;
 	openCheck: CheckState;
 	beat: BeatInput;
+	/** the learner consented and has a confirmed reference face: sessions start with a face check and checks are face checks */
+	faceRequired?: boolean;
 }): BeatDecision {
 	const { now, config, lesson, lease, beat } = args;
 	const cap = config.intervalSeconds + config.toleranceSeconds;
@@ -188,7 +192,12 @@ export function decideBeat(args: {
 
 	// A new tab, a lesson switch, a takeover or a stale or released lease: a new session starts
 	// here, and the previous session's unanswered check ends with it.
-	if (!ownsLease || !lease) return { ...restart(leaseLive ? 'takeover' : 'start'), endCheck: args.openCheck?.id ?? null };
+	if (!ownsLease || !lease) {
+		const started = { ...restart(leaseLive ? 'takeover' : 'start'), endCheck: args.openCheck?.id ?? null };
+		// with face verification every session starts with a face check; nothing is credited until it passes
+		if (args.faceRequired && intent !== 'release') started.issueCheck = { deadline_at: new Date(now.getTime() + config.checkWindowSeconds * 1000), kind: 'face' };
+		return started;
+	}
 	const decision = decideOwnBeat(args, lease, progress, base, restart);
 	if (intent !== 'release' || !decision.lease) return decision;
 	return { ...decision, lease: { ...decision.lease, released_at: now }, endCheck: decision.issueCheck ? null : (args.openCheck?.id ?? null), issueCheck: null };
@@ -207,6 +216,8 @@ function decideOwnBeat(
 	const lengthSeconds = lesson.minutes * 60;
 	// The same tab after a silence longer than interval + tolerance: the silence is not credited.
 	if (secondsBetween(lease.last_beat_at, now) > cap) return restart('gap');
+	// a face check pending: crediting pauses (the clock follows now) until a photo matches
+	if (args.openCheck?.kind === 'face') return restart('face_pending');
 
 	if (args.openCheck && args.openCheck.deadline_at.getTime() < now.getTime()) {
 		return { ...restart('idle'), refused: 'check_overdue', zeroReason: null };
@@ -236,7 +247,7 @@ function decideOwnBeat(
 	let secondsToCheck = lease.seconds_to_check - credit;
 	let issueCheck: BeatDecision['issueCheck'] = null;
 	if (secondsToCheck <= 0 && !args.openCheck && !completedNow && remaining - credit > 0) {
-		issueCheck = { deadline_at: new Date(now.getTime() + config.checkWindowSeconds * 1000) };
+		issueCheck = { deadline_at: new Date(now.getTime() + config.checkWindowSeconds * 1000), kind: args.faceRequired ? 'face' : 'attention' };
 		secondsToCheck = nextCheckAfter(config, args.random);
 	}
 

@@ -24,7 +24,7 @@ export type HeartbeatResult = {
 	reachedEnd: boolean;
 	lessonCompleted: boolean;
 	courseCompleted: boolean;
-	check: { id: number; deadlineAt: string; secondsLeft: number } | null;
+	check: { id: number; deadlineAt: string; secondsLeft: number; kind: 'attention' | 'face' } | null;
 	/** refused as another_tab: the page that counts (the learner may move the lease here) */
 	holder: { courseTitle: string; lessonTitle: string; lessonNumber: number; startedAt: string } | null;
 	nextBeatSeconds: number;
@@ -97,8 +97,8 @@ export async function recordHeartbeat(
 			minutes: target.minutes,
 			video_seconds: target.video_seconds
 		};
-		const { progress, openCheck, lease } = state;
-		const d = decideBeat({ now, config, random, lesson, lease, progress, openCheck, beat: input.beat });
+		const { progress, openCheck, lease, faceRequired } = state;
+		const d = decideBeat({ now, config, random, lesson, lease, progress, openCheck, beat: input.beat, faceRequired });
 		if (d.refused === 'another_tab') return refuse('another_tab');
 		if (!d.lease) {
 			// a closing page that held no lease: recorded, nothing to give up
@@ -136,12 +136,13 @@ export async function recordHeartbeat(
 
 		let check: HeartbeatResult['check'] = null;
 		if (d.issueCheck && written.checkId !== null) {
-			check = { id: written.checkId, deadlineAt: d.issueCheck.deadline_at.toISOString(), secondsLeft: config.checkWindowSeconds };
+			check = { id: written.checkId, deadlineAt: d.issueCheck.deadline_at.toISOString(), secondsLeft: config.checkWindowSeconds, kind: d.issueCheck.kind };
 		} else if (openCheck && d.endCheck !== openCheck.id) {
 			check = {
 				id: openCheck.id,
 				deadlineAt: openCheck.deadline_at.toISOString(),
-				secondsLeft: Math.max(0, Math.round((openCheck.deadline_at.getTime() - now.getTime()) / 1000))
+				secondsLeft: Math.max(0, Math.round((openCheck.deadline_at.getTime() - now.getTime()) / 1000)),
+				kind: openCheck.kind
 			};
 		}
 		return {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { notifyCoursesAssigned } from '../notifications/producers.ts';
-import { chooseCourses } from './plan.ts';
+import { catalogueFilterFor, chooseCourses } from './plan.ts';
 import { pickRequirement } from './requirements.ts';
 import { listRequirementRules } from './requirements.repository.ts';
 import {
@@ -22,7 +22,20 @@ export type PlanSummary = {
 	persons: number;
 	withRequirement: number;
 	created: number;
-	shortfalls: { personId: number; name: string; required: number; assigned: number }[];
+	shortfalls: { personId: number; name: string; required: number; assigned: number; requirementCode: string }[];
+	/** One line per requirement the catalogue cannot cover, with the catalogue filter that lists its courses. */
+	uncovered: UncoveredRequirement[];
+};
+
+export type UncoveredRequirement = {
+	requirementCode: string;
+	requirementTitle: string;
+	required: number;
+	roleCategory: string;
+	persons: number;
+	example: { name: string; assigned: number };
+	/** query string for /enterprise/catalogue */
+	filter: string;
 };
 
 /**
@@ -47,13 +60,29 @@ export async function generateAnnualPlanIn(
 	{
 		const [rules, catalogue, persons] = await Promise.all([listRequirementRules(tx), listPublishedCourses(tx), listActivePersonsForPlan(tx, input.orgId)]);
 		const rows: NewEnrolment[] = [];
-		const summary: PlanSummary = { persons: persons.length, withRequirement: 0, created: 0, shortfalls: [] };
+		const summary: PlanSummary = { persons: persons.length, withRequirement: 0, created: 0, shortfalls: [], uncovered: [] };
+		const uncovered = new Map<string, UncoveredRequirement>();
 		for (const person of persons) {
 			const rule = pickRequirement(rules, person, input.year);
 			if (!rule) continue;
 			summary.withRequirement++;
 			const choice = chooseCourses(rule, person, catalogue);
-			if (choice.shortfall > 0) summary.shortfalls.push({ personId: person.id, name: person.name, required: rule.hours, assigned: choice.assignedHours });
+			if (choice.shortfall > 0) {
+				summary.shortfalls.push({ personId: person.id, name: person.name, required: rule.hours, assigned: choice.assignedHours, requirementCode: rule.code });
+				const key = `${rule.code}|${person.role_category}|${person.industry_code ?? ''}`;
+				const group = uncovered.get(key);
+				if (group) group.persons++;
+				else
+					uncovered.set(key, {
+						requirementCode: rule.code,
+						requirementTitle: rule.title,
+						required: rule.hours,
+						roleCategory: person.role_category,
+						persons: 1,
+						example: { name: person.name, assigned: choice.assignedHours },
+						filter: catalogueFilterFor(rule, person)
+					});
+			}
 			for (const course of choice.courses) {
 				rows.push({
 					person_id: person.id,
@@ -66,6 +95,7 @@ export async function generateAnnualPlanIn(
 				});
 			}
 		}
+		summary.uncovered = [...uncovered.values()];
 		summary.created = await insertEnrolments(tx, rows, now);
 		await notifyCoursesAssigned(tx, input.orgId, now);
 		await appendAudit(tx, {

@@ -35,7 +35,7 @@ export type StudyEventInput = {
 	enrolment_id: number | null;
 	lesson_id: number | null;
 	tab_id: string | null;
-	kind: 'beat' | 'refused' | 'check_issued' | 'check_passed' | 'check_missed' | 'lesson_completed';
+	kind: 'beat' | 'refused' | 'check_issued' | 'check_passed' | 'check_missed' | 'lesson_completed' | 'face_check';
 	credited_seconds?: number;
 	position?: number | null;
 	playback_rate?: number | null;
@@ -81,7 +81,8 @@ export type BeatState = {
 	target: StudyTarget | null;
 	lease: (LeaseState & { version: number }) | null;
 	progress: ProgressState | null;
-	openCheck: { id: number; deadline_at: Date } | null;
+	openCheck: { id: number; deadline_at: Date; kind: 'attention' | 'face' } | null;
+	faceRequired: boolean;
 };
 
 type BeatStateRow = {
@@ -110,6 +111,8 @@ type BeatStateRow = {
 	completed_at: Date | null;
 	check_id: number | null;
 	deadline_at: Date | null;
+	check_kind: 'attention' | 'face' | null;
+	face_required: boolean | null;
 };
 
 /**
@@ -125,7 +128,9 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 			sl.enrolment_id as lease_enrolment_id, sl.lesson_id as lease_lesson_id, sl.tab_id, sl.started_at,
 			sl.last_beat_at, sl.seconds_to_check, sl.version, sl.released_at,
 			p.credited_seconds, p.watched_seconds, p.reached_end, p.completed_at,
-			ck.id as check_id, ck.deadline_at
+			ck.id as check_id, ck.deadline_at, ck.kind as check_kind,
+			(coalesce((select fc.action = 'given' from face_consents fc where fc.person_id = ${personId} order by fc.id desc limit 1), false)
+				and exists (select 1 from face_references fr where fr.person_id = ${personId} and fr.status = 'confirmed')) as face_required
 		from (select 1) one
 		left join enrolments e on e.id = ${enrolmentId}
 		left join courses c on c.id = e.course_id
@@ -133,7 +138,7 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 		left join study_leases sl on sl.person_id = ${personId}
 		left join lesson_progress p on p.enrolment_id = e.id and p.lesson_id = l.id
 		left join lateral (
-			select id, deadline_at from study_checks where person_id = ${personId} and status = 'pending' order by id desc limit 1
+			select id, deadline_at, kind from study_checks where person_id = ${personId} and status = 'pending' order by id desc limit 1
 		) ck on true`.execute(db);
 	const r = rows[0]!;
 	return {
@@ -175,7 +180,8 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 						reached_end: r.reached_end!,
 						completed_at: r.completed_at ? new Date(r.completed_at) : null
 					},
-		openCheck: r.check_id === null ? null : { id: r.check_id, deadline_at: new Date(r.deadline_at!) }
+		openCheck: r.check_id === null ? null : { id: r.check_id, deadline_at: new Date(r.deadline_at!), kind: r.check_kind ?? 'attention' },
+		faceRequired: r.face_required === true
 	};
 }
 
@@ -190,7 +196,7 @@ export type BeatWrite = {
 	client: { ip: string | null; device: string | null };
 	progress: { credited_seconds: number; watched_seconds: number; reached_end: boolean; completed_at: Date | null } | null;
 	event: { tabId: string; kind: 'beat' | 'refused'; credited: number; reason: string | null; position: number | null; rate: number | null };
-	issueCheck: { deadline_at: Date } | null;
+	issueCheck: { deadline_at: Date; kind: 'attention' | 'face' } | null;
 	/** the previous session's unanswered check, closed as missed by this write */
 	endCheck: number | null;
 	lessonCompleted: boolean;
@@ -225,8 +231,8 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 				returning 1`
 		: sql`select 1 where false`;
 	const checkCte = w.issueCheck
-		? sql`insert into study_checks (person_id, enrolment_id, lesson_id, issued_at, deadline_at)
-				select ${w.personId}, ${w.enrolmentId}, ${w.lessonId}, ${w.now}::timestamptz, ${w.issueCheck.deadline_at}::timestamptz from lease
+		? sql`insert into study_checks (person_id, enrolment_id, lesson_id, issued_at, deadline_at, kind)
+				select ${w.personId}, ${w.enrolmentId}, ${w.lessonId}, ${w.now}::timestamptz, ${w.issueCheck.deadline_at}::timestamptz, ${w.issueCheck.kind}::text from lease
 				returning id`
 		: sql`select null::int as id where false`;
 	const endCheckCte =

@@ -5,6 +5,9 @@ import { idParam } from '#lib/schemas/params.ts';
 import { snapshotSchema } from '#lib/schemas/exam.ts';
 import { findMyAttempt } from '#lib/server/exams/result.query.ts';
 import { checkSnapshot, storeSnapshot } from '#lib/server/exams/snapshot-service.ts';
+import { matchExamPhoto } from '#lib/server/face/exam-face.ts';
+import { faceEngine } from '#lib/server/face/engine.ts';
+import { faceThresholds } from '#lib/server/face/config.ts';
 import { badRequest, decodeBase64, notFound, ok, parseBody, personOf, PHOTO_BODY_LIMIT } from '../../../http.ts';
 
 /** A random webcam snapshot during an attempt of a session that requires the camera. */
@@ -26,5 +29,7 @@ export const POST: RequestHandler = async ({ locals, params, request }) => {
 	if (!attempt.require_webcam) return badRequest('本场考试不要求摄像头抓拍', 409);
 	if (attempt.client_id !== body.data.clientId) return badRequest('考试已在另一浏览器或设备上继续', 409);
 	await storeSnapshot(db, { attemptId, personId, userId: scope.userId, kind: 'random', image }, now());
+	// matched in the background; a mismatch becomes an integrity flag for the examiner
+	matchExamPhoto(db, faceEngine(), faceThresholds(), { attemptId, personId, bytes: image }, now()).catch((err: unknown) => console.error('exam face match failed', err));
 	return ok({ ok: true });
 };

@@ -5,6 +5,9 @@ import { idParam } from '#lib/schemas/params.ts';
 import { startSchema } from '#lib/schemas/exam.ts';
 import { startAttempt } from '#lib/server/exams/attempt-service.ts';
 import { checkSnapshot } from '#lib/server/exams/snapshot-service.ts';
+import { matchExamPhoto } from '#lib/server/face/exam-face.ts';
+import { faceEngine } from '#lib/server/face/engine.ts';
+import { faceThresholds } from '#lib/server/face/config.ts';
 import { badRequest, clientContext, decodeBase64, ok, parseBody, personOf, PHOTO_BODY_LIMIT } from '../../../http.ts';
 
 export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
@@ -24,5 +27,12 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 		now()
 	);
 	if (!result.ok) return ok({ message: result.reasons.join(''), reasons: result.reasons }, 403);
+	if (photo && !result.resumed) {
+		// matched in the background: the start is not delayed; a mismatch becomes an integrity flag
+		const db = await getDb();
+		matchExamPhoto(db, faceEngine(), faceThresholds(), { attemptId: result.attemptId, personId, bytes: photo }, now()).catch((err: unknown) =>
+			console.error('exam face match failed', err)
+		);
+	}
 	return ok({ attemptId: result.attemptId, resumed: result.resumed });
 };

@@ -6,6 +6,7 @@ import { requireOwnedCourse } from '#lib/server/courses/guard.ts';
 import { listLessons } from '#lib/server/courses/courses.repository.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { idSchema } from '#lib/schemas/course.ts';
+import { getLessonQuiz } from '#lib/server/courses/lesson-quiz.repository.ts';
 
 // One lesson as a learner sees it, with the previous and next lesson. No study time is credited.
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -25,6 +26,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		fileUrl: lesson.fileId ? `/files/${lesson.fileId}` : null,
 		position: { n: i + 1, of: lessons.length },
 		previous: link(lessons[i - 1]),
-		next: link(lessons[i + 1])
+		next: link(lessons[i + 1]),
+		// what the learner's end-of-lesson practice draws from (the questions themselves are drawn per visit)
+		quiz: (await getLessonQuiz(db, lesson.id))?.quiz ?? null
 	};
 };

@@ -1,10 +1,11 @@
-import { error } from '@sveltejs/kit';
-import type { PageServerLoad } from './$types';
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
-import { getDb, studyConfig } from '#lib/server/runtime.ts';
+import { getDb, now, studyConfig } from '#lib/server/runtime.ts';
 import { getLessonForStudy } from '#lib/server/study/my-study.query.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { idParam } from '#lib/schemas/params.ts';
+import { answerLessonQuiz, drawLessonQuiz } from '#lib/server/courses/lesson-quiz.service.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'learner');
@@ -15,6 +16,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	// No attention check is shown on load: a loaded page starts a new study session, and a check
 	// belongs to the session it was issued in (an unanswered one ends with its session).
 	const { outline, lesson, progress } = found;
+	// practice questions without their key: the key only comes back from the quiz action
+	const quiz = await drawLessonQuiz(await getDb(), lesson.id, now());
 	return {
 		enrolment: { id: outline.enrolment.id, title: outline.enrolment.title, open: outline.enrolment.status === 'active' && outline.enrolment.course_status === 'published' },
 		lesson: {
@@ -30,6 +33,25 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		progress,
 		previousId: found.previousId,
 		nextId: found.nextId,
-		intervalSeconds: studyConfig().intervalSeconds
+		intervalSeconds: studyConfig().intervalSeconds,
+		quiz
 	};
+};
+
+export const actions: Actions = {
+	/** One practice answer, checked here; nothing is stored and nothing counts as an exam or 学时. */
+	quiz: async ({ locals, params, request }) => {
+		const scope = requireRole(locals, 'learner');
+		const enrolmentId = idParam(params.enrolmentId);
+		const lessonId = idParam(params.lessonId);
+		const db = await getDb();
+		const found = scope.personId && enrolmentId && lessonId ? await getLessonForStudy(db, scope.personId, enrolmentId, lessonId) : undefined;
+		if (!found) error(404, '没有这一节，或这门课程没有分配给您');
+		const form = await request.formData().catch(() => null);
+		const code = form?.get('question');
+		if (!form || typeof code !== 'string' || !code) return fail(400, { quiz: { ok: false as const, code: '', message: '表单格式不正确，请刷新页面后重试' } });
+		const values = form.getAll('answer').filter((v): v is string => typeof v === 'string');
+		const result = await answerLessonQuiz(db, found.lesson.id, code, values, now());
+		return result.ok ? { quiz: result } : fail(400, { quiz: result });
+	}
 };

@@ -1,0 +1,18 @@
+// Labels for live classes, shared by the institution's and the learner's pages.
+export const LIVE_PHASE_LABELS = {
+	cancelled: '已取消',
+	scheduled: '未开始',
+	open: '入场中',
+	live: '直播中',
+	ended: '已结束'
+} as const;
+
+export const REPLAY_RULE_LABELS = {
+	live_only: '仅直播计学时（回放不计）',
+	replay_allowed: '回放也计学时'
+} as const;
+
+/** A Date as the value of <input type="datetime-local"> in Beijing time. */
+export function beijingLocalInput(at: Date): string {
+	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+}

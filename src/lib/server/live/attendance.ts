@@ -1,0 +1,225 @@
+// Live-class attendance rules: pure, time passed in. Like study time (study/credit.ts), the
+// server's clock is the only clock; the page can only withhold time ('paused', 'hidden').
+
+export type LiveConfig = {
+	/** the page beats this often while the stream plays and the page is visible */
+	intervalSeconds: number;
+	toleranceSeconds: number;
+	/** how far a replay may play ahead of what was really watched */
+	seekToleranceSeconds: number;
+	/** seconds a learner has to answer a 点名 */
+	rollCallSeconds: number;
+};
+
+export type LiveClassRules = {
+	startsAt: Date;
+	endsAt: Date;
+	signinBeforeMinutes: number;
+	signinAfterMinutes: number;
+	replayRule: 'live_only' | 'replay_allowed';
+	replaySeconds: number | null;
+};
+
+export type AttendanceState = {
+	signed_in_at: Date | null;
+	late: boolean;
+	tab_id: string;
+	mode: 'live' | 'replay';
+	last_beat_at: Date;
+	released_at: Date | null;
+	live_seconds: number;
+	replay_seconds: number;
+	watched_seconds: number;
+};
+
+export type LiveBeatInput = {
+	tabId: string;
+	mode: 'live' | 'replay';
+	/** what the player did since the previous beat */
+	state: 'playing' | 'paused' | 'hidden';
+	intent?: 'beat' | 'takeover' | 'release';
+	/** replay only: playback position in seconds */
+	position: number | null;
+};
+
+export type LiveRefusal =
+	| 'not_open'
+	| 'ended'
+	| 'late_signin'
+	| 'another_device'
+	| 'rollcall_overdue'
+	| 'seek_ahead'
+	| 'no_replay'
+	| 'studying_elsewhere';
+
+export const LIVE_REFUSAL_MESSAGES: Record<LiveRefusal, string> = {
+	not_open: '直播尚未开始入场，请在开始前的入场时间内进入。',
+	ended: '直播已结束，请观看回放。',
+	late_signin: '已超过签到时间，本次直播不计学时（可以继续观看）。',
+	another_device: '您已在另一台设备或另一个页面观看本直播，只有那一处计时。点击“在此观看”可把计时移到这里。',
+	rollcall_overdue: '点名已超时，计时已暂停。请点击“我在听课”后继续计时。',
+	seek_ahead: '回放不能跳过未观看的内容，快进部分不计学时。',
+	no_replay: '本直播还没有回放。',
+	studying_elsewhere: '您正在另一个页面学习课程，同一时间只计一处学时。'
+};
+
+/** Why an accepted beat credited nothing. */
+export type LiveZeroReason = 'start' | 'takeover' | 'release' | 'paused' | 'hidden' | 'gap' | 'stream_down' | 'before_start' | 'after_end' | 'same_second';
+
+export type LiveDecision = {
+	refused: LiveRefusal | null;
+	zeroReason: LiveZeroReason | null;
+	credit: number;
+	/** the attendance row after this beat; null leaves it untouched */
+	next: AttendanceState | null;
+};
+
+const secondsBetween = (a: Date, b: Date) => (b.getTime() - a.getTime()) / 1000;
+
+export function signInWindow(rules: LiveClassRules): { opensAt: Date; closesAt: Date } {
+	return {
+		opensAt: new Date(rules.startsAt.getTime() - rules.signinBeforeMinutes * 60_000),
+		closesAt: new Date(rules.startsAt.getTime() + rules.signinAfterMinutes * 60_000)
+	};
+}
+
+/**
+ * Seconds of [from, to] during which the stream was up, clipped to the class's start and end.
+ * Periods: the streaming server's publish → publish_done intervals (ended_at null: still up).
+ */
+export function secondsLive(from: Date, to: Date, rules: LiveClassRules, periods: { started_at: Date; ended_at: Date | null }[], now: Date): number {
+	const lo = Math.max(from.getTime(), rules.startsAt.getTime());
+	const hi = Math.min(to.getTime(), rules.endsAt.getTime());
+	if (hi <= lo) return 0;
+	let total = 0;
+	for (const p of periods) {
+		const a = Math.max(lo, p.started_at.getTime());
+		const b = Math.min(hi, (p.ended_at ?? now).getTime());
+		if (b > a) total += b - a;
+	}
+	return total / 1000;
+}
+
+/** Seconds this class may credit at most, live and replay together. */
+export function creditCapSeconds(creditHours: number, xueshiMinutes: number, rules: LiveClassRules): number {
+	const byHours = Math.round(creditHours * xueshiMinutes * 60);
+	return Math.min(byHours, Math.round(secondsBetween(rules.startsAt, rules.endsAt)));
+}
+
+/**
+ * One heartbeat of a live or replay viewer. Live: credits real time since the previous beat of
+ * the tab holding the learner's lease for this class, only the part inside the class's start and
+ * end while the stream was up, only if the learner signed in within the window, never while a
+ * 点名 is overdue. Replay: the same anti-skip rule as video lessons, and credit only when the
+ * class's replay rule allows it.
+ */
+export function decideLiveBeat(args: {
+	now: Date;
+	config: LiveConfig;
+	rules: LiveClassRules;
+	att: AttendanceState | null;
+	periods: { started_at: Date; ended_at: Date | null }[];
+	rollCallOverdue: boolean;
+	beat: LiveBeatInput;
+}): LiveDecision {
+	const { now, config, rules, att, beat } = args;
+	const cap = config.intervalSeconds + config.toleranceSeconds;
+	const intent = beat.intent ?? 'beat';
+	const none: LiveDecision = { refused: null, zeroReason: null, credit: 0, next: null };
+	const { opensAt, closesAt } = signInWindow(rules);
+
+	if (beat.mode === 'live') {
+		if (now < opensAt) return { ...none, refused: 'not_open' };
+		if (now >= rules.endsAt && intent !== 'release') return { ...none, refused: 'ended' };
+	} else if (rules.replaySeconds === null) {
+		return { ...none, refused: 'no_replay' };
+	}
+
+	const released = att !== null && att.released_at !== null;
+	const leaseLive = att !== null && !released && secondsBetween(att.last_beat_at, now) <= cap;
+	const owns = att !== null && !released && att.tab_id === beat.tabId && att.mode === beat.mode;
+	if (leaseLive && !owns && intent !== 'takeover') return { ...none, refused: 'another_device' };
+	if (!owns && intent === 'release') return { ...none, zeroReason: 'release' };
+
+	const base: AttendanceState = att ?? {
+		signed_in_at: null,
+		late: false,
+		tab_id: beat.tabId,
+		mode: beat.mode,
+		last_beat_at: now,
+		released_at: null,
+		live_seconds: 0,
+		replay_seconds: 0,
+		watched_seconds: 0
+	};
+	// 签到: the first live beat signs the learner in; after the window it is recorded as late.
+	const signIn =
+		beat.mode === 'live' && base.signed_in_at === null ? { signed_in_at: now, late: now > closesAt } : { signed_in_at: base.signed_in_at, late: base.late };
+	const restart = (zeroReason: LiveZeroReason): LiveDecision => ({
+		...none,
+		zeroReason,
+		next: { ...base, ...signIn, tab_id: beat.tabId, mode: beat.mode, last_beat_at: now, released_at: intent === 'release' ? now : null }
+	});
+
+	if (!owns || !att) {
+		const d = restart(leaseLive ? 'takeover' : 'start');
+		return beat.mode === 'live' && signIn.late ? { ...d, refused: 'late_signin', zeroReason: null } : d;
+	}
+	if (secondsBetween(att.last_beat_at, now) > cap) return restart('gap');
+	if (beat.mode === 'live' && signIn.late) return { ...restart('start'), refused: 'late_signin', zeroReason: null };
+	if (args.rollCallOverdue) return { ...restart('paused'), refused: 'rollcall_overdue', zeroReason: null };
+	if (beat.state !== 'playing') return restart(beat.state);
+
+	// Minutes present are recorded in full (the attendance sheet shows them); the 学时 cap of the
+	// class applies when they are turned into 学时 (creditedHours).
+	const elapsed = Math.max(0, secondsBetween(att.last_beat_at, now));
+
+	if (beat.mode === 'replay') {
+		let watched = att.watched_seconds;
+		if (beat.position !== null) {
+			if (beat.position > watched + elapsed + config.seekToleranceSeconds) return { ...restart('paused'), refused: 'seek_ahead', zeroReason: null };
+			watched = Math.max(watched, Math.min(beat.position, rules.replaySeconds ?? 0));
+		}
+		// replay time is always recorded; it counts toward 学时 only under 'replay_allowed'
+		const credit = Math.floor(elapsed);
+		const next: AttendanceState = {
+			...att,
+			...signIn,
+			last_beat_at: credit > 0 ? new Date(att.last_beat_at.getTime() + credit * 1000) : now,
+			replay_seconds: att.replay_seconds + credit,
+			watched_seconds: watched,
+			released_at: intent === 'release' ? now : null
+		};
+		return { ...none, credit, zeroReason: credit > 0 ? null : 'same_second', next };
+	}
+
+	// live: only the part of the period inside the class while the stream was up
+	const upSeconds = secondsLive(att.last_beat_at, now, rules, args.periods, now);
+	const whole = Math.floor(upSeconds);
+	const zeroReason: LiveZeroReason | null =
+		whole > 0
+			? null
+			: now <= rules.startsAt
+				? 'before_start'
+				: att.last_beat_at >= rules.endsAt
+					? 'after_end'
+					: upSeconds < 1 && elapsed >= 1
+						? 'stream_down'
+						: 'same_second';
+	// Fractions carry over while all of the period counted; otherwise the clock follows now.
+	const carry = whole > 0 && Math.abs(upSeconds - elapsed) < 0.001;
+	const next: AttendanceState = {
+		...att,
+		...signIn,
+		last_beat_at: carry ? new Date(att.last_beat_at.getTime() + whole * 1000) : now,
+		live_seconds: att.live_seconds + whole,
+		released_at: intent === 'release' ? now : null
+	};
+	return { ...none, credit: whole, zeroReason, next };
+}
+
+/** 学时 credited for a class: live (and replay if allowed) seconds, capped, in 学时 rounded down to 0.1. */
+export function creditedHours(att: { live_seconds: number; replay_seconds: number; late: boolean }, rule: 'live_only' | 'replay_allowed', capSeconds: number, xueshiMinutes: number): number {
+	const seconds = Math.min(capSeconds, att.live_seconds + (rule === 'replay_allowed' ? att.replay_seconds : 0));
+	return Math.floor((seconds / (xueshiMinutes * 60)) * 10) / 10;
+}

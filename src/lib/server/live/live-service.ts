@@ -1,0 +1,383 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Db } from '../db/index.ts';
+import { notify } from '../notifications/notify.ts';
+import { appendAudit } from '../audit/audit.ts';
+import { getXueshiMinutes } from '../study/requirements.repository.ts';
+import { formatDateTime } from '../../domain/dates.ts';
+import { creditCapSeconds, decideLiveBeat, LIVE_REFUSAL_MESSAGES, type LiveBeatInput, type LiveClassRules, type LiveConfig, type LiveRefusal } from './attendance.ts';
+import {
+	closeStreamPeriod,
+	enterprisesExist,
+	findLiveClass,
+	findRollCall,
+	findStreamKey,
+	insertLiveBeat,
+	insertLiveClass,
+	insertQuestion,
+	insertRollCall,
+	insertRollCallAnswer,
+	insertStreamEvent,
+	insertStreamKey,
+	isInAudience,
+	listAudienceUsers,
+	listLecturers,
+	openStreamPeriod,
+	personsExist,
+	readLiveBeatState,
+	restartAttendanceClock,
+	setReplay,
+	updateQuestion,
+	writeLiveBeat,
+	countRecentQuestions,
+	findLiveClassByPlaybackName,
+	type Audience,
+	type LiveClassRow
+} from './live.repository.ts';
+import type { LiveServerConfig } from './config.ts';
+
+export type Actor = { userId: number; orgId: number; role: string; ip: string | null };
+export type ClientInfo = { ip: string | null; device: string | null };
+
+export function rulesOf(c: LiveClassRow): LiveClassRules {
+	return {
+		startsAt: c.starts_at,
+		endsAt: c.ends_at,
+		signinBeforeMinutes: c.signin_before_minutes,
+		signinAfterMinutes: c.signin_after_minutes,
+		replayRule: c.replay_rule,
+		replaySeconds: c.replay_seconds
+	};
+}
+
+export type LivePhase = 'cancelled' | 'scheduled' | 'open' | 'live' | 'ended';
+export function phaseOf(c: LiveClassRow, now: Date): LivePhase {
+	if (c.cancelled_at) return 'cancelled';
+	if (now >= c.ends_at) return 'ended';
+	if (now >= c.starts_at) return 'live';
+	if (now.getTime() >= c.starts_at.getTime() - c.signin_before_minutes * 60_000) return 'open';
+	return 'scheduled';
+}
+
+// ---- scheduling ----
+
+export type ScheduleInput = {
+	title: string;
+	lecturerUserId: number;
+	startsAt: Date;
+	endsAt: Date;
+	audience: Audience;
+	creditHours: number;
+	signinBeforeMinutes: number;
+	signinAfterMinutes: number;
+	replayRule: 'live_only' | 'replay_allowed';
+};
+
+export type Result<T> = ({ ok: true } & T) | { ok: false; errors: Record<string, string> };
+
+export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInput, now: Date): Promise<Result<{ id: number }>> {
+	const errors: Record<string, string> = {};
+	if (input.endsAt <= input.startsAt) errors.ends_at = '结束时间必须晚于开始时间';
+	if (input.endsAt.getTime() - input.startsAt.getTime() > 12 * 3600_000) errors.ends_at = '一场直播不能超过 12 小时';
+	if (input.startsAt < new Date(now.getTime() - 5 * 60_000)) errors.starts_at = '开始时间不能早于现在';
+	return db.transaction().execute(async (tx) => {
+		const lecturers = await listLecturers(tx, actor.orgId);
+		if (!lecturers.some((l) => l.user_id === input.lecturerUserId)) errors.lecturer = '主讲人必须是本单位的账号';
+		const orgs = await enterprisesExist(tx, input.audience.orgIds);
+		if (orgs.length !== new Set(input.audience.orgIds).size) errors.audience = '参训企业中有不存在的企业';
+		const persons = await personsExist(tx, input.audience.personIds);
+		if (persons.length !== new Set(input.audience.personIds).size) errors.audience = '指定人员中有不存在的人员';
+		if (input.audience.orgIds.length === 0 && input.audience.personIds.length === 0) errors.audience = '请至少选择一家参训企业或一名人员';
+		const xueshi = await getXueshiMinutes(tx);
+		const maxHours = Math.floor(((input.endsAt.getTime() - input.startsAt.getTime()) / 60_000 / xueshi) * 10) / 10;
+		if (input.creditHours > maxHours) errors.credit_hours = `可计学时不能超过直播时长（最多 ${maxHours} 学时，1 学时 = ${xueshi} 分钟）`;
+		if (Object.keys(errors).length > 0) return { ok: false as const, errors };
+		const id = await insertLiveClass(tx, {
+			owner_org_id: actor.orgId,
+			title: input.title,
+			lecturer_user_id: input.lecturerUserId,
+			starts_at: input.startsAt,
+			ends_at: input.endsAt,
+			audience: { orgIds: [...new Set(input.audience.orgIds)], roleCategories: [...new Set(input.audience.roleCategories)], personIds: [...new Set(input.audience.personIds)] },
+			credit_hours: input.creditHours,
+			signin_before_minutes: input.signinBeforeMinutes,
+			signin_after_minutes: input.signinAfterMinutes,
+			replay_rule: input.replayRule,
+			playback_name: `c${randomBytes(12).toString('hex')}`,
+			created_by: actor.userId,
+			created_at: now
+		});
+		// 提醒: one message per invited account, through the notification channel
+		for (const u of await listAudienceUsers(tx, id)) {
+			await notify(tx, {
+				userId: u.user_id,
+				kind: 'live_class',
+				title: `直播培训：${input.title}`,
+				body: `${formatDateTime(input.startsAt)} 开始，请在开始前进入直播间签到。`,
+				link: `/learner/live/${id}`,
+				dedupeKey: `live_class:${id}`,
+				now
+			});
+		}
+		await appendAudit(tx, {
+			actorUserId: actor.userId,
+			actorRole: actor.role,
+			action: 'live_class.schedule',
+			target: `live_class:${id}`,
+			detail: { orgId: actor.orgId, title: input.title, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() },
+			ip: actor.ip,
+			at: now
+		});
+		return { ok: true as const, id };
+	});
+}
+
+// ---- stream keys and the streaming server's callbacks ----
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** A new stream key (the old one stops working); shown once. It expires an hour after the class ends. */
+export async function issueStreamKey(db: Db, actor: Actor, cls: LiveClassRow, now: Date): Promise<{ streamKey: string; expiresAt: Date }> {
+	const secret = randomBytes(18).toString('base64url');
+	const expiresAt = new Date(cls.ends_at.getTime() + 3600_000);
+	await db.transaction().execute(async (tx) => {
+		await insertStreamKey(tx, { class_id: cls.id, key_hash: hashKey(secret), expires_at: expiresAt, created_by: actor.userId, created_at: now });
+		await appendAudit(tx, {
+			actorUserId: actor.userId,
+			actorRole: actor.role,
+			action: 'live_class.stream_key',
+			target: `live_class:${cls.id}`,
+			detail: { orgId: actor.orgId, expiresAt: expiresAt.toISOString() },
+			ip: actor.ip,
+			at: now
+		});
+	});
+	// OBS: server = rtmp://…/live, stream key = this string
+	return { streamKey: `${cls.playback_name}?key=${secret}`, expiresAt };
+}
+
+export function callbackSecretOk(server: LiveServerConfig | null, given: string | null): boolean {
+	if (!server || !given) return false;
+	const a = Buffer.from(server.callbackSecret);
+	const b = Buffer.from(given);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export type PublishCheck = { ok: true; classId: number } | { ok: false; reason: string };
+
+/** on_publish: the stream name must be a class's playback name and the key that class's live key. */
+export async function checkPublish(db: Db, input: { name: string; key: string; addr: string | null }, now: Date): Promise<PublishCheck> {
+	const refuse = async (reason: string, classId: number | null = null): Promise<PublishCheck> => {
+		await insertStreamEvent(db, { class_id: classId, at: now, kind: 'refused', reason, addr: input.addr });
+		return { ok: false, reason };
+	};
+	const cls = await findLiveClassByPlaybackName(db, input.name);
+	if (!cls) return refuse('unknown_stream');
+	const key = input.key ? await findStreamKey(db, hashKey(input.key)) : undefined;
+	if (!key || key.class_id !== cls.id) return refuse('wrong_key', cls.id);
+	if (key.revoked_at) return refuse('revoked_key', cls.id);
+	if (key.expires_at <= now) return refuse('expired_key', cls.id);
+	if (cls.cancelled_at) return refuse('cancelled', cls.id);
+	if (now < new Date(cls.starts_at.getTime() - 2 * 3600_000)) return refuse('too_early', cls.id);
+	await db.transaction().execute(async (tx) => {
+		await insertStreamEvent(tx, { class_id: cls.id, at: now, kind: 'publish', reason: null, addr: input.addr });
+		await openStreamPeriod(tx, cls.id, now);
+	});
+	return { ok: true, classId: cls.id };
+}
+
+export async function publishDone(db: Db, input: { name: string; addr: string | null }, now: Date): Promise<void> {
+	const cls = await findLiveClassByPlaybackName(db, input.name);
+	if (!cls) return;
+	await db.transaction().execute(async (tx) => {
+		await insertStreamEvent(tx, { class_id: cls.id, at: now, kind: 'publish_done', reason: null, addr: input.addr });
+		await closeStreamPeriod(tx, cls.id, now);
+	});
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
+	return new Promise((done) => {
+		const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		p.stdout.on('data', (d) => (out += d));
+		p.on('error', () => done({ code: -1, out }));
+		p.on('exit', (code) => done({ code: code ?? -1, out }));
+	});
+}
+
+/**
+ * on_record_done: the recording becomes the class's replay. The .flv is remuxed (no re-encode)
+ * to an .mp4 beside it, which the streaming server serves under /rec/. Only a file inside the
+ * configured recording directory and named after this class's stream is accepted.
+ */
+export async function recordDone(db: Db, server: LiveServerConfig, input: { name: string; path: string }, now: Date): Promise<{ ok: boolean; reason?: string }> {
+	const cls = await findLiveClassByPlaybackName(db, input.name);
+	if (!cls || !server.recordDir) return { ok: false, reason: 'unknown_stream' };
+	const path = resolve(input.path);
+	const file = basename(path);
+	if (dirname(path) !== resolve(server.recordDir) || !/^[A-Za-z0-9_-]+\.flv$/.test(file) || !file.startsWith(`${cls.playback_name}-`)) {
+		await insertStreamEvent(db, { class_id: cls.id, at: now, kind: 'record_done', reason: 'bad_path', addr: null });
+		return { ok: false, reason: 'bad_path' };
+	}
+	const mp4 = file.replace(/\.flv$/, '.mp4');
+	const remux = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', path, '-c', 'copy', '-movflags', '+faststart', join(server.recordDir, mp4)]);
+	const probe = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', join(server.recordDir, mp4)]);
+	const seconds = Math.floor(Number(probe.out.trim()));
+	if (remux.code !== 0 || !(seconds > 0)) {
+		await insertStreamEvent(db, { class_id: cls.id, at: now, kind: 'record_done', reason: 'remux_failed', addr: null });
+		return { ok: false, reason: 'remux_failed' };
+	}
+	// the longest recording of the class is its replay (a short test push does not replace it)
+	if (cls.replay_seconds === null || seconds >= cls.replay_seconds) await setReplay(db, cls.id, mp4, seconds);
+	await insertStreamEvent(db, { class_id: cls.id, at: now, kind: 'record_done', reason: mp4, addr: null });
+	return { ok: true };
+}
+
+// ---- viewers ----
+
+export type LiveBeatResult = {
+	refused: { code: LiveRefusal | 'not_in_audience'; message: string } | null;
+	credit: number;
+	liveSeconds: number;
+	replaySeconds: number;
+	streamUp: boolean;
+	rollCall: { id: number; secondsLeft: number } | null;
+	nextBeatSeconds: number;
+};
+
+/**
+ * One heartbeat of a viewer: read the state in one statement, decide (attendance.ts), write the
+ * new state and the beat in one compare-and-set statement; a lost race is decided again.
+ */
+export async function recordLiveBeat(
+	db: Db,
+	cls: LiveClassRow,
+	input: { personId: number; beat: LiveBeatInput; client: ClientInfo },
+	now: Date,
+	config: LiveConfig
+): Promise<LiveBeatResult> {
+	const base = { credit: 0, liveSeconds: 0, replaySeconds: 0, streamUp: false, rollCall: null, nextBeatSeconds: config.intervalSeconds };
+	const event = {
+		class_id: cls.id,
+		person_id: input.personId,
+		at: now,
+		tab_id: input.beat.tabId,
+		mode: input.beat.mode,
+		position: input.beat.position,
+		ip: input.client.ip,
+		device: input.client.device
+	};
+	const rules = rulesOf(cls);
+	for (let attempt = 0; attempt < 8; attempt++) {
+		const s = await readLiveBeatState(db, cls.id, input.personId);
+		const streamUp = s.periods.some((p) => p.ended_at === null);
+		const rc = s.rollCall;
+		const rollCallOpen = rc !== null && !rc.answered && rc.deadline_at > now && input.beat.mode === 'live';
+		const rollCallOverdue = rc !== null && !rc.answered && rc.deadline_at <= now && input.beat.mode === 'live' && now < cls.ends_at;
+		const stateOut = {
+			liveSeconds: s.att?.live_seconds ?? 0,
+			replaySeconds: s.att?.replay_seconds ?? 0,
+			streamUp,
+			rollCall: rc && !rc.answered && (rollCallOpen || rollCallOverdue) ? { id: rc.id, secondsLeft: Math.max(0, Math.round((rc.deadline_at.getTime() - now.getTime()) / 1000)) } : null
+		};
+		// one lease per learner across study and live: a lesson page that is counting wins
+		const studyLive =
+			s.studyLeaseAt !== null && !s.studyLeaseReleased && (now.getTime() - s.studyLeaseAt.getTime()) / 1000 <= config.intervalSeconds + config.toleranceSeconds;
+		const d = studyLive
+			? { refused: 'studying_elsewhere' as const, zeroReason: null, credit: 0, next: null }
+			: decideLiveBeat({ now, config, rules, att: s.att, periods: s.periods, rollCallOverdue, beat: input.beat });
+		const reason = d.refused ?? d.zeroReason;
+		if (!d.next) {
+			await insertLiveBeat(db, { ...event, kind: d.refused ? 'refused' : 'beat', credited_seconds: 0, reason });
+			return { ...base, ...stateOut, refused: d.refused ? { code: d.refused, message: LIVE_REFUSAL_MESSAGES[d.refused] } : null };
+		}
+		const ok = await writeLiveBeat(db, cls.id, input.personId, s.att?.version ?? null, d.next, now, {
+			...event,
+			kind: d.refused ? 'refused' : 'beat',
+			credited_seconds: d.credit,
+			reason
+		});
+		if (!ok) continue;
+		return {
+			...base,
+			...stateOut,
+			liveSeconds: d.next.live_seconds,
+			replaySeconds: d.next.replay_seconds,
+			credit: d.credit,
+			refused: d.refused ? { code: d.refused, message: LIVE_REFUSAL_MESSAGES[d.refused] } : null
+		};
+	}
+	await insertLiveBeat(db, { ...event, kind: 'refused', credited_seconds: 0, reason: 'another_device' });
+	return { ...base, refused: { code: 'another_device', message: LIVE_REFUSAL_MESSAGES.another_device } };
+}
+
+export async function classCapSeconds(db: Db, cls: LiveClassRow): Promise<number> {
+	return creditCapSeconds(cls.credit_hours, await getXueshiMinutes(db), rulesOf(cls));
+}
+
+// ---- 点名 ----
+
+export async function startRollCall(db: Db, actor: Actor, cls: LiveClassRow, now: Date, config: LiveConfig): Promise<Result<{ id: number }>> {
+	if (phaseOf(cls, now) !== 'live') return { ok: false, errors: { form: '只能在直播进行中点名' } };
+	const id = await insertRollCall(db, { class_id: cls.id, issued_at: now, deadline_at: new Date(now.getTime() + config.rollCallSeconds * 1000), issued_by: actor.userId });
+	return { ok: true, id };
+}
+
+export async function answerRollCall(
+	db: Db,
+	input: { personId: number; classId: number; rollCallId: number; client: ClientInfo },
+	now: Date
+): Promise<{ ok: true; onTime: boolean; message: string } | { ok: false; message: string }> {
+	const rc = await findRollCall(db, input.rollCallId);
+	if (!rc || rc.class_id !== input.classId) return { ok: false, message: '没有这次点名。' };
+	if (now < rc.issued_at) return { ok: false, message: '没有这次点名。' };
+	const onTime = now <= rc.deadline_at;
+	const inserted = await insertRollCallAnswer(db, { roll_call_id: rc.id, person_id: input.personId, answered_at: now, on_time: onTime });
+	if (!inserted) return { ok: true, onTime: true, message: '已签到。' };
+	if (!onTime) await restartAttendanceClock(db, input.classId, input.personId, now);
+	await insertLiveBeat(db, {
+		class_id: input.classId,
+		person_id: input.personId,
+		at: now,
+		tab_id: null,
+		kind: onTime ? 'rollcall_passed' : 'rollcall_missed',
+		mode: 'live',
+		credited_seconds: 0,
+		reason: String(rc.id),
+		position: null,
+		ip: input.client.ip,
+		device: input.client.device
+	});
+	return { ok: true, onTime, message: onTime ? '点名已应答，继续计时。' : '点名超时：超时期间不计学时，现在起恢复计时。' };
+}
+
+// ---- questions ----
+
+export async function postQuestion(db: Db, input: { personId: number; cls: LiveClassRow; body: string }, now: Date): Promise<Result<{ id: number }>> {
+	if (phaseOf(input.cls, now) === 'cancelled') return { ok: false, errors: { body: '直播已取消' } };
+	if (now >= new Date(input.cls.ends_at.getTime() + 3600_000)) return { ok: false, errors: { body: '直播已结束，不能再提问' } };
+	if ((await countRecentQuestions(db, input.cls.id, input.personId, new Date(now.getTime() - 60_000))) >= 5) {
+		return { ok: false, errors: { body: '提问太频繁，请一分钟后再试' } };
+	}
+	const id = await insertQuestion(db, { class_id: input.cls.id, person_id: input.personId, body: input.body, created_at: now });
+	return { ok: true, id };
+}
+
+export async function moderateQuestion(db: Db, actor: Actor, cls: LiveClassRow, questionId: number, status: 'shown' | 'hidden', now: Date): Promise<boolean> {
+	return updateQuestion(db, cls.id, questionId, { status, moderated_by: actor.userId, moderated_at: now });
+}
+
+export async function answerQuestion(db: Db, actor: Actor, cls: LiveClassRow, questionId: number, answer: { text: string | null; onAir: boolean }, now: Date): Promise<boolean> {
+	return updateQuestion(db, cls.id, questionId, {
+		...(answer.text ? { answer: answer.text } : {}),
+		answered_on_air: answer.onAir,
+		answered_by: actor.userId,
+		answered_at: now,
+		status: 'shown',
+		moderated_by: actor.userId,
+		moderated_at: now
+	});
+}
+
+export { isInAudience, findLiveClass };

@@ -1,0 +1,466 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { AttendanceState } from './attendance.ts';
+
+export type Audience = { orgIds: number[]; roleCategories: string[]; personIds: number[] };
+
+export type LiveClassRow = {
+	id: number;
+	owner_org_id: number;
+	title: string;
+	lecturer_user_id: number;
+	lecturer_name: string;
+	starts_at: Date;
+	ends_at: Date;
+	audience: Audience;
+	credit_hours: number;
+	signin_before_minutes: number;
+	signin_after_minutes: number;
+	replay_rule: 'live_only' | 'replay_allowed';
+	playback_name: string;
+	replay_file: string | null;
+	replay_seconds: number | null;
+	cancelled_at: Date | null;
+	created_at: Date;
+};
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+function classQuery(db: Db) {
+	return db
+		.selectFrom('live_classes as c')
+		.innerJoin('users as u', 'u.id', 'c.lecturer_user_id')
+		.select([
+			'c.id',
+			'c.owner_org_id',
+			'c.title',
+			'c.lecturer_user_id',
+			'u.display_name as lecturer_name',
+			'c.starts_at',
+			'c.ends_at',
+			'c.audience',
+			'c.credit_hours',
+			'c.signin_before_minutes',
+			'c.signin_after_minutes',
+			'c.replay_rule',
+			'c.playback_name',
+			'c.replay_file',
+			'c.replay_seconds',
+			'c.cancelled_at',
+			'c.created_at'
+		]);
+}
+
+type RawClass = Omit<LiveClassRow, 'audience' | 'credit_hours' | 'replay_rule'> & { audience: unknown; credit_hours: string | number; replay_rule: string };
+function toClass(r: RawClass): LiveClassRow {
+	const a = (r.audience ?? {}) as Partial<Audience>;
+	return {
+		...r,
+		audience: { orgIds: a.orgIds ?? [], roleCategories: a.roleCategories ?? [], personIds: a.personIds ?? [] },
+		credit_hours: num(r.credit_hours),
+		replay_rule: r.replay_rule === 'replay_allowed' ? 'replay_allowed' : 'live_only'
+	};
+}
+
+export async function insertLiveClass(
+	db: Db,
+	v: {
+		owner_org_id: number;
+		title: string;
+		lecturer_user_id: number;
+		starts_at: Date;
+		ends_at: Date;
+		audience: Audience;
+		credit_hours: number;
+		signin_before_minutes: number;
+		signin_after_minutes: number;
+		replay_rule: string;
+		playback_name: string;
+		created_by: number;
+		created_at: Date;
+	}
+): Promise<number> {
+	const row = await db
+		.insertInto('live_classes')
+		.values({ ...v, audience: JSON.stringify(v.audience), credit_hours: String(v.credit_hours) })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function findLiveClass(db: Db, id: number): Promise<LiveClassRow | null> {
+	const r = await classQuery(db).where('c.id', '=', id).executeTakeFirst();
+	return r ? toClass(r as RawClass) : null;
+}
+
+export async function findLiveClassByPlaybackName(db: Db, name: string): Promise<LiveClassRow | null> {
+	const r = await classQuery(db).where('c.playback_name', '=', name).executeTakeFirst();
+	return r ? toClass(r as RawClass) : null;
+}
+
+export async function listOwnedLiveClasses(db: Db, ownerOrgId: number): Promise<LiveClassRow[]> {
+	const rows = await classQuery(db).where('c.owner_org_id', '=', ownerOrgId).orderBy('c.starts_at', 'desc').limit(200).execute();
+	return rows.map((r) => toClass(r as RawClass));
+}
+
+/** The SQL form of "this person is in the class's audience" (named, or in a listed enterprise and role). */
+const inAudience = sql<boolean>`(
+	(c.audience->'personIds') @> to_jsonb(p.id)
+	or ((c.audience->'orgIds') @> to_jsonb(p.org_id)
+		and (jsonb_array_length(c.audience->'roleCategories') = 0 or (c.audience->'roleCategories') @> to_jsonb(p.role_category))))`;
+
+export async function isInAudience(db: Db, classId: number, personId: number): Promise<boolean> {
+	const { rows } = await sql<{ ok: boolean }>`
+		select ${inAudience} as ok from live_classes c join persons p on p.id = ${personId} and p.active
+		where c.id = ${classId} and c.cancelled_at is null`.execute(db);
+	return rows[0]?.ok === true;
+}
+
+/** Classes a learner is invited to that end after `since` (upcoming, on air, or with a replay). */
+export async function listClassesForPerson(db: Db, personId: number, since: Date): Promise<LiveClassRow[]> {
+	const { rows } = await sql<{ id: number }>`
+		select c.id from live_classes c join persons p on p.id = ${personId} and p.active
+		where c.cancelled_at is null and (c.ends_at > ${since} or c.replay_file is not null) and ${inAudience}
+		order by c.starts_at limit 50`.execute(db);
+	if (rows.length === 0) return [];
+	const list = await classQuery(db)
+		.where(
+			'c.id',
+			'in',
+			rows.map((r) => r.id)
+		)
+		.orderBy('c.starts_at')
+		.execute();
+	return list.map((r) => toClass(r as RawClass));
+}
+
+/** Users (with their account's user id) of the audience, for the reminder. */
+export async function listAudienceUsers(db: Db, classId: number): Promise<{ user_id: number; person_id: number }[]> {
+	const { rows } = await sql<{ user_id: number; person_id: number }>`
+		select distinct u.id as user_id, p.id as person_id
+		from live_classes c join persons p on p.active and ${inAudience}
+		join users u on u.person_id = p.id and not u.disabled
+		where c.id = ${classId}`.execute(db);
+	return rows;
+}
+
+export async function countAudience(db: Db, classId: number): Promise<number> {
+	const { rows } = await sql<{ n: number | string }>`
+		select count(*) as n from live_classes c join persons p on p.active and ${inAudience} where c.id = ${classId}`.execute(db);
+	return num(rows[0]?.n);
+}
+
+/** Staff of an organisation who may lecture: institution admins and examiners (or an enterprise's admins). */
+export async function listLecturers(db: Db, orgId: number): Promise<{ user_id: number; name: string }[]> {
+	return db
+		.selectFrom('memberships as m')
+		.innerJoin('users as u', 'u.id', 'm.user_id')
+		.select(['u.id as user_id', 'u.display_name as name'])
+		.where('m.org_id', '=', orgId)
+		.where('m.role', 'in', ['institution_admin', 'examiner', 'enterprise_admin'])
+		.where('u.disabled', '=', false)
+		.distinct()
+		.orderBy('u.display_name')
+		.execute();
+}
+
+export async function personsExist(db: Db, ids: number[]): Promise<number[]> {
+	if (ids.length === 0) return [];
+	const rows = await db.selectFrom('persons').select('id').where('id', 'in', ids).execute();
+	return rows.map((r) => r.id);
+}
+
+export async function enterprisesExist(db: Db, ids: number[]): Promise<number[]> {
+	if (ids.length === 0) return [];
+	const rows = await db.selectFrom('organisations').select('id').where('id', 'in', ids).where('kind', '=', 'enterprise').execute();
+	return rows.map((r) => r.id);
+}
+
+// ---- stream keys and the streaming server's callbacks ----
+
+export async function insertStreamKey(db: Db, v: { class_id: number; key_hash: string; expires_at: Date; created_by: number; created_at: Date }): Promise<void> {
+	await db.updateTable('live_stream_keys').set({ revoked_at: v.created_at }).where('class_id', '=', v.class_id).where('revoked_at', 'is', null).execute();
+	await db.insertInto('live_stream_keys').values(v).execute();
+}
+
+export async function findStreamKey(db: Db, keyHash: string) {
+	return db.selectFrom('live_stream_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+export async function latestStreamKey(db: Db, classId: number) {
+	return db.selectFrom('live_stream_keys').select(['expires_at', 'revoked_at', 'created_at']).where('class_id', '=', classId).orderBy('id', 'desc').executeTakeFirst();
+}
+
+export async function insertStreamEvent(db: Db, v: { class_id: number | null; at: Date; kind: string; reason: string | null; addr: string | null }): Promise<void> {
+	await db.insertInto('live_stream_events').values(v).execute();
+}
+
+export async function openStreamPeriod(db: Db, classId: number, at: Date): Promise<void> {
+	// a publish while a period is open (the server lost a publish_done): close it first
+	await db.updateTable('live_stream_periods').set({ ended_at: at }).where('class_id', '=', classId).where('ended_at', 'is', null).execute();
+	await db.insertInto('live_stream_periods').values({ class_id: classId, started_at: at }).execute();
+}
+
+export async function closeStreamPeriod(db: Db, classId: number, at: Date): Promise<void> {
+	await db.updateTable('live_stream_periods').set({ ended_at: at }).where('class_id', '=', classId).where('ended_at', 'is', null).execute();
+}
+
+export async function listStreamPeriods(db: Db, classId: number) {
+	return db.selectFrom('live_stream_periods').select(['started_at', 'ended_at']).where('class_id', '=', classId).orderBy('id').execute();
+}
+
+export async function setReplay(db: Db, classId: number, file: string, seconds: number): Promise<void> {
+	await db.updateTable('live_classes').set({ replay_file: file, replay_seconds: seconds }).where('id', '=', classId).execute();
+}
+
+// ---- attendance (the hot path) ----
+
+export type LiveBeatState = {
+	att: (AttendanceState & { version: number }) | null;
+	periods: { started_at: Date; ended_at: Date | null }[];
+	rollCall: { id: number; deadline_at: Date; answered: boolean } | null;
+	studyLeaseAt: Date | null;
+	studyLeaseReleased: boolean;
+};
+
+type BeatRow = {
+	tab_id: string | null;
+	mode: string | null;
+	signed_in_at: Date | null;
+	late: boolean | null;
+	last_beat_at: Date | null;
+	released_at: Date | null;
+	version: number | null;
+	live_seconds: number | null;
+	replay_seconds: number | null;
+	watched_seconds: string | number | null;
+	periods: { started_at: string; ended_at: string | null }[] | null;
+	rc_id: number | null;
+	rc_deadline: Date | null;
+	rc_answered: boolean | null;
+	sl_last: Date | null;
+	sl_released: Date | null;
+};
+
+/** Everything a live beat needs in one statement: the viewer's row, the stream periods, the latest 点名, the study lease. */
+export async function readLiveBeatState(db: Db, classId: number, personId: number): Promise<LiveBeatState> {
+	const { rows } = await sql<BeatRow>`
+		select a.tab_id, a.mode, a.signed_in_at, a.late, a.last_beat_at, a.released_at, a.version,
+			a.live_seconds, a.replay_seconds, a.watched_seconds,
+			(select coalesce(jsonb_agg(jsonb_build_object('started_at', sp.started_at, 'ended_at', sp.ended_at) order by sp.id), '[]'::jsonb)
+				from live_stream_periods sp where sp.class_id = ${classId}) as periods,
+			rc.id as rc_id, rc.deadline_at as rc_deadline, (ra.person_id is not null) as rc_answered,
+			sl.last_beat_at as sl_last, sl.released_at as sl_released
+		from (select 1) one
+		left join live_attendance a on a.class_id = ${classId} and a.person_id = ${personId}
+		left join lateral (select id, deadline_at from live_roll_calls where class_id = ${classId} order by id desc limit 1) rc on true
+		left join live_roll_call_answers ra on ra.roll_call_id = rc.id and ra.person_id = ${personId}
+		left join study_leases sl on sl.person_id = ${personId}`.execute(db);
+	const r = rows[0]!;
+	const periods = (typeof r.periods === 'string' ? JSON.parse(r.periods) : (r.periods ?? [])) as { started_at: string; ended_at: string | null }[];
+	return {
+		att:
+			r.tab_id === null
+				? null
+				: {
+						tab_id: r.tab_id,
+						mode: r.mode === 'replay' ? 'replay' : 'live',
+						signed_in_at: r.signed_in_at,
+						late: r.late === true,
+						last_beat_at: r.last_beat_at!,
+						released_at: r.released_at,
+						version: num(r.version),
+						live_seconds: num(r.live_seconds),
+						replay_seconds: num(r.replay_seconds),
+						watched_seconds: num(r.watched_seconds)
+					},
+		periods: periods.map((p) => ({ started_at: new Date(p.started_at), ended_at: p.ended_at ? new Date(p.ended_at) : null })),
+		rollCall: r.rc_id === null ? null : { id: r.rc_id, deadline_at: r.rc_deadline!, answered: r.rc_answered === true },
+		studyLeaseAt: r.sl_last,
+		studyLeaseReleased: r.sl_released !== null
+	};
+}
+
+export type LiveBeatEvent = {
+	class_id: number;
+	person_id: number;
+	at: Date;
+	tab_id: string | null;
+	kind: 'beat' | 'refused' | 'rollcall_passed' | 'rollcall_missed';
+	mode: 'live' | 'replay';
+	credited_seconds: number;
+	reason: string | null;
+	position: number | null;
+	ip: string | null;
+	device: string | null;
+};
+
+function eventRow(e: LiveBeatEvent) {
+	return { ...e, position: e.position === null ? null : String(e.position) };
+}
+
+export async function insertLiveBeat(db: Db, e: LiveBeatEvent): Promise<void> {
+	await db.insertInto('live_beats').values(eventRow(e)).execute();
+}
+
+/**
+ * Writes the viewer's new state and the beat in one statement, only if the row is still the
+ * version that was read (compare-and-set); returns false when another beat got there first.
+ */
+export async function writeLiveBeat(db: Db, classId: number, personId: number, expectedVersion: number | null, next: AttendanceState, now: Date, event: LiveBeatEvent): Promise<boolean> {
+	const e = eventRow(event);
+	const upsert =
+		expectedVersion === null
+			? sql`insert into live_attendance (class_id, person_id, signed_in_at, late, tab_id, mode, last_beat_at, released_at, version,
+					live_seconds, replay_seconds, watched_seconds, first_at, last_at)
+				values (${classId}, ${personId}, ${next.signed_in_at}, ${next.late}, ${next.tab_id}, ${next.mode}, ${next.last_beat_at}, ${next.released_at}, 1,
+					${next.live_seconds}, ${next.replay_seconds}, ${String(next.watched_seconds)}, ${now}, ${now})
+				on conflict (class_id, person_id) do nothing returning 1 as ok`
+			: sql`update live_attendance set signed_in_at = ${next.signed_in_at}, late = ${next.late}, tab_id = ${next.tab_id}, mode = ${next.mode},
+					last_beat_at = ${next.last_beat_at}, released_at = ${next.released_at}, version = version + 1,
+					live_seconds = ${next.live_seconds}, replay_seconds = ${next.replay_seconds}, watched_seconds = ${String(next.watched_seconds)}, last_at = ${now}
+				where class_id = ${classId} and person_id = ${personId} and version = ${expectedVersion} returning 1 as ok`;
+	const { rows } = await sql<{ ok: number }>`
+		with w as (${upsert}),
+		ev as (
+			insert into live_beats (class_id, person_id, at, tab_id, kind, mode, credited_seconds, reason, position, ip, device)
+			select ${e.class_id}, ${e.person_id}, ${e.at}, ${e.tab_id}, ${e.kind}, ${e.mode}, ${e.credited_seconds}, ${e.reason}, ${e.position}::numeric, ${e.ip}, ${e.device}
+			where exists (select 1 from w)
+		)
+		select ok from w`.execute(db);
+	return rows.length > 0;
+}
+
+// ---- 点名 ----
+
+export async function insertRollCall(db: Db, v: { class_id: number; issued_at: Date; deadline_at: Date; issued_by: number }): Promise<number> {
+	const r = await db.insertInto('live_roll_calls').values(v).returning('id').executeTakeFirstOrThrow();
+	return r.id;
+}
+
+export async function findRollCall(db: Db, id: number) {
+	return db.selectFrom('live_roll_calls').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertRollCallAnswer(db: Db, v: { roll_call_id: number; person_id: number; answered_at: Date; on_time: boolean }): Promise<boolean> {
+	const r = await db.insertInto('live_roll_call_answers').values(v).onConflict((oc) => oc.columns(['roll_call_id', 'person_id']).doNothing()).returning('person_id').executeTakeFirst();
+	return r !== undefined;
+}
+
+/** After a late 点名 answer the clock restarts: the overdue time is never credited. */
+export async function restartAttendanceClock(db: Db, classId: number, personId: number, now: Date): Promise<void> {
+	await db
+		.updateTable('live_attendance')
+		.set((eb) => ({ last_beat_at: now, version: eb('version', '+', 1) }))
+		.where('class_id', '=', classId)
+		.where('person_id', '=', personId)
+		.where('last_beat_at', '<', now)
+		.execute();
+}
+
+// ---- questions ----
+
+export async function insertQuestion(db: Db, v: { class_id: number; person_id: number; body: string; created_at: Date }): Promise<number> {
+	const r = await db.insertInto('live_questions').values(v).returning('id').executeTakeFirstOrThrow();
+	return r.id;
+}
+
+export async function countRecentQuestions(db: Db, classId: number, personId: number, since: Date): Promise<number> {
+	const r = await db
+		.selectFrom('live_questions')
+		.select((eb) => eb.fn.countAll().as('n'))
+		.where('class_id', '=', classId)
+		.where('person_id', '=', personId)
+		.where('created_at', '>', since)
+		.executeTakeFirst();
+	return num(r?.n);
+}
+
+export async function updateQuestion(
+	db: Db,
+	classId: number,
+	questionId: number,
+	set: { status?: 'shown' | 'hidden'; moderated_by?: number; moderated_at?: Date; answer?: string; answered_on_air?: boolean; answered_by?: number; answered_at?: Date }
+): Promise<boolean> {
+	const r = await db.updateTable('live_questions').set(set).where('id', '=', questionId).where('class_id', '=', classId).returning('id').executeTakeFirst();
+	return r !== undefined;
+}
+
+export type QuestionRow = {
+	id: number;
+	person_id: number;
+	person_name: string;
+	body: string;
+	created_at: Date;
+	status: string;
+	answer: string | null;
+	answered_on_air: boolean;
+	answered_at: Date | null;
+};
+
+export async function listQuestions(db: Db, classId: number, only?: { personId: number }): Promise<QuestionRow[]> {
+	let q = db
+		.selectFrom('live_questions as q')
+		.innerJoin('persons as p', 'p.id', 'q.person_id')
+		.select(['q.id', 'q.person_id', 'p.name as person_name', 'q.body', 'q.created_at', 'q.status', 'q.answer', 'q.answered_on_air', 'q.answered_at'])
+		.where('q.class_id', '=', classId);
+	// a learner sees their own questions and those the lecturer chose to show
+	if (only) q = q.where((eb) => eb.or([eb('q.person_id', '=', only.personId), eb('q.status', '=', 'shown')]));
+	return q.orderBy('q.id', 'desc').limit(200).execute();
+}
+
+// ---- console and export ----
+
+export type AttendanceRow = {
+	person_id: number;
+	name: string;
+	id_number: string;
+	org_name: string;
+	role_category: string;
+	signed_in_at: Date | null;
+	late: boolean;
+	live_seconds: number;
+	replay_seconds: number;
+	first_at: Date | null;
+	last_at: Date | null;
+	rollcalls_answered: number;
+	watching: boolean;
+};
+
+/** Every invited person, with or without attendance (absent persons show zero). */
+export async function listAttendance(db: Db, classId: number, now: Date, liveWithinSeconds: number): Promise<AttendanceRow[]> {
+	const since = new Date(now.getTime() - liveWithinSeconds * 1000);
+	const { rows } = await sql<AttendanceRow & { live_seconds: number | string; replay_seconds: number | string; rollcalls_answered: number | string }>`
+		select p.id as person_id, p.name, p.id_number, o.name as org_name, p.role_category,
+			a.signed_in_at, coalesce(a.late, false) as late, coalesce(a.live_seconds, 0) as live_seconds, coalesce(a.replay_seconds, 0) as replay_seconds,
+			a.first_at, a.last_at,
+			(select count(*) from live_roll_call_answers ra join live_roll_calls rc on rc.id = ra.roll_call_id
+				where rc.class_id = c.id and ra.person_id = p.id and ra.on_time) as rollcalls_answered,
+			(a.mode = 'live' and a.released_at is null and a.last_at > ${since}) as watching
+		from live_classes c
+		join persons p on (p.active and ${inAudience}) or exists (select 1 from live_attendance x where x.class_id = c.id and x.person_id = p.id)
+		join organisations o on o.id = p.org_id
+		left join live_attendance a on a.class_id = c.id and a.person_id = p.id
+		where c.id = ${classId}
+		order by o.name, p.name, p.id`.execute(db);
+	return rows.map((r) => ({
+		...r,
+		live_seconds: num(r.live_seconds),
+		replay_seconds: num(r.replay_seconds),
+		rollcalls_answered: num(r.rollcalls_answered),
+		watching: r.watching === true
+	}));
+}
+
+export async function countRollCalls(db: Db, classId: number): Promise<number> {
+	const r = await db
+		.selectFrom('live_roll_calls')
+		.select((eb) => eb.fn.countAll().as('n'))
+		.where('class_id', '=', classId)
+		.executeTakeFirst();
+	return num(r?.n);
+}
+
+export async function findAttendance(db: Db, classId: number, personId: number) {
+	return db.selectFrom('live_attendance').selectAll().where('class_id', '=', classId).where('person_id', '=', personId).executeTakeFirst();
+}

@@ -1,0 +1,65 @@
+import { error, fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
+import { requireConsoleClass } from '#lib/server/live/guard.ts';
+import { getConsoleView } from '#lib/server/live/console.ts';
+import { answerQuestion, issueStreamKey, moderateQuestion, startRollCall, type Actor } from '#lib/server/live/live-service.ts';
+import { answerSchema } from '#lib/schemas/live.ts';
+import { idSchema } from '#lib/schemas/params.ts';
+import { fieldErrors } from '#lib/schemas/auth.ts';
+
+export const load: PageServerLoad = async ({ locals, params }) => {
+	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const db = await getDb();
+	const cls = await requireConsoleClass(db, scope, params.id);
+	const { server, config } = liveSettings();
+	return {
+		cls: { id: cls.id, title: cls.title, lecturer: cls.lecturer_name, startsAt: cls.starts_at.toISOString(), endsAt: cls.ends_at.toISOString(), creditHours: cls.credit_hours, replayRule: cls.replay_rule, hasReplay: cls.replay_file !== null, replaySeconds: cls.replay_seconds },
+		server: server ? { rtmpUrl: server.rtmpUrl } : null,
+		hlsUrl: server ? `${server.playUrl}/hls/${cls.playback_name}.m3u8` : null,
+		view: await getConsoleView(db, cls, now(), config)
+	};
+};
+
+type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
+async function begin({ locals, params, request, getClientAddress }: Ctx) {
+	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const db = await getDb();
+	const cls = await requireConsoleClass(db, scope, params.id);
+	const actor: Actor = { userId: scope.userId, orgId: scope.orgId, role: scope.role, ip: getClientAddress() };
+	return { db, cls, actor, form: await request.formData() };
+}
+
+export const actions: Actions = {
+	streamKey: async (ctx) => {
+		const { db, cls, actor } = await begin(ctx);
+		if (!liveSettings().server) return fail(400, { target: 'key', errors: { form: '直播服务未配置' } });
+		const key = await issueStreamKey(db, actor, cls, now());
+		return { target: 'key', streamKey: key.streamKey, expiresAt: key.expiresAt.toISOString() };
+	},
+	rollCall: async (ctx) => {
+		const { db, cls, actor } = await begin(ctx);
+		const r = await startRollCall(db, actor, cls, now(), liveSettings().config);
+		if (!r.ok) return fail(400, { target: 'rollcall', errors: r.errors });
+		return { target: 'rollcall', rollCallStarted: true };
+	},
+	moderate: async (ctx) => {
+		const { db, cls, actor, form } = await begin(ctx);
+		const id = idSchema.safeParse(form.get('question'));
+		const status = form.get('status');
+		if (!id.success || (status !== 'shown' && status !== 'hidden')) return fail(400, { target: 'questions', errors: { form: '请求不完整，请刷新页面后重试' } });
+		if (!(await moderateQuestion(db, actor, cls, id.data, status, now()))) error(404, '没有这个问题');
+		return { target: 'questions' };
+	},
+	answer: async (ctx) => {
+		const { db, cls, actor, form } = await begin(ctx);
+		const parsed = answerSchema.safeParse({ question: form.get('question'), answer: form.get('answer') ?? undefined, on_air: form.get('on_air') ?? undefined });
+		if (!parsed.success) return fail(400, { target: 'questions', errors: fieldErrors(parsed.error) });
+		const text = parsed.data.answer || null;
+		const onAir = parsed.data.on_air === '1';
+		if (!text && !onAir) return fail(400, { target: 'questions', errors: { answer: '请填写回答，或选择“已在直播中回答”' } });
+		if (!(await answerQuestion(db, actor, cls, parsed.data.question, { text, onAir }, now()))) error(404, '没有这个问题');
+		return { target: 'questions' };
+	}
+};

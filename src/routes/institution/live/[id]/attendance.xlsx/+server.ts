@@ -1,0 +1,23 @@
+import type { RequestHandler } from './$types';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
+import { requireConsoleClass } from '#lib/server/live/guard.ts';
+import { getConsoleView } from '#lib/server/live/console.ts';
+import { attendanceXlsx } from '#lib/server/live/attendance-export.ts';
+
+export const GET: RequestHandler = async ({ locals, params }) => {
+	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const db = await getDb();
+	const cls = await requireConsoleClass(db, scope, params.id);
+	const at = now();
+	const view = await getConsoleView(db, cls, at, liveSettings().config);
+	const body = await attendanceXlsx(cls, view);
+	const name = `直播考勤-${cls.title}.xlsx`;
+	return new Response(new Uint8Array(body), {
+		headers: {
+			'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'content-disposition': `attachment; filename="live-${cls.id}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+			'cache-control': 'private, no-store'
+		}
+	});
+};

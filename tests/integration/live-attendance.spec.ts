@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { makeOrg, makeUser } from '../support/factories.ts';
+import { makePerson } from '../support/study-factories.ts';
+import type { Db } from '../../src/lib/server/db/index.ts';
+import {
+	answerRollCall,
+	checkPublish,
+	classCapSeconds,
+	issueStreamKey,
+	postQuestion,
+	publishDone,
+	recordLiveBeat,
+	scheduleLiveClass,
+	startRollCall,
+	type Actor
+} from '../../src/lib/server/live/live-service.ts';
+import { findLiveClass, isInAudience, listAttendance, listQuestions, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
+import { requireAudienceClass, requireConsoleClass } from '../../src/lib/server/live/guard.ts';
+import type { Scope } from '../../src/lib/server/auth/guards.ts';
+import { creditedHours, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
+
+// The server's clock is a parameter: the rules are proven without waiting for a real class.
+const T0 = Date.parse('2026-12-10T02:00:00Z'); // class starts here
+const at = (s: number) => new Date(T0 + s * 1000);
+const CONFIG: LiveConfig = { intervalSeconds: 30, toleranceSeconds: 5, seekToleranceSeconds: 3, rollCallSeconds: 60 };
+const client = { ip: '10.0.0.9', device: 'test' };
+const scopeOf = (s: Partial<Scope> & Pick<Scope, 'role' | 'orgId'>): Scope => ({
+	userId: 0,
+	personId: null,
+	membershipId: 0,
+	orgKind: 'institution',
+	regionCode: '500112',
+	regionPath: '/500000/500112/',
+	...s
+});
+const live = (tabId: string, extra: Partial<LiveBeatInput> = {}): LiveBeatInput => ({ tabId, mode: 'live', state: 'playing', position: null, ...extra });
+
+for (const backend of BACKENDS) {
+	describe(`live classes: attendance and bad input (${backend})`, () => {
+		let t: TestDatabase;
+		let db: Db;
+		let institution: number;
+		let otherInstitution: number;
+		let enterprise: number;
+		let outsiderOrg: number;
+		let admin: Actor;
+		let lecturer: number;
+		let alice: number;
+		let bob: number;
+		let carol: number;
+		let named: number;
+		let outsider: number;
+
+		async function schedule(extra: Partial<Parameters<typeof scheduleLiveClass>[2]> = {}): Promise<LiveClassRow> {
+			const r = await scheduleLiveClass(
+				db,
+				admin,
+				{
+					title: '全员安全生产直播课',
+					lecturerUserId: lecturer,
+					startsAt: at(0),
+					endsAt: at(3600),
+					audience: { orgIds: [enterprise], roleCategories: ['frontline'], personIds: [named] },
+					creditHours: 1,
+					signinBeforeMinutes: 15,
+					signinAfterMinutes: 10,
+					replayRule: 'live_only',
+					...extra
+				},
+				at(-86400)
+			);
+			if (!r.ok) throw new Error(JSON.stringify(r.errors));
+			return (await findLiveClass(db, r.id))!;
+		}
+
+		async function publish(cls: LiveClassRow, s: number) {
+			const { streamKey } = await issueStreamKey(db, admin, cls, at(s - 1));
+			const [name, query] = streamKey.split('?');
+			const r = await checkPublish(db, { name: name!, key: new URLSearchParams(query).get('key')!, addr: '127.0.0.1' }, at(s));
+			expect(r.ok).toBe(true);
+			return streamKey;
+		}
+
+		async function beat(cls: LiveClassRow, personId: number, s: number, b: LiveBeatInput) {
+			return recordLiveBeat(db, cls, { personId, beat: b, client }, at(s), CONFIG);
+		}
+
+		beforeAll(async () => {
+			t = await createTestDatabase(backend);
+			db = t.db;
+			institution = await makeOrg(db, 'institution');
+			otherInstitution = await makeOrg(db, 'institution');
+			enterprise = await makeOrg(db, 'enterprise');
+			outsiderOrg = await makeOrg(db, 'enterprise');
+			const a = await makeUser(db, { role: 'institution_admin', orgId: institution });
+			admin = { userId: a.id, orgId: institution, role: 'institution_admin', ip: null };
+			lecturer = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
+			await makeUser(db, { role: 'examiner', orgId: otherInstitution });
+			alice = await makePerson(db, enterprise, { role: 'frontline' });
+			bob = await makePerson(db, enterprise, { role: 'frontline' });
+			carol = await makePerson(db, enterprise, { role: 'principal' }); // wrong role category
+			named = await makePerson(db, outsiderOrg, { role: 'principal' }); // named person
+			outsider = await makePerson(db, outsiderOrg, { role: 'frontline' });
+		});
+		afterAll(async () => t?.close());
+
+		it('audience: enterprise × role category, or named; everyone else is outside', async () => {
+			const cls = await schedule();
+			expect(await isInAudience(db, cls.id, alice)).toBe(true);
+			expect(await isInAudience(db, cls.id, named)).toBe(true);
+			expect(await isInAudience(db, cls.id, carol)).toBe(false);
+			expect(await isInAudience(db, cls.id, outsider)).toBe(false);
+		});
+
+		it('refuses a lecturer from another institution and a credit larger than the class', async () => {
+			const foreign = await db.selectFrom('memberships').select('user_id').where('org_id', '=', otherInstitution).executeTakeFirstOrThrow();
+			const r = await scheduleLiveClass(
+				db,
+				admin,
+				{
+					title: 'x',
+					lecturerUserId: foreign.user_id,
+					startsAt: at(0),
+					endsAt: at(1800),
+					audience: { orgIds: [enterprise], roleCategories: [], personIds: [] },
+					creditHours: 2,
+					signinBeforeMinutes: 0,
+					signinAfterMinutes: 0,
+					replayRule: 'live_only'
+				},
+				at(-100)
+			);
+			expect(r.ok).toBe(false);
+			if (!r.ok) {
+				expect(r.errors.lecturer).toMatch(/主讲人/);
+				expect(r.errors.credit_hours).toMatch(/学时/);
+			}
+		});
+
+		it('a publish with a wrong, revoked or expired key is refused; the right key opens the stream', async () => {
+			const cls = await schedule();
+			const key = await publish(cls, -60);
+			const name = key.split('?')[0]!;
+			expect(await checkPublish(db, { name, key: 'nope', addr: null }, at(0))).toEqual({ ok: false, reason: 'wrong_key' });
+			expect(await checkPublish(db, { name: 'c-unknown', key: 'x', addr: null }, at(0))).toEqual({ ok: false, reason: 'unknown_stream' });
+			const goodKey = new URLSearchParams(key.split('?')[1]).get('key')!;
+			expect((await checkPublish(db, { name, key: goodKey, addr: null }, at(7200 + 1))).ok).toBe(false); // expired: an hour after the end
+			await issueStreamKey(db, admin, cls, at(10)); // a new key revokes the old one
+			expect(await checkPublish(db, { name, key: goodKey, addr: null }, at(20))).toEqual({ ok: false, reason: 'revoked_key' });
+			// another class's key does not open this class
+			const other = await schedule();
+			const otherKey = new URLSearchParams((await issueStreamKey(db, admin, other, at(0))).streamKey.split('?')[1]).get('key')!;
+			expect(await checkPublish(db, { name, key: otherKey, addr: null }, at(30))).toEqual({ ok: false, reason: 'wrong_key' });
+		});
+
+		it('credits only time present between start and end while the stream was up; paused earns nothing', async () => {
+			const cls = await schedule();
+			await publish(cls, -120);
+			// joins 10 minutes early: the time before the start is not credited
+			await beat(cls, alice, -600, live('a1'));
+			for (let s = -570; s <= 0; s += 30) await beat(cls, alice, s, live('a1'));
+			expect((await beat(cls, alice, 30, live('a1'))).liveSeconds).toBe(30);
+			// paused player: nothing for that period
+			const paused = await beat(cls, alice, 60, live('a1', { state: 'paused' }));
+			expect(paused.credit).toBe(0);
+			expect((await beat(cls, alice, 90, live('a1'))).credit).toBe(30);
+			// stream goes down at 100 and comes back at 150: only the up time counts
+			await publishDone(db, { name: cls.playback_name, addr: null }, at(100));
+			expect((await beat(cls, alice, 120, live('a1'))).credit).toBe(10);
+			expect((await beat(cls, alice, 150, live('a1'))).credit).toBe(0);
+			await publish(cls, 150);
+			expect((await beat(cls, alice, 180, live('a1'))).credit).toBe(30);
+			// near the end: nothing after ends_at
+			await beat(cls, alice, 3590, live('a1')); // gap → restart, no credit
+			const last = await beat(cls, alice, 3620, live('a1'));
+			expect(last.refused?.code).toBe('ended');
+			const row = (await listAttendance(db, cls.id, at(3620), 35)).find((r) => r.person_id === alice)!;
+			expect(row.live_seconds).toBe(30 + 30 + 10 + 30);
+		});
+
+		it('a class whose stream never started credits nothing', async () => {
+			const cls = await schedule();
+			for (let s = 0; s <= 300; s += 30) await beat(cls, bob, s, live('b1'));
+			const r = await beat(cls, bob, 330, live('b1'));
+			expect(r.liveSeconds).toBe(0);
+			expect(r.streamUp).toBe(false);
+		});
+
+		it('one lease per learner: a second device is refused and told why, and may take over', async () => {
+			const cls = await schedule();
+			await publish(cls, -10);
+			await beat(cls, alice, 0, live('phone'));
+			const second = await beat(cls, alice, 10, live('laptop'));
+			expect(second.refused?.code).toBe('another_device');
+			expect(second.refused?.message).toMatch(/另一台设备/);
+			expect((await beat(cls, alice, 30, live('phone'))).credit).toBe(30);
+			await beat(cls, alice, 40, live('laptop', { intent: 'takeover' }));
+			expect((await beat(cls, alice, 60, live('phone'))).refused?.code).toBe('another_device');
+			expect((await beat(cls, alice, 70, live('laptop'))).credit).toBe(30);
+		});
+
+		it('outside the audience: no page, no playlist address, no heartbeat (404 before the rules)', async () => {
+			const cls = await schedule();
+			expect(await isInAudience(db, cls.id, outsider)).toBe(false);
+			await expect(requireAudienceClass(db, scopeOf({ role: 'learner', orgId: outsiderOrg, personId: outsider }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			await expect(requireAudienceClass(db, scopeOf({ role: 'learner', orgId: enterprise, personId: carol }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			const ok = await requireAudienceClass(db, scopeOf({ role: 'learner', orgId: enterprise, personId: alice }), String(cls.id));
+			expect(ok.cls.playback_name).toBe(cls.playback_name);
+		});
+
+		it('a lecturer of another institution cannot open the console; the class lecturer and the owner admin can', async () => {
+			const cls = await schedule();
+			const foreign = await db.selectFrom('memberships').select('user_id').where('org_id', '=', otherInstitution).executeTakeFirstOrThrow();
+			await expect(requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: otherInstitution, userId: foreign.user_id }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			// an examiner of the same institution who is not the lecturer: 404 as well
+			const colleague = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
+			await expect(requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: institution, userId: colleague }), String(cls.id))).rejects.toMatchObject({ status: 404 });
+			expect((await requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: institution, userId: lecturer }), String(cls.id))).id).toBe(cls.id);
+			expect((await requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), String(cls.id))).id).toBe(cls.id);
+			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), 'abc')).rejects.toMatchObject({ status: 404 });
+		});
+
+		it('signing in after the window: attendance recorded as late, no credit', async () => {
+			const cls = await schedule();
+			await publish(cls, -10);
+			const first = await beat(cls, bob, 11 * 60, live('b2'));
+			expect(first.refused?.code).toBe('late_signin');
+			const next = await beat(cls, bob, 11 * 60 + 30, live('b2'));
+			expect(next.credit).toBe(0);
+			const row = (await listAttendance(db, cls.id, at(700), 35)).find((r) => r.person_id === bob)!;
+			expect(row.late).toBe(true);
+		});
+
+		it('点名: unanswered past the deadline stops the clock; a late answer restarts it without the overdue time', async () => {
+			const cls = await schedule();
+			await publish(cls, -10);
+			await beat(cls, named, 0, live('n1'));
+			const rc = await startRollCall(db, admin, cls, at(10), CONFIG);
+			expect(rc.ok).toBe(true);
+			if (!rc.ok) return;
+			const during = await beat(cls, named, 30, live('n1'));
+			expect(during.rollCall?.id).toBe(rc.id);
+			expect(during.credit).toBe(30);
+			await beat(cls, named, 60, live('n1'));
+			const overdue = await beat(cls, named, 90, live('n1'));
+			expect(overdue.refused?.code).toBe('rollcall_overdue');
+			expect(overdue.credit).toBe(0);
+			const late = await answerRollCall(db, { personId: named, classId: cls.id, rollCallId: rc.id, client }, at(100));
+			expect(late).toMatchObject({ ok: true, onTime: false });
+			expect((await beat(cls, named, 120, live('n1'))).credit).toBe(20);
+			// a 点名 of another class cannot be answered here
+			expect((await answerRollCall(db, { personId: named, classId: cls.id + 999, rollCallId: rc.id, client }, at(121))).ok).toBe(false);
+		});
+
+		it('replays credit only under the class rule; live and replay minutes are kept apart; seeking ahead earns nothing', async () => {
+			for (const rule of ['live_only', 'replay_allowed'] as const) {
+				const cls0 = await schedule({ replayRule: rule });
+				await db.updateTable('live_classes').set({ replay_file: 'x.mp4', replay_seconds: 3000 }).where('id', '=', cls0.id).execute();
+				const cls = (await findLiveClass(db, cls0.id))!;
+				const replay = (s: number, position: number) => beat(cls, alice, s, { tabId: 'r', mode: 'replay', state: 'playing', position });
+				await replay(4000, 0);
+				await replay(4030, 30);
+				const skip = await replay(4060, 500);
+				expect(skip.refused?.code).toBe('seek_ahead');
+				await replay(4090, 60);
+				const att = (await listAttendance(db, cls.id, at(4100), 35)).find((r) => r.person_id === alice)!;
+				expect(att.live_seconds).toBe(0);
+				expect(att.replay_seconds).toBe(60);
+				const hours = creditedHours({ ...att }, cls.replay_rule, await classCapSeconds(db, cls), 45);
+				expect(hours).toBe(rule === 'replay_allowed' ? 0 : 0); // 60 s is below 0.1 学时 either way
+				const cap = await classCapSeconds(db, cls);
+				expect(creditedHours({ live_seconds: 0, replay_seconds: 2700, late: false }, cls.replay_rule, cap, 45)).toBe(rule === 'replay_allowed' ? 1 : 0);
+			}
+		});
+
+		it('questions are stored as text, rate limited, and a learner sees only theirs and shown ones', async () => {
+			const cls = await schedule();
+			const r = await postQuestion(db, { personId: alice, cls, body: '<img src=x onerror=alert(1)>灭火器怎么检查？' }, at(100));
+			expect(r.ok).toBe(true);
+			const other = await postQuestion(db, { personId: bob, cls, body: '别人的问题' }, at(101));
+			expect(other.ok).toBe(true);
+			const mine = await listQuestions(db, cls.id, { personId: alice });
+			expect(mine.map((q) => q.body)).toEqual(['<img src=x onerror=alert(1)>灭火器怎么检查？']);
+			for (let i = 0; i < 4; i++) await postQuestion(db, { personId: alice, cls, body: `q${i}` }, at(110 + i));
+			const flood = await postQuestion(db, { personId: alice, cls, body: 'too many' }, at(120));
+			expect(flood.ok).toBe(false);
+		});
+
+		it('live_beats is append-only', async () => {
+			await expect(db.deleteFrom('live_beats').execute()).rejects.toThrow();
+		});
+	});
+}
