@@ -78,14 +78,14 @@ describe.each(BACKENDS)('course catalogue and fewest-course plans (%s)', (backen
 			{ requirementCode: 'worker-pre-job-high-risk', requirementTitle: '高危行业新上岗从业人员安全培训', required: 72, roleCategory: 'deputy', persons: 1, example: { name: '新员工乙', assigned: 6 }, filter: 'role=deputy&requirement=worker-pre-job-high-risk&industry=hazchem' }
 		]);
 		// the suggested filter lists exactly the courses that count towards it
-		const listed = await loadCatalogue(db, parseCatalogueQuery(new URLSearchParams(summary.uncovered[0]!.filter)));
+		const listed = await loadCatalogue(db, parseCatalogueQuery(new URLSearchParams(summary.uncovered[0]!.filter)), chemical);
 		expect(listed.courses.map((x) => x.id).sort((p, q) => p - q)).toEqual([c.workerTopic2, c.workerTopic4]);
 		expect(await enrolled(a)).toEqual([c.workerTopic2, c.workerTopic4]);
 	});
 
 	it('filters the catalogue by role, industry, 学时, requirement and type; drafts never listed', async () => {
-		const ids = async (q: string) => (await loadCatalogue(db, parseCatalogueQuery(new URLSearchParams(q)))).courses.map((x) => x.id).sort((p, q2) => p - q2);
-		const all = await loadCatalogue(db, {});
+		const ids = async (q: string) => (await loadCatalogue(db, parseCatalogueQuery(new URLSearchParams(q)), chemical)).courses.map((x) => x.id).sort((p, q2) => p - q2);
+		const all = await loadCatalogue(db, {}, chemical);
 		expect(all.courses.map((x) => x.id)).not.toContain(c.draft);
 		expect(await ids('role=principal')).toEqual([c.leader12, c.leader16hr, c.leaderTopic4]);
 		expect(await ids('role=principal&industry=hazchem')).toEqual([c.leader16hr, c.leaderTopic4]);
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('course catalogue and fewest-course plans (%s)', (backen
 		expect(await ids('requirement=worker-annual')).toEqual([c.worker8, c.workerTopic2, c.workerTopic4]);
 		expect(await ids('requirement=leader-annual-high-risk&type=topic')).toEqual([c.leaderTopic4]);
 		// a bad filter value is ignored, not an error
-		const bad = await loadCatalogue(db, parseCatalogueQuery(new URLSearchParams('role=boss&minHours=-3&industry=nope&requirement=x&type=yearly')));
+		const bad = await loadCatalogue(db, parseCatalogueQuery(new URLSearchParams('role=boss&minHours=-3&industry=nope&requirement=x&type=yearly')), chemical);
 		expect(bad.query).toEqual({ role: undefined, industry: undefined, minHours: undefined, requirement: undefined, type: undefined });
 		expect(bad.courses.length).toBe(all.courses.length);
 		const row = all.courses.find((x) => x.id === c.worker8)!;
@@ -107,10 +107,10 @@ describe.each(BACKENDS)('course catalogue and fewest-course plans (%s)', (backen
 		const institution = await makeOrg(db, 'institution', '500112', '目录测试培训中心');
 		await syncRepositoryCourses(db, 'tests/fixtures/courses', institution, NOW);
 		const course = await db.selectFrom('courses').select('id').where('code', '=', 'fixture-safety').executeTakeFirstOrThrow();
-		const detail = (await loadCatalogueCourse(db, course.id))!;
+		const detail = (await loadCatalogueCourse(db, course.id, chemical))!;
 		expect(detail.course).toMatchObject({ owner_name: '目录测试培训中心', credit_hours: 1, lessons: 3, minutes: 47, industryNames: [expect.any(String)] });
 		expect(detail.modules.map((m) => [m.title, m.lessons.length])).toEqual([['第一章 法律法规', 2], ['第二章 应急处置', 1]]);
-		expect(await loadCatalogueCourse(db, c.draft)).toBeNull();
+		expect(await loadCatalogueCourse(db, c.draft, chemical)).toBeNull();
 		const mine = await makePerson(db, machinery, { role: 'principal' });
 		const foreign = await makePerson(db, chemical, { role: 'principal' });
 		expect(await assignCourse(db, { orgId: machinery, personIds: [mine, foreign], courseId: course.id, year: 2026, dueOn: null, actor }, NOW)).toMatchObject({ ok: false });

@@ -129,6 +129,12 @@ const RULES: Record<string, Rule> = {
 	'/institution/courses/[id]/lessons/[lessonId]': { path: '/institution/courses/{course}/lessons/{lesson}', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/preview': { path: '/institution/courses/{course}/preview', allowed: ['institution_admin'] },
 	'/institution/courses/[id]/preview/[lessonId]': { path: '/institution/courses/{course}/preview/{lesson}', allowed: ['institution_admin'] },
+	// an enterprise's own courses (issue 15): the same pages, its own courses only (404 for others, below)
+	'/enterprise/courses': { path: '/enterprise/courses', allowed: ['enterprise_admin'] },
+	'/enterprise/courses/[id]': { path: '/enterprise/courses/{course}', allowed: ['enterprise_admin'] },
+	'/enterprise/courses/[id]/lessons/[lessonId]': { path: '/enterprise/courses/{course}/lessons/{lesson}', allowed: ['enterprise_admin'] },
+	'/enterprise/courses/[id]/preview': { path: '/enterprise/courses/{course}/preview', allowed: ['enterprise_admin'] },
+	'/enterprise/courses/[id]/preview/[lessonId]': { path: '/enterprise/courses/{course}/preview/{lesson}', allowed: ['enterprise_admin'] },
 	// 特种作业 考试点 and scheduling (issue 13): the institution's admins; other institutions' records 404
 	'/institution/exam-centres': { path: '/institution/exam-centres', allowed: ['institution_admin'] },
 	'/institution/exam-centres/new': { path: '/institution/exam-centres/new', allowed: ['institution_admin'] },
@@ -236,6 +242,29 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		const yubeiList = await (await yubei.get('/regulator/enterprises')).text();
 		expect(yubeiList).toContain('渝北精工');
 		expect(yubeiList).not.toContain('长风化工');
+
+		// an enterprise's own course (issue 15): its editor, preview and catalogue page are its own
+		const created = await ownAdmin.post('/enterprise/courses?/create', {
+			code: 'yubei-workshop',
+			title: '车间级安全教育（渝北精工）',
+			description: '',
+			training_type: 'three_level',
+			audience_roles: 'frontline',
+			audience_high_risk: 'false',
+			credit_hours: '1'
+		});
+		expect(created.status).toBe(303);
+		const courseUrl = created.headers.get('location')!.replace(/\?.*$/, '');
+		expect(courseUrl).toMatch(/^\/enterprise\/courses\/\d+$/);
+		const courseId = Number(courseUrl.split('/').pop());
+		expect((await ownAdmin.get(courseUrl)).status).toBe(200);
+		expect((await ownAdmin.get(`${courseUrl}/preview`)).status).toBe(200);
+		expect((await foreignAdmin.get(courseUrl)).status).toBe(404);
+		expect((await foreignAdmin.get(`${courseUrl}/preview`)).status).toBe(404);
+		expect((await foreignAdmin.post(`${courseUrl}?/publish`, {})).status).toBe(404);
+		expect((await foreignAdmin.get(`/enterprise/catalogue/${courseId}`)).status).toBe(404);
+		expect(await (await ownAdmin.get('/enterprise/courses')).text()).toContain('车间级安全教育（渝北精工）');
+		expect(await (await foreignAdmin.get('/enterprise/courses')).text()).not.toContain('车间级安全教育（渝北精工）');
 	});
 
 	it("lets regulators edit only their own region's enterprises, the platform admin every organisation, and suspension ends logins", async () => {

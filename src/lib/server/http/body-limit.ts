@@ -30,6 +30,7 @@ export type BodyRule = { route: string; limit: number; roles: readonly Role[]; w
 /** Routes whose bodies may be larger (or must be smaller) than FORM_BODY_LIMIT; keyed by route id. */
 export const BODY_RULES: readonly BodyRule[] = [
 	{ route: '/institution/courses/[id]/lessons/[lessonId]', limit: Math.max(UPLOAD_LIMITS.video.maxBytes, UPLOAD_LIMITS.pdf.maxBytes) + ENVELOPE, roles: ['institution_admin'], what: '课程视频或 PDF' },
+	{ route: '/enterprise/courses/[id]/lessons/[lessonId]', limit: Math.max(UPLOAD_LIMITS.video.maxBytes, UPLOAD_LIMITS.pdf.maxBytes) + ENVELOPE, roles: ['enterprise_admin'], what: '课程视频或 PDF' },
 	{ route: '/enterprise/staff/import', limit: XLSX_UPLOAD_BYTES + ENVELOPE, roles: ['enterprise_admin'], what: '人员名单 Excel' },
 	{ route: '/regulator/enterprises/import', limit: XLSX_UPLOAD_BYTES + ENVELOPE, roles: ['regulator'], what: '企业名录 Excel' },
 	{ route: '/institution/banks/[code]', limit: XLSX_UPLOAD_BYTES + ENVELOPE, roles: ['institution_admin'], what: '题库 Excel' },

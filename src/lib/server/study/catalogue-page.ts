@@ -39,8 +39,9 @@ async function lookups(db: Db) {
 	return { industries, requirements };
 }
 
-export async function loadCatalogue(db: Db, query: CatalogueQuery) {
-	const [courses, { industries, requirements }] = await Promise.all([listCatalogueCourses(db), lookups(db)]);
+/** The catalogue as the viewer's enterprise sees it (`viewerOrgId`: the enterprise, or the learner's enterprise). */
+export async function loadCatalogue(db: Db, query: CatalogueQuery, viewerOrgId: number) {
+	const [courses, { industries, requirements }] = await Promise.all([listCatalogueCourses(db, viewerOrgId), lookups(db)]);
 	// unknown codes in the link: drop them so the form shows what was really applied
 	const applied: CatalogueQuery = {
 		...query,
@@ -58,8 +59,8 @@ export async function loadCatalogue(db: Db, query: CatalogueQuery) {
 }
 
 /** One published course with its syllabus, sources and the requirements it can count towards; null when not published. */
-export async function loadCatalogueCourse(db: Db, courseId: number) {
-	const [courses, detail, { industries, requirements }] = await Promise.all([listCatalogueCourses(db), getCatalogueDetail(db, courseId), lookups(db)]);
+export async function loadCatalogueCourse(db: Db, courseId: number, viewerOrgId: number) {
+	const [courses, detail, { industries, requirements }] = await Promise.all([listCatalogueCourses(db, viewerOrgId), getCatalogueDetail(db, courseId, viewerOrgId), lookups(db)]);
 	const course = courses.find((c) => c.id === courseId);
 	if (!course || !detail) return null;
 	const industryNames = course.audience_industries.map((code) => industries.find((i) => i.code === code)?.name ?? code);

@@ -4,9 +4,10 @@ import type { LessonKind } from '../../domain/courses.ts';
 import { sourcesSection } from '../courses/content-check.ts';
 import type { CatalogueCourse } from './catalogue.ts';
 
-// Read-only queries for the course catalogue (published courses, visible to every enterprise).
+// Read-only queries for the course catalogue: published courses of every institution, and the
+// viewer's enterprise's own courses (never another enterprise's).
 
-export async function listCatalogueCourses(db: Db): Promise<CatalogueCourse[]> {
+export async function listCatalogueCourses(db: Db, viewerOrgId: number): Promise<CatalogueCourse[]> {
 	const rows = await db
 		.selectFrom('courses as c')
 		.leftJoin('organisations as o', 'o.id', 'c.owner_org_id')
@@ -26,6 +27,7 @@ export async function listCatalogueCourses(db: Db): Promise<CatalogueCourse[]> {
 			(eb) => eb.fn.coalesce(eb.fn.sum<number>('l.minutes'), eb.lit(0)).as('minutes')
 		])
 		.where('c.status', '=', 'published')
+		.where((eb) => eb.or([eb('o.kind', 'is distinct from', 'enterprise'), eb('c.owner_org_id', '=', viewerOrgId)]))
 		.groupBy(['c.id', 'o.name'])
 		.orderBy('c.credit_hours', 'desc')
 		.orderBy('c.title')
@@ -47,8 +49,15 @@ export type CatalogueDetail = {
 };
 
 /** The syllabus and sources of a published course; null when there is no such published course. */
-export async function getCatalogueDetail(db: Db, courseId: number): Promise<CatalogueDetail | null> {
-	const course = await db.selectFrom('courses').select('id').where('id', '=', courseId).where('status', '=', 'published').executeTakeFirst();
+export async function getCatalogueDetail(db: Db, courseId: number, viewerOrgId: number): Promise<CatalogueDetail | null> {
+	const course = await db
+		.selectFrom('courses as c')
+		.leftJoin('organisations as o', 'o.id', 'c.owner_org_id')
+		.select('c.id')
+		.where('c.id', '=', courseId)
+		.where('c.status', '=', 'published')
+		.where((eb) => eb.or([eb('o.kind', 'is distinct from', 'enterprise'), eb('c.owner_org_id', '=', viewerOrgId)]))
+		.executeTakeFirst();
 	if (!course) return null;
 	const [modules, lessons] = await Promise.all([
 		db.selectFrom('course_modules').select(['id', 'title']).where('course_id', '=', courseId).orderBy('position').execute(),

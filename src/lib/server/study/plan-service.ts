@@ -58,7 +58,7 @@ export async function generateAnnualPlanIn(
 	now: Date
 ): Promise<PlanSummary> {
 	{
-		const [rules, catalogue, persons] = await Promise.all([listRequirementRules(tx), listPublishedCourses(tx), listActivePersonsForPlan(tx, input.orgId)]);
+		const [rules, catalogue, persons] = await Promise.all([listRequirementRules(tx), listPublishedCourses(tx, input.orgId), listActivePersonsForPlan(tx, input.orgId)]);
 		const rows: NewEnrolment[] = [];
 		const summary: PlanSummary = { persons: persons.length, withRequirement: 0, created: 0, shortfalls: [], uncovered: [] };
 		const uncovered = new Map<string, UncoveredRequirement>();
@@ -120,7 +120,7 @@ export async function assignCourse(
 	now: Date
 ): Promise<AssignResult> {
 	return db.transaction().execute(async (tx) => {
-		const course = await findPublishedCourse(tx, input.courseId);
+		const course = await findPublishedCourse(tx, input.courseId, input.orgId);
 		if (!course) return { ok: false, message: '课程不存在或未发布。' };
 		const persons = await listActivePersonsForPlan(tx, input.orgId, input.personIds);
 		if (persons.length !== new Set(input.personIds).size) return { ok: false, message: '所选人员中有不属于本单位或已停用的人员。' };

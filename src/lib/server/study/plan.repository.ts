@@ -2,7 +2,11 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { PlanCourse } from './plan.ts';
 
-export async function listPublishedCourses(db: Db): Promise<(PlanCourse & { code: string; owner_name: string | null })[]> {
+/**
+ * Published courses an enterprise may plan with: every institution's, and its own (an enterprise's
+ * own courses — 车间级/班组级 教育 and the like — are never shown to another enterprise).
+ */
+export async function listPublishedCourses(db: Db, orgId: number): Promise<(PlanCourse & { code: string; owner_name: string | null })[]> {
 	const rows = await db
 		.selectFrom('courses as c')
 		.leftJoin('organisations as o', 'o.id', 'c.owner_org_id')
@@ -18,6 +22,7 @@ export async function listPublishedCourses(db: Db): Promise<(PlanCourse & { code
 			'o.name as owner_name'
 		])
 		.where('c.status', '=', 'published')
+		.where((eb) => eb.or([eb('o.kind', 'is distinct from', 'enterprise'), eb('c.owner_org_id', '=', orgId)]))
 		.orderBy('c.title')
 		.execute();
 	return rows.map((r) => ({
@@ -28,8 +33,15 @@ export async function listPublishedCourses(db: Db): Promise<(PlanCourse & { code
 	}));
 }
 
-export async function findPublishedCourse(db: Db, courseId: number) {
-	return db.selectFrom('courses').select(['id', 'title', 'credit_hours']).where('id', '=', courseId).where('status', '=', 'published').executeTakeFirst();
+export async function findPublishedCourse(db: Db, courseId: number, orgId: number) {
+	return db
+		.selectFrom('courses as c')
+		.leftJoin('organisations as o', 'o.id', 'c.owner_org_id')
+		.select(['c.id', 'c.title', 'c.credit_hours'])
+		.where('c.id', '=', courseId)
+		.where('c.status', '=', 'published')
+		.where((eb) => eb.or([eb('o.kind', 'is distinct from', 'enterprise'), eb('c.owner_org_id', '=', orgId)]))
+		.executeTakeFirst();
 }
 
 export type PlanPersonRow = {

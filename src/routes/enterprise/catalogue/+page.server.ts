@@ -7,5 +7,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
 	const db = await getDb();
 	const shortcut = await enterpriseShortcut(db, scope.orgId);
-	return { catalogue: await loadCatalogue(db, parseCatalogueQuery(url.searchParams)), shortcut, base: '/enterprise/catalogue', back: { href: '/enterprise', label: '企业首页' } };
+	return { catalogue: await loadCatalogue(db, parseCatalogueQuery(url.searchParams), scope.orgId), shortcut, base: '/enterprise/catalogue', back: { href: '/enterprise', label: '企业首页' } };
 };

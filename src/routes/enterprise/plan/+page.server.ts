@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const today = shanghaiDate(now());
 	const filter = filterSchema.parse({ year: url.searchParams.get('year') ?? undefined, role: url.searchParams.get('role') ?? undefined });
 	const year = filter.year ?? Number(today.slice(0, 4));
-	const [overview, courses, rules] = await Promise.all([getPlanOverview(db, scope.orgId, year, today, { roleCategory: filter.role }), listPublishedCourses(db), listRequirementRules(db)]);
+	const [overview, courses, rules] = await Promise.all([getPlanOverview(db, scope.orgId, year, today, { roleCategory: filter.role }), listPublishedCourses(db, scope.orgId), listRequirementRules(db)]);
 	const requirements = rules.map((r) => ({ code: r.code, title: r.title, hours: r.hours, kind: r.kind, highRisk: r.high_risk, basis: formatBasis(r), effectiveTo: r.effective_to }));
 	return { year, role: filter.role ?? null, today, overview, requirements, courses: courses.map((c) => ({ id: c.id, title: c.title, hours: c.credit_hours, owner: c.owner_name })) };
 };

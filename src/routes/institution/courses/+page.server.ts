@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { requireRole } from '#lib/server/auth/guards.ts';
+import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listIndustryChoices, listOwnedCourses } from '#lib/server/courses/courses.query.ts';
 import { createCourse } from '#lib/server/courses/course-editor.ts';
@@ -8,20 +8,20 @@ import { newCourseFromForm, newCourseSchema } from '#lib/schemas/course.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
 import { postedCourseValues } from './form-values.server.ts';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	const scope = requireRole(locals, 'institution_admin');
+export const load: PageServerLoad = async ({ locals, route }) => {
+	const { scope, area, base } = requireCourseAuthor(locals, route.id);
 	const db = await getDb();
-	return { courses: await listOwnedCourses(db, scope.orgId), industries: await listIndustryChoices(db) };
+	return { area, base, courses: await listOwnedCourses(db, scope.orgId), industries: await listIndustryChoices(db) };
 };
 
 export const actions: Actions = {
-	create: async ({ locals, request, getClientAddress }) => {
-		const scope = requireRole(locals, 'institution_admin');
+	create: async ({ locals, route, request, getClientAddress }) => {
+		const { scope, base } = requireCourseAuthor(locals, route.id);
 		const form = await request.formData();
 		const parsed = newCourseSchema.safeParse(newCourseFromForm(form));
 		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), values: postedCourseValues(form) });
 		const result = await createCourse(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() }, parsed.data);
 		if (!result.ok) return fail(400, { errors: result.errors, values: postedCourseValues(form) });
-		redirect(303, `/institution/courses/${result.courseId}?created=1`);
+		redirect(303, `${base}/${result.courseId}?created=1`);
 	}
 };

@@ -9,5 +9,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDb();
 	const year = Number(shanghaiDate(now()).slice(0, 4));
 	const shortcut = scope.personId ? await learnerShortcut(db, scope.personId, scope.orgId, year) : null;
-	return { catalogue: await loadCatalogue(db, parseCatalogueQuery(url.searchParams)), shortcut, base: '/learner/catalogue', back: { href: '/learner', label: '我的首页' } };
+	return { catalogue: await loadCatalogue(db, parseCatalogueQuery(url.searchParams), scope.orgId), shortcut, base: '/learner/catalogue', back: { href: '/learner', label: '我的首页' } };
 };

@@ -14,7 +14,7 @@ const MISSING = '没有这门课程（或已下架）';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
 	const db = await getDb();
-	const detail = await loadCatalogueCourse(db, requireIdParam(params.courseId, MISSING));
+	const detail = await loadCatalogueCourse(db, requireIdParam(params.courseId, MISSING), scope.orgId);
 	if (!detail) error(404, MISSING);
 	const roles = detail.course.audience_roles;
 	// the enterprise's own active staff of the course's role categories (all of them if it has none)

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
-import { requireRole, type Scope } from '#lib/server/auth/guards.ts';
+import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireOwnedCourse } from '#lib/server/courses/guard.ts';
 import { getCourseOutline } from '#lib/server/courses/outline.ts';
@@ -24,12 +24,14 @@ import { courseMetaFromForm, courseMetaSchema, directionSchema, idSchema, module
 import { fieldErrors } from '#lib/schemas/auth.ts';
 import { courseFormValues, postedCourseValues } from '../form-values.server.ts';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const scope = requireRole(locals, 'institution_admin');
+export const load: PageServerLoad = async ({ locals, params, route }) => {
+	const { scope, area, base } = requireCourseAuthor(locals, route.id);
 	const db = await getDb();
 	const course = await requireOwnedCourse(db, scope, params.id);
 	const outline = await getCourseOutline(db, course);
 	return {
+		area,
+		base,
 		course,
 		values: courseFormValues(course),
 		modules: outline.modules.map((m) => ({
@@ -45,15 +47,15 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	};
 };
 
-type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
+type Ctx = { locals: App.Locals; params: { id: string }; route: { id: string | null }; request: Request; getClientAddress: () => string };
 
 /** Guard, owned course and parsed form: the start of every action. */
-async function begin({ locals, params, request, getClientAddress }: Ctx) {
-	const scope: Scope = requireRole(locals, 'institution_admin');
+async function begin({ locals, params, route, request, getClientAddress }: Ctx) {
+	const { scope, base } = requireCourseAuthor(locals, route.id);
 	const db = await getDb();
 	const course = await requireOwnedCourse(db, scope, params.id);
 	const actor: Actor = { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() };
-	return { db, course, actor, form: await request.formData() };
+	return { db, course, actor, base: `${base}/${course.id}`, form: await request.formData() };
 }
 
 /** Errors are tagged with the form they belong to, so the page shows them beside it. */
@@ -75,71 +77,71 @@ const BAD_REF = { form: '请求不完整，请刷新页面后重试' };
 
 export const actions: Actions = {
 	update: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = courseMetaSchema.safeParse(courseMetaFromForm(form));
 		if (!parsed.success) return refuse('meta', fieldErrors(parsed.error), { values: postedCourseValues(form) });
 		const r = await updateCourse(db, actor, course.id, parsed.data);
 		if (!r.ok && !r.notFound) return refuse('meta', r.errors, { values: postedCourseValues(form), problems: r.problems ?? [] });
-		return finish(r, 'meta', `/institution/courses/${course.id}?saved=1#meta`);
+		return finish(r, 'meta', `${base}?saved=1#meta`);
 	},
 	addModule: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const title = moduleTitleSchema.safeParse(form.get('title'));
 		if (!title.success) return refuse('addModule', { title: title.error.issues[0]!.message });
 		const r = await addModule(db, actor, course.id, title.data);
-		return finish(r, 'addModule', `/institution/courses/${course.id}${r.ok ? `#module-${r.moduleId}` : ''}`);
+		return finish(r, 'addModule', `${base}${r.ok ? `#module-${r.moduleId}` : ''}`);
 	},
 	renameModule: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = moduleRef.extend({ title: moduleTitleSchema }).safeParse(Object.fromEntries(form));
 		if (!parsed.success) return refuse(`module-${form.get('module_id')}`, { title: parsed.error.issues[0]!.message });
 		const r = await renameModule(db, actor, course.id, parsed.data.module_id, parsed.data.title);
-		return finish(r, `module-${parsed.data.module_id}`, `/institution/courses/${course.id}#module-${parsed.data.module_id}`);
+		return finish(r, `module-${parsed.data.module_id}`, `${base}#module-${parsed.data.module_id}`);
 	},
 	moveModule: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = moduleRef.extend({ direction: directionSchema }).safeParse(Object.fromEntries(form));
 		if (!parsed.success) return refuse('outline', BAD_REF);
 		const r = await moveModule(db, actor, course.id, parsed.data.module_id, parsed.data.direction);
-		return finish(r, `module-${parsed.data.module_id}`, `/institution/courses/${course.id}#module-${parsed.data.module_id}`);
+		return finish(r, `module-${parsed.data.module_id}`, `${base}#module-${parsed.data.module_id}`);
 	},
 	deleteModule: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = moduleRef.safeParse(Object.fromEntries(form));
 		if (!parsed.success) return refuse('outline', BAD_REF);
 		const r = await deleteModule(db, actor, course.id, parsed.data.module_id);
-		return finish(r, `module-${parsed.data.module_id}`, `/institution/courses/${course.id}#outline`);
+		return finish(r, `module-${parsed.data.module_id}`, `${base}#outline`);
 	},
 	addLesson: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const ref = moduleRef.safeParse(Object.fromEntries(form));
 		if (!ref.success) return refuse('outline', BAD_REF);
 		const target = `addLesson-${ref.data.module_id}`;
 		const parsed = newLessonSchema.safeParse(newLessonFromForm(form));
 		if (!parsed.success) return refuse(target, fieldErrors(parsed.error), { values: Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) });
 		const r = await addLesson(db, actor, course.id, ref.data.module_id, parsed.data);
-		return finish(r, target, r.ok ? `/institution/courses/${course.id}/lessons/${r.lessonId}?created=1` : '');
+		return finish(r, target, r.ok ? `${base}/lessons/${r.lessonId}?created=1` : '');
 	},
 	moveLesson: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = lessonRef.extend({ direction: directionSchema }).safeParse(Object.fromEntries(form));
 		if (!parsed.success) return refuse('outline', BAD_REF);
 		const r = await moveLesson(db, actor, course.id, parsed.data.lesson_id, parsed.data.direction);
-		return finish(r, `lesson-${parsed.data.lesson_id}`, `/institution/courses/${course.id}#lesson-${parsed.data.lesson_id}`);
+		return finish(r, `lesson-${parsed.data.lesson_id}`, `${base}#lesson-${parsed.data.lesson_id}`);
 	},
 	deleteLesson: async (ctx) => {
-		const { db, course, actor, form } = await begin(ctx);
+		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = lessonRef.safeParse(Object.fromEntries(form));
 		if (!parsed.success) return refuse('outline', BAD_REF);
 		const r = await deleteLesson(db, actor, course.id, parsed.data.lesson_id);
-		return finish(r, `lesson-${parsed.data.lesson_id}`, `/institution/courses/${course.id}#outline`);
+		return finish(r, `lesson-${parsed.data.lesson_id}`, `${base}#outline`);
 	},
 	publish: async (ctx) => {
-		const { db, course, actor } = await begin(ctx);
-		return finish(await publishCourse(db, actor, course.id), 'status', `/institution/courses/${course.id}?published=1`);
+		const { db, course, actor, base } = await begin(ctx);
+		return finish(await publishCourse(db, actor, course.id), 'status', `${base}?published=1`);
 	},
 	retire: async (ctx) => {
-		const { db, course, actor } = await begin(ctx);
-		return finish(await retireCourse(db, actor, course.id), 'status', `/institution/courses/${course.id}?retired=1`);
+		const { db, course, actor, base } = await begin(ctx);
+		return finish(await retireCourse(db, actor, course.id), 'status', `${base}?retired=1`);
 	}
 };

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
-import { requireRole } from '#lib/server/auth/guards.ts';
+import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireOwnedCourse } from '#lib/server/courses/guard.ts';
 import { listLessons, listModules } from '#lib/server/courses/courses.repository.ts';
@@ -11,20 +11,21 @@ import { UPLOAD_LIMITS, validateUpload } from '#lib/server/files/upload.ts';
 import { idSchema, lessonFieldsFromForm, lessonFieldsSchema, videoSecondsSchema } from '#lib/schemas/course.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
 
-async function begin(locals: App.Locals, params: { id: string; lessonId: string }) {
-	const scope = requireRole(locals, 'institution_admin');
+async function begin(locals: App.Locals, params: { id: string; lessonId: string }, routeId: string | null) {
+	const { scope, base } = requireCourseAuthor(locals, routeId);
 	const db = await getDb();
 	const course = await requireOwnedCourse(db, scope, params.id);
 	const lessonId = idSchema.safeParse(params.lessonId);
 	const lesson = lessonId.success ? (await listLessons(db, course.id)).find((l) => l.id === lessonId.data) : undefined;
 	if (!lesson) error(404, '课程中没有这个课时');
-	return { scope, db, course, lesson };
+	return { scope, db, course, lesson, base: `${base}/${course.id}` };
 }
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const { db, course, lesson } = await begin(locals, params);
+export const load: PageServerLoad = async ({ locals, params, route }) => {
+	const { db, course, lesson, base } = await begin(locals, params, route.id);
 	const module = (await listModules(db, course.id)).find((m) => m.id === lesson.moduleId);
 	return {
+		base,
 		course: { id: course.id, title: course.title, status: course.status },
 		moduleTitle: module?.title ?? '',
 		lesson,
@@ -44,8 +45,8 @@ const uploadSchema = z.object({
 });
 
 export const actions: Actions = {
-	save: async ({ locals, params, request, getClientAddress }) => {
-		const { scope, db, course, lesson } = await begin(locals, params);
+	save: async ({ locals, params, route, request, getClientAddress }) => {
+		const { scope, db, course, lesson, base } = await begin(locals, params, route.id);
 		const form = await request.formData();
 		const candidate = lessonFieldsFromForm(form);
 		const parsed = lessonFieldsSchema.safeParse(candidate);
@@ -55,18 +56,18 @@ export const actions: Actions = {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
 			return fail(400, { target: 'lesson', errors: r.errors, values: candidate, preview: null });
 		}
-		redirect(303, `/institution/courses/${course.id}/lessons/${lesson.id}?saved=1`);
+		redirect(303, `${base}/lessons/${lesson.id}?saved=1`);
 	},
 	// Renders the posted text without saving it.
-	preview: async ({ locals, params, request }) => {
-		await begin(locals, params);
+	preview: async ({ locals, params, route, request }) => {
+		await begin(locals, params, route.id);
 		const candidate = lessonFieldsFromForm(await request.formData());
 		const body = z.string().max(100_000, '正文最多100000个字符').safeParse(candidate.body_md);
 		if (!body.success) return fail(400, { target: 'lesson', errors: { body_md: body.error.issues[0]!.message }, values: candidate, preview: null });
 		return { target: 'lesson', errors: {} as Record<string, string>, values: candidate, preview: renderMarkdown(body.data) };
 	},
-	upload: async ({ locals, params, request, getClientAddress }) => {
-		const { scope, db, course, lesson } = await begin(locals, params);
+	upload: async ({ locals, params, route, request, getClientAddress }) => {
+		const { scope, db, course, lesson, base } = await begin(locals, params, route.id);
 		const form = await request.formData();
 		const seconds = String(form.get('video_seconds') ?? '').trim();
 		const parsed = uploadSchema.safeParse({ kind: form.get('kind'), video_seconds: seconds ? Number(seconds) : null });
@@ -81,6 +82,6 @@ export const actions: Actions = {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
 			return fail(400, { target: 'upload', errors: r.errors });
 		}
-		redirect(303, `/institution/courses/${course.id}/lessons/${lesson.id}?uploaded=1`);
+		redirect(303, `${base}/lessons/${lesson.id}?uploaded=1`);
 	}
 };
