@@ -15,6 +15,7 @@ const OURS: Record<string, { hours: number; type: string; highRisk: boolean | nu
 	'leader-annual-high-risk': { hours: 16, type: 'annual', highRisk: true },
 	'worker-annual': { hours: 8, type: 'annual', highRisk: false },
 	'worker-annual-high-risk': { hours: 10, type: 'annual', highRisk: true },
+	'worker-annual-high-risk-pro': { hours: 8, type: 'annual', highRisk: true },
 	'new-hire-company-level': { hours: 9, type: 'three_level', highRisk: false },
 	'new-hire-high-risk': { hours: 12, type: 'three_level', highRisk: true }
 };
@@ -60,10 +61,14 @@ describe('repository courses (issue 15, part 1)', () => {
 		expect(plan('leader-annual-high-risk', person('safety_manager', true))).toEqual({ codes: ['leader-annual-high-risk'], shortfall: 0 });
 		expect(plan('worker-annual', person('frontline', false))).toEqual({ codes: ['worker-annual'], shortfall: 0 });
 		expect(plan('worker-annual', person('special_worker', false))).toEqual({ codes: ['worker-annual'], shortfall: 0 });
-		// 高危 workers' 20 学时: the general part and the 两单两卡 topic course, each 两单两卡 lesson counted once
+		// 高危 workers' 20 学时 (3号令 第十三条): the general part (10), the professional part (8) and the
+		// 两单两卡 topic course (2) — three courses, nothing short, each 两单两卡 lesson counted once
 		const highRiskWorker = plan('worker-annual-high-risk', person('frontline', true));
-		expect(highRiskWorker.codes).toEqual(['worker-annual-high-risk', 'two-lists-two-cards']);
-		expect(highRiskWorker.shortfall).toBe(8);
+		expect(highRiskWorker.codes).toEqual(['worker-annual-high-risk', 'worker-annual-high-risk-pro', 'two-lists-two-cards']);
+		expect(highRiskWorker.shortfall).toBe(0);
+		// without the professional part the catalogue cannot reach 20: the 1-学时 topic modules are not enough
+		const withoutPro = chooseCourses(rule('worker-annual-high-risk'), person('frontline', true), catalogue.filter((c) => loaded.courses[c.id - 1]!.course.code !== 'worker-annual-high-risk-pro'));
+		expect(withoutPro.shortfall).toBeGreaterThan(0);
 		// 24 / 72 学时 rows: the platform course is the 厂级 通用部分; 车间级 and 班组级 are the enterprise's own
 		expect(plan('worker-pre-job', person('frontline', false)).codes[0]).toBe('new-hire-company-level');
 		expect(plan('worker-pre-job-high-risk', person('frontline', true)).codes[0]).toBe('new-hire-high-risk');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { checkRepositoryCourses, findSourcesDir, parseCitations, sourcesSection } from './content-check.ts';
+import { articleProblem, checkRepositoryCourses, findSourcesDir, parseCitations, sourcesSection } from './content-check.ts';
 import { README_END, README_START, courseListMarkdown, replaceReadmeCourseList } from './course-list.ts';
 
 const SOURCES = findSourcesDir();
@@ -59,5 +59,16 @@ describe('README course list', () => {
 		const list = courseListMarkdown(courses);
 		expect(list).toContain('`principal-annual`');
 		expect(list).toMatch(/主要负责人、安全生产管理人员每年再培训 12 学时（单独满足）/);
+	});
+
+	it('finds an article run into a scanned paragraph after a sentence break, but not a cross-reference', () => {
+		const scanned = '> 第二十四条申请复审的,考核发证机关应当……重新颁发特种作业操作证。第二十五条特种作业人员有下列情形之一的,……第(六)项具有本规定第三十条规定情形的。\n';
+		expect(articleProblem(scanned, '第二十五条')).toBeNull();
+		expect(articleProblem(scanned, '第二十四条')).toBeNull();
+		// named only inside a sentence (具有本规定第三十条…): not the article's own text
+		expect(articleProblem(scanned, '第三十条')).not.toBeNull();
+		expect(articleProblem('> 符合本规定第二十五条第(二)项的，……\n', '第二十五条')).not.toBeNull();
+		// outside a quoted excerpt a run-on head does not count
+		expect(articleProblem('正文。第二十五条特种作业人员\n', '第二十五条')).not.toBeNull();
 	});
 });

@@ -89,6 +89,11 @@ export function articleProblem(text: string, ref: string): string | null {
 	if (head && !ref.slice(head.length)) {
 		const runOn = new RegExp(`${LEAD}${head}(?![${CN}之])`, 'm');
 		if (runOn.test(text)) return null;
+		// scanned excerpts run several articles into one quoted paragraph (…。第二十五条特种作业人员…,
+		// …,第十四条,厂,矿。级…): a head right after a sentence or clause break, in a quoted line, counts;
+		// a cross-reference (依照本规定第十四条, 第二十五条第(二)项) does not
+		const inQuote = new RegExp(`^>.*[。.，,；;、]${head}(?![${CN}之第(（])`, 'm');
+		if (inQuote.test(text)) return null;
 	}
 	return found.problem;
 }
