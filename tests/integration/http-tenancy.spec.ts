@@ -40,6 +40,11 @@ const RULES: Record<string, Rule> = {
 	'/institution/live/[id]': { path: '/institution/live/{live}', allowed: ['institution_admin', 'examiner'] },
 	'/learner/live': { path: '/learner/live', allowed: ['learner'] },
 	'/learner/live/[id]': { path: '/learner/live/{live}', allowed: ['learner'] },
+	// 人脸核验 (issue 16): consent and enrolment of one's own face; an enterprise reviews its own staff's
+	// study checks, an examiner the checks of the sessions they are assigned (tests/integration/face-http.spec.ts)
+	'/learner/face': { path: '/learner/face', allowed: ['learner'] },
+	'/enterprise/face': { path: '/enterprise/face', allowed: ['enterprise_admin'] },
+	'/institution/face-review': { path: '/institution/face-review', allowed: ['examiner'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/[id]': { path: '/enterprise/staff/{person}', allowed: ['enterprise_admin'] },

@@ -10,7 +10,9 @@ export const MOVED_COLUMNS = [
 	{ table: 'persons', column: 'org_id', label: '人员' },
 	{ table: 'certificates', column: 'holder_org_id', label: '证书（持证单位）' },
 	{ table: 'so_applications', column: 'enterprise_org_id', label: '特种作业报名（代报单位）' },
-	{ table: 'files', column: 'owner_org_id', label: '文件' }
+	{ table: 'files', column: 'owner_org_id', label: '文件' },
+	{ table: 'courses', column: 'owner_org_id', label: '本单位课程' },
+	{ table: 'live_classes', column: 'owner_org_id', label: '直播课（本单位组织的）' }
 ] as const;
 
 /** memberships.org_id: moved too, but a user who has the same role in both keeps one membership. */
@@ -22,14 +24,14 @@ export const KEPT_COLUMNS = [
 	{ table: 'finding_decisions', column: 'decided_org_id', why: '作出处置的监管部门' },
 	{ table: 'registration_applications', column: 'created_org_id', why: '注册申请的历史' },
 	{ table: 'organisations', column: 'merged_into', why: '合并去向' },
-	{ table: 'supervision_notice_recipients', column: 'org_id', why: '督办通知只追加，收件企业与发送时的差距保留在原记录上' }
+	{ table: 'supervision_notice_recipients', column: 'org_id', why: '督办通知只追加，收件企业与发送时的差距保留在原记录上' },
+	{ table: 'face_signins', column: 'org_id', why: '现场签到记录只追加，记录的是签到时的单位' }
 ] as const;
 
 /** Only ever an institution, regulator or the platform: an enterprise has none of these. */
 export const NOT_ENTERPRISE_COLUMNS = [
 	{ table: 'supervision_notices', column: 'regulator_org_id' },
 	{ table: 'qb_banks', column: 'owner_org_id' },
-	{ table: 'courses', column: 'owner_org_id' },
 	{ table: 'exam_blueprints', column: 'owner_org_id' },
 	{ table: 'exam_sessions', column: 'owner_org_id' },
 	{ table: 'certificates', column: 'issuer_org_id' },
