@@ -105,3 +105,45 @@ test('a learner finds the course in their catalogue', async ({ browser }, info) 
 	await expect(page.getByRole('button', { name: '安排课程' })).toHaveCount(0);
 	await context.close();
 });
+
+test("an enterprise admin writes its own 车间级 course, publishes it and finds it in the catalogue", async ({ browser }, info) => {
+	const { viewport, userAgent, deviceScaleFactor, isMobile, hasTouch } = info.project.use;
+	const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', viewport, userAgent, deviceScaleFactor, isMobile, hasTouch });
+	const page = await context.newPage();
+	const title = `车间级安全教育（机加工车间 ${info.project.name}）`;
+	await login(page, '13800000006');
+	await page.getByRole('link', { name: '本单位课程（车间级、班组级）' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: '本单位课程' })).toBeVisible();
+
+	await page.getByLabel(/^课程代码/).fill(`yb-workshop-${info.project.name}`);
+	await page.getByLabel('课程名称').fill(title);
+	await page.getByLabel('培训类型').selectOption({ label: '三级安全教育' });
+	await page.getByLabel('学时', { exact: true }).fill('1');
+	await page.getByRole('checkbox', { name: '一线从业人员' }).check();
+	await page.getByRole('button', { name: '新建课程' }).click();
+	await expect(page).toHaveURL(/\/enterprise\/courses\/\d+\?created=1$/);
+	await expect(page.getByRole('status').filter({ hasText: '课程已创建（草稿）' })).toBeVisible();
+
+	await page.getByLabel('添加章节').fill('车间级');
+	await page.getByRole('button', { name: '添加章节' }).click();
+	await expect(page.getByRole('heading', { name: '车间级', level: 3 })).toBeVisible();
+	await page.getByLabel('课时名称').fill('第一节 本车间的危险因素和操作规程');
+	await page.getByLabel('类型', { exact: true }).selectOption({ label: '图文' });
+	await page.getByLabel('时长（分钟）').fill('45');
+	await page.getByRole('button', { name: '添加课时' }).click();
+	await expect(page).toHaveURL(/\/enterprise\/courses\/\d+\/lessons\/\d+\?created=1$/);
+	await page.getByLabel('正文（Markdown）').fill('## 机加工车间\n\n- 车床、铣床的旋转部位\n- 切屑飞溅\n\n操作前检查防护罩和急停按钮。');
+	await page.getByRole('button', { name: '保存', exact: true }).click();
+	await expect(page).toHaveURL(/\?saved=1$/);
+	await page.getByRole('link', { name: `← ${title}` }).click();
+	await page.getByRole('button', { name: '发布课程' }).click();
+	await expect(page.getByRole('status').filter({ hasText: '课程已发布' })).toBeVisible();
+
+	// the enterprise's catalogue lists it with its own name as the provider; plan generation can use it
+	await page.goto('/enterprise/catalogue?role=frontline&type=three_level');
+	await page.getByRole('link', { name: title }).click();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await expect(page.getByTestId('course-hours')).toContainText('1 学时');
+	await expect(page.getByText('本单位自编课程（重庆渝北精工机械有限公司）')).toBeVisible();
+	await context.close();
+});

@@ -81,7 +81,8 @@ describe.each(BACKENDS)("an enterprise's own courses (%s)", (backend) => {
 		expect(await enrolled(newcomer)).toEqual([platform]);
 		// its own catalogue lists it, under the enterprise's name
 		const mine = (await loadCatalogue(db, {}, own)).courses.find((c) => c.id === ownCourse);
-		expect(mine).toMatchObject({ credit_hours: 60, lessons: 5, minutes: 2700 });
+		expect(mine).toMatchObject({ credit_hours: 60, lessons: 5, minutes: 2700, own: true });
+		expect((await loadCatalogue(db, {}, own)).courses.find((c) => c.id === platform)?.own).toBe(false);
 		expect((await loadCatalogueCourse(db, ownCourse, own))?.course.id).toBe(ownCourse);
 	});
 });

@@ -22,6 +22,7 @@ export async function listCatalogueCourses(db: Db, viewerOrgId: number): Promise
 			'c.audience_industries',
 			'c.audience_high_risk',
 			'c.credit_hours',
+			'c.owner_org_id',
 			'o.name as owner_name',
 			(eb) => eb.fn.count<number>('l.id').as('lessons'),
 			(eb) => eb.fn.coalesce(eb.fn.sum<number>('l.minutes'), eb.lit(0)).as('minutes')
@@ -32,8 +33,9 @@ export async function listCatalogueCourses(db: Db, viewerOrgId: number): Promise
 		.orderBy('c.credit_hours', 'desc')
 		.orderBy('c.title')
 		.execute();
-	return rows.map((r) => ({
+	return rows.map(({ owner_org_id, ...r }) => ({
 		...r,
+		own: owner_org_id === viewerOrgId,
 		audience_roles: r.audience_roles as string[],
 		audience_industries: r.audience_industries as string[],
 		credit_hours: Number(r.credit_hours),

@@ -2,7 +2,7 @@ import { TYPES_FOR_KIND, type PlanCourse } from './plan.ts';
 
 // The course catalogue's filters. Pure rules: no database.
 
-export type CatalogueCourse = PlanCourse & { code: string; description: string; owner_name: string | null; lessons: number; minutes: number };
+export type CatalogueCourse = PlanCourse & { code: string; description: string; owner_name: string | null; /** the viewer's enterprise wrote it (车间级/班组级 and the like) */ own: boolean; lessons: number; minutes: number };
 export type CatalogueIndustry = { code: string; parentCode: string | null; highRisk: boolean };
 export type CatalogueRequirement = { code: string; title: string; kind: string; role_categories: string[]; high_risk: boolean | null; hours: number };
 
