@@ -6,6 +6,7 @@ import { findCourseByCode, listLessons } from '../../src/lib/server/courses/cour
 import { REQUIREMENT_RULES } from '../../src/lib/server/study/requirements.ts';
 import { chooseCourses, type PlanCourse, type PlanPerson } from '../../src/lib/server/study/plan.ts';
 import { syncRepositoryBanks } from '../../src/lib/server/question-bank/sync.ts';
+import { TWO_CARDS_COURSES } from '../../src/lib/server/coverage/seeded-targets.ts';
 
 // The repository courses for 安全生产管理人员, 高危 leaders, 一线从业人员 and 新上岗 (issue 15, part 1).
 const ROOT = 'seeds/courses';
@@ -46,6 +47,17 @@ describe('repository courses (issue 15, part 1)', () => {
 		const rights = (code: string) => loaded.courses.find((c) => c.course.code === code)!.modules.flatMap((m) => m.lessons).find((l) => l.title.includes('从业人员的安全生产权利'))!.bodyMd;
 		expect(rights('worker-annual')).toBe(rights('new-hire-company-level'));
 		expect(rights('worker-annual')).toContain('有权拒绝');
+	});
+
+	it('every course a 两单两卡 coverage target counts contains all of the 两单两卡 lessons', () => {
+		const lessonsOf = (code: string) => loaded.courses.find((c) => c.course.code === code)!.modules.flatMap((m) => m.lessons);
+		const key = (l: ReturnType<typeof lessonsOf>[number]) => `${l.kind}|${l.bodyMd}|${l.media?.path ?? ''}`;
+		const cards = lessonsOf('two-lists-two-cards').map(key);
+		expect(cards.length).toBeGreaterThan(3);
+		for (const code of TWO_CARDS_COURSES) {
+			const has = new Set(lessonsOf(code).map(key));
+			expect(cards.filter((k) => !has.has(k)), code).toEqual([]);
+		}
 	});
 
 	it('plan generation covers the leader and worker annual rows from the catalogue; new hires get the 厂级 part and a shortfall the enterprise fills', () => {

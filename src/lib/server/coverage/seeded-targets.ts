@@ -9,6 +9,8 @@ const DOC_003 = '大渡口区2022年工贸行业安全生产工作要点';
 // 004 四.6 names the 重点行业领域: 道路交通、建设施工、消防、燃气、危险化学品、工贸、矿山
 const KEY_INDUSTRIES = ['road_transport', 'construction', 'fire', 'gas', 'hazchem', 'industry_trade', 'non_coal_mine', 'metal_smelting'];
 const ENTERPRISE_ROLES = ['principal', 'controller', 'deputy', 'safety_manager', 'special_worker', 'frontline'] as const;
+/** The 两单两卡 topic course and the courses that contain all of its lessons: a 两单两卡 target counts any of them. */
+export const TWO_CARDS_COURSES = ['two-lists-two-cards', 'worker-annual', 'new-hire-company-level', 'new-hire-high-risk'];
 
 function principalYear(year: number, word: string): TargetInput {
 	return {
@@ -139,11 +141,11 @@ export const SEEDED_TARGETS: TargetInput[] = [
 		goalPercent: 100,
 		definition: {
 			population: { orgKinds: ['enterprise'], roleCategories: ['frontline', 'special_worker'], industries: ['non_coal_mine'], highRisk: null, scale: null },
-			requirement: { study: { kind: 'courses', courseCodes: ['two-lists-two-cards'] }, exam: null, certificate: null }
+			requirement: { study: { kind: 'courses', courseCodes: TWO_CARDS_COURSES }, exam: null, certificate: null }
 		},
 		sourceDoc: DOC_002,
 		sourceClause: '非煤矿山 17：2022年6月底，矿山企业重点岗位“两单两卡”编制率100%、应知应会率100%',
-		note: '文件原定2022年6月底；平台按年度复核，以完成“两单两卡”应知应会课程计'
+		note: '文件原定2022年6月底；平台按年度复核，以完成“两单两卡”应知应会课程（或含其全部内容的一线年度再培训、新员工岗前培训课程）计'
 	},
 	{
 		code: 'gongmao-two-cards',
@@ -155,11 +157,11 @@ export const SEEDED_TARGETS: TargetInput[] = [
 		goalPercent: 100,
 		definition: {
 			population: { orgKinds: ['enterprise'], roleCategories: ['frontline', 'special_worker'], industries: ['industry_trade'], highRisk: null, scale: 'above' },
-			requirement: { study: { kind: 'courses', courseCodes: ['two-lists-two-cards'] }, exam: null, certificate: null }
+			requirement: { study: { kind: 'courses', courseCodes: TWO_CARDS_COURSES }, exam: null, certificate: null }
 		},
 		sourceDoc: DOC_003,
 		sourceClause: '三、（一）3：到2022年底规（限）上工贸企业全面推行“两单两卡”',
-		note: '一线岗位人员完成“两单两卡”应知应会课程'
+		note: '一线岗位人员完成“两单两卡”应知应会课程（或含其全部内容的一线年度再培训、新员工岗前培训课程）'
 	},
 	{
 		code: 'mine-three-persons-certified',
