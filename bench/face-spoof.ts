@@ -7,8 +7,8 @@
 import { FaceEngine } from '../src/lib/server/face/engine.ts';
 import { encodeJpeg } from '../src/lib/server/face/image.ts';
 import { sampleRgb, tileRgb, type FaceSample } from '../src/lib/server/face/samples.ts';
-import { RECAPTURES, shifted, type RecaptureName } from '../src/lib/server/face/recapture.ts';
-import { DEFAULT_FACE_THRESHOLDS as T, similarity } from '../src/lib/server/face/rules.ts';
+import { RECAPTURES, shifted, zoomed, type RecaptureName } from '../src/lib/server/face/recapture.ts';
+import { DEFAULT_FACE_THRESHOLDS as T, shapeChange, similarity } from '../src/lib/server/face/rules.ts';
 
 const engine = new FaceEngine({ workers: 1, queueMax: 500, timeoutMs: 60_000 });
 await engine.warm();
@@ -43,18 +43,28 @@ for (const k of kinds) {
 	console.log(`${k.padEnd(12)} real: ${stats(t.real)} | live: ${stats(t.live)} | spoof at defaults: ${caught}/${t.real.length} | no single face: ${t.lost}`);
 }
 
-// frame-to-frame: the same picture three times (re-encoded) vs. moved a few pixels
-const emb = async (rgb: Parameters<typeof encodeJpeg>[0], q = 90) => (await engine.analyse(encodeJpeg(rgb, q))).faces[0]?.embedding ?? [];
+// frame-to-frame: the same picture three times (re-encoded), moved, brought closer — what a photo
+// held up to the camera gives — against different photos of the same man (a live head moving)
+const analyse = async (rgb: Parameters<typeof encodeJpeg>[0], q = 90) => (await engine.analyse(encodeJpeg(rgb, q))).faces[0];
 const same: number[] = [];
 const moved: number[] = [];
+const stillShape: number[] = [];
 for (const p of photos) {
-	const e0 = await emb(p.rgb, 90);
-	same.push(similarity(e0, await emb(p.rgb, 80)));
-	moved.push(similarity(e0, await emb(shifted(p.rgb, 6, 3, 1.05))));
-	moved.push(similarity(e0, await emb(shifted(p.rgb, -5, 4, 0.95))));
+	const f0 = (await analyse(p.rgb, 90))!;
+	const variants = [await analyse(p.rgb, 80), await analyse(shifted(p.rgb, 6, 3, 1.05)), await analyse(shifted(p.rgb, -5, 4, 0.95)), await analyse(zoomed(p.rgb, 1.1)), await analyse(RECAPTURES.print(p.rgb))];
+	same.push(similarity(f0.embedding, variants[0]!.embedding));
+	for (const v of variants.slice(1)) if (v) moved.push(similarity(f0.embedding, v.embedding));
+	for (const v of variants) if (v) stillShape.push(shapeChange(f0.landmarks, v.landmarks));
 }
-console.log(`frame similarity, same picture re-encoded: ${stats(same)} | moved 5–6 px + light: ${stats(moved)}`);
+const man = await Promise.all(['a_reference', 'a_other', 'a_third'].map((n) => analyse(sampleRgb(n as FaceSample))));
+const manRow = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8].map((c) => analyse(tileRgb(0, c))));
+const liveShape: number[] = [];
+const all = [...man, ...manRow].filter((f) => f !== undefined);
+for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) liveShape.push(shapeChange(all[i]!.landmarks, all[j]!.landmarks));
+console.log(`frame embedding similarity, same picture re-encoded: ${stats(same)} | moved/closer/re-printed: ${stats(moved)}`);
+console.log(`shape change (Procrustes) of one still picture re-encoded/moved/closer/re-printed: ${stats(stillShape)} | between photos of the same man: ${stats(liveShape)} | minMotion=${T.minMotion}`);
 const realOrig = table.original!.real;
 const realSpoof = kinds.filter((k) => k !== 'original').flatMap((k) => table[k]!.real);
-console.log(`photos=${photos.length} real_p50_original=${[...realOrig].sort((a, b) => a - b)[Math.floor(realOrig.length / 2)]!.toFixed(2)} real_p50_recaptured=${[...realSpoof].sort((a, b) => a - b)[Math.floor(realSpoof.length / 2)]!.toFixed(2)} same_sim_min=${Math.min(...same).toFixed(2)} moved_sim_max=${Math.max(...moved).toFixed(2)}`);
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(2);
+console.log(`photos=${photos.length} real_p50_original=${med(realOrig)} real_p50_recaptured=${med(realSpoof)} still_shape_max=${Math.max(...stillShape).toFixed(4)} live_shape_min=${Math.min(...liveShape).toFixed(4)}`);
 await engine.close();

@@ -69,3 +69,13 @@ export function shifted(img: Rgb, dx: number, dy: number, gain = 1): Rgb {
 		return data[(yy * w + xx) * 3 + c]! * gain;
 	});
 }
+
+/** The picture brought closer (factor > 1) or moved away, about its centre (nearest neighbour). */
+export function zoomed(img: Rgb, factor: number): Rgb {
+	const { width: w, height: h, data } = img;
+	return map(img, (x, y, c) => {
+		const xx = Math.min(w - 1, Math.max(0, Math.round((x - w / 2) / factor + w / 2)));
+		const yy = Math.min(h - 1, Math.max(0, Math.round((y - h / 2) / factor + h / 2)));
+		return data[(yy * w + xx) * 3 + c]!;
+	});
+}
