@@ -74,8 +74,8 @@ test('another person at the camera: the study check fails, no credit; the admin 
 	// crediting stays paused: the check is still open and nothing is counted
 	await learner.waitForTimeout(3000);
 	await expect(dialog).toBeVisible();
-	await expect(learner.getByTestId('study-state')).not.toContainText('计时中');
-	await expect(learner.getByText(/已计 0:00|已计 0 分/).first()).toBeVisible();
+	await expect(learner.getByTestId('study-state')).toContainText('暂停计时：人脸核验通过前不计学时');
+	await expect(learner.getByRole('progressbar', { name: '本节已计学习时间' })).toHaveAttribute('aria-valuenow', '0');
 
 	const admin = await login(browser, ENTERPRISE_ADMIN);
 	await admin.goto('/enterprise/face');
@@ -99,6 +99,7 @@ test('another person at the exam start: the examiner sees the face flag with bot
 	await learner.goto(`/learner/exams/${ids.sessionId}`);
 	await learner.getByLabel('我已阅读并同意上述摄像头监考安排').check();
 	await learner.getByRole('button', { name: '打开摄像头预览' }).click();
+	await expect.poll(() => learner.getByLabel('摄像头预览').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBeGreaterThan(0);
 	await learner.getByRole('button', { name: '开始考试' }).click();
 	await expect(learner).toHaveURL(/\/learner\/exams\/attempts\/\d+$/, { timeout: 30_000 });
 	const attemptId = Number(/attempts\/(\d+)/.exec(learner.url())![1]);
