@@ -9,8 +9,8 @@ const FPS = 10;
 
 /** Centres every picture on one canvas size (a Y4M stream has one size). */
 function padded(images: Rgb[]): { w: number; h: number; frames: Rgb[] } {
-	const w = Math.max(...images.map((i) => i.width)) & ~1;
-	const h = Math.max(...images.map((i) => i.height)) & ~1;
+	const w = (Math.max(...images.map((i) => i.width)) + 1) & ~1;
+	const h = (Math.max(...images.map((i) => i.height)) + 1) & ~1;
 	const frames = images.map((img) => {
 		const out = new Uint8Array(w * h * 3).fill(40);
 		const ox = Math.floor((w - img.width) / 2);
@@ -47,14 +47,16 @@ function i420(img: Rgb, seed: number): Buffer {
 
 /**
  * A Y4M file showing each picture for `secondsEach` in turn, looped by Chromium; every frame
- * carries a little noise. Several pictures of one person stand for a person who moves.
+ * carries a little noise, different in every file: Chromium restarts the file when a page opens
+ * the camera, so two runs on one database would otherwise send the very same bytes (refused as a
+ * replay). Several pictures of one person stand for a person who moves.
  */
-export function fakeCameraFile(images: Rgb[], secondsEach = 0.5): string {
+export function fakeCameraFile(images: Rgb[], secondsEach = 0.5, seed = Math.floor(Math.random() * 1e6)): string {
 	const { w, h, frames } = padded(images);
 	const per = Math.max(1, Math.round(secondsEach * FPS));
 	const chunks: Buffer[] = [Buffer.from(`YUV4MPEG2 W${w} H${h} F${FPS}:1 Ip A1:1 C420jpeg\n`)];
 	let n = 0;
-	for (const f of frames) for (let k = 0; k < per; k++) chunks.push(i420(f, ++n));
+	for (const f of frames) for (let k = 0; k < per; k++) chunks.push(i420(f, seed + ++n));
 	const file = join(mkdtempSync(join(tmpdir(), 'anxun-face-')), 'camera.y4m');
 	writeFileSync(file, Buffer.concat(chunks));
 	return file;
