@@ -56,8 +56,10 @@ for (const p of photos) {
 	for (const v of variants.slice(1)) if (v) moved.push(similarity(f0.embedding, v.embedding));
 	for (const v of variants) if (v) stillShape.push(shapeChange(f0.landmarks, v.landmarks));
 }
-const man = await Promise.all(['a_reference', 'a_other', 'a_third'].map((n) => analyse(sampleRgb(n as FaceSample))));
-const manRow = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7, 8].map((c) => analyse(tileRgb(0, c))));
+// a_other and a_third are tiles of this row: not counted twice
+const man = [await analyse(sampleRgb('a_reference'))];
+const manRow: Awaited<ReturnType<typeof analyse>>[] = [];
+for (let c = 0; c < 9; c++) manRow.push(await analyse(tileRgb(0, c)));
 const liveShape: number[] = [];
 const all = [...man, ...manRow].filter((f) => f !== undefined);
 for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) liveShape.push(shapeChange(all[i]!.landmarks, all[j]!.landmarks));
