@@ -5,7 +5,9 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.t
 import { makeOrg, makeUser } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
 import { makeBlueprint, makeExamBank, makeSession } from '../support/exam-factories.ts';
-import { startAttempt } from '../../src/lib/server/exams/attempt-service.ts';
+import { startAttempt, submitAttempt } from '../../src/lib/server/exams/attempt-service.ts';
+import { gradeAttempt } from '../../src/lib/server/exams/grading-service.ts';
+import { attemptFaceChecks, attemptFaceImage } from '../../src/lib/server/face/review.query.ts';
 import { computeIntegrityFlags } from '../../src/lib/server/exams/integrity.ts';
 import { FaceEngine } from '../../src/lib/server/face/engine.ts';
 import { sampleJpeg } from '../../src/lib/server/face/samples.ts';
@@ -61,6 +63,40 @@ for (const backend of BACKENDS) {
 			}
 			expect(results[0]).toEqual({ outcome: 'different_person', flags: ['face_mismatch'] });
 			expect(results[1]).toEqual({ outcome: 'matched', flags: [] });
+		}, 120_000);
+
+		it('a match that arrives after the candidate submitted still flags the graded attempt; the examiner page lists it with the score', async () => {
+			const ent = await makeOrg(db, 'enterprise');
+			const inst = await makeOrg(db, 'institution');
+			const admin = (await makeUser(db, { role: 'enterprise_admin', orgId: ent })).id;
+			const bank = await makeExamBank(db, inst);
+			const bp = await makeBlueprint(db, inst, [bank.id]);
+			const personId = await makePerson(db, ent);
+			const userId = (await makeUser(db, { role: 'learner', orgId: ent })).id;
+			await recordConsent(db, { personId, userId, action: 'given', ip: null }, new Date());
+			const e = await enrolFromCapture(db, engine, T, { personId, userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, new Date());
+			if (!e.ok) throw new Error(e.message);
+			await decideReference(db, { referenceId: e.referenceId, orgId: ent, userId: admin, confirm: true }, new Date());
+			const session = await makeSession(db, { ownerOrgId: inst, blueprintId: bp, personIds: [personId], requireWebcam: true });
+			const photo = sampleJpeg('c_person');
+			const started = await startAttempt(db, { sessionId: session, personId, userId, accessCode: '', client, identityPhoto: photo }, new Date());
+			const attemptId = (started as { attemptId: number }).attemptId;
+			await submitAttempt(db, { attemptId, personId, client, answers: [], events: [] }, new Date());
+			await gradeAttempt(db, attemptId, new Date());
+			const before = await db.selectFrom('exam_attempts').select('flags').where('id', '=', attemptId).executeTakeFirstOrThrow();
+			expect((before.flags as { code: string }[]).map((f) => f.code)).not.toContain('face_mismatch');
+
+			const v = await matchExamPhoto(db, engine, T, { attemptId, personId, bytes: photo }, new Date());
+			expect(v?.outcome).toBe('different_person');
+			const after = await db.selectFrom('exam_attempts').select('flags').where('id', '=', attemptId).executeTakeFirstOrThrow();
+			expect((after.flags as { code: string }[]).map((f) => f.code)).toContain('face_mismatch');
+
+			const checks = await attemptFaceChecks(db, attemptId);
+			expect(checks).toEqual([expect.objectContaining({ id: v!.checkId, outcome: 'different_person', score: v!.score, hasSnapshot: true, hasReference: true, decision: null })]);
+			expect(JSON.stringify(checks)).not.toMatch(/embedding/);
+			expect(Buffer.from((await attemptFaceImage(db, attemptId, v!.checkId, 'snapshot'))!).equals(Buffer.from(photo))).toBe(true);
+			expect(await attemptFaceImage(db, attemptId, v!.checkId, 'reference')).not.toBeNull();
+			expect(await attemptFaceImage(db, attemptId + 1000, v!.checkId, 'snapshot')).toBeNull();
 		}, 120_000);
 	});
 }

@@ -7,8 +7,10 @@ import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
 import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
 import { DEFAULT_STUDY_CONFIG, type StudyConfig } from '../../src/lib/server/study/credit.ts';
 import { FaceEngine, FaceImageError } from '../../src/lib/server/face/engine.ts';
-import { sampleJpeg } from '../../src/lib/server/face/samples.ts';
-import { DEFAULT_FACE_THRESHOLDS as T, judgeFace, similarity } from '../../src/lib/server/face/rules.ts';
+import { sampleJpeg, sampleRgb } from '../../src/lib/server/face/samples.ts';
+import { encodeJpeg } from '../../src/lib/server/face/image.ts';
+import { printRecapture, shifted, zoomed } from '../../src/lib/server/face/recapture.ts';
+import { DEFAULT_FACE_THRESHOLDS as T, judgeEnrolment, judgeFace, similarity } from '../../src/lib/server/face/rules.ts';
 import { decideReference, enrolFromCapture, faceStatus, FaceError, purgeSnapshots, recordConsent, submitStudySnapshot } from '../../src/lib/server/face/face-service.ts';
 import { open, seal } from '../../src/lib/server/face/vault.ts';
 import { mayReview, reviewQueue } from '../../src/lib/server/face/review.query.ts';
@@ -48,6 +50,20 @@ describe('face rules on the package photos', () => {
 		const a = await engine.analyse(sampleJpeg('a_other'));
 		expect(judgeFace(a, null, { ...T, minReal: 0.99 }).outcome).toBe('spoof');
 	});
+
+	it('enrolment liveness: one still picture moved, brought closer or re-printed is refused; three photos of the man pass', async () => {
+		const judged = async (frames: Uint8Array[]) => judgeEnrolment(await Promise.all(frames.map(async (f) => judgeFace(await engine.analyse(f), null, T))), T, frames.map((_, i) => String(i)));
+		for (const name of ['a_reference', 'a_other', 'b_person'] as const) {
+			const still = sampleRgb(name);
+			const r = await judged([encodeJpeg(still), encodeJpeg(shifted(still, 6, 3, 1.05)), encodeJpeg(zoomed(still, 1.1))]);
+			expect(r, name).toMatchObject({ ok: false, message: expect.stringContaining('疑似翻拍') });
+			const printed = await judged([encodeJpeg(still, 80), encodeJpeg(printRecapture(still)), encodeJpeg(shifted(printRecapture(still), -5, 4))]);
+			expect(printed.ok, name).toBe(false);
+		}
+		const live = await judged([sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')]);
+		expect(live).toMatchObject({ ok: true });
+		expect((live as { motion: number }).motion).toBeGreaterThanOrEqual(T.minMotion);
+	}, 120_000);
 
 	it('refuses a non-image and an oversized image before any model work', async () => {
 		await expect(engine.analyse(new TextEncoder().encode('not an image at all'))).rejects.toBeInstanceOf(FaceImageError);
@@ -118,6 +134,12 @@ for (const backend of BACKENDS) {
 			await recordConsent(db, { personId: s.personId, userId: s.userId, action: 'given', ip: null }, at(0));
 			const mixed = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('b_person')] }, at(1));
 			expect(mixed).toEqual({ ok: false, message: expect.stringContaining('不是同一人') });
+			const same = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_reference')] }, at(1));
+			expect(same).toEqual({ ok: false, message: expect.stringContaining('完全相同') });
+			const still = sampleRgb('a_other');
+			const photo = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [encodeJpeg(still), encodeJpeg(shifted(still, 4, 2)), encodeJpeg(zoomed(still, 0.95))] }, at(1));
+			expect(photo).toMatchObject({ ok: false, message: expect.stringContaining('疑似翻拍') });
+			expect((await faceStatus(db, s.personId)).reference).toBeNull();
 			const ok = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, at(2));
 			expect(ok.ok).toBe(true);
 			const otherOrg = await makeOrg(db, 'enterprise');

@@ -301,6 +301,7 @@ export class StudyClock {
 		this.completed = body.lessonCompleted;
 		this.#counting = true;
 		this.#stopped = false;
-		this.stateText = '计时中：页面在前台且您在学习时计时。';
+		// a pending face check pauses crediting on the server until a photo matches
+		this.stateText = body.check?.kind === 'face' ? '暂停计时：人脸核验通过前不计学时。' : '计时中：页面在前台且您在学习时计时。';
 	}
 }

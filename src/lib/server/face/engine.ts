@@ -16,6 +16,8 @@ export type DetectedFace = {
 	live: number;
 	box: [number, number, number, number];
 	embedding: number[];
+	/** face-mesh landmarks as x0, y0, x1, y1, … in pixels (468 points; empty without a mesh) */
+	landmarks: number[];
 };
 export type FaceAnalysis = { width: number; height: number; faces: DetectedFace[]; ms: number };
 
@@ -94,7 +96,7 @@ parentPort.on('message', async (msg) => {
 		const t = human.tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
 		const r = await human.detect(t);
 		t.dispose();
-		const faces = r.face.map((f) => ({ score: f.boxScore ?? f.score ?? 0, real: f.real ?? 0, live: f.live ?? 0, box: f.box, embedding: Array.from(f.embedding ?? []) }));
+		const faces = r.face.map((f) => ({ score: f.boxScore ?? f.score ?? 0, real: f.real ?? 0, live: f.live ?? 0, box: f.box, embedding: Array.from(f.embedding ?? []), landmarks: (f.mesh ?? []).flatMap((p) => [p[0], p[1]]) }));
 		parentPort.postMessage({ id: msg.id, result: { width: img.width, height: img.height, faces, ms: Math.round(performance.now() - t0) } });
 	} catch (e) {
 		parentPort.postMessage({ id: msg.id, error: String(e && e.message || e) });

@@ -106,9 +106,11 @@ export async function enrolFromSpecialOps(db: Db, engine: Analyser, t: FaceThres
 /** Enrolment from three camera frames (one live face, the same person): pending until the enterprise admin confirms. */
 export async function enrolFromCapture(db: Db, engine: Analyser, t: FaceThresholds, input: { personId: number; userId: number; frames: Uint8Array[] }, now: Date): Promise<{ ok: true; referenceId: number } | { ok: false; message: string }> {
 	await requireConsent(db, input.personId);
+	const digests = input.frames.map(sha256);
+	if (new Set(digests).size < digests.length) return { ok: false, message: '3 张照片中有完全相同的照片：请重新拍摄' };
 	const verdicts = [];
 	for (const f of input.frames) verdicts.push(judgeFace(await engine.analyse(f), null, t));
-	const j = judgeEnrolment(verdicts, t);
+	const j = judgeEnrolment(verdicts, t, digests);
 	if (!j.ok) return j;
 	await db.updateTable('face_references').set({ status: 'revoked' }).where('person_id', '=', input.personId).where('status', '<>', 'revoked').execute();
 	const row = await db
@@ -116,7 +118,7 @@ export async function enrolFromCapture(db: Db, engine: Analyser, t: FaceThreshol
 		.values({ person_id: input.personId, source: 'capture', image_enc: seal(input.frames[1]!), embedding_enc: sealEmbedding(j.embedding), status: 'pending', created_at: now })
 		.returning('id')
 		.executeTakeFirstOrThrow();
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'capture', referenceId: row.id } });
+	await appendAudit(db, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'capture', referenceId: row.id, motion: j.motion } });
 	return { ok: true, referenceId: row.id };
 }
 

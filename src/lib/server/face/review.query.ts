@@ -80,3 +80,50 @@ export async function mayReview(db: Db, checkId: number, scope: { orgId: number 
 		.executeTakeFirst();
 	return row !== undefined;
 }
+
+/**
+ * The face checks of one exam attempt, for the examiner's attempt page (caller has checked the
+ * attempt is theirs). Images are not inlined: the page links them through the attempt's
+ * authorised endpoint; the embedding never leaves the server.
+ */
+export async function attemptFaceChecks(db: Db, attemptId: number) {
+	const rows = await db
+		.selectFrom('face_checks as c')
+		.select(['c.id', 'c.outcome', 'c.score', 'c.real', 'c.live', 'c.at', 'c.reference_id'])
+		.select((eb) => [
+			eb.case().when('c.image_enc', 'is not', null).then(true).else(false).end().as('has_snapshot'),
+			eb.selectFrom('face_reviews as v').select('v.decision').whereRef('v.check_id', '=', 'c.id').orderBy('v.id', 'desc').limit(1).as('decision')
+		])
+		.where('c.attempt_id', '=', attemptId)
+		.where('c.context', '=', 'exam')
+		.orderBy('c.id')
+		.limit(50)
+		.execute();
+	const num = (v: string | number | null) => (v === null ? null : Number(v));
+	return rows.map((r) => ({
+		id: r.id,
+		outcome: r.outcome as FaceOutcome,
+		outcomeLabel: OUTCOME_LABELS[r.outcome as FaceOutcome] ?? r.outcome,
+		score: num(r.score),
+		real: num(r.real),
+		live: num(r.live),
+		at: new Date(r.at).toISOString(),
+		hasSnapshot: Boolean(r.has_snapshot),
+		hasReference: r.reference_id !== null,
+		decision: (r.decision ?? null) as string | null
+	}));
+}
+
+/** The reference photo or the snapshot of one face check of an attempt; null when there is none (or not this attempt's). */
+export async function attemptFaceImage(db: Db, attemptId: number, checkId: number, which: 'reference' | 'snapshot'): Promise<Buffer | null> {
+	const c = await db
+		.selectFrom('face_checks as c')
+		.leftJoin('face_references as r', 'r.id', 'c.reference_id')
+		.select(['c.image_enc', 'r.image_enc as ref_enc'])
+		.where('c.id', '=', checkId)
+		.where('c.attempt_id', '=', attemptId)
+		.where('c.context', '=', 'exam')
+		.executeTakeFirst();
+	const enc = which === 'reference' ? c?.ref_enc : c?.image_enc;
+	return enc ? open(enc) : null;
+}

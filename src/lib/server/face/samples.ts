@@ -33,6 +33,7 @@ function cut(x0: number, y0: number, w: number, h: number, scale = 2, pad = 80, 
 }
 
 /** Tile of the grid "Extracted Faces": row 0 is the same man (A), row 1 other people. */
+export const tileRgb = (row: number, col: number, gain = 1) => tile(row, col, gain);
 const tile = (row: number, col: number, gain = 1) => cut(col * 107, 300 + row * 107, 104, 90, 2, 80, gain);
 
 function sideBySide(a: Rgb, b: Rgb): Rgb {

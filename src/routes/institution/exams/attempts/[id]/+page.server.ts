@@ -5,6 +5,7 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { attemptTimeline } from '#lib/server/exams/console.query.ts';
 import { decideAttempt, extendAttempt, terminateAttempt, warnCandidate } from '#lib/server/exams/proctor-service.ts';
 import { decisionSchema, extendSchema, terminateSchema, warnSchema } from '#lib/schemas/exam-admin.ts';
+import { attemptFaceChecks } from '#lib/server/face/review.query.ts';
 import { requireProctoredAttempt } from '../../exam-pages.server.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const { id, session } = await requireProctoredAttempt(db, scope, params.id);
 	const timeline = await attemptTimeline(db, id, now());
 	if (!timeline) error(404, '没有这个答卷');
-	return { session: { id: session.id, name: session.name }, ...timeline };
+	return { session: { id: session.id, name: session.name }, ...timeline, faceChecks: await attemptFaceChecks(db, id) };
 };
 
 async function context(locals: App.Locals, idText: string, request: Request) {
