@@ -72,7 +72,8 @@ const classId = await insertLiveClass(db, {
 	replay_rule: 'live_only',
 	playback_name: `c${randomBytes(12).toString('hex')}`,
 	created_by: lecturer.id,
-	created_at: now
+	created_at: now,
+	rollcall_rule: null
 });
 console.log(`fixtures: viewers=${viewers.length} setup_ms=${Math.round(performance.now() - t0)}`);
 
@@ -200,11 +201,11 @@ await Promise.all(
 	Array.from({ length: 16 }, async (_, w) => {
 		for (let k = w; performance.now() - rawStart < 8000; k += 16) {
 			const v = viewers[k % viewers.length]!;
-			const s = await readLiveBeatState(rawDb, classId, v.person_id!);
+			const s = await readLiveBeatState(rawDb, classId, v.person_id!, new Date());
 			const at = new Date();
 			const next = s.att
 				? { ...s.att, tab_id: 'raw', last_beat_at: at, live_seconds: s.att.live_seconds + 1 }
-				: { signed_in_at: at, late: false, tab_id: 'raw', mode: 'live' as const, last_beat_at: at, released_at: null, live_seconds: 0, replay_seconds: 0, watched_seconds: 0 };
+				: { signed_in_at: at, late: false, tab_id: 'raw', mode: 'live' as const, last_beat_at: at, released_at: null, live_seconds: 0, replay_seconds: 0, watched_seconds: 0, held_seconds: 0, held_roll_call_id: null };
 			await writeLiveBeat(rawDb, classId, v.person_id!, s.att?.version ?? null, next, at, {
 				class_id: classId,
 				person_id: v.person_id!,

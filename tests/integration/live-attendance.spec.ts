@@ -15,10 +15,10 @@ import {
 	startRollCall,
 	type Actor
 } from '../../src/lib/server/live/live-service.ts';
-import { findLiveClass, isInAudience, listAttendance, listQuestions, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
+import { findAttendance, findLiveClass, isInAudience, listAttendance, listQuestions, listRollCalls, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
 import { requireAudienceClass, requireConsoleClass } from '../../src/lib/server/live/guard.ts';
 import type { Scope } from '../../src/lib/server/auth/guards.ts';
-import { creditedHours, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
+import { creditedHours, DEFAULT_ROLLCALL_RULE, planRollCalls, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
 
 // The server's clock is a parameter: the rules are proven without waiting for a real class.
 const T0 = Date.parse('2026-12-10T02:00:00Z'); // class starts here
@@ -241,7 +241,8 @@ for (const backend of BACKENDS) {
 			if (!rc.ok) return;
 			const during = await beat(cls, named, 30, live('n1'));
 			expect(during.rollCall?.id).toBe(rc.id);
-			expect(during.credit).toBe(30);
+			// held while the 点名 is open: it counts only once answered on time
+			expect(during.credit).toBe(0);
 			await beat(cls, named, 60, live('n1'));
 			const overdue = await beat(cls, named, 90, live('n1'));
 			expect(overdue.refused?.code).toBe('rollcall_overdue');
@@ -249,8 +250,91 @@ for (const backend of BACKENDS) {
 			const late = await answerRollCall(db, { personId: named, classId: cls.id, rollCallId: rc.id, client }, at(100));
 			expect(late).toMatchObject({ ok: true, onTime: false });
 			expect((await beat(cls, named, 120, live('n1'))).credit).toBe(20);
+			// missed: nothing from the last beat before the 点名 (0 s) to the late answer (100 s)
+			expect((await findAttendance(db, cls.id, named))!.live_seconds).toBe(20);
 			// a 点名 of another class cannot be answered here
 			expect((await answerRollCall(db, { personId: named, classId: cls.id + 999, rollCallId: rc.id, client }, at(121))).ok).toBe(false);
+		});
+
+		it('点名 answered on time: the time held while it was open counts', async () => {
+			const cls = await schedule();
+			await publish(cls, -10);
+			await beat(cls, alice, 0, live('a9'));
+			const rc = await startRollCall(db, admin, cls, at(10), CONFIG);
+			if (!rc.ok) throw new Error('rollcall');
+			expect((await beat(cls, alice, 30, live('a9'))).credit).toBe(0);
+			expect((await findAttendance(db, cls.id, alice))!.held_seconds).toBe(30);
+			expect(await answerRollCall(db, { personId: alice, classId: cls.id, rollCallId: rc.id, client }, at(40))).toMatchObject({ ok: true, onTime: true });
+			const row = (await findAttendance(db, cls.id, alice))!;
+			expect([row.live_seconds, row.held_seconds]).toEqual([30, 0]);
+			expect((await beat(cls, alice, 60, live('a9'))).credit).toBe(30);
+			// the evidence rows add up to the credited time
+			const sum = await db
+				.selectFrom('live_beats')
+				.select((eb) => eb.fn.sum<string>('credited_seconds').as('s'))
+				.where('class_id', '=', cls.id)
+				.where('person_id', '=', alice)
+				.executeTakeFirstOrThrow();
+			expect(Number(sum.s)).toBe(60);
+		});
+
+		it('automatic 点名: planned at random (2–4 per hour), stored in PostgreSQL, appear without the lecturer', async () => {
+			let seed = 0.37;
+			const rng = () => (seed = (seed * 9301 + 0.49297) % 1);
+			const plan = planRollCalls(DEFAULT_ROLLCALL_RULE, at(0), at(3600), rng);
+			expect(plan.length).toBeGreaterThanOrEqual(2);
+			expect(plan.length).toBeLessThanOrEqual(4);
+			for (const [i, p] of plan.entries()) {
+				expect(p.issuedAt >= at(300)).toBe(true);
+				expect(p.deadlineAt.getTime() - p.issuedAt.getTime()).toBe(60_000);
+				expect(p.deadlineAt < at(3600)).toBe(true);
+				if (i > 0) expect(p.issuedAt.getTime()).toBeGreaterThanOrEqual(plan[i - 1]!.deadlineAt.getTime());
+			}
+			// a short class still gets one; a rule of zero gets none
+			expect(planRollCalls(DEFAULT_ROLLCALL_RULE, at(0), at(600), () => 0.5)).toHaveLength(1);
+			expect(planRollCalls({ minPerHour: 0, maxPerHour: 0, answerSeconds: 60 }, at(0), at(3600), () => 0.5)).toHaveLength(0);
+
+			const r = await scheduleLiveClass(
+				db,
+				admin,
+				{
+					title: '自动点名',
+					lecturerUserId: lecturer,
+					startsAt: at(0),
+					endsAt: at(3600),
+					audience: { orgIds: [enterprise], roleCategories: [], personIds: [] },
+					creditHours: 1,
+					signinBeforeMinutes: 15,
+					signinAfterMinutes: 10,
+					replayRule: 'live_only',
+					rollCallRule: DEFAULT_ROLLCALL_RULE
+				},
+				at(-86400),
+				() => 0.5
+			);
+			if (!r.ok) throw new Error(JSON.stringify(r.errors));
+			const cls = (await findLiveClass(db, r.id))!;
+			expect(cls.rollcall_rule).toEqual(DEFAULT_ROLLCALL_RULE);
+			const stored = await listRollCalls(db, cls.id);
+			expect(stored.length).toBe(3);
+			expect(stored.every((x) => x.auto)).toBe(true);
+			const first = stored[0]!;
+			const s0 = (first.issued_at.getTime() - T0) / 1000;
+			await publish(cls, -10);
+			await beat(cls, bob, 0, live('b7')); // signs in
+			const before = await beat(cls, bob, s0 - 20, live('b7'));
+			expect(before.rollCall).toBeNull();
+			// every app instance reads the same row: the 点名 is due now, no lecturer action
+			const due = await beat(cls, bob, s0 + 5, live('b7'));
+			expect(due.rollCall?.id).toBe(first.id);
+			expect(due.credit).toBe(0);
+			expect((await beat(cls, bob, s0 + 35, live('b7'))).credit).toBe(0);
+			const overdue = await beat(cls, bob, s0 + 70, live('b7'));
+			expect(overdue.refused?.code).toBe('rollcall_overdue');
+			expect((await findAttendance(db, cls.id, bob))!.live_seconds).toBe(0);
+			// the console counts only the 点名 already issued
+			const { countRollCalls } = await import('../../src/lib/server/live/live.repository.ts');
+			expect(await countRollCalls(db, cls.id, at(s0 + 70))).toBe(1);
 		});
 
 		it('replays credit only under the class rule; live and replay minutes are kept apart; seeking ahead earns nothing', async () => {
