@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser } from '../support/factories.ts';
-import { makePerson } from '../support/study-factories.ts';
+import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
+import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
+import { DEFAULT_STUDY_CONFIG } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import {
 	answerRollCall,
@@ -198,6 +200,36 @@ for (const backend of BACKENDS) {
 			await beat(cls, alice, 40, live('laptop', { intent: 'takeover' }));
 			expect((await beat(cls, alice, 60, live('phone'))).refused?.code).toBe('another_device');
 			expect((await beat(cls, alice, 70, live('laptop'))).credit).toBe(30);
+		});
+
+		it('one lease across study and live: a counting live class stops course credit, with a message naming it; and vice versa', async () => {
+			const cls = await schedule({ title: '防汛应急直播' });
+			await publish(cls, -10);
+			const dave = await makePerson(db, enterprise, { role: 'frontline' });
+			const course = await makeCourse(db, [{ minutes: 30 }, { minutes: 30 }], { roles: ['frontline'] });
+			const enrolmentId = await enrol(db, dave, course.courseId);
+			const study = (s: number, intent?: 'release') =>
+				recordHeartbeat(
+					db,
+					{ personId: dave, enrolmentId, lessonId: course.lessonIds[1]!, beat: { tabId: 'lesson-tab-1', state: 'active', position: null, rate: null, intent }, client },
+					at(s),
+					{ ...DEFAULT_STUDY_CONFIG, checkMinSeconds: 1e6, checkMaxSeconds: 1e6 },
+					() => 0.5
+				);
+			await beat(cls, dave, 0, live('live-tab'));
+			expect((await beat(cls, dave, 30, live('live-tab'))).credit).toBe(30);
+			const refused = await study(40);
+			expect(refused.refused?.code).toBe('live_elsewhere');
+			expect(refused.refused?.message).toContain('《防汛应急直播》');
+			expect(refused.credit).toBe(0);
+			// the live page closes: study counts again
+			await beat(cls, dave, 50, live('live-tab', { intent: 'release' }));
+			expect((await study(55)).refused).toBeNull();
+			expect((await study(85)).credit).toBe(30);
+			// now the lesson counts: the live page is refused and told why
+			const back = await beat(cls, dave, 90, live('live-tab'));
+			expect(back.refused?.code).toBe('studying_elsewhere');
+			expect(back.credit).toBe(0);
 		});
 
 		it('outside the audience: no page, no playlist address, no heartbeat (404 before the rules)', async () => {
