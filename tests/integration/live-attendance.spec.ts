@@ -232,6 +232,41 @@ for (const backend of BACKENDS) {
 			expect(back.credit).toBe(0);
 		});
 
+		it('an enterprise schedules its own 全员 class: own staff only; another enterprise cannot open its console', async () => {
+			const ea = await makeUser(db, { role: 'enterprise_admin', orgId: enterprise });
+			const actor: Actor = { userId: ea.id, orgId: enterprise, role: 'enterprise_admin', ip: null };
+			const input = (audience: { orgIds: number[]; roleCategories: string[]; personIds: number[] }) => ({
+				title: '本企业全员安全培训',
+				lecturerUserId: ea.id,
+				startsAt: at(0),
+				endsAt: at(3600),
+				audience,
+				creditHours: 1,
+				signinBeforeMinutes: 15,
+				signinAfterMinutes: 10,
+				replayRule: 'live_only' as const
+			});
+			const foreignPerson = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise], roleCategories: [], personIds: [outsider] }), at(-86400));
+			expect(foreignPerson).toMatchObject({ ok: false, errors: { audience: '指定人员中有不属于本企业的人员' } });
+			const foreignOrg = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise, outsiderOrg], roleCategories: [], personIds: [] }), at(-86400));
+			expect(foreignOrg).toMatchObject({ ok: false, errors: { audience: '企业只能为本企业人员安排直播' } });
+			// a lecturer must be of the enterprise itself
+			const foreignLecturer = await scheduleLiveClass(db, actor, { ...input({ orgIds: [enterprise], roleCategories: [], personIds: [] }), lecturerUserId: lecturer }, at(-86400));
+			expect(foreignLecturer.ok).toBe(false);
+			const ok = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise], roleCategories: [], personIds: [bob] }), at(-86400));
+			if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
+			expect(await isInAudience(db, ok.id, alice)).toBe(true);
+			expect(await isInAudience(db, ok.id, carol)).toBe(true); // 全员: every role category
+			expect(await isInAudience(db, ok.id, outsider)).toBe(false);
+			expect((await requireConsoleClass(db, scopeOf({ role: 'enterprise_admin', orgId: enterprise, userId: ea.id, orgKind: 'enterprise' }), String(ok.id))).id).toBe(ok.id);
+			const otherAdmin = await makeUser(db, { role: 'enterprise_admin', orgId: outsiderOrg });
+			await expect(
+				requireConsoleClass(db, scopeOf({ role: 'enterprise_admin', orgId: outsiderOrg, userId: otherAdmin.id, orgKind: 'enterprise' }), String(ok.id))
+			).rejects.toMatchObject({ status: 404 });
+			// the institution that did not schedule it cannot either
+			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), String(ok.id))).rejects.toMatchObject({ status: 404 });
+		});
+
 		it('outside the audience: no page, no playlist address, no heartbeat (404 before the rules)', async () => {
 			const cls = await schedule();
 			expect(await isInAudience(db, cls.id, outsider)).toBe(false);

@@ -110,8 +110,12 @@ export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInp
 		if (!lecturers.some((l) => l.user_id === input.lecturerUserId)) errors.lecturer = '主讲人必须是本单位的账号';
 		const orgs = await enterprisesExist(tx, input.audience.orgIds);
 		if (orgs.length !== new Set(input.audience.orgIds).size) errors.audience = '参训企业中有不存在的企业';
-		const persons = await personsExist(tx, input.audience.personIds);
-		if (persons.length !== new Set(input.audience.personIds).size) errors.audience = '指定人员中有不存在的人员';
+		const persons = await personsExist(tx, input.audience.personIds, actor.role === 'enterprise_admin' ? actor.orgId : undefined);
+		if (persons.length !== new Set(input.audience.personIds).size) {
+			errors.audience = actor.role === 'enterprise_admin' ? '指定人员中有不属于本企业的人员' : '指定人员中有不存在的人员';
+		}
+		// an enterprise's own 全员 class: its own staff only
+		if (actor.role === 'enterprise_admin' && input.audience.orgIds.some((id) => id !== actor.orgId)) errors.audience = '企业只能为本企业人员安排直播';
 		if (input.audience.orgIds.length === 0 && input.audience.personIds.length === 0) errors.audience = '请至少选择一家参训企业或一名人员';
 		const xueshi = await getXueshiMinutes(tx);
 		const maxHours = Math.floor(((input.endsAt.getTime() - input.startsAt.getTime()) / 60_000 / xueshi) * 10) / 10;

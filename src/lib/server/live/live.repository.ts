@@ -179,9 +179,12 @@ export async function listLecturers(db: Db, orgId: number): Promise<{ user_id: n
 		.execute();
 }
 
-export async function personsExist(db: Db, ids: number[]): Promise<number[]> {
+/** The given persons that exist (and, with orgId, belong to that organisation). */
+export async function personsExist(db: Db, ids: number[], orgId?: number): Promise<number[]> {
 	if (ids.length === 0) return [];
-	const rows = await db.selectFrom('persons').select('id').where('id', 'in', ids).execute();
+	let q = db.selectFrom('persons').select('id').where('id', 'in', ids);
+	if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+	const rows = await q.execute();
 	return rows.map((r) => r.id);
 }
 

@@ -10,11 +10,13 @@ import { idSchema } from '#lib/schemas/params.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
 	const { server, config } = liveSettings();
 	return {
+		// the same console serves an enterprise's own classes under /enterprise/live
+		base: scope.role === 'enterprise_admin' ? '/enterprise/live' : '/institution/live',
 		cls: { id: cls.id, title: cls.title, lecturer: cls.lecturer_name, startsAt: cls.starts_at.toISOString(), endsAt: cls.ends_at.toISOString(), creditHours: cls.credit_hours, replayRule: cls.replay_rule, hasReplay: cls.replay_file !== null, replaySeconds: cls.replay_seconds },
 		server: server ? { rtmpUrl: server.rtmpUrl } : null,
 		hlsUrl: server ? `${server.playUrl}/hls/${cls.playback_name}.m3u8` : null,
@@ -24,7 +26,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
 async function begin({ locals, params, request, getClientAddress }: Ctx) {
-	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
 	const actor: Actor = { userId: scope.userId, orgId: scope.orgId, role: scope.role, ip: getClientAddress() };
