@@ -18,6 +18,7 @@ import { startServer } from '../tests/support/server.ts';
 import { insertLiveClass, readLiveBeatState, writeLiveBeat } from '../src/lib/server/live/live.repository.ts';
 import { findLiveClass } from '../src/lib/server/live/live.repository.ts';
 import { issueStreamKey } from '../src/lib/server/live/live-service.ts';
+import { playToken } from '../src/lib/server/live/play-token.ts';
 import { ffmpegAvailable, liveServerAvailable, pushTestPattern, startLiveServer } from '../scripts/live-server.mjs';
 
 const url = benchDatabaseUrl();
@@ -101,7 +102,7 @@ for (let i = 0; i < 100; i++) {
 let playlist: Response | null = null;
 for (let i = 0; i < 40 && playlist?.status !== 200; i++) {
 	await new Promise((r) => setTimeout(r, 250));
-	playlist = await fetch(`http://127.0.0.1:${HTTP_PORT}/hls/${cls.playback_name}.m3u8`).catch(() => null);
+	playlist = await fetch(`http://127.0.0.1:${HTTP_PORT}/hls/${cls.playback_name}.m3u8?t=${playToken(secret, cls.playback_name, 'bench', new Date(Date.now() + 600_000))}`).catch(() => null);
 }
 console.log(`stream: up=${!!(await db.selectFrom('live_stream_periods').select('id').where('class_id', '=', classId).executeTakeFirst())} playlist_status=${playlist?.status ?? 'none'}`);
 
