@@ -131,6 +131,18 @@ export async function isInAudience(db: Db, classId: number, personId: number): P
 	return rows[0]?.ok === true;
 }
 
+/** A class and whether the person is in its audience, in one statement (the heartbeat's guard). */
+export async function findLiveClassForPerson(db: Db, classId: number, personId: number): Promise<{ cls: LiveClassRow; inAudience: boolean } | null> {
+	const r = await classQuery(db)
+		.leftJoin('persons as p', (j) => j.on('p.id', '=', personId).on('p.active', '=', true))
+		.select(sql<boolean>`coalesce(${inAudience}, false)`.as('in_audience'))
+		.where('c.id', '=', classId)
+		.executeTakeFirst();
+	if (!r) return null;
+	const { in_audience, ...row } = r as RawClass & { in_audience: boolean };
+	return { cls: toClass(row), inAudience: in_audience === true };
+}
+
 /** Classes a learner is invited to that end after `since` (upcoming, on air, or with a replay). */
 export async function listClassesForPerson(db: Db, personId: number, since: Date): Promise<LiveClassRow[]> {
 	const { rows } = await sql<{ id: number }>`
