@@ -40,6 +40,9 @@ const RULES: Record<string, Rule> = {
 	'/institution/live/[id]': { path: '/institution/live/{live}', allowed: ['institution_admin', 'examiner'] },
 	'/learner/live': { path: '/learner/live', allowed: ['learner'] },
 	'/learner/live/[id]': { path: '/learner/live/{live}', allowed: ['learner'] },
+	// an enterprise's own 全员 classes (the console checks the owner: another organisation's class is 404)
+	'/enterprise/live': { path: '/enterprise/live', allowed: ['enterprise_admin'] },
+	'/enterprise/live/[id]': { path: '/enterprise/live/{live}', allowed: ['enterprise_admin'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/[id]': { path: '/enterprise/staff/{person}', allowed: ['enterprise_admin'] },

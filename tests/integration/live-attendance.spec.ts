@@ -404,6 +404,17 @@ for (const backend of BACKENDS) {
 			expect(await countRollCalls(db, cls.id, at(s0 + 70))).toBe(1);
 		});
 
+		it('the live lease ends with the class: a replay on another device starts at once', async () => {
+			const cls0 = await schedule({ replayRule: 'replay_allowed' });
+			await publish(cls0, -10);
+			await beat(cls0, named, 3590, live('phone-live'));
+			await db.updateTable('live_classes').set({ replay_file: 'y.mp4', replay_seconds: 3000 }).where('id', '=', cls0.id).execute();
+			const cls = (await findLiveClass(db, cls0.id))!;
+			const first = await beat(cls, named, 3605, { tabId: 'laptop-replay', mode: 'replay', state: 'playing', position: 0 });
+			expect(first.refused).toBeNull();
+			expect((await beat(cls, named, 3635, { tabId: 'laptop-replay', mode: 'replay', state: 'playing', position: 30 })).credit).toBe(30);
+		});
+
 		it('replays credit only under the class rule; live and replay minutes are kept apart; seeking ahead earns nothing', async () => {
 			for (const rule of ['live_only', 'replay_allowed'] as const) {
 				const cls0 = await schedule({ replayRule: rule });

@@ -141,7 +141,8 @@ export function decideLiveBeat(args: {
 	}
 
 	const released = att !== null && att.released_at !== null;
-	const leaseLive = att !== null && !released && secondsBetween(att.last_beat_at, now) <= cap;
+	// a live lease ends with the class: the replay may start at once on another device
+	const leaseLive = att !== null && !released && secondsBetween(att.last_beat_at, now) <= cap && !(att.mode === 'live' && now >= rules.endsAt);
 	const owns = att !== null && !released && att.tab_id === beat.tabId && att.mode === beat.mode;
 	if (leaseLive && !owns && intent !== 'takeover') return { ...none, refused: 'another_device' };
 	if (!owns && intent === 'release') return { ...none, zeroReason: 'release' };
