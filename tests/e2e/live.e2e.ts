@@ -179,7 +179,14 @@ test.describe('直播培训', () => {
 			v.muted = true;
 			return v.play();
 		});
-		await expect(rp.getByTestId('replay-seconds')).not.toHaveText('0:00', { timeout: 20_000 });
+		// the replay really plays (its address is signed; nginx asks Anxun before serving it)
+		await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000, message: 'the replay does not advance' }).toBeGreaterThan(0.5);
+		try {
+			await expect(rp.getByTestId('replay-seconds')).not.toHaveText('0:00', { timeout: 30_000 });
+		} catch (e) {
+			// say what the page said (refusal, state) when the replay minutes do not grow
+			throw new Error(`${(e as Error).message}\npage: ${await rp.locator('body').innerText()}`);
+		}
 		await replayer.close();
 	});
 });
