@@ -18,6 +18,7 @@ import { startServer } from '../tests/support/server.ts';
 import { insertLiveClass, readLiveBeatState, writeLiveBeat } from '../src/lib/server/live/live.repository.ts';
 import { findLiveClass } from '../src/lib/server/live/live.repository.ts';
 import { issueStreamKey } from '../src/lib/server/live/live-service.ts';
+import { playToken } from '../src/lib/server/live/play-token.ts';
 import { ffmpegAvailable, liveServerAvailable, pushTestPattern, startLiveServer } from '../scripts/live-server.mjs';
 
 const url = benchDatabaseUrl();
@@ -72,7 +73,8 @@ const classId = await insertLiveClass(db, {
 	replay_rule: 'live_only',
 	playback_name: `c${randomBytes(12).toString('hex')}`,
 	created_by: lecturer.id,
-	created_at: now
+	created_at: now,
+	rollcall_rule: null
 });
 console.log(`fixtures: viewers=${viewers.length} setup_ms=${Math.round(performance.now() - t0)}`);
 
@@ -100,7 +102,7 @@ for (let i = 0; i < 100; i++) {
 let playlist: Response | null = null;
 for (let i = 0; i < 40 && playlist?.status !== 200; i++) {
 	await new Promise((r) => setTimeout(r, 250));
-	playlist = await fetch(`http://127.0.0.1:${HTTP_PORT}/hls/${cls.playback_name}.m3u8`).catch(() => null);
+	playlist = await fetch(`http://127.0.0.1:${HTTP_PORT}/hls/${cls.playback_name}.m3u8?t=${playToken(secret, cls.playback_name, 'bench', new Date(Date.now() + 600_000))}`).catch(() => null);
 }
 console.log(`stream: up=${!!(await db.selectFrom('live_stream_periods').select('id').where('class_id', '=', classId).executeTakeFirst())} playlist_status=${playlist?.status ?? 'none'}`);
 
@@ -200,11 +202,11 @@ await Promise.all(
 	Array.from({ length: 16 }, async (_, w) => {
 		for (let k = w; performance.now() - rawStart < 8000; k += 16) {
 			const v = viewers[k % viewers.length]!;
-			const s = await readLiveBeatState(rawDb, classId, v.person_id!);
+			const s = await readLiveBeatState(rawDb, classId, v.person_id!, new Date());
 			const at = new Date();
 			const next = s.att
 				? { ...s.att, tab_id: 'raw', last_beat_at: at, live_seconds: s.att.live_seconds + 1 }
-				: { signed_in_at: at, late: false, tab_id: 'raw', mode: 'live' as const, last_beat_at: at, released_at: null, live_seconds: 0, replay_seconds: 0, watched_seconds: 0 };
+				: { signed_in_at: at, late: false, tab_id: 'raw', mode: 'live' as const, last_beat_at: at, released_at: null, live_seconds: 0, replay_seconds: 0, watched_seconds: 0, held_seconds: 0, held_roll_call_id: null };
 			await writeLiveBeat(rawDb, classId, v.person_id!, s.att?.version ?? null, next, at, {
 				class_id: classId,
 				person_id: v.person_id!,

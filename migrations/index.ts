@@ -23,6 +23,7 @@ import * as m026 from './2026-12-05-026-lesson-quizzes.ts';
 import * as m019 from './2026-12-05-019-so-application-drafts.ts';
 import * as m027 from './2026-12-05-027-face-checks.ts';
 import * as m029 from './2026-12-05-029-live-classes.ts';
+import * as m030 from './2026-12-05-030-live-rollcalls-credit.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-022-exchange-certificates': m022,
 	'2026-12-05-027-face-checks': m027,
 	'2026-12-05-029-live-classes': m029,
+	'2026-12-05-030-live-rollcalls-credit': m030,
 	'2026-12-05-028-hot-paths': m028,
 	'2026-12-05-026-lesson-quizzes': m026
 };

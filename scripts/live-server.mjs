@@ -79,15 +79,30 @@ http {
 	server {
 		listen ${host}:${httpPort};
 		add_header Access-Control-Allow-Origin * always;
-		location /hls/ {
-			alias ${dir}/hls/;
+		# a playlist is served only with an address Anxun signed for someone in the audience
+		location ~ ^/hls/[A-Za-z0-9_-]+\\.m3u8$ {
+			auth_request /_anxun_play;
+			root ${dir};
 			add_header Cache-Control no-cache;
 			add_header Access-Control-Allow-Origin * always;
 		}
-		# only the remuxed .mp4 replays are served, never the raw .flv recordings
-		location ~ ^/rec/[A-Za-z0-9_-]+\\.mp4$ {
+		# segments: static files, named only in a signed playlist, deleted by hls_cleanup
+		location ~ ^/hls/[A-Za-z0-9_-]+\\.ts$ {
 			root ${dir};
 			add_header Access-Control-Allow-Origin * always;
+		}
+		# only the remuxed .mp4 replays are served (signed addresses), never the raw .flv recordings
+		location ~ ^/rec/[A-Za-z0-9_-]+\\.mp4$ {
+			auth_request /_anxun_play;
+			root ${dir};
+			add_header Access-Control-Allow-Origin * always;
+		}
+		location = /_anxun_play {
+			internal;
+			proxy_pass ${cb('play')};
+			proxy_pass_request_body off;
+			proxy_set_header Content-Length "";
+			proxy_set_header X-Original-URI $request_uri;
 		}
 		location / { return 404; }
 	}

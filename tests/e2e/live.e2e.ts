@@ -78,6 +78,8 @@ test.describe('直播培训', () => {
 		await orgs.selectOption(options.filter((o) => /渝北精工|长风化工/.test(o)));
 		await page.getByLabel('可计学时').fill('0');
 		await page.getByLabel('开始后多少分钟内须签到').fill('10');
+		// a three-minute class: the lecturer's 点名 only (automatic ones are proven in live-attendance.spec.ts)
+		await page.getByLabel('不自动点名（仅主讲人手动点名）').check();
 		await page.getByRole('button', { name: '安排直播并通知学员' }).click();
 		await expect(page).toHaveURL(/\/institution\/live\/\d+$/);
 		const consoleUrl = page.url();
@@ -96,6 +98,9 @@ test.describe('直播培训', () => {
 		const zhou = await learnerPage(browser, '500115197803150011', title);
 		for (const l of [sun, zhou]) await expect(l.page.getByTestId('live-state')).toHaveText('正在计时。', { timeout: 20_000 });
 		await expect(page.getByTestId('watching')).toHaveText('2', { timeout: 15_000 });
+		// the playlist address is signed for the audience: the bare (guessed) address is refused by nginx
+		const playOrigin = `http://127.0.0.1:${process.env.E2E_LIVE_HTTP_PORT}`;
+		expect((await fetch(`${playOrigin}/hls/${streamKey.split('?')[0]}.m3u8`)).status).toBe(403);
 
 		// 4. 点名: both answer
 		await page.getByRole('button', { name: '发起点名' }).click();
@@ -174,7 +179,14 @@ test.describe('直播培训', () => {
 			v.muted = true;
 			return v.play();
 		});
-		await expect(rp.getByTestId('replay-seconds')).not.toHaveText('0:00', { timeout: 20_000 });
+		// the replay really plays (its address is signed; nginx asks Anxun before serving it)
+		await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000, message: 'the replay does not advance' }).toBeGreaterThan(0.5);
+		try {
+			await expect(rp.getByTestId('replay-seconds')).not.toHaveText('0:00', { timeout: 30_000 });
+		} catch (e) {
+			// say what the page said (refusal, state) when the replay minutes do not grow
+			throw new Error(`${(e as Error).message}\npage: ${await rp.locator('body').innerText()}`);
+		}
 		await replayer.close();
 	});
 });

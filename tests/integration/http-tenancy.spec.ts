@@ -45,6 +45,9 @@ const RULES: Record<string, Rule> = {
 	'/learner/face': { path: '/learner/face', allowed: ['learner'] },
 	'/enterprise/face': { path: '/enterprise/face', allowed: ['enterprise_admin'] },
 	'/institution/face-review': { path: '/institution/face-review', allowed: ['examiner'] },
+	// an enterprise's own 全员 classes (the console checks the owner: another organisation's class is 404)
+	'/enterprise/live': { path: '/enterprise/live', allowed: ['enterprise_admin'] },
+	'/enterprise/live/[id]': { path: '/enterprise/live/{live}', allowed: ['enterprise_admin'] },
 	'/enterprise': { path: '/enterprise', allowed: ['enterprise_admin'] },
 	'/enterprise/staff': { path: '/enterprise/staff', allowed: ['enterprise_admin'] },
 	'/enterprise/staff/[id]': { path: '/enterprise/staff/{person}', allowed: ['enterprise_admin'] },

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser } from '../support/factories.ts';
-import { makePerson } from '../support/study-factories.ts';
+import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
+import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
+import { DEFAULT_STUDY_CONFIG } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import {
 	answerRollCall,
@@ -15,10 +17,10 @@ import {
 	startRollCall,
 	type Actor
 } from '../../src/lib/server/live/live-service.ts';
-import { findLiveClass, isInAudience, listAttendance, listQuestions, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
+import { findAttendance, findLiveClass, isInAudience, listAttendance, listQuestions, listRollCalls, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
 import { requireAudienceClass, requireConsoleClass } from '../../src/lib/server/live/guard.ts';
 import type { Scope } from '../../src/lib/server/auth/guards.ts';
-import { creditedHours, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
+import { creditedHours, DEFAULT_ROLLCALL_RULE, planRollCalls, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
 
 // The server's clock is a parameter: the rules are proven without waiting for a real class.
 const T0 = Date.parse('2026-12-10T02:00:00Z'); // class starts here
@@ -200,6 +202,71 @@ for (const backend of BACKENDS) {
 			expect((await beat(cls, alice, 70, live('laptop'))).credit).toBe(30);
 		});
 
+		it('one lease across study and live: a counting live class stops course credit, with a message naming it; and vice versa', async () => {
+			const cls = await schedule({ title: '防汛应急直播' });
+			await publish(cls, -10);
+			const dave = await makePerson(db, enterprise, { role: 'frontline' });
+			const course = await makeCourse(db, [{ minutes: 30 }, { minutes: 30 }], { roles: ['frontline'] });
+			const enrolmentId = await enrol(db, dave, course.courseId);
+			const study = (s: number, intent?: 'release') =>
+				recordHeartbeat(
+					db,
+					{ personId: dave, enrolmentId, lessonId: course.lessonIds[1]!, beat: { tabId: 'lesson-tab-1', state: 'active', position: null, rate: null, intent }, client },
+					at(s),
+					{ ...DEFAULT_STUDY_CONFIG, checkMinSeconds: 1e6, checkMaxSeconds: 1e6 },
+					() => 0.5
+				);
+			await beat(cls, dave, 0, live('live-tab'));
+			expect((await beat(cls, dave, 30, live('live-tab'))).credit).toBe(30);
+			const refused = await study(40);
+			expect(refused.refused?.code).toBe('live_elsewhere');
+			expect(refused.refused?.message).toContain('《防汛应急直播》');
+			expect(refused.credit).toBe(0);
+			// the live page closes: study counts again
+			await beat(cls, dave, 50, live('live-tab', { intent: 'release' }));
+			expect((await study(55)).refused).toBeNull();
+			expect((await study(85)).credit).toBe(30);
+			// now the lesson counts: the live page is refused and told why
+			const back = await beat(cls, dave, 90, live('live-tab'));
+			expect(back.refused?.code).toBe('studying_elsewhere');
+			expect(back.credit).toBe(0);
+		});
+
+		it('an enterprise schedules its own 全员 class: own staff only; another enterprise cannot open its console', async () => {
+			const ea = await makeUser(db, { role: 'enterprise_admin', orgId: enterprise });
+			const actor: Actor = { userId: ea.id, orgId: enterprise, role: 'enterprise_admin', ip: null };
+			const input = (audience: { orgIds: number[]; roleCategories: string[]; personIds: number[] }) => ({
+				title: '本企业全员安全培训',
+				lecturerUserId: ea.id,
+				startsAt: at(0),
+				endsAt: at(3600),
+				audience,
+				creditHours: 1,
+				signinBeforeMinutes: 15,
+				signinAfterMinutes: 10,
+				replayRule: 'live_only' as const
+			});
+			const foreignPerson = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise], roleCategories: [], personIds: [outsider] }), at(-86400));
+			expect(foreignPerson).toMatchObject({ ok: false, errors: { audience: '指定人员中有不属于本企业的人员' } });
+			const foreignOrg = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise, outsiderOrg], roleCategories: [], personIds: [] }), at(-86400));
+			expect(foreignOrg).toMatchObject({ ok: false, errors: { audience: '企业只能为本企业人员安排直播' } });
+			// a lecturer must be of the enterprise itself
+			const foreignLecturer = await scheduleLiveClass(db, actor, { ...input({ orgIds: [enterprise], roleCategories: [], personIds: [] }), lecturerUserId: lecturer }, at(-86400));
+			expect(foreignLecturer.ok).toBe(false);
+			const ok = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise], roleCategories: [], personIds: [bob] }), at(-86400));
+			if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
+			expect(await isInAudience(db, ok.id, alice)).toBe(true);
+			expect(await isInAudience(db, ok.id, carol)).toBe(true); // 全员: every role category
+			expect(await isInAudience(db, ok.id, outsider)).toBe(false);
+			expect((await requireConsoleClass(db, scopeOf({ role: 'enterprise_admin', orgId: enterprise, userId: ea.id, orgKind: 'enterprise' }), String(ok.id))).id).toBe(ok.id);
+			const otherAdmin = await makeUser(db, { role: 'enterprise_admin', orgId: outsiderOrg });
+			await expect(
+				requireConsoleClass(db, scopeOf({ role: 'enterprise_admin', orgId: outsiderOrg, userId: otherAdmin.id, orgKind: 'enterprise' }), String(ok.id))
+			).rejects.toMatchObject({ status: 404 });
+			// the institution that did not schedule it cannot either
+			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), String(ok.id))).rejects.toMatchObject({ status: 404 });
+		});
+
 		it('outside the audience: no page, no playlist address, no heartbeat (404 before the rules)', async () => {
 			const cls = await schedule();
 			expect(await isInAudience(db, cls.id, outsider)).toBe(false);
@@ -241,7 +308,8 @@ for (const backend of BACKENDS) {
 			if (!rc.ok) return;
 			const during = await beat(cls, named, 30, live('n1'));
 			expect(during.rollCall?.id).toBe(rc.id);
-			expect(during.credit).toBe(30);
+			// held while the 点名 is open: it counts only once answered on time
+			expect(during.credit).toBe(0);
 			await beat(cls, named, 60, live('n1'));
 			const overdue = await beat(cls, named, 90, live('n1'));
 			expect(overdue.refused?.code).toBe('rollcall_overdue');
@@ -249,8 +317,102 @@ for (const backend of BACKENDS) {
 			const late = await answerRollCall(db, { personId: named, classId: cls.id, rollCallId: rc.id, client }, at(100));
 			expect(late).toMatchObject({ ok: true, onTime: false });
 			expect((await beat(cls, named, 120, live('n1'))).credit).toBe(20);
+			// missed: nothing from the last beat before the 点名 (0 s) to the late answer (100 s)
+			expect((await findAttendance(db, cls.id, named))!.live_seconds).toBe(20);
 			// a 点名 of another class cannot be answered here
 			expect((await answerRollCall(db, { personId: named, classId: cls.id + 999, rollCallId: rc.id, client }, at(121))).ok).toBe(false);
+		});
+
+		it('点名 answered on time: the time held while it was open counts', async () => {
+			const cls = await schedule();
+			await publish(cls, -10);
+			await beat(cls, alice, 0, live('a9'));
+			const rc = await startRollCall(db, admin, cls, at(10), CONFIG);
+			if (!rc.ok) throw new Error('rollcall');
+			expect((await beat(cls, alice, 30, live('a9'))).credit).toBe(0);
+			expect((await findAttendance(db, cls.id, alice))!.held_seconds).toBe(30);
+			expect(await answerRollCall(db, { personId: alice, classId: cls.id, rollCallId: rc.id, client }, at(40))).toMatchObject({ ok: true, onTime: true });
+			const row = (await findAttendance(db, cls.id, alice))!;
+			expect([row.live_seconds, row.held_seconds]).toEqual([30, 0]);
+			expect((await beat(cls, alice, 60, live('a9'))).credit).toBe(30);
+			// the evidence rows add up to the credited time
+			const sum = await db
+				.selectFrom('live_beats')
+				.select((eb) => eb.fn.sum<string>('credited_seconds').as('s'))
+				.where('class_id', '=', cls.id)
+				.where('person_id', '=', alice)
+				.executeTakeFirstOrThrow();
+			expect(Number(sum.s)).toBe(60);
+		});
+
+		it('automatic 点名: planned at random (2–4 per hour), stored in PostgreSQL, appear without the lecturer', async () => {
+			let seed = 0.37;
+			const rng = () => (seed = (seed * 9301 + 0.49297) % 1);
+			const plan = planRollCalls(DEFAULT_ROLLCALL_RULE, at(0), at(3600), rng);
+			expect(plan.length).toBeGreaterThanOrEqual(2);
+			expect(plan.length).toBeLessThanOrEqual(4);
+			for (const [i, p] of plan.entries()) {
+				expect(p.issuedAt >= at(300)).toBe(true);
+				expect(p.deadlineAt.getTime() - p.issuedAt.getTime()).toBe(60_000);
+				expect(p.deadlineAt < at(3600)).toBe(true);
+				if (i > 0) expect(p.issuedAt.getTime()).toBeGreaterThanOrEqual(plan[i - 1]!.deadlineAt.getTime());
+			}
+			// a short class still gets one; a rule of zero gets none
+			expect(planRollCalls(DEFAULT_ROLLCALL_RULE, at(0), at(600), () => 0.5)).toHaveLength(1);
+			expect(planRollCalls({ minPerHour: 0, maxPerHour: 0, answerSeconds: 60 }, at(0), at(3600), () => 0.5)).toHaveLength(0);
+
+			const r = await scheduleLiveClass(
+				db,
+				admin,
+				{
+					title: '自动点名',
+					lecturerUserId: lecturer,
+					startsAt: at(0),
+					endsAt: at(3600),
+					audience: { orgIds: [enterprise], roleCategories: [], personIds: [] },
+					creditHours: 1,
+					signinBeforeMinutes: 15,
+					signinAfterMinutes: 10,
+					replayRule: 'live_only',
+					rollCallRule: DEFAULT_ROLLCALL_RULE
+				},
+				at(-86400),
+				() => 0.5
+			);
+			if (!r.ok) throw new Error(JSON.stringify(r.errors));
+			const cls = (await findLiveClass(db, r.id))!;
+			expect(cls.rollcall_rule).toEqual(DEFAULT_ROLLCALL_RULE);
+			const stored = await listRollCalls(db, cls.id);
+			expect(stored.length).toBe(3);
+			expect(stored.every((x) => x.auto)).toBe(true);
+			const first = stored[0]!;
+			const s0 = (first.issued_at.getTime() - T0) / 1000;
+			await publish(cls, -10);
+			await beat(cls, bob, 0, live('b7')); // signs in
+			const before = await beat(cls, bob, s0 - 20, live('b7'));
+			expect(before.rollCall).toBeNull();
+			// every app instance reads the same row: the 点名 is due now, no lecturer action
+			const due = await beat(cls, bob, s0 + 5, live('b7'));
+			expect(due.rollCall?.id).toBe(first.id);
+			expect(due.credit).toBe(0);
+			expect((await beat(cls, bob, s0 + 35, live('b7'))).credit).toBe(0);
+			const overdue = await beat(cls, bob, s0 + 70, live('b7'));
+			expect(overdue.refused?.code).toBe('rollcall_overdue');
+			expect((await findAttendance(db, cls.id, bob))!.live_seconds).toBe(0);
+			// the console counts only the 点名 already issued
+			const { countRollCalls } = await import('../../src/lib/server/live/live.repository.ts');
+			expect(await countRollCalls(db, cls.id, at(s0 + 70))).toBe(1);
+		});
+
+		it('the live lease ends with the class: a replay on another device starts at once', async () => {
+			const cls0 = await schedule({ replayRule: 'replay_allowed' });
+			await publish(cls0, -10);
+			await beat(cls0, named, 3590, live('phone-live'));
+			await db.updateTable('live_classes').set({ replay_file: 'y.mp4', replay_seconds: 3000 }).where('id', '=', cls0.id).execute();
+			const cls = (await findLiveClass(db, cls0.id))!;
+			const first = await beat(cls, named, 3605, { tabId: 'laptop-replay', mode: 'replay', state: 'playing', position: 0 });
+			expect(first.refused).toBeNull();
+			expect((await beat(cls, named, 3635, { tabId: 'laptop-replay', mode: 'replay', state: 'playing', position: 30 })).credit).toBe(30);
 		});
 
 		it('replays credit only under the class rule; live and replay minutes are kept apart; seeking ahead earns nothing', async () => {

@@ -118,7 +118,9 @@ export class LiveClock {
 					payload.state === 'playing'
 						? this.#mode === 'live' && !body.streamUp
 							? '直播信号中断，恢复后继续计时。'
-							: '正在计时。'
+							: this.#mode === 'live' && body.rollCall && body.rollCall.secondsLeft > 0
+								? '点名中：请点击“我在听课”，按时应答后这段时间才计入学时。'
+								: '正在计时。'
 						: payload.state === 'hidden'
 							? '页面不在前台，已暂停计时。'
 							: '播放暂停，已暂停计时。';

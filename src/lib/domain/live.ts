@@ -12,6 +12,13 @@ export const REPLAY_RULE_LABELS = {
 	replay_allowed: '回放也计学时'
 } as const;
 
+/** 随机点名 frequency choices of the scheduling form (per hour; a class of any length gets at least one). */
+export const ROLLCALL_CHOICES = {
+	'2-4': { label: '每小时 2–4 次（推荐）', minPerHour: 2, maxPerHour: 4 },
+	'4-6': { label: '每小时 4–6 次', minPerHour: 4, maxPerHour: 6 },
+	off: { label: '不自动点名（仅主讲人手动点名）', minPerHour: 0, maxPerHour: 0 }
+} as const;
+
 /** A Date as the value of <input type="datetime-local"> in Beijing time. */
 export function beijingLocalInput(at: Date): string {
 	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16);

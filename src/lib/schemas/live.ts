@@ -36,7 +36,8 @@ export const scheduleLiveSchema = z.object({
 	credit_hours: z.coerce.number({ error: '可计学时必须是数字' }).min(0, '可计学时不能为负数').max(24, '可计学时不能超过 24'),
 	signin_before: minutes('提前入场时间', 240),
 	signin_after: minutes('签到截止时间', 600),
-	replay_rule: z.enum(['live_only', 'replay_allowed'], { error: '请选择回放是否计学时' })
+	replay_rule: z.enum(['live_only', 'replay_allowed'], { error: '请选择回放是否计学时' }),
+	rollcall: z.enum(['off', '2-4', '4-6'], { error: '请选择随机点名的频率' })
 });
 
 export function scheduleFromForm(form: FormData) {
@@ -55,7 +56,8 @@ export function scheduleFromForm(form: FormData) {
 		credit_hours: form.get('credit_hours'),
 		signin_before: form.get('signin_before'),
 		signin_after: form.get('signin_after'),
-		replay_rule: form.get('replay_rule')
+		replay_rule: form.get('replay_rule'),
+		rollcall: form.get('rollcall')
 	};
 }
 

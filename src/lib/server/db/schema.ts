@@ -699,7 +699,8 @@ export const schema = {
 		replay_seconds: intN,
 		cancelled_at: tsN,
 		created_by: int,
-		created_at: ts
+		created_at: ts,
+		rollcall_rule: jN
 	},
 	live_stream_keys: { id: serial, class_id: int, key_hash: t, expires_at: ts, revoked_at: tsN, created_by: int, created_at: ts },
 	live_stream_events: { id: { pg: 'bigint', gen: true }, class_id: intN, at: ts, kind: t, reason: tN, addr: tN },
@@ -718,7 +719,9 @@ export const schema = {
 		replay_seconds: { pg: 'integer', gen: true },
 		watched_seconds: { pg: 'numeric', gen: true },
 		first_at: ts,
-		last_at: ts
+		last_at: ts,
+		held_seconds: { pg: 'integer', gen: true },
+		held_roll_call_id: intN
 	},
 	live_beats: {
 		id: { pg: 'bigint', gen: true },
@@ -734,7 +737,7 @@ export const schema = {
 		ip: tN,
 		device: tN
 	},
-	live_roll_calls: { id: serial, class_id: int, issued_at: ts, deadline_at: ts, issued_by: int },
+	live_roll_calls: { id: serial, class_id: int, issued_at: ts, deadline_at: ts, issued_by: intN, auto: boolD },
 	live_roll_call_answers: { roll_call_id: int, person_id: int, answered_at: ts, on_time: bool },
 	live_questions: {
 		id: serial,

@@ -30,6 +30,9 @@ export type AttendanceState = {
 	live_seconds: number;
 	replay_seconds: number;
 	watched_seconds: number;
+	/** live seconds earned while a 点名 was open: they count once it is answered on time */
+	held_seconds: number;
+	held_roll_call_id: number | null;
 };
 
 export type LiveBeatInput = {
@@ -64,7 +67,7 @@ export const LIVE_REFUSAL_MESSAGES: Record<LiveRefusal, string> = {
 };
 
 /** Why an accepted beat credited nothing. */
-export type LiveZeroReason = 'start' | 'takeover' | 'release' | 'paused' | 'hidden' | 'gap' | 'stream_down' | 'before_start' | 'after_end' | 'same_second';
+export type LiveZeroReason = 'rollcall_open' | 'start' | 'takeover' | 'release' | 'paused' | 'hidden' | 'gap' | 'stream_down' | 'before_start' | 'after_end' | 'same_second';
 
 export type LiveDecision = {
 	refused: LiveRefusal | null;
@@ -120,6 +123,8 @@ export function decideLiveBeat(args: {
 	att: AttendanceState | null;
 	periods: { started_at: Date; ended_at: Date | null }[];
 	rollCallOverdue: boolean;
+	/** the unanswered 点名 whose answer window is open now, if any */
+	rollCallOpenId?: number | null;
 	beat: LiveBeatInput;
 }): LiveDecision {
 	const { now, config, rules, att, beat } = args;
@@ -136,7 +141,8 @@ export function decideLiveBeat(args: {
 	}
 
 	const released = att !== null && att.released_at !== null;
-	const leaseLive = att !== null && !released && secondsBetween(att.last_beat_at, now) <= cap;
+	// a live lease ends with the class: the replay may start at once on another device
+	const leaseLive = att !== null && !released && secondsBetween(att.last_beat_at, now) <= cap && !(att.mode === 'live' && now >= rules.endsAt);
 	const owns = att !== null && !released && att.tab_id === beat.tabId && att.mode === beat.mode;
 	if (leaseLive && !owns && intent !== 'takeover') return { ...none, refused: 'another_device' };
 	if (!owns && intent === 'release') return { ...none, zeroReason: 'release' };
@@ -150,7 +156,9 @@ export function decideLiveBeat(args: {
 		released_at: null,
 		live_seconds: 0,
 		replay_seconds: 0,
-		watched_seconds: 0
+		watched_seconds: 0,
+		held_seconds: 0,
+		held_roll_call_id: null
 	};
 	// 签到: the first live beat signs the learner in; after the window it is recorded as late.
 	const signIn =
@@ -167,7 +175,11 @@ export function decideLiveBeat(args: {
 	}
 	if (secondsBetween(att.last_beat_at, now) > cap) return restart('gap');
 	if (beat.mode === 'live' && signIn.late) return { ...restart('start'), refused: 'late_signin', zeroReason: null };
-	if (args.rollCallOverdue) return { ...restart('paused'), refused: 'rollcall_overdue', zeroReason: null };
+	if (args.rollCallOverdue && beat.mode === 'live') {
+		// a missed 点名: the time held while it was open is dropped, and nothing counts until it is answered
+		const d = restart('paused');
+		return { ...d, refused: 'rollcall_overdue', zeroReason: null, next: d.next && { ...d.next, held_seconds: 0, held_roll_call_id: null } };
+	}
 	if (beat.state !== 'playing') return restart(beat.state);
 
 	// Minutes present are recorded in full (the attendance sheet shows them); the 学时 cap of the
@@ -208,11 +220,29 @@ export function decideLiveBeat(args: {
 						: 'same_second';
 	// Fractions carry over while all of the period counted; otherwise the clock follows now.
 	const carry = whole > 0 && Math.abs(upSeconds - elapsed) < 0.001;
+	const openId = args.rollCallOpenId ?? null;
+	if (openId !== null) {
+		// a 点名 is open: this beat's time (which began before the 点名 appeared) is held until
+		// the learner answers; answered on time it is added (answerRollCall), missed it is dropped
+		const held = (att.held_roll_call_id === openId ? att.held_seconds : 0) + whole;
+		const next: AttendanceState = {
+			...att,
+			...signIn,
+			last_beat_at: carry ? new Date(att.last_beat_at.getTime() + whole * 1000) : now,
+			held_seconds: held,
+			held_roll_call_id: openId,
+			released_at: intent === 'release' ? now : null
+		};
+		return { ...none, credit: 0, zeroReason: 'rollcall_open', next };
+	}
 	const next: AttendanceState = {
 		...att,
 		...signIn,
 		last_beat_at: carry ? new Date(att.last_beat_at.getTime() + whole * 1000) : now,
 		live_seconds: att.live_seconds + whole,
+		// time held for an earlier 点名 that was not answered on time never counts
+		held_seconds: 0,
+		held_roll_call_id: null,
 		released_at: intent === 'release' ? now : null
 	};
 	return { ...none, credit: whole, zeroReason, next };
@@ -222,4 +252,36 @@ export function decideLiveBeat(args: {
 export function creditedHours(att: { live_seconds: number; replay_seconds: number; late: boolean }, rule: 'live_only' | 'replay_allowed', capSeconds: number, xueshiMinutes: number): number {
 	const seconds = Math.min(capSeconds, att.live_seconds + (rule === 'replay_allowed' ? att.replay_seconds : 0));
 	return Math.floor((seconds / (xueshiMinutes * 60)) * 10) / 10;
+}
+
+// ---- automatic 点名 ----
+
+/** The class's rule for automatic 点名 (data, stored on the class). */
+export type RollCallRule = { minPerHour: number; maxPerHour: number; answerSeconds: number };
+export const DEFAULT_ROLLCALL_RULE: RollCallRule = { minPerHour: 2, maxPerHour: 4, answerSeconds: 60 };
+
+/**
+ * Random times for the automatic 点名 of a class: a rate drawn between min and max per hour
+ * (at least one for any class with min > 0), one check at a random moment in each equal slice
+ * of the class, never in its first minutes (sign-in) and always with the full answer window
+ * before the end. `random` returns [0, 1) (crypto in production, fixed in tests).
+ */
+export function planRollCalls(rule: RollCallRule, startsAt: Date, endsAt: Date, random: () => number): { issuedAt: Date; deadlineAt: Date }[] {
+	const window = rule.answerSeconds * 1000;
+	const length = endsAt.getTime() - startsAt.getTime();
+	const lead = Math.min(5 * 60_000, Math.floor(length / 10));
+	const from = startsAt.getTime() + lead;
+	const to = endsAt.getTime() - window - 5_000;
+	if (rule.maxPerHour <= 0 || to <= from) return [];
+	const rate = rule.minPerHour + random() * (rule.maxPerHour - rule.minPerHour);
+	let n = Math.max(rule.minPerHour > 0 ? 1 : 0, Math.round((length / 3600_000) * rate));
+	// slices at least two answer windows long, so two checks never overlap
+	n = Math.min(n, Math.floor((to - from) / (2 * window)) || 1);
+	const slice = (to - from) / n;
+	const out: { issuedAt: Date; deadlineAt: Date }[] = [];
+	for (let i = 0; i < n; i++) {
+		const issued = Math.floor(from + i * slice + random() * Math.max(0, slice - window));
+		out.push({ issuedAt: new Date(issued), deadlineAt: new Date(issued + window) });
+	}
+	return out;
 }

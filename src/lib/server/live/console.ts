@@ -42,7 +42,7 @@ export async function getConsoleView(db: Db, cls: LiveClassRow, now: Date, confi
 		listAttendance(db, cls.id, now, config.intervalSeconds + config.toleranceSeconds),
 		listQuestions(db, cls.id),
 		listStreamPeriods(db, cls.id),
-		countRollCalls(db, cls.id),
+		countRollCalls(db, cls.id, now),
 		getXueshiMinutes(db),
 		classCapSeconds(db, cls),
 		latestStreamKey(db, cls.id)

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { Db } from '../db/index.ts';
 import type { Scope } from '../auth/guards.ts';
 import { requireIdParam } from '../../schemas/params.ts';
-import { findLiveClass, isInAudience, type LiveClassRow } from './live.repository.ts';
+import { findLiveClass, findLiveClassForPerson, type LiveClassRow } from './live.repository.ts';
 
 /**
  * The lecturer's console: the owner organisation's admins, or the class's lecturer. Anyone else —
@@ -22,7 +22,8 @@ export async function requireConsoleClass(db: Db, scope: Scope, id: string): Pro
 export async function requireAudienceClass(db: Db, scope: Scope, id: string): Promise<{ cls: LiveClassRow; personId: number }> {
 	const classId = requireIdParam(id);
 	if (scope.personId === null) error(404, '没有找到这场直播');
-	const cls = await findLiveClass(db, classId);
-	if (!cls || !(await isInAudience(db, classId, scope.personId))) error(404, '没有找到这场直播');
-	return { cls, personId: scope.personId };
+	// one statement: the class and the audience check (the heartbeat's hot path)
+	const found = await findLiveClassForPerson(db, classId, scope.personId);
+	if (!found || !found.inAudience || found.cls.cancelled_at !== null) error(404, '没有找到这场直播');
+	return { cls: found.cls, personId: scope.personId };
 }

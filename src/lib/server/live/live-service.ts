@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Db } from '../db/index.ts';
@@ -6,7 +6,18 @@ import { notify } from '../notifications/notify.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { getXueshiMinutes } from '../study/requirements.repository.ts';
 import { formatDateTime } from '../../domain/dates.ts';
-import { creditCapSeconds, decideLiveBeat, LIVE_REFUSAL_MESSAGES, type LiveBeatInput, type LiveClassRules, type LiveConfig, type LiveRefusal } from './attendance.ts';
+import { ROLLCALL_CHOICES } from '../../domain/live.ts';
+import {
+	creditCapSeconds,
+	decideLiveBeat,
+	LIVE_REFUSAL_MESSAGES,
+	planRollCalls,
+	type LiveBeatInput,
+	type LiveClassRules,
+	type LiveConfig,
+	type LiveRefusal,
+	type RollCallRule
+} from './attendance.ts';
 import {
 	closeStreamPeriod,
 	enterprisesExist,
@@ -17,6 +28,8 @@ import {
 	insertLiveClass,
 	insertQuestion,
 	insertRollCall,
+	insertAutoRollCalls,
+	releaseHeldSeconds,
 	insertRollCallAnswer,
 	insertStreamEvent,
 	insertStreamKey,
@@ -72,11 +85,22 @@ export type ScheduleInput = {
 	signinBeforeMinutes: number;
 	signinAfterMinutes: number;
 	replayRule: 'live_only' | 'replay_allowed';
+	/** automatic random 点名; null or absent: only the lecturer starts them */
+	rollCallRule?: RollCallRule | null;
 };
+
+/** The form's 随机点名 choice as the class's rule (null: off). */
+export function rollCallRuleOf(choice: keyof typeof ROLLCALL_CHOICES, answerSeconds: number): RollCallRule | null {
+	const c = ROLLCALL_CHOICES[choice];
+	return c.maxPerHour > 0 ? { minPerHour: c.minPerHour, maxPerHour: c.maxPerHour, answerSeconds } : null;
+}
+
+/** crypto-strength [0, 1) for the 点名 plan (learners must not be able to predict it) */
+const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48;
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; errors: Record<string, string> };
 
-export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInput, now: Date): Promise<Result<{ id: number }>> {
+export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInput, now: Date, random: () => number = cryptoRandom): Promise<Result<{ id: number }>> {
 	const errors: Record<string, string> = {};
 	if (input.endsAt <= input.startsAt) errors.ends_at = '结束时间必须晚于开始时间';
 	if (input.endsAt.getTime() - input.startsAt.getTime() > 12 * 3600_000) errors.ends_at = '一场直播不能超过 12 小时';
@@ -86,8 +110,12 @@ export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInp
 		if (!lecturers.some((l) => l.user_id === input.lecturerUserId)) errors.lecturer = '主讲人必须是本单位的账号';
 		const orgs = await enterprisesExist(tx, input.audience.orgIds);
 		if (orgs.length !== new Set(input.audience.orgIds).size) errors.audience = '参训企业中有不存在的企业';
-		const persons = await personsExist(tx, input.audience.personIds);
-		if (persons.length !== new Set(input.audience.personIds).size) errors.audience = '指定人员中有不存在的人员';
+		const persons = await personsExist(tx, input.audience.personIds, actor.role === 'enterprise_admin' ? actor.orgId : undefined);
+		if (persons.length !== new Set(input.audience.personIds).size) {
+			errors.audience = actor.role === 'enterprise_admin' ? '指定人员中有不属于本企业的人员' : '指定人员中有不存在的人员';
+		}
+		// an enterprise's own 全员 class: its own staff only
+		if (actor.role === 'enterprise_admin' && input.audience.orgIds.some((id) => id !== actor.orgId)) errors.audience = '企业只能为本企业人员安排直播';
 		if (input.audience.orgIds.length === 0 && input.audience.personIds.length === 0) errors.audience = '请至少选择一家参训企业或一名人员';
 		const xueshi = await getXueshiMinutes(tx);
 		const maxHours = Math.floor(((input.endsAt.getTime() - input.startsAt.getTime()) / 60_000 / xueshi) * 10) / 10;
@@ -106,8 +134,11 @@ export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInp
 			replay_rule: input.replayRule,
 			playback_name: `c${randomBytes(12).toString('hex')}`,
 			created_by: actor.userId,
-			created_at: now
+			created_at: now,
+			rollcall_rule: input.rollCallRule ?? null
 		});
+		// automatic 点名: planned now and stored, so every instance of the app sees the same schedule
+		if (input.rollCallRule) await insertAutoRollCalls(tx, id, planRollCalls(input.rollCallRule, input.startsAt, input.endsAt, random));
 		// 提醒: one message per invited account, through the notification channel
 		for (const u of await listAudienceUsers(tx, id)) {
 			await notify(tx, {
@@ -270,7 +301,7 @@ export async function recordLiveBeat(
 	};
 	const rules = rulesOf(cls);
 	for (let attempt = 0; attempt < 8; attempt++) {
-		const s = await readLiveBeatState(db, cls.id, input.personId);
+		const s = await readLiveBeatState(db, cls.id, input.personId, now);
 		const streamUp = s.periods.some((p) => p.ended_at === null);
 		const rc = s.rollCall;
 		const rollCallOpen = rc !== null && !rc.answered && rc.deadline_at > now && input.beat.mode === 'live';
@@ -286,7 +317,7 @@ export async function recordLiveBeat(
 			s.studyLeaseAt !== null && !s.studyLeaseReleased && (now.getTime() - s.studyLeaseAt.getTime()) / 1000 <= config.intervalSeconds + config.toleranceSeconds;
 		const d = studyLive
 			? { refused: 'studying_elsewhere' as const, zeroReason: null, credit: 0, next: null }
-			: decideLiveBeat({ now, config, rules, att: s.att, periods: s.periods, rollCallOverdue, beat: input.beat });
+			: decideLiveBeat({ now, config, rules, att: s.att, periods: s.periods, rollCallOverdue, rollCallOpenId: rollCallOpen ? rc.id : null, beat: input.beat });
 		const reason = d.refused ?? d.zeroReason;
 		if (!d.next) {
 			await insertLiveBeat(db, { ...event, kind: d.refused ? 'refused' : 'beat', credited_seconds: 0, reason });
@@ -336,6 +367,8 @@ export async function answerRollCall(
 	const inserted = await insertRollCallAnswer(db, { roll_call_id: rc.id, person_id: input.personId, answered_at: now, on_time: onTime });
 	if (!inserted) return { ok: true, onTime: true, message: '已签到。' };
 	if (!onTime) await restartAttendanceClock(db, input.classId, input.personId, now);
+	// on time: the live seconds held while the 点名 was open now count (recorded on the evidence row)
+	const released = onTime ? await releaseHeldSeconds(db, input.classId, input.personId, rc.id) : 0;
 	await insertLiveBeat(db, {
 		class_id: input.classId,
 		person_id: input.personId,
@@ -343,7 +376,7 @@ export async function answerRollCall(
 		tab_id: null,
 		kind: onTime ? 'rollcall_passed' : 'rollcall_missed',
 		mode: 'live',
-		credited_seconds: 0,
+		credited_seconds: released,
 		reason: String(rc.id),
 		position: null,
 		ip: input.client.ip,

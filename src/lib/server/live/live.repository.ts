@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { AttendanceState } from './attendance.ts';
+import type { AttendanceState, RollCallRule } from './attendance.ts';
 
 export type Audience = { orgIds: number[]; roleCategories: string[]; personIds: number[] };
 
@@ -22,6 +22,8 @@ export type LiveClassRow = {
 	replay_seconds: number | null;
 	cancelled_at: Date | null;
 	created_at: Date;
+	/** automatic 点名; null: only the lecturer's */
+	rollcall_rule: RollCallRule | null;
 };
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -47,18 +49,25 @@ function classQuery(db: Db) {
 			'c.replay_file',
 			'c.replay_seconds',
 			'c.cancelled_at',
-			'c.created_at'
+			'c.created_at',
+			'c.rollcall_rule'
 		]);
 }
 
-type RawClass = Omit<LiveClassRow, 'audience' | 'credit_hours' | 'replay_rule'> & { audience: unknown; credit_hours: string | number; replay_rule: string };
+type RawClass = Omit<LiveClassRow, 'audience' | 'credit_hours' | 'replay_rule' | 'rollcall_rule'> & {
+	audience: unknown;
+	credit_hours: string | number;
+	replay_rule: string;
+	rollcall_rule: unknown;
+};
 function toClass(r: RawClass): LiveClassRow {
 	const a = (r.audience ?? {}) as Partial<Audience>;
 	return {
 		...r,
 		audience: { orgIds: a.orgIds ?? [], roleCategories: a.roleCategories ?? [], personIds: a.personIds ?? [] },
 		credit_hours: num(r.credit_hours),
-		replay_rule: r.replay_rule === 'replay_allowed' ? 'replay_allowed' : 'live_only'
+		replay_rule: r.replay_rule === 'replay_allowed' ? 'replay_allowed' : 'live_only',
+		rollcall_rule: (typeof r.rollcall_rule === 'string' ? JSON.parse(r.rollcall_rule) : (r.rollcall_rule ?? null)) as RollCallRule | null
 	};
 }
 
@@ -78,11 +87,17 @@ export async function insertLiveClass(
 		playback_name: string;
 		created_by: number;
 		created_at: Date;
+		rollcall_rule: RollCallRule | null;
 	}
 ): Promise<number> {
 	const row = await db
 		.insertInto('live_classes')
-		.values({ ...v, audience: JSON.stringify(v.audience), credit_hours: String(v.credit_hours) })
+		.values({
+			...v,
+			audience: JSON.stringify(v.audience),
+			credit_hours: String(v.credit_hours),
+			rollcall_rule: v.rollcall_rule === null ? null : JSON.stringify(v.rollcall_rule)
+		})
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	return row.id;
@@ -114,6 +129,18 @@ export async function isInAudience(db: Db, classId: number, personId: number): P
 		select ${inAudience} as ok from live_classes c join persons p on p.id = ${personId} and p.active
 		where c.id = ${classId} and c.cancelled_at is null`.execute(db);
 	return rows[0]?.ok === true;
+}
+
+/** A class and whether the person is in its audience, in one statement (the heartbeat's guard). */
+export async function findLiveClassForPerson(db: Db, classId: number, personId: number): Promise<{ cls: LiveClassRow; inAudience: boolean } | null> {
+	const r = await classQuery(db)
+		.leftJoin('persons as p', (j) => j.on('p.id', '=', personId).on('p.active', '=', true))
+		.select(sql<boolean>`coalesce(${inAudience}, false)`.as('in_audience'))
+		.where('c.id', '=', classId)
+		.executeTakeFirst();
+	if (!r) return null;
+	const { in_audience, ...row } = r as RawClass & { in_audience: boolean };
+	return { cls: toClass(row), inAudience: in_audience === true };
 }
 
 /** Classes a learner is invited to that end after `since` (upcoming, on air, or with a replay). */
@@ -164,9 +191,12 @@ export async function listLecturers(db: Db, orgId: number): Promise<{ user_id: n
 		.execute();
 }
 
-export async function personsExist(db: Db, ids: number[]): Promise<number[]> {
+/** The given persons that exist (and, with orgId, belong to that organisation). */
+export async function personsExist(db: Db, ids: number[], orgId?: number): Promise<number[]> {
 	if (ids.length === 0) return [];
-	const rows = await db.selectFrom('persons').select('id').where('id', 'in', ids).execute();
+	let q = db.selectFrom('persons').select('id').where('id', 'in', ids);
+	if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+	const rows = await q.execute();
 	return rows.map((r) => r.id);
 }
 
@@ -234,6 +264,8 @@ type BeatRow = {
 	live_seconds: number | null;
 	replay_seconds: number | null;
 	watched_seconds: string | number | null;
+	held_seconds: number | null;
+	held_roll_call_id: number | null;
 	periods: { started_at: string; ended_at: string | null }[] | null;
 	rc_id: number | null;
 	rc_deadline: Date | null;
@@ -242,18 +274,21 @@ type BeatRow = {
 	sl_released: Date | null;
 };
 
-/** Everything a live beat needs in one statement: the viewer's row, the stream periods, the latest 点名, the study lease. */
-export async function readLiveBeatState(db: Db, classId: number, personId: number): Promise<LiveBeatState> {
+/**
+ * Everything a live beat needs in one statement: the viewer's row, the stream periods, the latest
+ * 点名 already issued at `now` (automatic ones are stored ahead with their planned time), the study lease.
+ */
+export async function readLiveBeatState(db: Db, classId: number, personId: number, now: Date): Promise<LiveBeatState> {
 	const { rows } = await sql<BeatRow>`
 		select a.tab_id, a.mode, a.signed_in_at, a.late, a.last_beat_at, a.released_at, a.version,
-			a.live_seconds, a.replay_seconds, a.watched_seconds,
+			a.live_seconds, a.replay_seconds, a.watched_seconds, a.held_seconds, a.held_roll_call_id,
 			(select coalesce(jsonb_agg(jsonb_build_object('started_at', sp.started_at, 'ended_at', sp.ended_at) order by sp.id), '[]'::jsonb)
 				from live_stream_periods sp where sp.class_id = ${classId}) as periods,
 			rc.id as rc_id, rc.deadline_at as rc_deadline, (ra.person_id is not null) as rc_answered,
 			sl.last_beat_at as sl_last, sl.released_at as sl_released
 		from (select 1) one
 		left join live_attendance a on a.class_id = ${classId} and a.person_id = ${personId}
-		left join lateral (select id, deadline_at from live_roll_calls where class_id = ${classId} order by id desc limit 1) rc on true
+		left join lateral (select id, deadline_at from live_roll_calls where class_id = ${classId} and issued_at <= ${now} order by issued_at desc, id desc limit 1) rc on true
 		left join live_roll_call_answers ra on ra.roll_call_id = rc.id and ra.person_id = ${personId}
 		left join study_leases sl on sl.person_id = ${personId}`.execute(db);
 	const r = rows[0]!;
@@ -272,7 +307,9 @@ export async function readLiveBeatState(db: Db, classId: number, personId: numbe
 						version: num(r.version),
 						live_seconds: num(r.live_seconds),
 						replay_seconds: num(r.replay_seconds),
-						watched_seconds: num(r.watched_seconds)
+						watched_seconds: num(r.watched_seconds),
+						held_seconds: num(r.held_seconds),
+						held_roll_call_id: r.held_roll_call_id
 					},
 		periods: periods.map((p) => ({ started_at: new Date(p.started_at), ended_at: p.ended_at ? new Date(p.ended_at) : null })),
 		rollCall: r.rc_id === null ? null : { id: r.rc_id, deadline_at: r.rc_deadline!, answered: r.rc_answered === true },
@@ -312,13 +349,14 @@ export async function writeLiveBeat(db: Db, classId: number, personId: number, e
 	const upsert =
 		expectedVersion === null
 			? sql`insert into live_attendance (class_id, person_id, signed_in_at, late, tab_id, mode, last_beat_at, released_at, version,
-					live_seconds, replay_seconds, watched_seconds, first_at, last_at)
+					live_seconds, replay_seconds, watched_seconds, held_seconds, held_roll_call_id, first_at, last_at)
 				values (${classId}, ${personId}, ${next.signed_in_at}, ${next.late}, ${next.tab_id}, ${next.mode}, ${next.last_beat_at}, ${next.released_at}, 1,
-					${next.live_seconds}, ${next.replay_seconds}, ${String(next.watched_seconds)}, ${now}, ${now})
+					${next.live_seconds}, ${next.replay_seconds}, ${String(next.watched_seconds)}, ${next.held_seconds}, ${next.held_roll_call_id}, ${now}, ${now})
 				on conflict (class_id, person_id) do nothing returning 1 as ok`
 			: sql`update live_attendance set signed_in_at = ${next.signed_in_at}, late = ${next.late}, tab_id = ${next.tab_id}, mode = ${next.mode},
 					last_beat_at = ${next.last_beat_at}, released_at = ${next.released_at}, version = version + 1,
-					live_seconds = ${next.live_seconds}, replay_seconds = ${next.replay_seconds}, watched_seconds = ${String(next.watched_seconds)}, last_at = ${now}
+					live_seconds = ${next.live_seconds}, replay_seconds = ${next.replay_seconds}, watched_seconds = ${String(next.watched_seconds)},
+					held_seconds = ${next.held_seconds}, held_roll_call_id = ${next.held_roll_call_id}, last_at = ${now}
 				where class_id = ${classId} and person_id = ${personId} and version = ${expectedVersion} returning 1 as ok`;
 	const { rows } = await sql<{ ok: number }>`
 		with w as (${upsert}),
@@ -338,6 +376,32 @@ export async function insertRollCall(db: Db, v: { class_id: number; issued_at: D
 	return r.id;
 }
 
+/** The automatic 点名 of a class, planned ahead (issued_at in the future). */
+export async function insertAutoRollCalls(db: Db, classId: number, plan: { issuedAt: Date; deadlineAt: Date }[]): Promise<void> {
+	if (plan.length === 0) return;
+	await db
+		.insertInto('live_roll_calls')
+		.values(plan.map((p) => ({ class_id: classId, issued_at: p.issuedAt, deadline_at: p.deadlineAt, issued_by: null, auto: true })))
+		.execute();
+}
+
+export async function listRollCalls(db: Db, classId: number) {
+	return db.selectFrom('live_roll_calls').select(['id', 'issued_at', 'deadline_at', 'auto']).where('class_id', '=', classId).orderBy('issued_at').orderBy('id').execute();
+}
+
+/**
+ * A 点名 answered on time: the live seconds held while it was open are added (compare-and-set
+ * through the version, so a concurrent beat decides again). Returns the seconds added.
+ */
+export async function releaseHeldSeconds(db: Db, classId: number, personId: number, rollCallId: number): Promise<number> {
+	const { rows } = await sql<{ moved: number }>`
+		update live_attendance a set live_seconds = a.live_seconds + a.held_seconds, held_seconds = 0, held_roll_call_id = null, version = a.version + 1
+		from (select held_seconds from live_attendance where class_id = ${classId} and person_id = ${personId}) old
+		where a.class_id = ${classId} and a.person_id = ${personId} and a.held_roll_call_id = ${rollCallId}
+		returning old.held_seconds as moved`.execute(db);
+	return num(rows[0]?.moved);
+}
+
 export async function findRollCall(db: Db, id: number) {
 	return db.selectFrom('live_roll_calls').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -351,7 +415,7 @@ export async function insertRollCallAnswer(db: Db, v: { roll_call_id: number; pe
 export async function restartAttendanceClock(db: Db, classId: number, personId: number, now: Date): Promise<void> {
 	await db
 		.updateTable('live_attendance')
-		.set((eb) => ({ last_beat_at: now, version: eb('version', '+', 1) }))
+		.set((eb) => ({ last_beat_at: now, held_seconds: 0, held_roll_call_id: null, version: eb('version', '+', 1) }))
 		.where('class_id', '=', classId)
 		.where('person_id', '=', personId)
 		.where('last_beat_at', '<', now)
@@ -452,11 +516,13 @@ export async function listAttendance(db: Db, classId: number, now: Date, liveWit
 	}));
 }
 
-export async function countRollCalls(db: Db, classId: number): Promise<number> {
+/** 点名 issued by `now` (automatic ones planned for later are not counted yet). */
+export async function countRollCalls(db: Db, classId: number, now: Date): Promise<number> {
 	const r = await db
 		.selectFrom('live_roll_calls')
 		.select((eb) => eb.fn.countAll().as('n'))
 		.where('class_id', '=', classId)
+		.where('issued_at', '<=', now)
 		.executeTakeFirst();
 	return num(r?.n);
 }

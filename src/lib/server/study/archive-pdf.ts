@@ -223,7 +223,20 @@ const CERT_COLUMNS = fitColumns(
 	0
 );
 
+const LIVE_COLUMNS = fitColumns(
+	[
+		{ header: '直播名称', width: 0 },
+		{ header: '日期', width: 60 },
+		{ header: '直播分钟', width: 46, align: 'right' },
+		{ header: '回放分钟', width: 46, align: 'right' },
+		{ header: '回放规则', width: 70 },
+		{ header: '计入学时', width: 46, align: 'right' }
+	],
+	0
+);
+
 const num = (n: number) => n.toFixed(1);
+const liveMinutes = (s: number) => String(Math.floor(s / 60));
 
 function drawPerson(ctx: Ctx, a: PersonArchive): void {
 	const { doc } = ctx;
@@ -293,6 +306,23 @@ function drawPerson(ctx: Ctx, a: PersonArchive): void {
 			])
 		);
 		paragraph(ctx, `合计：已分配课程 ${a.totals.coursesAssigned} 门，已完成 ${a.totals.coursesCompleted} 门，已获 ${credited}。`, { size: 9 });
+	}
+
+	if (a.live.length > 0) {
+		heading(ctx, '直播培训（直播 / 回放）');
+		table(
+			ctx,
+			LIVE_COLUMNS,
+			a.live.map((c) => [
+				c.title,
+				c.day,
+				liveMinutes(c.liveSeconds),
+				liveMinutes(c.replaySeconds),
+				c.replayRule === 'replay_allowed' ? '回放计学时' : '仅直播计学时',
+				num(c.creditedXueshi)
+			])
+		);
+		paragraph(ctx, `合计：直播 ${formatXueshi(a.totals.liveXueshi)}，回放 ${formatXueshi(a.totals.replayXueshi)}（已计入已获学时）。`, { size: 9 });
 	}
 
 	heading(ctx, '学习记录（按日）');

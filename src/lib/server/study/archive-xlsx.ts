@@ -1,12 +1,14 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { ARCHIVE_STATUS_LABELS, type EnterpriseArchive, type PersonArchive } from './archive.query.ts';
+import { toXueshi } from './hours.ts';
 
 // The enterprise's training archive as a workbook: 人员汇总 (one row per person) and 学习明细
 // (one row per person and course). ID numbers arrive masked from the query and stay masked.
 
 export const SUMMARY_SHEET = '人员汇总';
 export const DETAIL_SHEET = '学习明细';
+export const LIVE_SHEET = '直播培训';
 
 type Col = { header: string; key: string; width: number; numFmt?: string };
 
@@ -22,7 +24,20 @@ const SUMMARY_COLUMNS: Col[] = [
 	{ header: '已完成课程', key: 'completed', width: 11 },
 	{ header: '已分配课程', key: 'assigned', width: 11 },
 	{ header: '最近学习日期', key: 'last', width: 13, numFmt: '@' },
-	{ header: '状态', key: 'status', width: 9 }
+	{ header: '状态', key: 'status', width: 9 },
+	{ header: '其中直播学时', key: 'live', width: 12, numFmt: '0.0' },
+	{ header: '其中回放学时', key: 'replay', width: 12, numFmt: '0.0' }
+];
+
+const LIVE_COLUMNS: Col[] = [
+	{ header: '姓名', key: 'name', width: 12 },
+	{ header: '身份证号', key: 'id', width: 21, numFmt: '@' },
+	{ header: '直播名称', key: 'title', width: 36 },
+	{ header: '日期', key: 'day', width: 12, numFmt: '@' },
+	{ header: '直播分钟', key: 'liveMin', width: 10 },
+	{ header: '回放分钟', key: 'replayMin', width: 10 },
+	{ header: '回放规则', key: 'rule', width: 14 },
+	{ header: '计入学时', key: 'credited', width: 10, numFmt: '0.0' }
 ];
 
 const DETAIL_COLUMNS: Col[] = [
@@ -75,7 +90,9 @@ export async function buildArchiveXlsx(summary: EnterpriseArchive, details: Pers
 			completed: r.coursesCompleted,
 			assigned: r.coursesAssigned,
 			last: r.lastStudyOn ?? '',
-			status: ARCHIVE_STATUS_LABELS[r.status]
+			status: ARCHIVE_STATUS_LABELS[r.status],
+			live: toXueshi(r.liveSeconds, summary.xueshiMinutes),
+			replay: toXueshi(r.replaySeconds, summary.xueshiMinutes)
 		})
 	);
 
@@ -98,6 +115,21 @@ export async function buildArchiveXlsx(summary: EnterpriseArchive, details: Pers
 				last: c.lastStudyOn ?? '',
 				completed: c.completedOn ?? '',
 				status: c.enrolmentStatus === 'withdrawn' ? '已撤销' : c.completedAt ? '已完成' : '学习中'
+			});
+		}
+	}
+	const wl = addSheet(wb, LIVE_SHEET, LIVE_COLUMNS);
+	for (const a of details) {
+		for (const c of a.live) {
+			wl.addRow({
+				name: a.person.name,
+				id: a.person.idNumberMasked,
+				title: c.title,
+				day: c.day,
+				liveMin: Math.floor(c.liveSeconds / 60),
+				replayMin: Math.floor(c.replaySeconds / 60),
+				rule: c.replayRule === 'replay_allowed' ? '回放计学时' : '仅直播计学时',
+				credited: c.creditedXueshi
 			});
 		}
 	}

@@ -5,6 +5,7 @@ import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts'
 import { toXueshi } from './hours.ts';
 import { formatBasis, pickRequirement } from './requirements.ts';
 import { xueshiMinutesOf, listRequirementRules, type RequirementRow } from './requirements.repository.ts';
+import { listLiveCredits, sumLiveCredits, type LiveCredit } from '../live/live-credit.query.ts';
 
 // 安全生产教育和培训档案 (《安全生产法》第二十八条第四款): time, content, participants and assessment
 // results of each person's training, per plan year. Read-only; every function is scoped by a person
@@ -63,6 +64,8 @@ export type ArchiveCourse = {
 	completedOn: string | null;
 };
 
+export type ArchiveLive = LiveCredit & { creditedXueshi: number };
+
 export type ArchiveDay = { date: string; creditedSeconds: number; xueshi: number };
 
 /** Filled once the exam activity exists; the archive already has the section. */
@@ -78,8 +81,21 @@ export type PersonArchive = {
 	highRisk: boolean;
 	requirement: ArchiveRequirement | null;
 	courses: ArchiveCourse[];
+	/** 直播培训 attended (live and replay minutes apart, and what counts) */
+	live: ArchiveLive[];
 	daily: ArchiveDay[];
-	totals: { creditedSeconds: number; creditedXueshi: number; coursesAssigned: number; coursesCompleted: number; studyDays: number };
+	/** creditedSeconds: courses + live + counted replay; liveSeconds / replaySeconds: the counted live and replay parts */
+	totals: {
+		creditedSeconds: number;
+		creditedXueshi: number;
+		liveSeconds: number;
+		liveXueshi: number;
+		replaySeconds: number;
+		replayXueshi: number;
+		coursesAssigned: number;
+		coursesCompleted: number;
+		studyDays: number;
+	};
 	status: ArchiveStatus;
 	exams: ArchiveExam[];
 	certificates: ArchiveCertificate[];
@@ -94,8 +110,12 @@ export type EnterpriseArchiveRow = {
 	position: string | null;
 	requirementTitle: string | null;
 	requiredXueshi: number | null;
+	/** courses + live + counted replay */
 	creditedSeconds: number;
 	creditedXueshi: number;
+	/** the live and replay parts of creditedSeconds */
+	liveSeconds: number;
+	replaySeconds: number;
 	coursesAssigned: number;
 	coursesCompleted: number;
 	lastStudyOn: string | null;
@@ -202,9 +222,10 @@ async function loadArchives(db: Db, who: Who, year: number | null, withDaily: bo
 		courseQuery = courseQuery.where('e.plan_year', '=', year);
 		dailyQuery = dailyQuery.where('e.plan_year', '=', year);
 	}
-	const [courseRows, dailyRows] = await Promise.all([
+	const [courseRows, dailyRows, liveBy] = await Promise.all([
 		courseQuery.orderBy('e.person_id').orderBy('e.plan_year', 'desc').orderBy('e.id').execute(),
-		withDaily ? dailyQuery.orderBy('se.person_id').orderBy(sql`2`).execute() : Promise.resolve([])
+		withDaily ? dailyQuery.orderBy('se.person_id').orderBy(sql`2`).execute() : Promise.resolve([]),
+		listLiveCredits(db, 'personId' in who ? { personId: who.personId } : { orgId: who.orgId }, year, xueshiMinutes)
 	]);
 
 	const coursesBy = new Map<number, ArchiveCourse[]>();
@@ -243,8 +264,10 @@ async function loadArchives(db: Db, who: Who, year: number | null, withDaily: bo
 		const highRisk = p.high_risk ?? false;
 		const courses = coursesBy.get(p.id) ?? [];
 		const daily = dailyBy.get(p.id) ?? [];
+		const live = (liveBy.get(p.id) ?? []).map((c) => ({ ...c, creditedXueshi: toXueshi(c.creditedLiveSeconds + c.creditedReplaySeconds, xueshiMinutes) }));
+		const liveTotals = sumLiveCredits(live);
 		// Credited time counts whatever happened to the enrolment later: it was studied.
-		const creditedSeconds = courses.reduce((s, c) => s + c.creditedSeconds, 0);
+		const creditedSeconds = courses.reduce((s, c) => s + c.creditedSeconds, 0) + liveTotals.liveSeconds + liveTotals.replaySeconds;
 		const creditedXueshi = toXueshi(creditedSeconds, xueshiMinutes);
 		const assigned = courses.filter((c) => c.enrolmentStatus === 'active');
 		const requirement = requirementFor(rules, p, highRisk, year);
@@ -266,10 +289,15 @@ async function loadArchives(db: Db, who: Who, year: number | null, withDaily: bo
 			highRisk,
 			requirement,
 			courses,
+			live,
 			daily,
 			totals: {
 				creditedSeconds,
 				creditedXueshi,
+				liveSeconds: liveTotals.liveSeconds,
+				liveXueshi: toXueshi(liveTotals.liveSeconds, xueshiMinutes),
+				replaySeconds: liveTotals.replaySeconds,
+				replayXueshi: toXueshi(liveTotals.replaySeconds, xueshiMinutes),
 				coursesAssigned: assigned.length,
 				coursesCompleted: assigned.filter((c) => c.completedAt !== null).length,
 				studyDays: daily.length
@@ -358,9 +386,11 @@ export async function getEnterpriseArchive(db: Db, orgId: number, options: { yea
 		.orderBy('p.id')
 		.execute();
 
+	const liveBy = await listLiveCredits(db, { orgId }, options.year, xueshiMinutes);
 	const counts: Record<ArchiveStatus, number> = { met: 0, unmet: 0, none: 0 };
 	const out = rows.map((r): EnterpriseArchiveRow => {
-		const seconds = Number(r.seconds);
+		const live = sumLiveCredits(liveBy.get(r.id) ?? []);
+		const seconds = Number(r.seconds) + live.liveSeconds + live.replaySeconds;
 		const creditedXueshi = toXueshi(seconds, xueshiMinutes);
 		const requirement = requirementFor(rules, r, highRisk, options.year);
 		const status = statusOf(requirement, creditedXueshi);
@@ -376,6 +406,8 @@ export async function getEnterpriseArchive(db: Db, orgId: number, options: { yea
 			requiredXueshi: requirement?.hours ?? null,
 			creditedSeconds: seconds,
 			creditedXueshi,
+			liveSeconds: live.liveSeconds,
+			replaySeconds: live.replaySeconds,
 			coursesAssigned: Number(r.assigned),
 			coursesCompleted: Number(r.completed),
 			lastStudyOn: r.last_on,

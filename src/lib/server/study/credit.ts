@@ -83,6 +83,7 @@ export type RefusalCode =
 	| 'not_enrolled'
 	| 'course_closed'
 	| 'lesson_not_in_course'
+	| 'live_elsewhere'
 	| 'bad_request';
 
 export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
@@ -92,6 +93,7 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
 	not_enrolled: '这门课程没有分配给你，学习时间不计入学时。',
 	course_closed: '这门课程已下架或培训已撤销，不再计学时。',
 	lesson_not_in_course: '这一节不属于该课程。',
+	live_elsewhere: '您正在观看直播培训，直播正在计学时。同一时间只计一处学时：关闭直播页面后，本课程约半分钟内恢复计时。',
 	bad_request: '学习记录格式不正确。'
 };
 

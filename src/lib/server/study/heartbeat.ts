@@ -78,17 +78,24 @@ export async function recordHeartbeat(
 		ip: input.client.ip,
 		device: input.client.device
 	};
-	const refuse = async (code: RefusalCode) => {
+	const refuse = async (code: RefusalCode, message?: string) => {
 		await insertStudyEvents(db, [{ ...event, kind: 'refused', reason: code }]);
-		return refusal(code, config, code === 'another_tab' ? await findLeaseHolder(db, input.personId) : null);
+		const r = refusal(code, config, code === 'another_tab' ? await findLeaseHolder(db, input.personId) : null);
+		return message && r.refused ? { ...r, refused: { ...r.refused, message } } : r;
 	};
+	// a live class's lease is fresh while its page beats within the same interval + tolerance
+	const liveSince = new Date(now.getTime() - (config.intervalSeconds + config.toleranceSeconds) * 1000);
 
 	for (let attempt = 0; attempt < 8; attempt++) {
-		const state = await readBeatState(db, input.personId, input.enrolmentId, input.lessonId);
+		const state = await readBeatState(db, input.personId, input.enrolmentId, input.lessonId, liveSince);
 		const target = state.target;
 		if (!target || target.person_id !== input.personId) return refuse('not_enrolled');
 		if (target.enrolment_status !== 'active' || target.course_status !== 'published') return refuse('course_closed');
 		if (target.lesson_id === null || target.lesson_kind === null || target.minutes === null) return refuse('lesson_not_in_course');
+		// one lease across study and live: a live class that is counting wins, and the page says which
+		if (state.liveElsewhere !== null && input.beat.intent !== 'release') {
+			return refuse('live_elsewhere', `您正在观看直播培训《${state.liveElsewhere}》，直播正在计学时。同一时间只计一处学时：关闭直播页面后，本课程约半分钟内恢复计时。`);
+		}
 
 		const lesson = {
 			id: target.lesson_id,

@@ -4,6 +4,7 @@ import { formatBasis, pickRequirement } from './requirements.ts';
 import { listRequirementRules, xueshiMinutesOf } from './requirements.repository.ts';
 import { toXueshi } from './hours.ts';
 import { listActivePersonsForPlan } from './plan.repository.ts';
+import { listLiveCredits, sumLiveCredits, type LiveCredit } from '../live/live-credit.query.ts';
 
 export type MyCourse = {
 	enrolmentId: number;
@@ -28,8 +29,11 @@ export type MyStudy = {
 	year: number;
 	xueshiMinutes: number;
 	requirement: { title: string; hours: number; basis: string } | null;
+	/** courses, live classes and (where the class allows) replays together */
 	creditedHours: number;
 	courses: MyCourse[];
+	/** 直播 / 回放 学时, shown apart; already included in creditedHours */
+	live: { liveHours: number; replayHours: number; classes: LiveCredit[] };
 };
 
 /** A learner's year: the requirement that applies, the hours credited and each course's progress. */
@@ -107,13 +111,16 @@ export async function getMyStudy(db: Db, personId: number, orgId: number, year: 
 			resumeLessonId: r.resume_lesson_id ?? null
 		};
 	});
-	const totalCredited = courses.reduce((sum, c) => sum + c.creditedSeconds, 0);
+	const liveClasses = (await listLiveCredits(db, { personId }, year, xueshiMinutes)).get(personId) ?? [];
+	const live = sumLiveCredits(liveClasses);
+	const totalCredited = courses.reduce((sum, c) => sum + c.creditedSeconds, 0) + live.liveSeconds + live.replaySeconds;
 	return {
 		year,
 		xueshiMinutes,
 		requirement: rule ? { title: rule.title, hours: rule.hours, basis: formatBasis(rule) } : null,
 		creditedHours: toXueshi(totalCredited, xueshiMinutes),
-		courses
+		courses,
+		live: { liveHours: toXueshi(live.liveSeconds, xueshiMinutes), replayHours: toXueshi(live.replaySeconds, xueshiMinutes), classes: liveClasses }
 	};
 }
 

@@ -83,6 +83,8 @@ export type BeatState = {
 	progress: ProgressState | null;
 	openCheck: { id: number; deadline_at: Date; kind: 'attention' | 'face' } | null;
 	faceRequired: boolean;
+	/** a live class counting for this learner right now (one lease across study and live) */
+	liveElsewhere: string | null;
 };
 
 type BeatStateRow = {
@@ -113,6 +115,7 @@ type BeatStateRow = {
 	deadline_at: Date | null;
 	check_kind: 'attention' | 'face' | null;
 	face_required: boolean | null;
+	live_title: string | null;
 };
 
 /**
@@ -120,7 +123,7 @@ type BeatStateRow = {
  * its course, the lesson if it belongs to that course, the learner's lease, the lesson's
  * progress and the open attention check.
  */
-export async function readBeatState(db: Db, personId: number, enrolmentId: number, lessonId: number): Promise<BeatState> {
+export async function readBeatState(db: Db, personId: number, enrolmentId: number, lessonId: number, liveSince: Date | null = null): Promise<BeatState> {
 	const { rows } = await sql<BeatStateRow>`
 		select e.id as enrolment_id, e.person_id, e.status as enrolment_status,
 			c.id as course_id, c.status as course_status, c.title as course_title,
@@ -130,7 +133,12 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 			p.credited_seconds, p.watched_seconds, p.reached_end, p.completed_at,
 			ck.id as check_id, ck.deadline_at, ck.kind as check_kind,
 			(coalesce((select fc.action = 'given' from face_consents fc where fc.person_id = ${personId} order by fc.id desc limit 1), false)
-				and exists (select 1 from face_references fr where fr.person_id = ${personId} and fr.status = 'confirmed')) as face_required
+				and exists (select 1 from face_references fr where fr.person_id = ${personId} and fr.status = 'confirmed')) as face_required,
+			-- a live class (or a replay that credits) whose page beat since liveSince and was not closed
+			(select lc.title from live_attendance la join live_classes lc on lc.id = la.class_id
+				where la.person_id = ${personId} and la.last_at > ${liveSince} and la.released_at is null and not la.late
+					and (la.mode = 'live' or lc.replay_rule = 'replay_allowed')
+				order by la.last_at desc limit 1) as live_title
 		from (select 1) one
 		left join enrolments e on e.id = ${enrolmentId}
 		left join courses c on c.id = e.course_id
@@ -181,7 +189,8 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 						completed_at: r.completed_at ? new Date(r.completed_at) : null
 					},
 		openCheck: r.check_id === null ? null : { id: r.check_id, deadline_at: new Date(r.deadline_at!), kind: r.check_kind ?? 'attention' },
-		faceRequired: r.face_required === true
+		faceRequired: r.face_required === true,
+		liveElsewhere: r.live_title
 	};
 }
 

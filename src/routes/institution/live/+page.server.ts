@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
 import { listLecturers, listOwnedLiveClasses } from '#lib/server/live/live.repository.ts';
-import { phaseOf, scheduleLiveClass } from '#lib/server/live/live-service.ts';
+import { phaseOf, rollCallRuleOf, scheduleLiveClass } from '#lib/server/live/live-service.ts';
 import { listEnterpriseChoices } from '#lib/server/live/choices.query.ts';
 import { scheduleFromForm, scheduleLiveSchema } from '#lib/schemas/live.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
@@ -20,7 +20,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		canSchedule: scope.role === 'institution_admin',
 		classes: classes.map((c) => ({ id: c.id, title: c.title, lecturer: c.lecturer_name, startsAt: c.starts_at.toISOString(), endsAt: c.ends_at.toISOString(), phase: phaseOf(c, at), hasReplay: c.replay_file !== null, creditHours: c.credit_hours })),
 		lecturers: scope.role === 'institution_admin' ? await listLecturers(db, scope.orgId) : [],
-		enterprises: scope.role === 'institution_admin' ? await listEnterpriseChoices(db) : []
+		enterprises: scope.role === 'institution_admin' ? await listEnterpriseChoices(db) : [],
+		rollCallSeconds: liveSettings().config.rollCallSeconds
 	};
 };
 
@@ -45,7 +46,8 @@ export const actions: Actions = {
 				creditHours: p.credit_hours,
 				signinBeforeMinutes: p.signin_before,
 				signinAfterMinutes: p.signin_after,
-				replayRule: p.replay_rule
+				replayRule: p.replay_rule,
+				rollCallRule: rollCallRuleOf(p.rollcall, liveSettings().config.rollCallSeconds)
 			},
 			now()
 		);

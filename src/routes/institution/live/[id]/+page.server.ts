@@ -3,6 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
 import { requireConsoleClass } from '#lib/server/live/guard.ts';
+import { playUrls } from '#lib/server/live/play-token.ts';
 import { getConsoleView } from '#lib/server/live/console.ts';
 import { answerQuestion, issueStreamKey, moderateQuestion, startRollCall, type Actor } from '#lib/server/live/live-service.ts';
 import { answerSchema } from '#lib/schemas/live.ts';
@@ -10,21 +11,23 @@ import { idSchema } from '#lib/schemas/params.ts';
 import { fieldErrors } from '#lib/schemas/auth.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
-	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
 	const { server, config } = liveSettings();
 	return {
+		// the same console serves an enterprise's own classes under /enterprise/live
+		base: scope.role === 'enterprise_admin' ? '/enterprise/live' : '/institution/live',
 		cls: { id: cls.id, title: cls.title, lecturer: cls.lecturer_name, startsAt: cls.starts_at.toISOString(), endsAt: cls.ends_at.toISOString(), creditHours: cls.credit_hours, replayRule: cls.replay_rule, hasReplay: cls.replay_file !== null, replaySeconds: cls.replay_seconds },
 		server: server ? { rtmpUrl: server.rtmpUrl } : null,
-		hlsUrl: server ? `${server.playUrl}/hls/${cls.playback_name}.m3u8` : null,
+		hlsUrl: server ? playUrls(server, cls, `u${scope.userId}`, now()).hlsUrl : null,
 		view: await getConsoleView(db, cls, now(), config)
 	};
 };
 
 type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
 async function begin({ locals, params, request, getClientAddress }: Ctx) {
-	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
 	const actor: Actor = { userId: scope.userId, orgId: scope.orgId, role: scope.role, ip: getClientAddress() };

@@ -5,6 +5,7 @@ import { requireAudienceClass } from '#lib/server/live/guard.ts';
 import { phaseOf, rulesOf } from '#lib/server/live/live-service.ts';
 import { signInWindow } from '#lib/server/live/attendance.ts';
 import { findAttendance } from '#lib/server/live/live.repository.ts';
+import { playUrls } from '#lib/server/live/play-token.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'learner');
@@ -13,6 +14,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const { server, config } = liveSettings();
 	const att = await findAttendance(db, cls.id, personId);
 	const window = signInWindow(rulesOf(cls));
+	const urls = server ? playUrls(server, cls, `p${personId}`, now()) : null;
 	return {
 		cls: {
 			id: cls.id,
@@ -27,9 +29,10 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			phase: phaseOf(cls, now())
 		},
 		configured: server !== null,
-		// only the audience gets the playlist address (this page is 404 for everyone else)
-		hlsUrl: server ? `${server.playUrl}/hls/${cls.playback_name}.m3u8` : null,
-		replayUrl: server && cls.replay_file ? `${server.playUrl}/rec/${cls.replay_file}` : null,
+		// only the audience gets a signed playlist address (this page is 404 for everyone else;
+		// the streaming server refuses an unsigned or expired one with 403)
+		hlsUrl: urls?.hlsUrl ?? null,
+		replayUrl: urls?.replayUrl ?? null,
 		intervalSeconds: config.intervalSeconds,
 		attendance: { liveSeconds: att?.live_seconds ?? 0, replaySeconds: att?.replay_seconds ?? 0 }
 	};

@@ -7,7 +7,7 @@ import { getConsoleView } from '#lib/server/live/console.ts';
 
 /** The console polls this: audience count, attendance, questions. */
 export const GET: RequestHandler = async ({ locals, params }) => {
-	const scope = requireApiRole(locals, 'institution_admin', 'examiner');
+	const scope = requireApiRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
 	return json(await getConsoleView(db, cls, now(), liveSettings().config), { headers: { 'cache-control': 'no-store' } });

@@ -6,7 +6,7 @@ import { getConsoleView } from '#lib/server/live/console.ts';
 import { attendancePdf } from '#lib/server/live/attendance-export.ts';
 
 export const GET: RequestHandler = async ({ locals, params }) => {
-	const scope = requireRole(locals, 'institution_admin', 'examiner');
+	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
 	const at = now();

@@ -1,0 +1,1 @@
+export { GET } from '../../../../institution/live/[id]/attendance.pdf/+server.ts';
