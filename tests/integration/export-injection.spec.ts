@@ -107,6 +107,13 @@ const archive = (): { summary: EnterpriseArchive; details: PersonArchive[] } => 
 
 // One entry per export writer; the guard below fails when a writer is added without one.
 const EXPORTS: Record<string, { file: string; build: () => Promise<Buffer> }> = {
+	'question bank export': { file: 'src/lib/server/question-bank/excel.ts', build: () => exportQuestionsXlsx({ code: 'inj', name: h(0) }, HOSTILE.map((_, i) => question(i))) },
+	'question bank template': { file: 'src/lib/server/question-bank/excel.ts', build: () => buildTemplateXlsx() },
+	'staff template (special operations from the database)': {
+		file: 'src/lib/server/people/staff-excel.ts',
+		build: () => buildStaffTemplateXlsx(HOSTILE.map((_, i) => ({ code: h(i), category: h(i + 1), item: h(i + 2) })))
+	},
+	'exam results': { file: 'src/lib/server/exams/results.query.ts', build: () => buildResultsXlsx({ name: h(0), opensAt: new Date(0), closesAt: new Date(0) }, HOSTILE.map((_, i) => resultRow(i)), new Date(0)) },
 	'live class attendance sheet': {
 		file: 'src/lib/server/live/attendance-export.ts',
 		build: () =>
