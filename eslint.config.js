@@ -15,9 +15,13 @@ export default ts.config(
 	},
 	{
 		rules: {
-			'@typescript-eslint/no-explicit-any': 'off',
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
 			'svelte/no-navigation-without-resolve': 'off'
 		}
+	},
+	{
+		// Migrations describe past schemas, so they run against Kysely<any> by design (Kysely's own advice).
+		files: ['migrations/**'],
+		rules: { '@typescript-eslint/no-explicit-any': 'off' }
 	}
 );

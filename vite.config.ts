@@ -61,6 +61,8 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 120_000,
 		fileParallelism: true,
-		maxWorkers: 2
+		maxWorkers: 2,
+		// a test that asserts nothing fails (a skipped branch or a forgotten await cannot pass silently)
+		expect: { requireAssertions: true }
 	}
 });

@@ -16,6 +16,7 @@
 // Last line: candidates=<n> start_p99_ms=<n> answers_per_s=<n> p50_ms=<n> p99_ms=<n> raw_pg_per_s=<n> ratio=<n> capacity_per_s=<n> realistic_candidates=<n>
 //   answers_per_s: the most autosaves per second served in any step; p50_ms/p99_ms: at capacity_per_s;
 //   ratio: capacity_per_s / raw_pg_per_s.
+import { prefillExamHistory, prefillArg } from './prefill.ts';
 import { benchDatabaseUrl, ensureBuilt, jsonPoster, latencyStats, listArg, numberArg, openWipedDatabase, P99_GOAL_MS, runOpenLoop, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -23,8 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/session.ts';
 import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
 import type { StoredSlot } from '../src/lib/server/exams/attempt.ts';
-import type { Blueprint } from '../src/lib/server/question-engine/blueprint.ts';
 import { startServer } from '../tests/support/server.ts';
+import { makeBlueprint, makeExamBank } from '../tests/support/exam-factories.ts';
 import { idNumberCheckChar } from '../src/lib/domain/identifiers.ts';
 
 const url = benchDatabaseUrl();
@@ -53,54 +54,27 @@ const t0 = performance.now();
 const now = new Date();
 const inst = await db.insertInto('organisations').values({ kind: 'institution', name: '基准培训机构', region_code: '500112' }).returning('id').executeTakeFirstOrThrow();
 const org = await db.insertInto('organisations').values({ kind: 'enterprise', name: '基准企业', region_code: '500112', industry_code: 'it_machinery' }).returning('id').executeTakeFirstOrThrow();
-const bank = await db.insertInto('qb_banks').values({ code: 'bench-exam', name: '基准题库', audience: JSON.stringify(['一线从业人员']), owner_org_id: inst.id, created_at: now }).returning('id').executeTakeFirstOrThrow();
-const specs = [
-	...Array.from({ length: 150 }, () => 'single' as const),
-	...Array.from({ length: 60 }, () => 'multiple' as const),
-	...Array.from({ length: 90 }, () => 'judge' as const)
-];
-const contents = specs.map((type, i) => ({
-	id: `b-${i + 1}`,
-	type,
-	stem: `基准第${i + 1}题：生产经营单位应当如何落实安全生产责任制？（${type}）`,
-	options: type === 'judge' ? undefined : { A: `选项甲${i}`, B: `选项乙${i}`, C: `选项丙${i}`, D: `选项丁${i}` },
-	answer: type === 'judge' ? i % 2 === 0 : type === 'multiple' ? ['A', 'C'] : 'B',
-	explanation: `解析${i + 1}`,
-	basis: [{ source: 'aqsc-law-2021', ref: '第四条' }],
-	knowledge: `k${i % 5}`,
-	difficulty: 1 + (i % 5)
-}));
-const qids = (
-	await sql<{ id: number }>`insert into qb_questions (bank_id, code, status, review_status, current_version, type, difficulty, knowledge_code, search_text, updated_at)
-		select ${bank.id}, c->>'id', 'active', 'ok', 1, c->>'type', (c->>'difficulty')::int, c->>'knowledge', c->>'stem', now()
-		from jsonb_array_elements(${JSON.stringify(contents)}::jsonb) with ordinality as t(c, n) order by n returning id`.execute(db)
-).rows.map((r) => r.id);
-await sql`insert into qb_question_versions (question_id, version, content, content_hash, basis_hashes, origin, created_at)
-	select q, 1, c, 'h' || q, '{}'::jsonb, 'file', now()
-	from unnest(${qids}::int[]) with ordinality as a(q, n) join jsonb_array_elements(${JSON.stringify(contents)}::jsonb) with ordinality as b(c, m) on m = n`.execute(db);
-const definition: Blueprint = {
-	sections: [
-		{ type: 'single', count: 50, points: 1 },
-		{ type: 'multiple', count: 20, points: 1 },
-		{ type: 'judge', count: 30, points: 1 }
-	],
-	multipleScoring: 'all_or_nothing',
-	durationMinutes: 120,
-	totalPoints: 100,
-	passMark: 80,
-	shuffleQuestions: 'within_sections',
-	shuffleOptions: true
-};
-const blueprint = await db
-	.insertInto('exam_blueprints')
-	.values({ owner_org_id: inst.id, name: '基准组卷', bank_ids: JSON.stringify([bank.id]), definition: JSON.stringify(definition), certificate_type: 'training', created_at: now, updated_at: now })
-	.returning('id')
-	.executeTakeFirstOrThrow();
+// the bank, blueprint and answer keys of the tests' exam factories (tests/support/exam-factories.ts)
+const bank = await makeExamBank(db, inst.id, { single: 150, multiple: 60, judge: 90 });
+const blueprintId = await makeBlueprint(
+	db,
+	inst.id,
+	[bank.id],
+	{
+		sections: [
+			{ type: 'single', count: 50, points: 1 },
+			{ type: 'multiple', count: 20, points: 1 },
+			{ type: 'judge', count: 30, points: 1 }
+		],
+		durationMinutes: 120
+	},
+	'基准组卷'
+);
 const session = await db
 	.insertInto('exam_sessions')
 	.values({
 		owner_org_id: inst.id,
-		blueprint_id: blueprint.id,
+		blueprint_id: blueprintId,
 		name: '基准场次',
 		mode: 'online',
 		opens_at: new Date(now.getTime() - 60_000),
@@ -147,6 +121,8 @@ const papers = new Map(
 	).map((r) => [r.person_id, { attemptId: r.id, slots: r.slots as StoredSlot[] }])
 );
 console.log(`fixtures: candidates=${learners.length} questions_per_paper=${QUESTIONS} setup_ms=${Math.round(fixturesMs)} prepare_papers=${prepared} prepare_ms=${Math.round(prepareMs)}`);
+// --prefill N: N historic rows in the partitioned history tables before the run (bench/prefill.ts)
+await prefillExamHistory(db, prefillArg(), now);
 
 // --- the app ---
 const server = await startServer({
@@ -238,7 +214,7 @@ for (const n of REALISTIC) {
 	);
 	const pass = result.lost === 0 && result.stats.p99 < P99_GOAL_MS;
 	log(
-		`realistic: candidates=${n} answers=${result.offered} offered_per_s=${(result.offered / REALISTIC_SECONDS).toFixed(0)} lost=${result.lost} p50_ms=${fmt(result.stats.p50)} p99_ms=${fmt(result.stats.p99)} max_ms=${fmt(result.stats.max)} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
+		`realistic: candidates=${n} answers=${result.offered} offered_per_s=${(result.offered / REALISTIC_SECONDS).toFixed(0)} lost=${result.lost} p50_ms=${fmt(result.stats.p50)} p99_ms=${fmt(result.stats.p99)} max_ms=${fmt(result.stats.max)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
 	);
 	if (!pass) break;
 	realistic = n;
@@ -247,7 +223,8 @@ for (const n of REALISTIC) {
 if (client.retried()) log(`retried once after ECONNRESET on a reused keep-alive socket: ${client.retried()}`);
 await server.stop();
 client.destroy();
-const stored = (await sql<{ n: number }>`select count(*)::int as n from exam_answer_steps`.execute(db)).rows[0]!.n;
+// --prefill's historic rows belong to practice attempts: count the run's own (exam-mode) steps
+const stored = (await sql<{ n: number }>`select count(*)::int as n from exam_answer_steps where attempt_id in (select id from exam_attempts where mode = 'exam')`.execute(db)).rows[0]!.n;
 log(`checks: acknowledged_answers=${acknowledged} stored_steps=${stored} ${stored === acknowledged ? 'equal' : 'MISMATCH'}`);
 
 // (d) baselines, same run, no HTTP: both for RAW_SECONDS, one caller per started candidate over a pg pool.
@@ -267,7 +244,7 @@ async function timed(work: (i: number, k: number) => Promise<unknown>): Promise<
 	return done / ((performance.now() - t) / 1000);
 }
 const rawPerS = await timed((i, k) =>
-	pool.query(`insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at) values ($1, $2, $3, $4::jsonb, $5, $6) on conflict (attempt_id, seq) do nothing`, [
+	pool.query(`insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at, attempt_started_at) values ($1, $2, $3, $4::jsonb, $5, $6, $6) on conflict (attempt_id, seq, attempt_started_at) do nothing`, [
 		attemptOf[i],
 		1_000_000 + k,
 		(k % QUESTIONS) + 1,
@@ -286,15 +263,15 @@ const ONE_STATEMENT = `
 		where s.id = $1 and s.expires_at > $5 and not u.disabled
 	),
 	a as (
-		select x.id, x.status, x.deadline_at, x.client_id from exam_attempts x join me on me.person_id = x.person_id where x.id = $2 for share of x
+		select x.id, x.status, x.deadline_at, x.client_id, x.started_at from exam_attempts x join me on me.person_id = x.person_id where x.id = $2 for share of x
 	),
 	ok as (
-		select id from a where status = 'in_progress' and (deadline_at is null or deadline_at + interval '5 seconds' >= $5) and (client_id is null or client_id = $3)
+		select id, started_at from a where status = 'in_progress' and (deadline_at is null or deadline_at + interval '5 seconds' >= $5) and (client_id is null or client_id = $3)
 	),
 	ins as (
-		insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at)
-		select ok.id, $4, ($4 % ${QUESTIONS}) + 1, '"A"'::jsonb, $5, $5 from ok
-		on conflict (attempt_id, seq) do nothing returning seq
+		insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at, attempt_started_at)
+		select ok.id, $4, ($4 % ${QUESTIONS}) + 1, '"A"'::jsonb, $5, $5, ok.started_at from ok
+		on conflict (attempt_id, seq, attempt_started_at) do nothing returning seq
 	)
 	select exists (select 1 from ok) as open, (select json_agg(seq) from ins) as written,
 		(select json_agg(json_build_object('id', w.id, 'message', w.message)) from exam_actions w

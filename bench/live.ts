@@ -92,7 +92,7 @@ const server = await startServer({
 });
 const live = await startLiveServer({ rtmpPort: RTMP_PORT, httpPort: HTTP_PORT, anxunUrl: server.url, dir: liveDir, secret });
 const cls = (await findLiveClass(db, classId))!;
-const { streamKey } = await issueStreamKey(db, { userId: lecturer.id, orgId: inst.id, role: 'institution_admin', ip: null }, cls, new Date());
+const { streamKey } = await issueStreamKey(db, { userId: lecturer.id, orgId: inst.id, role: 'institution_admin', personId: null, ip: null }, cls, new Date());
 const push = pushTestPattern(`rtmp://127.0.0.1:${RTMP_PORT}/live/${streamKey}`);
 for (let i = 0; i < 100; i++) {
 	const p = await db.selectFrom('live_stream_periods').select('id').where('class_id', '=', classId).where('ended_at', 'is', null).executeTakeFirst();
@@ -206,7 +206,7 @@ await Promise.all(
 			const at = new Date();
 			const next = s.att
 				? { ...s.att, tab_id: 'raw', last_beat_at: at, live_seconds: s.att.live_seconds + 1 }
-				: { signed_in_at: at, late: false, tab_id: 'raw', mode: 'live' as const, last_beat_at: at, released_at: null, live_seconds: 0, replay_seconds: 0, watched_seconds: 0, held_seconds: 0, held_roll_call_id: null };
+				: { signed_in_at: at, late: false, tab_id: 'raw', mode: 'live' as const, last_beat_at: at, released_at: null, live_seconds: 0, replay_seconds: 0, watched_seconds: 0, held_seconds: 0, held_roll_call_id: null, face_pending: false };
 			await writeLiveBeat(rawDb, classId, v.person_id!, s.att?.version ?? null, next, at, {
 				class_id: classId,
 				person_id: v.person_id!,

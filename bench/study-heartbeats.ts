@@ -9,6 +9,7 @@
 //       compare-and-set, credit, event) as ONE SQL statement through pg at 16 clients
 // Options: --workers n (ANXUN_WORKERS of the server) --skip-realistic
 // Last line: learners=<n> heartbeats_per_s=<n> p99_ms=<n> capacity_per_s=<n>
+import { prefillStudyEvents, prefillArg } from './prefill.ts';
 import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, runOpenLoop, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import { performance } from 'node:perf_hooks';
@@ -65,6 +66,8 @@ for (let i = 0; i < learners.length; i += 200) {
 	tokens.push(...batch.map((b) => b.token));
 }
 console.log(`fixtures: learners=${learners.length} setup_ms=${Math.round(performance.now() - t0)}`);
+// --prefill N: N historic rows in the partitioned history tables before the run (bench/prefill.ts)
+await prefillStudyEvents(db, prefillArg(), now);
 
 // --- the app ---
 const server = await startServer({

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { existsSync } from 'node:fs';
@@ -75,6 +76,8 @@ export type LoadResult = {
 	servedPerS: number;
 	stats: Stats;
 	notes: string[];
+	/** the load generator's own event-loop delay during the run (ms): a stall here shows as latency */
+	genLagMaxMs: number;
 };
 
 /**
@@ -98,6 +101,8 @@ export async function runOpenLoop(
 	let next = 0;
 	const start = performance.now();
 	const pending = new Set<Promise<void>>();
+	const lag = monitorEventLoopDelay({ resolution: 10 });
+	lag.enable();
 	const fire = (k: number, due: number) => {
 		if (inFlight >= maxInFlight) {
 			lost++;
@@ -145,7 +150,8 @@ export async function runOpenLoop(
 		notes.push(`${pending.size} not answered within ${drainMs} ms after the schedule ended`);
 	}
 	const seconds = (performance.now() - start) / 1000;
-	return { offered: schedule.length, served, lost, seconds, servedPerS: served / seconds, stats: latencyStats(latencies), notes };
+	lag.disable();
+	return { offered: schedule.length, served, lost, seconds, servedPerS: served / seconds, stats: latencyStats(latencies), notes, genLagMaxMs: lag.max / 1e6 };
 }
 
 /** Evenly spaced due times: `rate` requests per second for `seconds`. */
@@ -178,7 +184,7 @@ export async function stepTest(
 		steps.push({ rate, result });
 		const pass = result.lost === 0 && result.stats.p99 < P99_GOAL_MS;
 		log(
-			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
+			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
 		);
 		// let the queue behind a failed step empty before the next one
 		await new Promise((r) => setTimeout(r, 1000));

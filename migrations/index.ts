@@ -24,6 +24,9 @@ import * as m019 from './2026-12-05-019-so-application-drafts.ts';
 import * as m027 from './2026-12-05-027-face-checks.ts';
 import * as m029 from './2026-12-05-029-live-classes.ts';
 import * as m030 from './2026-12-05-030-live-rollcalls-credit.ts';
+import * as m031 from './2026-12-06-031-partition-events.ts';
+import * as m032 from './2026-12-06-032-live-face-checks.ts';
+import * as m033 from './2026-12-06-033-live-replay-lessons.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -52,5 +55,8 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-029-live-classes': m029,
 	'2026-12-05-030-live-rollcalls-credit': m030,
 	'2026-12-05-028-hot-paths': m028,
-	'2026-12-05-026-lesson-quizzes': m026
+	'2026-12-05-026-lesson-quizzes': m026,
+	'2026-12-06-031-partition-events': m031,
+	'2026-12-06-032-live-face-checks': m032,
+	'2026-12-06-033-live-replay-lessons': m033
 };

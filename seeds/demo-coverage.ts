@@ -167,7 +167,7 @@ export async function insertFinishedAttempt(db: Db, exam: ExamSetup, a: AttemptS
 	const step = (a.minutes * 60_000) / (answers.length + 1);
 	await db
 		.insertInto('exam_answer_steps')
-		.values(answers.map((r, i) => ({ attempt_id: attempt.id, seq: i + 1, slot: i + 1, response: JSON.stringify(r), received_at: new Date(a.startedAt.getTime() + (i + 1) * step) })))
+		.values(answers.map((r, i) => ({ attempt_id: attempt.id, seq: i + 1, slot: i + 1, response: JSON.stringify(r), received_at: new Date(a.startedAt.getTime() + (i + 1) * step), attempt_started_at: a.startedAt })))
 		.execute();
 	const events = [
 		{ attempt_id: attempt.id, at: a.startedAt, source: 'server', kind: 'started', detail: JSON.stringify({ ip: a.ip ?? null }) },

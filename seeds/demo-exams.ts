@@ -7,9 +7,10 @@ import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
 import { startAttempt, submitAttempt, syncAttempt, type AnswerInput, type ClientEvent } from '../src/lib/server/exams/attempt-service.ts';
 import { findAttempt, getPaperSlots, loadQuestionVersions } from '../src/lib/server/exams/exam.repository.ts';
 import { computeBankItemStats } from '../src/lib/server/exams/grading-service.ts';
-import { decideAttempt, terminateAttempt } from '../src/lib/server/exams/proctor-service.ts';
+import { decideAttempt, terminateAttempt } from '../src/lib/server/proctoring/proctor-service.ts';
 import { defaultAttempts } from '../src/lib/server/exams/session-service.ts';
 import type { StoredSlot } from '../src/lib/server/exams/attempt.ts';
+import { SYSTEM_ACTOR } from '../src/lib/server/audit/actor.ts';
 
 // Demo exams: a blueprint on the platform's 安全生产法 bank, one session open now for the demo
 // learners, and one closed session (yesterday) taken by ~30 demo staff through the real engine,
@@ -156,7 +157,7 @@ export async function seedDemoExams(database: Db, now: Date): Promise<void> {
 	await enrol(closedId, staff.map((s) => s.id), new Date(opens.getTime() - 2 * 86_400_000));
 	await prepareSessionPapers(db, closedId, new Date(opens.getTime() - 86_400_000));
 
-	const examinerActor = { userId: examiner?.id ?? admin?.id ?? 0, role: 'examiner', ip: '10.30.0.5' };
+	const examinerActor = { ...SYSTEM_ACTOR, userId: examiner?.id ?? admin?.id ?? 0, role: 'examiner', orgId: institution.id, ip: '10.30.0.5' };
 	const rng = createRng(`demo-exams:${closedId}`);
 	let terminated = false;
 	for (const [i, s] of staff.entries()) {

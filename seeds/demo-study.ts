@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Db } from '../src/lib/server/db/index.ts';
 import { syncRepositoryCourses } from '../src/lib/server/courses/course-files.ts';
 import { generateAnnualPlanIn } from '../src/lib/server/study/plan-service.ts';
+import { SYSTEM_ACTOR } from '../src/lib/server/audit/actor.ts';
 import { shanghaiDate } from '../src/lib/domain/dates.ts';
 
 /** seeds/courses of the checkout (the built server runs from build/, tests from the root). */
@@ -12,7 +13,7 @@ export function coursesDir(): string {
 	return existsSync(local) ? local : 'seeds/courses';
 }
 
-const SYSTEM = { userId: null, role: 'system', ip: null };
+const SYSTEM = { ...SYSTEM_ACTOR, role: 'system' };
 
 /**
  * Demo courses, this year's plans for every demo enterprise, and some study history so the

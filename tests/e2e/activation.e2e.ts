@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures.ts';
 import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 

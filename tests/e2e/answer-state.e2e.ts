@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { prepareServerDatabase, seedExamScenario } from '../support/exam-factories.ts';
 import { makePracticeBank } from '../support/practice-factories.ts';

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 // Issue 20: an institution derives its own bank from a platform bank in one step, edits a
 // question (citation picked by document title and article), and builds a blueprint choosing

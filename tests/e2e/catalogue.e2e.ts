@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // Issue 15: an enterprise admin filters the course catalogue by role category and the requirement

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // Issue 15 part 1: the catalogue's courses for 安全生产管理人员, 高危 leaders, 一线从业人员 and 新上岗.

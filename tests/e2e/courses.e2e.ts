@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 // A training institution's admin authors a course in the browser: creates it, adds a chapter,
 // a Markdown lesson (raw HTML and javascript: links stay inert) and a PDF lesson (a fake PDF

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 // Issue 7 "Done when": a regulator sees the seeded targets with real rates, drills down to a
 // missing person, exports the gap list, opens a "走过场" finding and its evidence, audits a
@@ -47,7 +47,8 @@ test('a city regulator follows coverage down to a person, exports gaps, checks a
 	await expect(finding).toContainText('作答雷同');
 	await finding.getByRole('link').first().click();
 	await expect(page.getByRole('heading', { name: '考试过程记录' })).toBeVisible();
-	await expect(page.getByTestId('timeline')).toContainText('submitted');
+	await expect(page.getByTestId('timeline')).toContainText('交卷');
+	await expect(page.getByTestId('timeline')).not.toContainText('submitted');
 
 	// certificate audit: search the registry, see the 持证上岗 gaps and the duplicate
 	await page.goto('/regulator/audit');

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures.ts';
 
 // The training institution runs an exam: the admin builds a blueprint (and is told, in Chinese,
 // what is wrong with it first), creates a session open now, adds a candidate by 身份证号

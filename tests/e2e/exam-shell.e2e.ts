@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { prepareServerDatabase, seedExamScenario } from '../support/exam-factories.ts';
 

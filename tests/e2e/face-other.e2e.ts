@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures.ts';
 import { readFileSync } from 'node:fs';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { personOfAccount, prepareServerDatabase, seedExamScenario } from '../support/exam-factories.ts';

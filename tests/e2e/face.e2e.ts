@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures.ts';
 import { fakeCameraFile, fakeCameraLaunch } from '../support/fake-camera.ts';
 import { sampleRgb, tileRgb } from '../../src/lib/server/face/samples.ts';
 

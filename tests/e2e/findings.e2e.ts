@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures.ts';
 
 // Issue 20 item 10: a 区县 regulator works through grouped findings — dismisses a group with a
 // reason, sends one finding to its enterprise as 督办 — and the enterprise admin answers it.

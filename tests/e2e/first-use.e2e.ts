@@ -2,7 +2,7 @@
 // before the page finished starting, every page has one server-rendered title, data tables fit a desktop,
 // the phone header stays small and an exam attempt has no account menu.
 // Office roles are tried on a 1366×900 desktop, learners on a Pixel 7 (the two Playwright projects).
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, expectHydration, test, typeBeforeHydration, type Page, type TestInfo } from './fixtures.ts';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -183,9 +183,11 @@ async function holdScripts(page: Page) {
 		await released;
 		await route.continue();
 	});
+	typeBeforeHydration(page);
 	return async () => {
 		release();
 		await page.waitForLoadState('networkidle');
+		expectHydration(page);
 	};
 }
 

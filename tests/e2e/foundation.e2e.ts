@@ -1,5 +1,5 @@
 import { openAccountMenu } from '../support/e2e-page.ts';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 const PASSWORD = 'Anxun@2026';
 

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import { openAccountMenu, watchCsp } from '../support/e2e-page.ts';
 
 // Issue 11 (CSP) and issue 20 item 4 (Back after 退出) in the browser.

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 // Issue 15: the end-of-lesson practice quiz. The principals' course ends with 事故报告, whose
 // quiz draws three questions from the accident-emergency bank. Nothing is stored, so the shared

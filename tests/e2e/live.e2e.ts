@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures.ts';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
@@ -66,6 +66,15 @@ test.describe('直播培训', () => {
 		test.setTimeout(420_000);
 		const title = `全员安全生产直播课 ${Date.now() % 100000}`;
 
+		// 0. the class belongs to a course 孙海涛 is enrolled in: its recording becomes a 回放 lesson there
+		const peek = await browser.newContext({ ...test.info().project.use });
+		const peekPage = await peek.newPage();
+		await login(peekPage, '13800000007', /\/learner$/);
+		const courseLink = peekPage.locator('a[href^="/learner/courses/"]:not([href*="/lessons/"])').first();
+		const courseTitle = (await courseLink.innerText()).trim();
+		const courseHref = (await courseLink.getAttribute('href'))!;
+		await peek.close();
+
 		// 1. the institution schedules the class: now (to the minute) for three minutes
 		await login(page, '13800000004', /\/institution$/);
 		await page.getByRole('link', { name: /安排直播/ }).click();
@@ -80,6 +89,7 @@ test.describe('直播培训', () => {
 		await page.getByLabel('开始后多少分钟内须签到').fill('10');
 		// a three-minute class: the lecturer's 点名 only (automatic ones are proven in live-attendance.spec.ts)
 		await page.getByLabel('不自动点名（仅主讲人手动点名）').check();
+		await page.getByLabel('所属课程（可选）').selectOption({ label: courseTitle });
 		await page.getByRole('button', { name: '安排直播并通知学员' }).click();
 		await expect(page).toHaveURL(/\/institution\/live\/\d+$/);
 		const consoleUrl = page.url();
@@ -167,8 +177,16 @@ test.describe('直播培训', () => {
 		const replayer = await browser.newContext({ ...test.info().project.use });
 		const rp = await replayer.newPage();
 		await login(rp, '13800000007', /\/learner$/);
-		await rp.goto('/learner/live');
-		await rp.getByRole('link', { name: title }).click();
+		// the course now has the 回放 lesson, in its 直播回放 chapter, with no minutes of its own
+		const replayLesson = rp.getByRole('link', { name: `回放：${title}` });
+		await expect(async () => {
+			await rp.goto(courseHref);
+			await expect(replayLesson).toBeVisible({ timeout: 2_000 });
+		}).toPass({ timeout: 60_000 });
+		await expect(rp.getByRole('heading', { name: '直播回放' })).toBeVisible();
+		await expect(rp.locator('li', { has: replayLesson })).toContainText('学时按直播考勤计入');
+		await replayLesson.click();
+		await expect(rp).toHaveURL(/\/learner\/live\/\d+$/);
 		const video = rp.getByTestId('live-video');
 		await expect(async () => {
 			await rp.reload();
@@ -182,11 +200,23 @@ test.describe('直播培训', () => {
 		// the replay really plays (its address is signed; nginx asks Anxun before serving it)
 		await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000, message: 'the replay does not advance' }).toBeGreaterThan(0.5);
 		try {
-			await expect(rp.getByTestId('replay-seconds')).not.toHaveText('0:00', { timeout: 30_000 });
+			await expect(rp.getByTestId('replay-seconds')).not.toHaveText('0:00', { timeout: 60_000 });
 		} catch (e) {
 			// say what the page said (refusal, state) when the replay minutes do not grow
 			throw new Error(`${(e as Error).message}\npage: ${await rp.locator('body').innerText()}`);
 		}
 		await replayer.close();
+
+		// 10. the institution's course editor: the 回放 lesson has no minutes to set and no file to upload
+		await page.goto('/institution/courses');
+		await page.getByRole('link', { name: courseTitle }).first().click();
+		await page.getByRole('link', { name: `回放：${title}`, exact: true }).click();
+		await expect(page.getByTestId('replay-lesson-note')).toContainText('没有“计入学时的时长”');
+		await expect(page.getByLabel('计入学时的时长（分钟）')).toHaveCount(0);
+		await expect(page.getByRole('button', { name: /上传/ })).toHaveCount(0);
+		await page.getByLabel('课时名称').fill(`回放：${title}（已剪辑）`);
+		await page.getByRole('button', { name: '保存', exact: true }).click();
+		await expect(page.getByText('已保存。', { exact: true })).toBeVisible();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`回放：${title}（已剪辑）`);
 	});
 });

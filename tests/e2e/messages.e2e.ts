@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 // 站内消息: the demo learner's annual plan told them about their courses. They see the unread
 // badge in the header, open the message centre, open a message (read), mark the rest read, and

@@ -1,4 +1,4 @@
-import { devices, expect, test, type Locator, type Page } from '@playwright/test';
+import { devices, expect, test, type Locator, type Page } from './fixtures.ts';
 import { creditCodeCheckChar, idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 

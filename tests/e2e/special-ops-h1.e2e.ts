@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Browser, type Page, type TestInfo } from './fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { drawDocument, drawPhoto } from '../support/special-ops-factories-h1.ts';
 

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Browser, type Page, type TestInfo } from './fixtures.ts';
 import { prepareServerDatabase } from '../support/exam-factories.ts';
 import { prepareDemoPractical, TINY_PNG } from '../support/special-ops-factories-h3.ts';
 import { TEST_PASSWORD } from '../support/factories.ts';

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 import ExcelJS from 'exceljs';
 import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures.ts';
 
 // The server runs with a 2 s heartbeat, an attention check after 6 credited seconds and 10 s to
 // answer it (playwright.config.ts), so a journey sees the clock work within seconds.

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './fixtures.ts';
 
 // Issue 12, regulator 督办: from a target's dashboard the 渝北区 regulator sends a notice to two
 // enterprises below the goal; 重庆渝北精工机械's admin opens and acknowledges it; the regulator

@@ -10,6 +10,7 @@ import { createPlatformAdmin } from '../../src/lib/server/admin/create-platform-
 import { loginWithPassword } from '../../src/lib/server/auth/login.ts';
 import { validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
+import { hasPostgres } from '../support/server.ts';
 
 const T0 = new Date('2026-12-05T08:00:00Z');
 const run = promisify(execFile);
@@ -90,7 +91,7 @@ describe('the admin:create command', () => {
 		}
 	});
 
-	it.skipIf(!process.env.TEST_DATABASE_URL)('creates the admin on DATABASE_URL', { timeout: 120_000 }, async () => {
+	it.skipIf(!hasPostgres(import.meta.url))('creates the admin on DATABASE_URL', { timeout: 120_000 }, async () => {
 		const url = await createEmptyPostgresDatabase();
 		try {
 			const out = await run(tsx, [script, '--account', '13900004444', '--name', '运营丁'], { env: { ...bare, DATABASE_URL: url } });

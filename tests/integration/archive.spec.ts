@@ -16,7 +16,8 @@ import {
 	listArchiveYears,
 	listOrgPersonArchives
 } from '../../src/lib/server/study/archive.query.ts';
-import { renderArchivePdf, resolveArchiveFont, streamArchivePdf } from '../../src/lib/server/study/archive-pdf.ts';
+import { renderArchivePdf, streamArchivePdf } from '../../src/lib/server/study/archive-pdf.ts';
+import { resolvePdfFont } from '../../src/lib/server/pdf/fonts.ts';
 import { DETAIL_SHEET, SUMMARY_SHEET, buildArchiveXlsx } from '../../src/lib/server/study/archive-xlsx.ts';
 
 const T0 = new Date('2026-01-05T00:00:00Z');
@@ -308,7 +309,7 @@ describe.each(BACKENDS)('training archive (%s)', (backend) => {
 	});
 
 	it('renders one PDF page per person with extractable Chinese text', async () => {
-		expect(resolveArchiveFont()).toMatch(/NotoSansSC_400Regular\.ttf$/);
+		expect(resolvePdfFont()).toMatch(/NotoSansSC_400Regular\.ttf$/);
 		const archives = await listOrgPersonArchives(db, orgA, { year: 2026 });
 		const pdf = await renderArchivePdf(archives, { generatedAt: GENERATED });
 		expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -6,10 +6,9 @@
 // The demo seed's closed session (~30 attempts, one fixed paper on the 安全生产法 bank) supplies
 // the responses; two questions' outcomes are rewritten so the flags are certain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { BACKENDS, dropPostgresDatabase } from '../support/db.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { prepareServerDatabase } from '../support/exam-factories.ts';
 import { seedIfEmpty } from '../../seeds/index.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
@@ -17,7 +16,7 @@ import { computeBankItemStats } from '../../src/lib/server/exams/grading-service
 import { bankItemStats } from '../../src/lib/server/exams/item-analysis.query.ts';
 import { usableCounts } from '../../src/lib/server/question-bank/bank.query.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const ADMIN = '13800000004';
 const BANK = 'aqsc-law-2021';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg } from '../support/factories.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
 import { makeCourse, makePerson } from '../support/study-factories.ts';
 import { assignCourse, generateAnnualPlan } from '../../src/lib/server/study/plan-service.ts';
 import { enterpriseShortcut, learnerShortcut, loadCatalogue, loadCatalogueCourse, parseCatalogueQuery } from '../../src/lib/server/study/catalogue-page.ts';
@@ -12,7 +13,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 // are tested by demo-plan.spec.ts).
 
 const NOW = new Date('2026-03-01T02:00:00Z');
-const actor = { userId: null, role: 'enterprise_admin', ip: null };
+const actor = { ...SYSTEM_ACTOR, role: 'enterprise_admin' };
 const LEADERS = ['principal', 'controller', 'safety_manager'];
 const WORKERS = ['deputy', 'frontline', 'special_worker'];
 

@@ -2,15 +2,15 @@
 // page and API (no login, rate limit, hostile input), published keys and status list.
 process.env.ANXUN_KEY_ENCRYPTION_KEY ??= 'b'.repeat(64);
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { prepareCertDemoDir } from '../support/cert-factories.ts';
 import { extractSignedFromPdf, verifyUrl } from '../../src/lib/server/certificates/certificate-pdf.ts';
 import { checkSignedCertificate, checkStatusList, parseSignedCertificate, bitAt, type PublishedKeys, type SignedStatusList } from '../../src/lib/server/certificates/signature.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 
 describe.skipIf(!built)('certificates over HTTP (built server)', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeCertWorld } from '../support/cert-factories.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { certificateConfigFromEnv } from '../../src/lib/server/certificates/rules.ts';
 import { currentStatusList, decideCertificates, proposeCertificates, revokeCertificate } from '../../src/lib/server/certificates/issue-service.ts';
 import { listPublishedKeys } from '../../src/lib/server/certificates/keys.ts';
@@ -134,7 +134,7 @@ describe('the bundled offline verifier', () => {
 	}
 });
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 describe.skipIf(!built)('the verifier download on the built server (npx vite build first)', () => {
 	let server: RunningServer;

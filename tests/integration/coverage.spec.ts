@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg } from '../support/factories.ts';
 import { makeCourse, makePerson } from '../support/study-factories.ts';
-import { createTarget } from '../../src/lib/server/coverage/targets.repository.ts';
+import { createTarget } from '../../src/lib/server/coverage/targets-service.ts';
 import { targetDefinitionSchema, firstProblem } from '../../src/lib/server/coverage/target.ts';
 import { countsAtNode, naiveCountsAtNode, listGaps, countsByChildNode, countsByRole } from '../../src/lib/server/coverage/coverage.query.ts';
 import { loadNodeDashboard } from '../../src/lib/server/coverage/dashboard.ts';
@@ -15,7 +15,7 @@ import { completeCourse, createExamSession, insertCertificate, insertFinishedAtt
 import type { Db } from '../../src/lib/server/db/index.ts';
 
 const NOW = new Date('2026-06-15T04:00:00Z');
-const ACTOR = { userId: null, role: 'regulator', orgId: null, regionPath: null, ip: null };
+const ACTOR = { userId: null, role: 'regulator', orgId: null, personId: null, regionPath: null, ip: null };
 
 const baseTarget = {
 	code: 'all-staff-2026',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { seedIfEmpty } from '../../seeds/index.ts';
 import { generateAnnualPlan } from '../../src/lib/server/study/plan-service.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
 
 // Issue 15, done-when: after the demo seed (what `npm start` does on an empty database), the
 // 2026 plan of every demo enterprise covers every person's requirement from the catalogue.
@@ -19,7 +20,7 @@ describe.each(BACKENDS)('demo enterprises 2026 plans (%s)', (backend) => {
 		expect(enterprises.length).toBeGreaterThan(0);
 		const short: string[] = [];
 		for (const e of enterprises) {
-			const s = await generateAnnualPlan(t.db, { orgId: e.id, year: 2026, dueOn: '2026-12-31', actor: { userId: null, role: 'enterprise_admin', ip: null } }, new Date('2026-12-05T02:00:00Z'));
+			const s = await generateAnnualPlan(t.db, { orgId: e.id, year: 2026, dueOn: '2026-12-31', actor: { ...SYSTEM_ACTOR, role: 'enterprise_admin' } }, new Date('2026-12-05T02:00:00Z'));
 			for (const u of s.uncovered) short.push(`${e.name}：「${u.requirementTitle}」${u.required} 学时，${u.persons} 人（如 ${u.example.name}）只能排 ${u.example.assigned} 学时`);
 		}
 		expect(short).toEqual([]);

@@ -1,13 +1,12 @@
 // Enterprise directory import (企业名录) through the built server: who may download and upload,
 // the body limit of the upload route, and a small import shown in the regulator's list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { streamPost } from '../support/raw-http.ts';
 import { creditCodeCheckChar } from '../../src/lib/domain/identifiers.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const MB = 1024 * 1024;
 const YUBEI_REGULATOR = '13800000003';

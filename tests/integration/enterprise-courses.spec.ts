@@ -5,6 +5,7 @@ import { makeCourse, makePerson } from '../support/study-factories.ts';
 import { addLesson, addModule, createCourse, publishCourse, type Actor } from '../../src/lib/server/courses/course-editor.ts';
 import { findOwnedCourse } from '../../src/lib/server/courses/courses.repository.ts';
 import { assignCourse, generateAnnualPlan } from '../../src/lib/server/study/plan-service.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
 import { loadCatalogue, loadCatalogueCourse } from '../../src/lib/server/study/catalogue-page.ts';
 import { authorAreaOf } from '../../src/lib/server/courses/author-area.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
@@ -15,7 +16,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 
 const NOW = new Date('2026-03-01T02:00:00Z');
 const WORKERS = ['deputy', 'frontline', 'special_worker'];
-const planActor = { userId: null, role: 'enterprise_admin', ip: null };
+const planActor = { ...SYSTEM_ACTOR, role: 'enterprise_admin' };
 
 describe.each(BACKENDS)("an enterprise's own courses (%s)", (backend) => {
 	let t: TestDatabase;

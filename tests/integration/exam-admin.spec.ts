@@ -4,14 +4,15 @@ import { makeExamBank, makeExamFixture, type ExamFixture } from '../support/exam
 import { makeOrg, makeUser, validIdNumber } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
-import { newBlueprintValues, saveBlueprint, type Actor } from '../../src/lib/server/exams/blueprint-service.ts';
+import { newBlueprintValues, saveBlueprint } from '../../src/lib/server/exams/blueprint-service.ts';
+import type { ScopedActor } from '../../src/lib/server/audit/actor.ts';
 import { addCandidatesByIdNumbers, createSession, defaultAttempts, prepareSessionPapersNow, removeCandidate } from '../../src/lib/server/exams/session-service.ts';
 import { sessionFormSchema, type BlueprintFormValues } from '../../src/lib/schemas/exam-admin.ts';
 import { startAttempt, submitAttempt, syncAttempt } from '../../src/lib/server/exams/attempt-service.ts';
-import { canProctorSession, decideAttempt, extendAttempt, proctoredSessionOfAttempt, terminateAttempt, warnCandidate } from '../../src/lib/server/exams/proctor-service.ts';
+import { canProctorSession, decideAttempt, extendAttempt, proctoredSessionOfAttempt, terminateAttempt, warnCandidate } from '../../src/lib/server/proctoring/proctor-service.ts';
 import { findSession } from '../../src/lib/server/exams/session.repository.ts';
 import { findAttempt, getPaperSlots } from '../../src/lib/server/exams/exam.repository.ts';
-import { sessionConsole, attemptTimeline } from '../../src/lib/server/exams/console.query.ts';
+import { sessionConsole, attemptTimeline } from '../../src/lib/server/proctoring/console.query.ts';
 import { sessionResults, buildResultsXlsx, RESULTS_SHEET } from '../../src/lib/server/exams/results.query.ts';
 import { bankItemStats, requestItemStats } from '../../src/lib/server/exams/item-analysis.query.ts';
 import { runWorkerOnce } from '../../src/lib/server/jobs/worker.ts';
@@ -44,14 +45,14 @@ for (const backend of BACKENDS) {
 		let t: TestDatabase;
 		let db: Db;
 		let orgId: number;
-		let admin: Actor;
+		let admin: ScopedActor;
 		let bankId: number;
 		beforeAll(async () => {
 			t = await createTestDatabase(backend);
 			db = t.db;
 			orgId = await makeOrg(db, 'institution');
 			const u = await makeUser(db, { role: 'institution_admin', orgId });
-			admin = { userId: u.id, role: 'institution_admin', orgId, ip: '10.0.0.1' };
+			admin = { userId: u.id, role: 'institution_admin', orgId, personId: null, ip: '10.0.0.1' };
 			bankId = (await makeExamBank(db, orgId, 6)).id;
 		});
 		afterAll(async () => t?.close());
@@ -116,7 +117,7 @@ for (const backend of BACKENDS) {
 			const job = await db.selectFrom('jobs').select(['kind', 'dedupe_key']).where('dedupe_key', '=', `session:${before.sessionId}`).executeTakeFirst();
 			expect(job).toEqual({ kind: 'prepare-papers', dedupe_key: `session:${before.sessionId}` });
 			// another institution's blueprint cannot be used
-			const other: Actor = { ...admin, orgId: await makeOrg(db, 'institution') };
+			const other: ScopedActor = { ...admin, orgId: await makeOrg(db, 'institution') };
 			const refused = await createSession(db, other, sessionInput(bp.blueprintId), at(0));
 			expect(refused).toEqual({ ok: false, errors: { blueprintId: '组卷策略不存在' } });
 			expect(sessionFormSchema.safeParse({ ...sessionInput(bp.blueprintId), opensAt: '2026-12-01T12:00', closesAt: '2026-12-01T09:00' }).success).toBe(false);
@@ -199,12 +200,12 @@ for (const backend of BACKENDS) {
 		describe('proctoring', () => {
 			let f: ExamFixture;
 			let examiner: { id: number };
-			let examinerActor: { userId: number; role: string; ip: string | null };
+			let examinerActor: ScopedActor;
 			beforeAll(async () => {
 				f = await makeExamFixture(db, { opensAt: at(0), closesAt: at(7200), candidates: 3 });
 				examiner = await makeUser(db, { role: 'examiner', orgId: f.institutionId });
 				await db.insertInto('exam_session_examiners').values({ session_id: f.sessionId, user_id: examiner.id }).execute();
-				examinerActor = { userId: examiner.id, role: 'examiner', ip: '10.1.1.1' };
+				examinerActor = { userId: examiner.id, role: 'examiner', orgId: f.institutionId, personId: null, ip: '10.1.1.1' };
 			});
 			const start = async (person: number) => {
 				const r = await startAttempt(db, { sessionId: f.sessionId, personId: person, userId: 0, accessCode: '', client, identityPhoto: null }, at(10));

@@ -6,7 +6,7 @@ import type { Db } from '../../src/lib/server/db/index.ts';
 import { prepareSessionPapers } from '../../src/lib/server/exams/paper-service.ts';
 import { finishExpiredAttempts, loadAttemptForCandidate, startAttempt, submitAttempt, syncAttempt, type AnswerInput } from '../../src/lib/server/exams/attempt-service.ts';
 import { currentAnswers, findAttempt, getPaperSlots, listEvents } from '../../src/lib/server/exams/exam.repository.ts';
-import { extendAttempt, terminateAttempt, warnCandidate } from '../../src/lib/server/exams/proctor-service.ts';
+import { extendAttempt, terminateAttempt, warnCandidate } from '../../src/lib/server/proctoring/proctor-service.ts';
 import { runWorkerOnce } from '../../src/lib/server/jobs/worker.ts';
 import type { StoredSlot } from '../../src/lib/server/exams/attempt.ts';
 
@@ -263,7 +263,7 @@ for (const backend of BACKENDS) {
 			const r = await startAttempt(db, { sessionId: g.sessionId, personId: person, userId: 0, accessCode: '', client: client(), identityPhoto: null }, at(10));
 			if (!r.ok) throw new Error('start failed');
 			const examiner = await makeUser(db, { role: 'examiner', orgId: g.institutionId });
-			const actor = { userId: examiner.id, role: 'examiner', ip: null };
+			const actor = { userId: examiner.id, role: 'examiner', orgId: g.institutionId, personId: null, ip: null };
 			expect(await warnCandidate(db, r.attemptId, '请勿离开考试页面', actor, at(20))).toEqual({ ok: true });
 			const s = await syncAttempt(db, { attemptId: r.attemptId, personId: person, client: client(), answers: [], events: [], acknowledge: [] }, at(21));
 			expect(s?.warnings.map((w) => w.message)).toEqual(['请勿离开考试页面']);

@@ -1,12 +1,11 @@
 // The candidate's exam over HTTP, through the built server (npx vite build first), on each backend:
 // start, autosave, submit; other people's attempts; malformed bodies; and no key ever leaves the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { BACKENDS, dropPostgresDatabase } from '../support/db.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { prepareServerDatabase, seedExamScenario, TINY_JPEG_BASE64, type ExamBank } from '../support/exam-factories.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const LEARNER = '13800000007';
 const OTHER = '500115197803150011';

@@ -4,22 +4,21 @@
 // feedback (also of a practice started before), review of earlier attempts, the 错题本 or any endpoint.
 // Use-case level with a fixed clock, then over HTTP through the built server (npx vite build first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { BACKENDS, createTestDatabase, dropPostgresDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
 import { makeSession, prepareServerDatabase } from '../support/exam-factories.ts';
 import { makePracticeBank, makePracticeBlueprint, responseFor, type PracticeBank } from '../support/practice-factories.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { loadAttemptForCandidate, startAttempt, submitAttempt, syncAttempt, type AnswerInput } from '../../src/lib/server/exams/attempt-service.ts';
 import { findAttempt, getPaperSlots } from '../../src/lib/server/exams/exam.repository.ts';
 import { findExamLock } from '../../src/lib/server/exams/exam-lock.query.ts';
 import { LOCK_BEFORE_OPENING_HOURS } from '../../src/lib/server/exams/exam-lock.ts';
-import { startChapterPractice, startMockExam, startWrongAnswerPractice, listMockExams } from '../../src/lib/server/exams/practice-service.ts';
+import { startChapterPractice, startMockExam, startWrongAnswerPractice, listMockExams } from '../../src/lib/server/practice/practice-service.ts';
 import { getAttemptResult } from '../../src/lib/server/exams/result.query.ts';
-import { getWrongAnswerBook } from '../../src/lib/server/exams/wrong-answers.query.ts';
+import { getWrongAnswerBook } from '../../src/lib/server/practice/wrong-answers.query.ts';
 
 const client = { clientId: 'integrity-tab', ip: '10.0.0.7', userAgent: 'vitest' };
 const HOUR = 3600_000;
@@ -168,7 +167,7 @@ for (const backend of BACKENDS) {
 		});
 	});
 
-	const built = existsSync('build/handler.js');
+	const built = hasBuild(import.meta.url);
 	describe.skipIf(!built)(`harvesting keys over HTTP while an exam is ready and in progress (built server, ${backend})`, () => {
 		let server: RunningServer;
 		let dbUrl: string | null = null;

@@ -1,20 +1,19 @@
 // An attempt survives its server: kill -9 in the middle, restart, nothing acknowledged is lost and
 // the clock has not moved; and two instances on one PostgreSQL serve one attempt between them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { dropPostgresDatabase } from '../support/db.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild, hasPostgres } from '../support/server.ts';
 import { prepareServerDatabase, seedExamScenario, type ExamBank } from '../support/exam-factories.ts';
 import { openDatabase, type Database } from '../../src/lib/server/db/index.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const FIRST = '13800000007';
 const SECOND = '500115197803150011';
 
 type View = { status: string; deadline: string; questions: { slot: number; stem: string }[]; answers: { slot: number; seq: number; response: unknown }[]; maxSeq: number };
 
-describe.skipIf(!built || !process.env.TEST_DATABASE_URL)('exam reliability (built servers on PostgreSQL)', () => {
+describe.skipIf(!built || !hasPostgres(import.meta.url))('exam reliability (built servers on PostgreSQL)', () => {
 	let url: string;
 	let env: Record<string, string>;
 	let bank: ExamBank;

@@ -2,9 +2,8 @@
 // side with the score next to the face_mismatch flag; the images come through an endpoint only
 // the attempt's proctors may use (built server, both databases: npx vite build first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { BACKENDS, dropPostgresDatabase } from '../support/db.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { personOfAccount, prepareServerDatabase, seedExamScenario } from '../support/exam-factories.ts';
 import { startAttempt } from '../../src/lib/server/exams/attempt-service.ts';
 import { insertEvents } from '../../src/lib/server/exams/exam.repository.ts';
@@ -12,7 +11,7 @@ import { sampleJpeg } from '../../src/lib/server/face/samples.ts';
 import { seal, sealEmbedding } from '../../src/lib/server/face/vault.ts';
 import { CONSENT_VERSION } from '../../src/lib/server/face/face-service.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const LEARNER = '13800000007';
 const EXAMINER = '13800000005';

@@ -8,7 +8,7 @@ import { makeBlueprint, makeExamBank, makeSession } from '../support/exam-factor
 import { startAttempt, submitAttempt } from '../../src/lib/server/exams/attempt-service.ts';
 import { gradeAttempt } from '../../src/lib/server/exams/grading-service.ts';
 import { attemptFaceChecks, attemptFaceImage } from '../../src/lib/server/face/review.query.ts';
-import { computeIntegrityFlags } from '../../src/lib/server/exams/integrity.ts';
+import { computeIntegrityFlags } from '../../src/lib/server/proctoring/integrity.ts';
 import { FaceEngine } from '../../src/lib/server/face/engine.ts';
 import { sampleJpeg } from '../../src/lib/server/face/samples.ts';
 import { DEFAULT_FACE_THRESHOLDS as T } from '../../src/lib/server/face/rules.ts';

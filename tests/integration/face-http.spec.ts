@@ -2,9 +2,9 @@
 // bad input (not JSON, not an image, oversized), a matched photo, a replay, someone else's check,
 // another page's photo. The real model runs in the server's worker thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { BACKENDS, dropPostgresDatabase } from '../support/db.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { personOfAccount, prepareServerDatabase } from '../support/exam-factories.ts';
 import { seedIfEmpty } from '../../seeds/index.ts';
 import { enrol, makeCourse } from '../support/study-factories.ts';
@@ -12,7 +12,7 @@ import { sampleJpeg } from '../../src/lib/server/face/samples.ts';
 import { seal, sealEmbedding } from '../../src/lib/server/face/vault.ts';
 import { CONSENT_VERSION } from '../../src/lib/server/face/face-service.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const LEARNER = '13800000007';
 const OTHER = '500115197803150011';

@@ -1,10 +1,9 @@
 // Course authoring and lesson files over HTTP, through the built server (npx vite build first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 
 describe.skipIf(!built)('course files over HTTP (built server)', () => {

@@ -1,11 +1,10 @@
 // The findings forms over HTTP (built server, demo data): hostile or foreign input gets a 4xx
 // with a Chinese message, never a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 
 const PASSWORD = 'Anxun@2026';
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 describe.skipIf(!built)('findings forms over HTTP (built server)', () => {
 	let server: RunningServer;

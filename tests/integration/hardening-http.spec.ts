@@ -1,12 +1,12 @@
 // Issue 11 hardening through the built server: body limits before authentication, bad input
 // answered 4xx in Chinese, zip bombs refused with bounded memory, CSP and no-store headers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { readdirSync } from 'node:fs';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { rssOf, slowestWhile, streamPost, watchRss } from '../support/raw-http.ts';
 import { honestBomb, lyingBomb, manyEntries } from '../support/zip-bomb.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const PASSWORD = 'Anxun@2026';
 const MB = 1024 * 1024;
 const STACK = /at [\w.<>]+ \(|\.js:\d+:\d+|node:internal|Error: /;

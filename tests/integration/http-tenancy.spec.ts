@@ -2,9 +2,9 @@
 import { migrations } from '../../migrations/index.ts';
 // A new route without a rule here fails the first test, so no page escapes the walk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import demoAccounts from '../../seeds/demo-accounts.json' with { type: 'json' };
 import { creditCodeCheckChar, idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 
@@ -166,6 +166,114 @@ const RULES: Record<string, Rule> = {
 	'/regulator/special-ops/exchange': { path: '/regulator/special-ops/exchange', allowed: ['regulator'] }
 };
 
+// Every +server.ts endpoint, classified. A new endpoint without an entry here fails the first endpoint
+// test (it runs without a build too), so no endpoint escapes the walk:
+// - public: anyone, no session needed (verification, keys, health, the verifier download);
+// - secret: public, but only with a secret in the path (the media server's callbacks);
+// - role: the listed roles only, no record id in the path (the scope comes from the session);
+// - tenant: the listed roles, and only for records of the caller's own tenant — probed with an id that
+//   does not exist (404) and, where the demo data has two tenants with that role, with every small id
+//   as both tenants (no record may answer 200 to both); `covered` names the spec with the real
+//   foreign-record checks.
+type Method = 'GET' | 'POST';
+type Endpoint =
+	| { kind: 'public'; methods: Method[]; path: string }
+	| { kind: 'secret'; methods: Method[]; path: string }
+	| { kind: 'role'; methods: Method[]; path: string; allowed: Role[]; ok?: number }
+	| { kind: 'tenant'; methods: Method[]; path: string; allowed: Role[]; covered: string; pair?: [string, string] };
+type Role = 'platform_admin' | 'regulator' | 'institution_admin' | 'examiner' | 'enterprise_admin' | 'learner';
+const LEARNERS: [string, string] = ['13800000007', '500115197803150011']; // 渝北精工 / 长风化工
+const ENTERPRISES: [string, string] = ['13800000006', '13800000009']; // 渝北精工 / 长风化工
+const REGIONS: [string, string] = ['13800000003', '13800000010']; // 渝北区 / 长寿区
+const ANY_ROLE: Role[] = ['platform_admin', 'regulator', 'institution_admin', 'examiner', 'enterprise_admin', 'learner'];
+const LIVE_STAFF: Role[] = ['institution_admin', 'examiner', 'enterprise_admin'];
+// {id} is the probed record id; other path parameters get a fixed value
+const ENDPOINTS: Record<string, Endpoint> = {
+	'/.well-known/anxun-audit-head.json': { kind: 'public', methods: ['GET'], path: '/.well-known/anxun-audit-head.json' },
+	'/.well-known/anxun-keys.json': { kind: 'public', methods: ['GET'], path: '/.well-known/anxun-keys.json' },
+	'/.well-known/anxun-status.json': { kind: 'public', methods: ['GET'], path: '/.well-known/anxun-status.json' },
+	'/api/verify/[number]': { kind: 'public', methods: ['GET'], path: '/api/verify/AX-NO-SUCH-NUMBER' },
+	'/downloads/anxun-cert-verify.mjs': { kind: 'public', methods: ['GET'], path: '/downloads/anxun-cert-verify.mjs' },
+	'/healthz': { kind: 'public', methods: ['GET'], path: '/healthz' },
+	// the holder's photo, only with the certificate's signed URL (?n=&s=)
+	'/verify/photo': { kind: 'public', methods: ['GET'], path: '/verify/photo?n=1&s=forged' },
+	'/api/live/rtmp/[secret]/[call]': { kind: 'secret', methods: ['GET'], path: '/api/live/rtmp/not-the-secret/on_publish' },
+	'/api/study/check': { kind: 'role', methods: ['POST'], path: '/api/study/check', allowed: ['learner'] },
+	'/api/study/face': { kind: 'role', methods: ['POST'], path: '/api/study/face', allowed: ['learner'] },
+	'/api/study/heartbeat': { kind: 'role', methods: ['POST'], path: '/api/study/heartbeat', allowed: ['learner'] },
+	'/enterprise/archive/pdf': { kind: 'role', methods: ['GET'], path: '/enterprise/archive/pdf', allowed: ['enterprise_admin'] },
+	'/enterprise/archive/xlsx': { kind: 'role', methods: ['GET'], path: '/enterprise/archive/xlsx', allowed: ['enterprise_admin'] },
+	'/enterprise/coverage/export': { kind: 'role', methods: ['GET'], path: '/enterprise/coverage/export', allowed: ['enterprise_admin'] },
+	'/enterprise/staff/template': { kind: 'role', methods: ['GET'], path: '/enterprise/staff/template', allowed: ['enterprise_admin'], ok: 200 },
+	'/institution/banks/template': { kind: 'role', methods: ['GET'], path: '/institution/banks/template', allowed: ['institution_admin', 'examiner'], ok: 200 },
+	'/learner/archive/pdf': { kind: 'role', methods: ['GET'], path: '/learner/archive/pdf', allowed: ['learner'] },
+	'/regulator/coverage/summary': { kind: 'role', methods: ['GET'], path: '/regulator/coverage/summary', allowed: ['regulator'] },
+	'/regulator/enterprises/import/template.xlsx': { kind: 'role', methods: ['GET'], path: '/regulator/enterprises/import/template.xlsx', allowed: ['regulator'], ok: 200 },
+	'/regulator/special-ops/exchange/export.json': { kind: 'role', methods: ['GET'], path: '/regulator/special-ops/exchange/export.json', allowed: ['regulator'] },
+	// no two-tenant probe: opening an attempt records the browser (clientId), so the walk only reads a missing one
+	'/api/exam/attempts/[attemptId]': { kind: 'tenant', methods: ['GET'], path: '/api/exam/attempts/{id}?clientId=tenancy-walk-01', allowed: ['learner'], covered: 'exam-http.spec.ts' },
+	'/api/exam/attempts/[attemptId]/snapshot': { kind: 'tenant', methods: ['POST'], path: '/api/exam/attempts/{id}/snapshot', allowed: ['learner'], covered: 'face-exam-http.spec.ts' },
+	'/api/exam/attempts/[attemptId]/submit': { kind: 'tenant', methods: ['POST'], path: '/api/exam/attempts/{id}/submit', allowed: ['learner'], covered: 'exam-http.spec.ts' },
+	'/api/exam/attempts/[attemptId]/sync': { kind: 'tenant', methods: ['POST'], path: '/api/exam/attempts/{id}/sync', allowed: ['learner'], covered: 'exam-http.spec.ts' },
+	'/api/exam/sessions/[sessionId]/start': { kind: 'tenant', methods: ['POST'], path: '/api/exam/sessions/{id}/start', allowed: ['learner'], covered: 'exam-http.spec.ts' },
+	'/api/live/[id]/console': { kind: 'tenant', methods: ['GET'], path: '/api/live/{id}/console', allowed: LIVE_STAFF, covered: 'live-attendance.spec.ts', pair: ENTERPRISES },
+	'/api/live/[id]/heartbeat': { kind: 'tenant', methods: ['POST'], path: '/api/live/{id}/heartbeat', allowed: ['learner'], covered: 'live-credit.spec.ts' },
+	'/api/live/[id]/questions': { kind: 'tenant', methods: ['GET', 'POST'], path: '/api/live/{id}/questions', allowed: ['learner'], covered: 'live-attendance.spec.ts', pair: LEARNERS },
+	'/api/live/[id]/rollcall': { kind: 'tenant', methods: ['POST'], path: '/api/live/{id}/rollcall', allowed: ['learner'], covered: 'live-attendance.spec.ts' },
+	'/api/live/[id]/face': { kind: 'tenant', methods: ['POST'], path: '/api/live/{id}/face', allowed: ['learner'], covered: 'live-face.spec.ts' },
+	'/api/practical/[attemptId]/evidence': { kind: 'tenant', methods: ['POST'], path: '/api/practical/{id}/evidence', allowed: ['examiner', 'institution_admin'], covered: 'special-ops-practical.spec.ts' },
+	'/api/practical/[attemptId]/steps': { kind: 'tenant', methods: ['POST'], path: '/api/practical/{id}/steps', allowed: ['examiner', 'institution_admin'], covered: 'special-ops-practical.spec.ts' },
+	'/enterprise/live/[id]/attendance.pdf': { kind: 'tenant', methods: ['GET'], path: '/enterprise/live/{id}/attendance.pdf', allowed: LIVE_STAFF, covered: 'live-attendance.spec.ts', pair: ENTERPRISES },
+	'/enterprise/live/[id]/attendance.xlsx': { kind: 'tenant', methods: ['GET'], path: '/enterprise/live/{id}/attendance.xlsx', allowed: LIVE_STAFF, covered: 'live-attendance.spec.ts', pair: ENTERPRISES },
+	'/enterprise/special-ops/[id]/admission.pdf': { kind: 'tenant', methods: ['GET'], path: '/enterprise/special-ops/{id}/admission.pdf', allowed: ['enterprise_admin'], covered: 'special-ops-scheduling.spec.ts', pair: ENTERPRISES },
+	'/enterprise/staff/[id]/archive': { kind: 'tenant', methods: ['GET'], path: '/enterprise/staff/{id}/archive', allowed: ['enterprise_admin'], covered: 'http-tenancy.spec.ts', pair: ENTERPRISES },
+	'/files/[id]': { kind: 'tenant', methods: ['GET'], path: '/files/{id}', allowed: ANY_ROLE, covered: 'files-http.spec.ts', pair: LEARNERS },
+	'/institution/banks/[code]/export': { kind: 'tenant', methods: ['GET'], path: '/institution/banks/{id}/export', allowed: ['institution_admin', 'examiner'], covered: 'question-bank-sync.spec.ts' },
+	'/institution/certificates/[sessionId]/pdf': { kind: 'tenant', methods: ['GET'], path: '/institution/certificates/{id}/pdf', allowed: ['institution_admin'], covered: 'cert-http.spec.ts' },
+	'/institution/exams/attempts/[id]/face/[checkId]/[which]': { kind: 'tenant', methods: ['GET'], path: '/institution/exams/attempts/{id}/face/1/snapshot', allowed: ['institution_admin', 'examiner'], covered: 'face-exam-http.spec.ts' },
+	'/institution/exams/sessions/[id]/console.json': { kind: 'tenant', methods: ['GET'], path: '/institution/exams/sessions/{id}/console.json', allowed: ['institution_admin', 'examiner'], covered: 'http-tenancy.spec.ts' },
+	'/institution/exams/sessions/[id]/results.xlsx': { kind: 'tenant', methods: ['GET'], path: '/institution/exams/sessions/{id}/results.xlsx', allowed: ['institution_admin', 'examiner'], covered: 'http-tenancy.spec.ts' },
+	'/institution/live/[id]/attendance.pdf': { kind: 'tenant', methods: ['GET'], path: '/institution/live/{id}/attendance.pdf', allowed: LIVE_STAFF, covered: 'live-attendance.spec.ts', pair: ENTERPRISES },
+	'/institution/live/[id]/attendance.xlsx': { kind: 'tenant', methods: ['GET'], path: '/institution/live/{id}/attendance.xlsx', allowed: LIVE_STAFF, covered: 'live-attendance.spec.ts', pair: ENTERPRISES },
+	'/institution/practical/attempts/[id]/photo': { kind: 'tenant', methods: ['GET'], path: '/institution/practical/attempts/{id}/photo', allowed: ['examiner', 'institution_admin'], covered: 'special-ops-practical.spec.ts' },
+	'/institution/special-ops/[id]/admission.pdf': { kind: 'tenant', methods: ['GET'], path: '/institution/special-ops/{id}/admission.pdf', allowed: ['institution_admin', 'examiner'], covered: 'special-ops-scheduling.spec.ts' },
+	'/learner/certificates/[id]/pdf': { kind: 'tenant', methods: ['GET'], path: '/learner/certificates/{id}/pdf', allowed: ['learner'], covered: 'cert-http.spec.ts', pair: LEARNERS },
+	'/learner/special-ops/[id]/admission.pdf': { kind: 'tenant', methods: ['GET'], path: '/learner/special-ops/{id}/admission.pdf', allowed: ['learner'], covered: 'special-ops-scheduling.spec.ts', pair: LEARNERS },
+	'/regulator/coverage/[id]/export': { kind: 'tenant', methods: ['GET'], path: '/regulator/coverage/{id}/export', allowed: ['regulator'], covered: 'coverage-export.spec.ts', pair: REGIONS },
+	'/regulator/notices/[id]/export': { kind: 'tenant', methods: ['GET'], path: '/regulator/notices/{id}/export', allowed: ['regulator'], covered: 'http-tenancy.spec.ts', pair: REGIONS }
+};
+
+/** Every +server.ts under src/routes, as a route id. */
+function endpointRoutes(dir = 'src/routes', prefix = ''): string[] {
+	const out: string[] = [];
+	for (const name of readdirSync(dir)) {
+		const p = join(dir, name);
+		if (statSync(p).isDirectory()) out.push(...endpointRoutes(p, `${prefix}/${name}`));
+		else if (name === '+server.ts') out.push(prefix || '/');
+	}
+	return out;
+}
+
+describe('every +server.ts endpoint is classified', () => {
+	it('has an entry for every endpoint on disk and none for an endpoint that is gone', () => {
+		const onDisk = endpointRoutes().sort();
+		expect(onDisk.length).toBeGreaterThanOrEqual(48);
+		expect(onDisk).toEqual(Object.keys(ENDPOINTS).sort());
+	});
+
+	it('lists the methods each endpoint exports, and names an existing spec for each tenant-scoped one', () => {
+		for (const [id, e] of Object.entries(ENDPOINTS)) {
+			const source = readFileSync(join('src/routes', id, '+server.ts'), 'utf8');
+			const exported = [...source.matchAll(/export (?:const|async function) (GET|POST|PUT|PATCH|DELETE)\b|export \{ (GET|POST)\b/g)].map((m) => m[1] ?? m[2]);
+			expect(exported.sort(), id).toEqual([...e.methods].sort());
+			if (e.kind === 'tenant') {
+				expect(existsSync(join('tests/integration', e.covered)), `${id}: ${e.covered}`).toBe(true);
+				expect(e.path, id).toContain('{id}');
+			}
+		}
+	});
+});
+
 function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
 	const out: string[] = [];
 	for (const name of readdirSync(dir)) {
@@ -176,7 +284,7 @@ function pageRoutes(dir = 'src/routes', prefix = ''): string[] {
 	return [...new Set(out)];
 }
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 describe.skipIf(!built)('every route checks role and tenant (built server)', () => {
 	let server: RunningServer;
@@ -212,7 +320,7 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 				expect(r.status, `${account.account} (${account.role}) ${rule.path}`).toBe(expected);
 			}
 		}
-	});
+	}, 300_000);
 
 	it('answers 404 for another tenant\'s records, 200 for one\'s own', async () => {
 		const ownAdmin = new Client(server.url);
@@ -587,6 +695,67 @@ describe.skipIf(!built)('every route checks role and tenant (built server)', () 
 		expect((await own.post(`/enterprise/notices/${id}?/acknowledge`, { note: '再次签收' })).status).toBe(400);
 		expect(await (await yubei.get(`/regulator/notices/${id}`)).text()).toContain('已安排培训');
 	});
+
+	it('answers every endpoint by its classification: anonymous, wrong role, right role, foreign ids', async () => {
+		const login = async (account: string): Promise<Client> => {
+			const c = new Client(server.url);
+			// 13800000009 must change the initial password (an earlier test may have done it already)
+			if ((await c.post('/login', { account, password: 'Anxun@2026' })).status !== 303) await c.login(account, 'Changed2026');
+			else if ((await c.get('/enterprise')).headers.get('location') === '/account/password') {
+				expect((await c.post('/account/password', { current: 'Anxun@2026', next: 'Changed2026', confirm: 'Changed2026' })).status).toBe(303);
+			}
+			return c;
+		};
+		const send = (c: Client, method: Method, path: string) =>
+			c.request(path, method === 'GET' ? { method } : { method, body: '{}', headers: { 'content-type': 'application/json' } });
+		const byRole = new Map<Role, Client>();
+		for (const a of demoAccounts) {
+			if (a.account === '13800000009' || byRole.has(a.role as Role)) continue;
+			byRole.set(a.role as Role, await login(a.account));
+		}
+		const anonymous = new Client(server.url);
+		const failures: string[] = [];
+		const expectStatus = (label: string, status: number, ok: (s: number) => boolean) => {
+			if (!ok(status)) failures.push(`${label} → ${status}`);
+		};
+		for (const [id, e] of Object.entries(ENDPOINTS)) {
+			const path = e.path.replace('{id}', e.path.includes('/banks/') ? 'no-such-bank' : '999999');
+			for (const method of e.methods) {
+				const anon = await send(anonymous, method, path);
+				await anon.body?.cancel();
+				if (e.kind === 'public') {
+					expectStatus(`anonymous ${method} ${id}`, anon.status, (s) => s < 500 && s !== 401 && s !== 403 && s !== 303);
+					continue;
+				}
+				if (e.kind === 'secret') {
+					expectStatus(`wrong secret ${method} ${id}`, anon.status, (s) => s === 403 || s === 404);
+					continue;
+				}
+				// anonymous: 401 from an API, the login page from a page-style endpoint
+				expectStatus(`anonymous ${method} ${id}`, anon.status, (s) => s === 401 || (s === 303 && anon.headers.get('location') === '/login'));
+				for (const [role, c] of byRole) {
+					const r = await send(c, method, path);
+					await r.body?.cancel();
+					if (!e.allowed.includes(role)) expectStatus(`${role} ${method} ${id}`, r.status, (s) => s === 403);
+					else if (e.kind === 'role') expectStatus(`${role} ${method} ${id}`, r.status, (s) => (e.ok ? s === e.ok : s < 500 && s !== 401 && s !== 403));
+					// a record that does not exist (nor belongs to the caller): 404, or 400 for a POST body refused first
+					else expectStatus(`${role} ${method} ${path}`, r.status, (s) => s === 404 || (method === 'POST' && s === 400));
+				}
+			}
+			// two tenants with the same role: no small id answers 200 to both (reads only)
+			if (e.kind === 'tenant' && e.pair && e.methods.includes('GET')) {
+				const [a, b] = await Promise.all(e.pair.map(login));
+				for (let n = 1; n <= 12; n++) {
+					const p = e.path.replace('{id}', String(n));
+					const [ra, rb] = [await a!.get(p), await b!.get(p)];
+					await Promise.all([ra.body?.cancel(), rb.body?.cancel()]);
+					if (ra.status === 200 && rb.status === 200) failures.push(`${p}: 200 to both ${e.pair.join(' and ')}`);
+					if (ra.status >= 500 || rb.status >= 500) failures.push(`${p}: ${ra.status}/${rb.status}`);
+				}
+			}
+		}
+		expect(failures).toEqual([]);
+	}, 300_000);
 
 	it('reports health', async () => {
 		expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, db: 'pglite', migrations: Object.keys(migrations).length });

@@ -96,7 +96,7 @@ for (const backend of BACKENDS) {
 			enterprise = await makeOrg(db, 'enterprise');
 			outsiderOrg = await makeOrg(db, 'enterprise');
 			const a = await makeUser(db, { role: 'institution_admin', orgId: institution });
-			admin = { userId: a.id, orgId: institution, role: 'institution_admin', ip: null };
+			admin = { userId: a.id, orgId: institution, role: 'institution_admin', personId: null, ip: null };
 			lecturer = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
 			await makeUser(db, { role: 'examiner', orgId: otherInstitution });
 			alice = await makePerson(db, enterprise, { role: 'frontline' });
@@ -234,7 +234,7 @@ for (const backend of BACKENDS) {
 
 		it('an enterprise schedules its own 全员 class: own staff only; another enterprise cannot open its console', async () => {
 			const ea = await makeUser(db, { role: 'enterprise_admin', orgId: enterprise });
-			const actor: Actor = { userId: ea.id, orgId: enterprise, role: 'enterprise_admin', ip: null };
+			const actor: Actor = { userId: ea.id, orgId: enterprise, role: 'enterprise_admin', personId: null, ip: null };
 			const input = (audience: { orgIds: number[]; roleCategories: string[]; personIds: number[] }) => ({
 				title: '本企业全员安全培训',
 				lecturerUserId: ea.id,
@@ -264,7 +264,7 @@ for (const backend of BACKENDS) {
 				requireConsoleClass(db, scopeOf({ role: 'enterprise_admin', orgId: outsiderOrg, userId: otherAdmin.id, orgKind: 'enterprise' }), String(ok.id))
 			).rejects.toMatchObject({ status: 404 });
 			// the institution that did not schedule it cannot either
-			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), String(ok.id))).rejects.toMatchObject({ status: 404 });
+			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId! }), String(ok.id))).rejects.toMatchObject({ status: 404 });
 		});
 
 		it('outside the audience: no page, no playlist address, no heartbeat (404 before the rules)', async () => {
@@ -284,8 +284,8 @@ for (const backend of BACKENDS) {
 			const colleague = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
 			await expect(requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: institution, userId: colleague }), String(cls.id))).rejects.toMatchObject({ status: 404 });
 			expect((await requireConsoleClass(db, scopeOf({ role: 'examiner', orgId: institution, userId: lecturer }), String(cls.id))).id).toBe(cls.id);
-			expect((await requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), String(cls.id))).id).toBe(cls.id);
-			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId }), 'abc')).rejects.toMatchObject({ status: 404 });
+			expect((await requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId! }), String(cls.id))).id).toBe(cls.id);
+			await expect(requireConsoleClass(db, scopeOf({ role: 'institution_admin', orgId: institution, userId: admin.userId! }), 'abc')).rejects.toMatchObject({ status: 404 });
 		});
 
 		it('signing in after the window: attendance recorded as late, no credit', async () => {

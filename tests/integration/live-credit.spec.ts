@@ -61,7 +61,7 @@ for (const backend of BACKENDS) {
 			const institution = await makeOrg(db, 'institution');
 			enterprise = await makeOrg(db, 'enterprise');
 			const a = await makeUser(db, { role: 'institution_admin', orgId: institution });
-			admin = { userId: a.id, orgId: institution, role: 'institution_admin', ip: null };
+			admin = { userId: a.id, orgId: institution, role: 'institution_admin', personId: null, ip: null };
 			lecturer = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
 			learner = await makePerson(db, enterprise, { role: 'frontline', name: '直播学员' });
 			other = await makePerson(db, enterprise, { role: 'frontline', name: '其他学员' });

@@ -1,14 +1,14 @@
 // Login answers over HTTP (built server): an unknown account and a known one with a wrong
 // password get the same status, the same message and no cookie, attempt by attempt, through lockout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { makeOrg, makeUser } from '../support/factories.ts';
 import { migrateToLatest, openDatabase } from '../../src/lib/server/db/index.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 describe.skipIf(!built)('login does not reveal whether an account exists (built server)', () => {
 	let server: RunningServer;

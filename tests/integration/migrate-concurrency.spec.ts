@@ -3,11 +3,12 @@ import { sql } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
 import { createEmptyPostgresDatabase, dropPostgresDatabase } from '../support/db.ts';
 import { migrateToLatest, openDatabase } from '../../src/lib/server/db/index.ts';
+import { hasPostgres } from '../support/server.ts';
 
 // Upgrades with N instances: every instance runs migrateToLatest at start. Kysely's Migrator
 // (0.29) takes a session-level pg_advisory_lock, reads the applied list under it and runs the
 // pending migrations in one transaction, so the instances queue and each migration runs once.
-describe.skipIf(!process.env.TEST_DATABASE_URL)('migrations started by several instances at once', () => {
+describe.skipIf(!hasPostgres(import.meta.url))('migrations started by several instances at once', () => {
 	it('apply each migration exactly once, and every instance ends on the latest version', async () => {
 		const url = await createEmptyPostgresDatabase();
 		const instances = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ kind: 'postgres', url, max: 2 })));

@@ -3,13 +3,12 @@
 // finished and graded, and on the roster without a prepared paper. Through the built server
 // (npx vite build first), on each backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { BACKENDS, dropPostgresDatabase } from '../support/db.ts';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
 import { makeSession, prepareServerDatabase } from '../support/exam-factories.ts';
 import { makePracticeBank, makePracticeBlueprint } from '../support/practice-factories.ts';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { startAttempt, submitAttempt } from '../../src/lib/server/exams/attempt-service.ts';
 import { groupMyExams } from '../../src/lib/domain/my-exams.ts';
 
@@ -36,7 +35,7 @@ describe('groupMyExams', () => {
 });
 
 for (const backend of BACKENDS) {
-	describe.skipIf(!existsSync('build/handler.js'))(`我的学习 and 我的考试 agree (built server, ${backend})`, () => {
+	describe.skipIf(!hasBuild(import.meta.url))(`我的学习 and 我的考试 agree (built server, ${backend})`, () => {
 		let server: RunningServer;
 		let dbUrl: string | null = null;
 		let learner: Client;

@@ -5,10 +5,10 @@
 // time while the server runs with TZ=UTC.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { prepareCertDemoDir } from '../support/cert-factories.ts';
 import { formatDateTime } from '../../src/lib/domain/dates.ts';
 import demoAccounts from '../../seeds/demo-accounts.json' with { type: 'json' };
@@ -22,7 +22,7 @@ const EXEMPT = new Set(['/admin/rules']);
 const MAX_PAGES = 150;
 /** Pages of one shape (ids and codes aside) are visited at most twice: a question bank has hundreds. */
 const shapeOf = (path: string) => path.replace(/\?.*$/, '').replace(/\/q\/[^/]+/, '/q/*').replace(/\d+/g, '#');
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 function pdfText(bytes: Buffer): string {
 	const dir = mkdtempSync(join(tmpdir(), 'anxun-pdf-'));

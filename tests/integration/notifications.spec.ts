@@ -7,6 +7,7 @@ import { makeOrg, makeUser } from '../support/factories.ts';
 import { makeCourse, makePerson } from '../support/study-factories.ts';
 import { makeCandidatePerson, makeCertWorld, makeFinishedAttempt } from '../support/cert-factories.ts';
 import { assignCourse, generateAnnualPlan } from '../../src/lib/server/study/plan-service.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
 import { addCandidatesByIdNumbers } from '../../src/lib/server/exams/session-service.ts';
 import { gradeAttempt } from '../../src/lib/server/exams/grading-service.ts';
 import { decideCertificates, proposeCertificates, revokeCertificate } from '../../src/lib/server/certificates/issue-service.ts';
@@ -19,7 +20,7 @@ import { runDueJobs } from '../../src/lib/server/jobs/queue.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 
 const NOW = new Date('2026-03-01T02:00:00Z');
-const actor = { userId: null, role: 'enterprise_admin', ip: null };
+const actor = { ...SYSTEM_ACTOR, role: 'enterprise_admin' };
 const config = certificateConfigFromEnv({});
 
 /** A learner account for a person (users.person_id), with an optional e-mail. */

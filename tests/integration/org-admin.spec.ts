@@ -7,9 +7,9 @@ import {
 	createOrgAdmin,
 	editOrganisation,
 	reactivateOrganisation,
-	suspendOrganisation,
-	type Actor
+	suspendOrganisation
 } from '../../src/lib/server/orgs/org-admin.ts';
+import { SYSTEM_ACTOR, type Actor } from '../../src/lib/server/audit/actor.ts';
 import { getOrganisationDetail, listOrganisations } from '../../src/lib/server/orgs/org-admin.query.ts';
 import { orgSchema, type OrgInput } from '../../src/lib/schemas/org.ts';
 import { describeLoginFailure, loginWithPassword } from '../../src/lib/server/auth/login.ts';
@@ -63,16 +63,16 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		t = await createTestDatabase(backend);
 		const platform = await makeOrg(t.db, 'platform', '500000');
 		const u = await makeUser(t.db, { role: 'platform_admin', orgId: platform });
-		admin = { userId: u.id, role: 'platform_admin', ip: '10.2.0.1', now: T0 };
+		admin = { ...SYSTEM_ACTOR, userId: u.id, role: 'platform_admin', ip: '10.2.0.1' };
 		const reg = await makeOrg(t.db, 'regulator', '500112');
 		const r = await makeUser(t.db, { role: 'regulator', orgId: reg });
-		yubeiRegulator = { userId: r.id, role: 'regulator', ip: '10.2.0.2', now: T0 };
+		yubeiRegulator = { ...SYSTEM_ACTOR, userId: r.id, role: 'regulator', ip: '10.2.0.2' };
 	});
 	afterAll(async () => t?.close());
 
 	it('creates an enterprise with its address and legal representative, 高危 from its industry, audited', async () => {
 		const input = enterprise({ industryCode: 'hazchem' });
-		const r = await createOrganisation(t.db, admin, input, null, null);
+		const r = await createOrganisation(t.db, admin, input, null, null, T0);
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
 		const org = await getOrganisationDetail(t.db, r.id);
@@ -83,47 +83,47 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 
 	it('refuses a credit code already registered, naming the organisation, and writes nothing', async () => {
 		const code = validCreditCode('500112');
-		expect((await createOrganisation(t.db, admin, enterprise({ creditCode: code, name: '先登记的公司' }), null, null)).ok).toBe(true);
+		expect((await createOrganisation(t.db, admin, enterprise({ creditCode: code, name: '先登记的公司' }), null, null, T0)).ok).toBe(true);
 		const before = await countAllRows(t.db);
-		const r = await createOrganisation(t.db, yubeiRegulator, enterprise({ creditCode: code, name: '后来的公司' }), null, YUBEI);
+		const r = await createOrganisation(t.db, yubeiRegulator, enterprise({ creditCode: code, name: '后来的公司' }), null, YUBEI, T0);
 		expect(r).toEqual({ ok: false, errors: { creditCode: expect.stringContaining('已登记为「先登记的公司」') } });
 		expect(await countAllRows(t.db)).toEqual(before);
 		// editing another enterprise to that code is refused too
-		const other = await createOrganisation(t.db, admin, enterprise(), null, null);
+		const other = await createOrganisation(t.db, admin, enterprise(), null, null, T0);
 		if (!other.ok) throw new Error('setup');
-		const edit = await editOrganisation(t.db, admin, other.id, enterprise({ creditCode: code }), null);
+		const edit = await editOrganisation(t.db, admin, other.id, enterprise({ creditCode: code }), null, T0);
 		expect(edit).toMatchObject({ ok: false, errors: { creditCode: expect.stringContaining('先登记的公司') } });
 	});
 
 	it('refuses a region outside the regulator\'s jurisdiction, and other kinds than enterprises', async () => {
 		const before = await countAllRows(t.db);
-		const r = await createOrganisation(t.db, yubeiRegulator, enterprise({ regionCode: '500115003' }), null, YUBEI);
+		const r = await createOrganisation(t.db, yubeiRegulator, enterprise({ regionCode: '500115003' }), null, YUBEI, T0);
 		expect(r).toEqual({ ok: false, errors: { regionCode: '所在区域（晏家街道）不在本部门辖区内，不能登记' } });
-		const inst = await createOrganisation(t.db, yubeiRegulator, { kind: 'institution', name: '某培训学校', creditCode: validCreditCode(), regionCode: '500112', address: null, legalRep: null }, null, YUBEI);
+		const inst = await createOrganisation(t.db, yubeiRegulator, { kind: 'institution', name: '某培训学校', creditCode: validCreditCode(), regionCode: '500112', address: null, legalRep: null }, null, YUBEI, T0);
 		expect(inst).toMatchObject({ ok: false, errors: { kind: expect.stringContaining('只能登记本辖区的企业') } });
 		expect(await countAllRows(t.db)).toEqual(before);
-		const own = await createOrganisation(t.db, yubeiRegulator, enterprise({ regionCode: '500112007' }), null, YUBEI);
+		const own = await createOrganisation(t.db, yubeiRegulator, enterprise({ regionCode: '500112007' }), null, YUBEI, T0);
 		expect(own.ok).toBe(true);
 	});
 
 	it("a regulator cannot edit another region's enterprise (not found) nor move its own out of the region", async () => {
-		const changshou = await createOrganisation(t.db, admin, enterprise({ regionCode: '500115003', name: '长寿某公司' }), null, null);
-		const yubei = await createOrganisation(t.db, admin, enterprise({ name: '渝北某公司' }), null, null);
+		const changshou = await createOrganisation(t.db, admin, enterprise({ regionCode: '500115003', name: '长寿某公司' }), null, null, T0);
+		const yubei = await createOrganisation(t.db, admin, enterprise({ name: '渝北某公司' }), null, null, T0);
 		if (!changshou.ok || !yubei.ok) throw new Error('setup');
-		const foreign = await editOrganisation(t.db, yubeiRegulator, changshou.id, enterprise({ regionCode: '500115003', name: '改名' }), YUBEI);
+		const foreign = await editOrganisation(t.db, yubeiRegulator, changshou.id, enterprise({ regionCode: '500115003', name: '改名' }), YUBEI, T0);
 		expect(foreign).toMatchObject({ ok: false, notFound: true });
 		expect((await getOrganisationDetail(t.db, changshou.id))?.name).toBe('长寿某公司');
 		expect(await getOrganisationDetail(t.db, changshou.id, YUBEI)).toBeUndefined();
-		const moved = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ regionCode: '500115003' }), YUBEI);
+		const moved = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ regionCode: '500115003' }), YUBEI, T0);
 		expect(moved).toMatchObject({ ok: false, errors: { regionCode: expect.stringContaining('不在本部门辖区内') } });
-		const ok = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ name: '渝北某公司（更名）', creditCode: (await getOrganisationDetail(t.db, yubei.id))!.credit_code! }), YUBEI);
+		const ok = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ name: '渝北某公司（更名）', creditCode: (await getOrganisationDetail(t.db, yubei.id))!.credit_code! }), YUBEI, T0);
 		expect(ok).toEqual({ ok: true });
 		expect((await getOrganisationDetail(t.db, yubei.id))?.name).toBe('渝北某公司（更名）');
 		// suspension follows the same rule
-		expect(await suspendOrganisation(t.db, yubeiRegulator, changshou.id, '越权', YUBEI)).toMatchObject({ ok: false, notFound: true });
+		expect(await suspendOrganisation(t.db, yubeiRegulator, changshou.id, '越权', YUBEI, T0)).toMatchObject({ ok: false, notFound: true });
 		expect((await getOrganisationDetail(t.db, changshou.id))?.status).toBe('active');
-		expect(await suspendOrganisation(t.db, yubeiRegulator, yubei.id, '停产整顿', YUBEI)).toEqual({ ok: true });
-		expect(await reactivateOrganisation(t.db, yubeiRegulator, yubei.id, YUBEI)).toEqual({ ok: true });
+		expect(await suspendOrganisation(t.db, yubeiRegulator, yubei.id, '停产整顿', YUBEI, T0)).toEqual({ ok: true });
+		expect(await reactivateOrganisation(t.db, yubeiRegulator, yubei.id, YUBEI, T0)).toEqual({ ok: true });
 	});
 
 	it('records an institution\'s 机构资质: scope items incl. 特种作业, filing regulator and validity', async () => {
@@ -133,7 +133,8 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 			admin,
 			{ kind: 'institution', name: '某安全培训中心', creditCode: validCreditCode(), regionCode: '500112', address: null, legalRep: null },
 			{ scopes: ['principal', 'safety_manager', 'so:1.1'], filedWithOrgId: regulator, validFrom: '2026-01-01', validUntil: '2029-12-31' },
-			null
+			null,
+			T0
 		);
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
@@ -143,26 +144,26 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 			['safety_manager', null, regulator, '2029-12-31'],
 			['special_operation', '1.1', regulator, '2029-12-31']
 		]);
-		const unknown = await addInstitutionScopes(t.db, admin, r.id, { scopes: ['so:99.9'], filedWithOrgId: null, validFrom: '2026-01-01', validUntil: null });
+		const unknown = await addInstitutionScopes(t.db, admin, r.id, { scopes: ['so:99.9'], filedWithOrgId: null, validFrom: '2026-01-01', validUntil: null }, T0);
 		expect(unknown).toMatchObject({ ok: false, errors: { scopes: expect.stringContaining('99.9') } });
 	});
 
 	it('creates an organisation\'s first admin with a one-time password that must be changed', async () => {
-		const org = await createOrganisation(t.db, admin, { kind: 'regulator', name: '重庆市渝北区应急管理局（测试）', creditCode: null, regionCode: '500112', address: null, legalRep: null }, null, null);
+		const org = await createOrganisation(t.db, admin, { kind: 'regulator', name: '重庆市渝北区应急管理局（测试）', creditCode: null, regionCode: '500112', address: null, legalRep: null }, null, null, T0);
 		if (!org.ok) throw new Error('setup');
-		const r = await createOrgAdmin(t.db, admin, org.id, { name: '李执法', mobile: '13900005555', idNumber: null });
+		const r = await createOrgAdmin(t.db, admin, org.id, { name: '李执法', mobile: '13900005555', idNumber: null }, T0);
 		expect(r).toMatchObject({ ok: true, role: 'regulator' });
 		if (!r.ok) return;
 		const login = await loginWithPassword(t.db, { account: '13900005555', password: r.password, ip: '10.2.0.3', now: T0 });
 		expect(login).toMatchObject({ ok: true, mustChangePassword: true });
 		const before = await countAllRows(t.db);
-		const dup = await createOrgAdmin(t.db, admin, org.id, { name: '另一人', mobile: '13900005555', idNumber: null });
+		const dup = await createOrgAdmin(t.db, admin, org.id, { name: '另一人', mobile: '13900005555', idNumber: null }, T0);
 		expect(dup).toMatchObject({ ok: false, errors: { mobile: expect.stringContaining('已有账号') } });
 		expect(await countAllRows(t.db)).toEqual(before);
 	});
 
 	it('suspension keeps the records, refuses logins in Chinese and ends sessions; reactivation restores', async () => {
-		const created = await createOrganisation(t.db, admin, enterprise({ name: '将被停用的公司' }), null, null);
+		const created = await createOrganisation(t.db, admin, enterprise({ name: '将被停用的公司' }), null, null, T0);
 		if (!created.ok) throw new Error('setup');
 		const orgId = created.id;
 		const user = await makeUser(t.db, { role: 'enterprise_admin', orgId });
@@ -171,7 +172,7 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		expect(await validateSessionToken(t.db, session.token, T0)).not.toBeNull();
 		const membershipsBefore = await t.db.selectFrom('memberships').select('id').where('org_id', '=', orgId).execute();
 
-		const s = await suspendOrganisation(t.db, admin, orgId, '企业已注销，待核实');
+		const s = await suspendOrganisation(t.db, admin, orgId, '企业已注销，待核实', null, T0);
 		expect(s).toEqual({ ok: true });
 		expect(await getOrganisationDetail(t.db, orgId)).toMatchObject({ status: 'suspended', suspended_reason: '企业已注销，待核实' });
 		expect(await validateSessionToken(t.db, session.token, T0)).toBeNull();
@@ -184,23 +185,23 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		expect(await t.db.selectFrom('memberships').select('id').where('org_id', '=', orgId).execute()).toEqual(membershipsBefore);
 		expect(await t.db.selectFrom('users').select('id').where('id', '=', user.id).execute()).toHaveLength(1);
 		expect((await listOrganisations(t.db, { kind: null, status: 'suspended', q: null })).map((o) => o.id)).toContain(orgId);
-		expect(await suspendOrganisation(t.db, admin, orgId, '再次')).toMatchObject({ ok: false });
+		expect(await suspendOrganisation(t.db, admin, orgId, '再次', null, T0)).toMatchObject({ ok: false });
 		const actions = await t.db.selectFrom('audit_log').select('action').where('target', '=', `org:${orgId}`).execute();
 		expect(actions.map((a) => a.action)).toContain('org.suspended');
 
-		expect(await reactivateOrganisation(t.db, admin, orgId)).toEqual({ ok: true });
+		expect(await reactivateOrganisation(t.db, admin, orgId, null, T0)).toEqual({ ok: true });
 		expect(await getOrganisationDetail(t.db, orgId)).toMatchObject({ status: 'active', suspended_at: null, suspended_reason: null });
 		const again = await loginWithPassword(t.db, { account: user.mobile, password: TEST_PASSWORD, ip: '10.2.0.4', now: T0 });
 		expect(again.ok).toBe(true);
 	});
 
 	it('a session acting for a suspended organisation ends even if started elsewhere; a user with another active membership still logs in', async () => {
-		const a = await createOrganisation(t.db, admin, enterprise({ name: '甲公司' }), null, null);
-		const b = await createOrganisation(t.db, admin, enterprise({ name: '乙公司' }), null, null);
+		const a = await createOrganisation(t.db, admin, enterprise({ name: '甲公司' }), null, null, T0);
+		const b = await createOrganisation(t.db, admin, enterprise({ name: '乙公司' }), null, null, T0);
 		if (!a.ok || !b.ok) throw new Error('setup');
 		const user = await makeUser(t.db, { role: 'enterprise_admin', orgId: a.id });
 		const second = await t.db.insertInto('memberships').values({ user_id: user.id, role: 'learner', org_id: b.id }).returning('id').executeTakeFirstOrThrow();
-		await suspendOrganisation(t.db, admin, a.id, '停业整顿');
+		await suspendOrganisation(t.db, admin, a.id, '停业整顿', null, T0);
 		const login = await loginWithPassword(t.db, { account: user.mobile, password: TEST_PASSWORD, ip: '10.2.0.5', now: T0 });
 		expect(login.ok).toBe(true);
 		if (!login.ok) return;

@@ -1,13 +1,13 @@
 // The platform's keys through the built server on a fresh database: published before anything
 // was signed, so an offline verifier that fetches the keys first accepts what is signed later.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import { checkStatusList, type PublishedKeys, type SignedStatusList } from '../../src/lib/server/certificates/signature.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 describe.skipIf(!built)('platform keys from the first start (built server)', () => {
 	let server: RunningServer;

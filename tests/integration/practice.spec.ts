@@ -18,8 +18,8 @@ import {
 	startChapterPractice,
 	startMockExam,
 	startWrongAnswerPractice
-} from '../../src/lib/server/exams/practice-service.ts';
-import { getWrongAnswerBook } from '../../src/lib/server/exams/wrong-answers.query.ts';
+} from '../../src/lib/server/practice/practice-service.ts';
+import { getWrongAnswerBook } from '../../src/lib/server/practice/wrong-answers.query.ts';
 
 // Practice (模拟考试, 章节练习, 错题重练) on the exam engine, against a real database.
 const T0 = Date.parse('2026-11-20T02:00:00Z');

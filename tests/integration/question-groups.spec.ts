@@ -13,7 +13,7 @@ import { findAttempt, getPaperSlots, loadPool } from '../../src/lib/server/exams
 import { createPaper } from '../../src/lib/server/exams/paper-service.ts';
 import { loadAttemptForCandidate, submitAttempt } from '../../src/lib/server/exams/attempt-service.ts';
 import { getAttemptResult } from '../../src/lib/server/exams/result.query.ts';
-import { startChapterPractice } from '../../src/lib/server/exams/practice-service.ts';
+import { startChapterPractice } from '../../src/lib/server/practice/practice-service.ts';
 import { sectionAccepts, type Blueprint } from '../../src/lib/server/question-engine/blueprint.ts';
 
 // Issue 14 against a real database: case groups and duplicate groups from the bank files,

@@ -98,7 +98,7 @@ describe.each(BACKENDS)('retention of training records (%s)', (backend) => {
 describe('no delete path in the app touches training records', () => {
 	// Proof by inspection, kept true by this test: the only statement that deletes from a record
 	// table is removing a candidate whose attempt never started (the database allows only that).
-	const ALLOWED = new Set(['src/lib/server/exams/session-service.ts:exam_attempts']);
+	const ALLOWED = new Set(['src/lib/server/exams/session.repository.ts:exam_attempts']);
 	function* files(dir: string): Generator<string> {
 		for (const name of readdirSync(dir)) {
 			const path = join(dir, name);

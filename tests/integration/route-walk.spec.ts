@@ -3,12 +3,12 @@
 // bodies, as every role and anonymously: no answer may be a 5xx or show a stack trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild } from '../support/server.ts';
 import demoAccounts from '../../seeds/demo-accounts.json' with { type: 'json' };
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 const SEED = 20261104;
 const STACK = /\n\s+at [^\n]*:\d+:\d+|node_modules\/|\/build\/server\/|Internal Error/;
 

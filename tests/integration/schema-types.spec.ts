@@ -31,7 +31,9 @@ describe.each(BACKENDS)('table types match the migrated database (%s)', (backend
 		const { rows } = await sql<{ table_name: string; column_name: string; udt_name: string; is_nullable: string; column_default: string | null }>`
 			select table_name, column_name, udt_name, is_nullable, column_default
 			from information_schema.columns
-			where table_schema = 'public' and table_name not like 'kysely_%'`.execute(t.db);
+			where table_schema = 'public' and table_name not like 'kysely_%'
+				-- monthly partitions (migration 031) have their parent's columns; the parent is the type
+				and table_name not in (select relname from pg_class where relispartition)`.execute(t.db);
 		const actual: Record<string, Record<string, string>> = {};
 		for (const r of rows) {
 			(actual[r.table_name] ??= {})[r.column_name] = `${r.udt_name}${r.is_nullable === 'YES' ? ' null' : ''}${r.column_default !== null ? ' default' : ''}`;

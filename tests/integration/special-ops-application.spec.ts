@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser } from '../support/factories.ts';
+import type { Actor } from '../../src/lib/server/audit/actor.ts';
 import { drawDocument, drawPhoto, grantScope, makeWorker } from '../support/special-ops-factories-h1.ts';
 import {
 	applyAsIndividual,
@@ -11,7 +12,6 @@ import {
 	findApplicationForEditor,
 	reviewApplication,
 	saveMaterials,
-	type Actor,
 	type MaterialsInput
 } from '../../src/lib/server/special-ops/application-service.ts';
 import { countByStatusInRegion, findApplication, listApplications } from '../../src/lib/server/special-ops/applications.repository.ts';

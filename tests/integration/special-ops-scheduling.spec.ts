@@ -48,7 +48,7 @@ for (const backend of BACKENDS) {
 			// another institution's centre does not exist for this one
 			const other = await makeOrg(db, 'institution');
 			const otherAdmin = await makeUser(db, { role: 'institution_admin', orgId: other });
-			expect(await addRoom(db, { userId: otherAdmin.id, role: 'institution_admin', orgId: other, ip: null }, centreId, { kind: 'computer', name: 'x', capacity: 3, specialOperationCode: '' }, NOW)).toBeNull();
+			expect(await addRoom(db, { userId: otherAdmin.id, role: 'institution_admin', orgId: other, personId: null, ip: null }, centreId, { kind: 'computer', name: 'x', capacity: 3, specialOperationCode: '' }, NOW)).toBeNull();
 		});
 
 		it('schedules a theory session in a computer room through the exam engine and refuses a double-booked room', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg } from '../support/factories.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
 import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
 import { assignCourse, generateAnnualPlan, withdrawEnrolment } from '../../src/lib/server/study/plan-service.ts';
 import { getMyStudy } from '../../src/lib/server/study/my-study.query.ts';
@@ -10,7 +11,7 @@ import { DEFAULT_STUDY_CONFIG } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 
 const NOW = new Date('2026-03-01T02:00:00Z');
-const actor = { userId: null, role: 'enterprise_admin', ip: null };
+const actor = { ...SYSTEM_ACTOR, role: 'enterprise_admin' };
 
 for (const backend of BACKENDS) {
 	describe(`annual plan and 我的学习 (${backend})`, () => {

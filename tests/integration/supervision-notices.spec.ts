@@ -8,7 +8,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.t
 import { makeOrg, makeUser, validIdNumber } from '../support/factories.ts';
 import { makeCourse, makePerson } from '../support/study-factories.ts';
 import { completeCourse } from '../../seeds/demo-coverage.ts';
-import { createTarget } from '../../src/lib/server/coverage/targets.repository.ts';
+import { createTarget } from '../../src/lib/server/coverage/targets-service.ts';
 import {
 	acknowledgeNotice,
 	listNoticesForEnterprise,
@@ -101,7 +101,7 @@ describe.each(BACKENDS)('supervision notices (%s)', (backend) => {
 				sourceDoc: '渝安委〔2024〕6号',
 				sourceClause: '附件 四、6'
 			},
-			{ userId: null, role: 'regulator', orgId: null, regionPath: null, ip: null },
+			{ userId: null, role: 'regulator', orgId: null, personId: null, regionPath: null, ip: null },
 			NOW
 		);
 		targetId = (created as { id: number }).id;

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.ts';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { Client, startServer, type RunningServer, hasBuild, hasPostgres } from '../support/server.ts';
 import { createEmptyPostgresDatabase, dropPostgresDatabase } from '../support/db.ts';
 import { openDatabase } from '../../src/lib/server/db/index.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
-describe.skipIf(!built || !process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL', () => {
+describe.skipIf(!built || !hasPostgres(import.meta.url))('two instances on one PostgreSQL', () => {
 	let url: string;
 	let a: RunningServer;
 	let b: RunningServer;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { Client, startServer, type RunningServer } from '../support/server.ts';
+import { readFileSync } from 'node:fs';
+import { Client, startServer, type RunningServer, hasBuild, hasPostgres } from '../support/server.ts';
 import { createEmptyPostgresDatabase, dropPostgresDatabase } from '../support/db.ts';
 
-const built = existsSync('build/handler.js');
+const built = hasBuild(import.meta.url);
 
 /** The server's worker processes (children of scripts/serve.mjs), with their environment. */
 function workers(s: RunningServer): { pid: number; env: string }[] {
@@ -28,7 +28,7 @@ async function until(check: () => boolean, ms = 150_000): Promise<void> {
 	}
 }
 
-describe.skipIf(!built || !process.env.TEST_DATABASE_URL)('worker processes on PostgreSQL (ANXUN_WORKERS)', () => {
+describe.skipIf(!built || !hasPostgres(import.meta.url))('worker processes on PostgreSQL (ANXUN_WORKERS)', () => {
 	let url: string;
 	let s: RunningServer;
 	beforeAll(async () => {

@@ -110,8 +110,6 @@ export async function makeEnterprise(db: Db, region: string, name: string) {
 	return row.id;
 }
 
-export type CertWorld = Awaited<ReturnType<typeof makeCertWorld>>;
-
 /**
  * Two districts (渝北 500112, 长寿 500115) each with a regulator (+ user) and an enterprise; a city
  * regulator; an institution with an admin; a session of the given kind whose course is required.
@@ -133,10 +131,10 @@ export async function makeCertWorld(db: Db, blueprintType: 'special_work' | 'pri
 	const course = opts.withCourse === false ? null : await makeCourseFor(db, institution);
 	const session = await makeSession(db, institution, blueprint, course);
 	const actors = {
-		institution: { userId: users.institution.id, role: 'institution_admin', orgId: institution, ip: '10.0.0.1' },
-		yubei: { userId: users.yubei.id, role: 'regulator', orgId: regYubei, regionPath: '/500000/500112/', ip: '10.0.0.2' },
-		changshou: { userId: users.changshou.id, role: 'regulator', orgId: regChangshou, regionPath: '/500000/500115/', ip: '10.0.0.3' },
-		city: { userId: users.city.id, role: 'regulator', orgId: regCity, regionPath: '/500000/', ip: '10.0.0.4' }
+		institution: { userId: users.institution.id, role: 'institution_admin', orgId: institution, personId: null, ip: '10.0.0.1' },
+		yubei: { userId: users.yubei.id, role: 'regulator', orgId: regYubei, regionPath: '/500000/500112/', personId: null, ip: '10.0.0.2' },
+		changshou: { userId: users.changshou.id, role: 'regulator', orgId: regChangshou, regionPath: '/500000/500115/', personId: null, ip: '10.0.0.3' },
+		city: { userId: users.city.id, role: 'regulator', orgId: regCity, regionPath: '/500000/', personId: null, ip: '10.0.0.4' }
 	};
 	/** A person of the enterprise who passed (and completed the course unless told otherwise). */
 	const passedCandidate = async (o: { enterprise?: 'yubei' | 'changshou'; studied?: boolean; op?: string | null; role?: string; name?: string; idNumber?: string; passed?: boolean; decision?: 'voided' | 'cleared' | null } = {}) => {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { migrateToLatest, openDatabase, type Database } from '../../src/lib/server/db/index.ts';
+import { migrateToLatest, openDatabase, type Database, type Db } from '../../src/lib/server/db/index.ts';
 
 export type BackendName = 'pglite' | 'postgres';
 
@@ -59,8 +59,8 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
 }
 
 /** Row counts of every table: proves that a failed operation wrote nothing. */
-export async function countAllRows(db: Kysely<any>): Promise<Record<string, number>> {
-	const tables = ['regions', 'industries', 'special_operations', 'organisations', 'persons', 'users', 'memberships', 'sessions', 'audit_log'];
+export async function countAllRows(db: Db): Promise<Record<string, number>> {
+	const tables = ['regions', 'industries', 'special_operations', 'organisations', 'persons', 'users', 'memberships', 'sessions', 'audit_log'] as const;
 	const out: Record<string, number> = {};
 	for (const t of tables) {
 		const row = await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();

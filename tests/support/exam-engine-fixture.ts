@@ -6,20 +6,28 @@ import { makePerson } from './study-factories.ts';
 
 let n = 0;
 
-/** A bank of `perType` single, multiple and judge questions with known keys and explanations. */
-export async function makeExamBank(db: Db, ownerOrgId: number | null, perType = 6) {
+export type QuestionCounts = { single: number; multiple: number; judge: number };
+
+/**
+ * A bank of single, multiple and judge questions with known keys and explanations (`perType` of each,
+ * or a count per type): the k-th question of a type answers 'B' (single), ['A', 'C'] (multiple),
+ * k even (judge). Inserted set-wise, so the exam bench builds its 300-question bank with it too.
+ */
+export async function makeExamBank(db: Db, ownerOrgId: number | null, perType: number | QuestionCounts = 6) {
+	const counts = typeof perType === 'number' ? { single: perType, multiple: perType, judge: perType } : perType;
 	const code = `exam-bank-${++n}-${Date.now() % 100000}`;
-	const bank = await db.insertInto('qb_banks').values({ code, name: `考试题库${n}`, audience: JSON.stringify(['principal', 'frontline']), owner_org_id: ownerOrgId, created_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+	const now = new Date();
+	const bank = await db.insertInto('qb_banks').values({ code, name: `考试题库${n}`, audience: JSON.stringify(['principal', 'frontline']), owner_org_id: ownerOrgId, created_at: now }).returning('id').executeTakeFirstOrThrow();
 	await db.insertInto('qb_knowledge_points').values([
 		{ bank_id: bank.id, code: 'law', name: '法律法规', parent_code: null, sort: 1 },
 		{ bank_id: bank.id, code: 'ops', name: '现场管理', parent_code: null, sort: 2 }
 	]).execute();
-	const questions: (Question & { dbId: number })[] = [];
+	const contents: Question[] = [];
 	let i = 0;
 	for (const type of ['single', 'multiple', 'judge'] as const) {
-		for (let k = 0; k < perType; k++) {
+		for (let k = 0; k < counts[type]; k++) {
 			i++;
-			const content: Question = {
+			contents.push({
 				id: `q-${i}`,
 				type,
 				stem: `第${i}题题干（${type}）`,
@@ -29,15 +37,24 @@ export async function makeExamBank(db: Db, ownerOrgId: number | null, perType = 
 				basis: [{ source: 'aqsc-law-2021', ref: '第二十一条' }],
 				knowledge: k % 2 === 0 ? 'law' : 'ops',
 				difficulty: 1 + (k % 5)
-			};
-			const q = await db
-				.insertInto('qb_questions')
-				.values({ bank_id: bank.id, code: content.id, status: 'active', review_status: 'ok', current_version: 1, type, difficulty: content.difficulty, knowledge_code: content.knowledge, search_text: content.stem, updated_at: new Date() })
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			await db.insertInto('qb_question_versions').values({ question_id: q.id, version: 1, content: JSON.stringify(content), content_hash: `h${i}`, basis_hashes: JSON.stringify({}), origin: 'file', created_at: new Date() }).execute();
-			questions.push({ ...content, dbId: q.id });
+			});
 		}
+	}
+	const questions: (Question & { dbId: number })[] = [];
+	// in chunks: one statement per 500 rows keeps the bind parameters far below PostgreSQL's limit
+	for (let from = 0; from < contents.length; from += 500) {
+		const chunk = contents.slice(from, from + 500);
+		const rows = await db
+			.insertInto('qb_questions')
+			.values(chunk.map((c) => ({ bank_id: bank.id, code: c.id, status: 'active', review_status: 'ok', current_version: 1, type: c.type, difficulty: c.difficulty, knowledge_code: c.knowledge, search_text: c.stem, updated_at: now })))
+			.returning(['id', 'code'])
+			.execute();
+		const idOf = new Map(rows.map((r) => [r.code, r.id]));
+		await db
+			.insertInto('qb_question_versions')
+			.values(chunk.map((c, j) => ({ question_id: idOf.get(c.id)!, version: 1, content: JSON.stringify(c), content_hash: `h${from + j + 1}`, basis_hashes: JSON.stringify({}), origin: 'file', created_at: now })))
+			.execute();
+		questions.push(...chunk.map((c) => ({ ...c, dbId: idOf.get(c.id)! })));
 	}
 	return { id: bank.id, code, questions };
 }
@@ -98,9 +115,4 @@ export async function makeExamFixture(
 		persons.push(personId);
 	}
 	return { institutionId, enterpriseId, bank, blueprintId: blueprint.id, sessionId: session.id, persons };
-}
-
-/** The key of a question by database id, as a response the engine accepts. */
-export function correctResponse(q: Question): string | string[] | boolean {
-	return q.answer as string | string[] | boolean;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../src/lib/server/db/index.ts';
 import type { Blueprint } from '../../src/lib/server/question-engine/blueprint.ts';
 import type { Question } from '../../src/lib/question-bank/schema.ts';
+import { smallBlueprint } from './exam-engine-fixture.ts';
 
 let n = 0;
 
@@ -57,20 +58,15 @@ export async function makePracticeBank(db: Db, opts: { ownerOrgId?: number | nul
 }
 
 export function practiceBlueprint(overrides: Partial<Blueprint> = {}): Blueprint {
-	return {
+	return smallBlueprint({
 		sections: [
 			{ type: 'single', count: 3, points: 10 },
 			{ type: 'multiple', count: 2, points: 20 },
 			{ type: 'judge', count: 6, points: 5 }
 		],
-		multipleScoring: 'all_or_nothing',
 		durationMinutes: 30,
-		totalPoints: 100,
-		passMark: 80,
-		shuffleQuestions: 'within_sections',
-		shuffleOptions: true,
 		...overrides
-	};
+	});
 }
 
 export async function makePracticeBlueprint(db: Db, ownerOrgId: number, bankIds: number[], opts: { practiceOpen?: boolean; name?: string; blueprint?: Partial<Blueprint> } = {}) {

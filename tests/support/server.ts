@@ -1,8 +1,29 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Whether the production build (build/handler.js) is there. Specs that start the built server skip
+ * without it — loudly, with the command to run, so a green run without a build is not mistaken for
+ * a covered one. Call with the spec's import.meta.url.
+ */
+export function hasBuild(specUrl: string): boolean {
+	if (existsSync('build/handler.js')) return true;
+	const spec = basename(fileURLToPath(specUrl));
+	console.warn(`\n⚠ ${spec}: built-server tests SKIPPED — there is no build/handler.js.\n  Run: npm run build && npx vitest run tests/integration/${spec}\n`);
+	return false;
+}
+
+/** Whether TEST_DATABASE_URL is set; says so loudly when a PostgreSQL-only test is skipped. */
+export function hasPostgres(specUrl: string): boolean {
+	if (process.env.TEST_DATABASE_URL) return true;
+	const spec = basename(fileURLToPath(specUrl));
+	console.warn(`\n⚠ ${spec}: PostgreSQL-only tests SKIPPED — TEST_DATABASE_URL is not set.\n  Run: createdb -h 127.0.0.1 -U postgres anxun_test && TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anxun_test npx vitest run tests/integration/${spec}\n`);
+	return false;
+}
 
 export type RunningServer = { url: string; proc: ChildProcess; output: () => string; stop: () => Promise<void> };
 

@@ -148,7 +148,7 @@ export async function makeSchedulingWorld(db: Db, opts: { computerSeats?: number
 	const rooms = await makeCentre(db, institution, opts);
 	const sheet = await makeSheet(db, 'h2-test-diya', DIYA);
 	const blueprintId = await makeTheoryBlueprint(db, institution);
-	const actor = { userId: admin.id, role: 'institution_admin', orgId: institution, ip: null };
+	const actor = { userId: admin.id, role: 'institution_admin', orgId: institution, personId: null, ip: null };
 	return { institution, admin, examinerA, examinerB, enterprise, ...rooms, sheet, blueprintId, actor };
 }
 

@@ -60,9 +60,9 @@ export async function makeSoWorld(db: Db) {
 	};
 	await db.insertInto('institution_scopes').values({ institution_org_id: institution, scope: 'special_operation', special_operation_code: '1.2', valid_from: '2025-01-01', created_at: T0 }).execute();
 	return { ...(await soRows(db, institution, enterprise)), regulator, users, actors: {
-		institution: { userId: users.institution.id, role: 'institution_admin', orgId: institution, ip: '10.0.4.1' },
-		regulator: { userId: users.regulator.id, role: 'regulator', orgId: regulator, regionPath: '/500000/500112/', regionCode: '500112', ip: '10.0.4.2' },
-		enterprise: { userId: users.enterprise.id, role: 'enterprise_admin', orgId: enterprise, ip: '10.0.4.3' }
+		institution: { userId: users.institution.id, role: 'institution_admin', orgId: institution, personId: null, ip: '10.0.4.1' },
+		regulator: { userId: users.regulator.id, role: 'regulator', orgId: regulator, regionPath: '/500000/500112/', regionCode: '500112', personId: null, ip: '10.0.4.2' },
+		enterprise: { userId: users.enterprise.id, role: 'enterprise_admin', orgId: enterprise, personId: null, ip: '10.0.4.3' }
 	} };
 }
 
@@ -141,35 +141,4 @@ async function soRows(db: Db, institution: number, enterprise: number) {
 	};
 
 	return { institution, enterprise, theorySession, application, theory, practical };
-}
-
-/**
- * A PGlite data directory with the demo data plus two accepted 低压电工作业 applications of the demo
- * institution for 孙海涛 (13800000007, 重庆渝北精工机械) — theory and a final practical passed, with
- * his ID photo — and for a second worker of the same enterprise with the theory only. Closed again
- * before returning (the server takes the directory's lock).
- */
-export async function prepareSoCertDemoDir(dir: string) {
-	const { openDatabase, migrateToLatest } = await import('../../src/lib/server/db/index.ts');
-	const { seedIfEmpty } = await import('../../seeds/index.ts');
-	const database = await openDatabase({ kind: 'pglite', dataDir: dir });
-	try {
-		const db = database.db;
-		await migrateToLatest(db);
-		await seedIfEmpty(db, { demo: true });
-		const inst = await db.selectFrom('organisations').select('id').where('name', '=', '重庆安训安全技术培训中心').executeTakeFirstOrThrow();
-		const worker = await db.selectFrom('users as u').innerJoin('persons as p', 'p.id', 'u.person_id').select(['p.id', 'p.org_id']).where('u.mobile', '=', '13800000007').executeTakeFirstOrThrow();
-		const rows = await soRows(db, inst.id, worker.org_id);
-		const full = await rows.application({ person: worker.id });
-		await rows.theory(full.application, worker.id, { finishedAt: new Date('2026-11-20T02:00:00Z') });
-		await rows.practical(full.application, worker.id, { passed: false, attemptNo: 1, finalisedAt: new Date('2026-11-25T02:00:00Z') });
-		await rows.practical(full.application, worker.id, { attemptNo: 2, finalisedAt: new Date('2026-11-28T02:00:00Z') });
-		const half = await rows.application({ name: '半程考生' });
-		await rows.theory(half.application, half.person, { finishedAt: new Date('2026-11-20T02:00:00Z') });
-		// a special worker of the region with no certificate here, to be imported from elsewhere
-		const outsider = await db.selectFrom('persons').select(['id', 'name', 'id_number']).where('id', '=', (await rows.application({ name: '川籍焊工' })).person).executeTakeFirstOrThrow();
-		return { photo: full.photo!, outsider };
-	} finally {
-		await database.close();
-	}
 }

@@ -60,8 +60,10 @@ type SyncResult = {
 };
 
 const CLIENT_KEY = 'anxun-exam-client';
-/** Events alone wait this long for company; answers go at once. */
+/** Events alone wait this long for company; answers go at once (see ANSWER_BATCH_MS). */
 const EVENT_DELAY_MS = 3000;
+/** Answers go at once, then at most one answer request a second: those given within it go together. */
+const ANSWER_BATCH_MS = 1000;
 /** A quiet page still asks now and then: warnings, extensions, a finish by the examiner. */
 const POLL_MS = 20_000;
 /** After the deadline, the server waits a few seconds' grace; ask after that. */
@@ -114,6 +116,8 @@ export class ExamSync {
 	#failures = 0;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	#eventTimer: ReturnType<typeof setTimeout> | null = null;
+	#answerTimer: ReturnType<typeof setTimeout> | null = null;
+	#answersSentAt = 0;
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#ack = new Set<number>();
 	#onFinished: () => void;
@@ -182,6 +186,7 @@ export class ExamSync {
 			clearInterval(poll);
 			if (this.#retryTimer) clearTimeout(this.#retryTimer);
 			if (this.#eventTimer) clearTimeout(this.#eventTimer);
+			if (this.#answerTimer) clearTimeout(this.#answerTimer);
 			window.removeEventListener('online', onOnline);
 			window.removeEventListener('offline', onOffline);
 		};
@@ -198,7 +203,21 @@ export class ExamSync {
 		this.saved[slot] = false;
 		delete this.errors[slot];
 		this.#persist();
-		void this.flush();
+		this.#sendAnswers();
+	}
+
+	/** The queue is in localStorage already, so waiting up to a second loses nothing. */
+	#sendAnswers(): void {
+		if (this.#answerTimer) return;
+		const wait = this.#answersSentAt + ANSWER_BATCH_MS - Date.now();
+		if (wait <= 0) {
+			void this.flush();
+			return;
+		}
+		this.#answerTimer = setTimeout(() => {
+			this.#answerTimer = null;
+			if (this.#queue.answers.length) void this.flush();
+		}, wait);
 	}
 
 	/** Records a proctoring event; sent with the next answer, or within a few seconds. */
@@ -237,6 +256,7 @@ export class ExamSync {
 		const batch = takeBatch(this.#queue);
 		const ack = [...this.#ack];
 		const sentAt = Date.now();
+		if (batch.answers.length) this.#answersSentAt = sentAt;
 		let retry = false;
 		try {
 			const r = await fetch(`/api/exam/attempts/${this.attemptId}/sync`, {

@@ -9,7 +9,8 @@ type BeatResponse = {
 	liveSeconds: number;
 	replaySeconds: number;
 	streamUp: boolean;
-	rollCall: { id: number; secondsLeft: number } | null;
+	rollCall: { id: number; secondsLeft: number; face: boolean } | null;
+	faceCheck: boolean;
 	nextBeatSeconds: number;
 	message?: string;
 };
@@ -20,7 +21,10 @@ export class LiveClock {
 	streamUp = $state(false);
 	notice = $state<string | null>(null);
 	elsewhere = $state<string | null>(null);
-	rollCall = $state<{ id: number; secondsLeft: number } | null>(null);
+	rollCall = $state<{ id: number; secondsLeft: number; face: boolean } | null>(null);
+	/** face verification on: this session waits for a matching photo */
+	faceCheck = $state(false);
+	cameraOn = $state(false);
 	stateText = $state('正在连接…');
 
 	#classId: number;
@@ -108,6 +112,7 @@ export class LiveClock {
 			this.streamUp = body.streamUp;
 			this.#interval = body.nextBeatSeconds;
 			if (body.rollCall && !this.#answered.includes(body.rollCall.id)) this.rollCall = body.rollCall;
+			this.faceCheck = body.faceCheck === true;
 			if (body.refused?.code === 'another_device' || body.refused?.code === 'studying_elsewhere') {
 				this.elsewhere = body.refused.message;
 				this.stateText = '本页不计时。';
@@ -129,6 +134,48 @@ export class LiveClock {
 			this.notice = '网络中断，听课记录没有送达，恢复后继续。';
 		} finally {
 			this.#inFlight = false;
+		}
+	}
+
+	/** A photo for the session's face check, or (rollCall.face) to answer the 点名; matched on the server. */
+	async sendFacePhoto(): Promise<void> {
+		const rollCallId = this.rollCall?.face ? this.rollCall.id : null;
+		let payload: Record<string, unknown>;
+		let stream: MediaStream | null = null;
+		try {
+			stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: 640, height: 480 }, audio: false });
+			this.cameraOn = true;
+			const video = document.createElement('video');
+			video.muted = true;
+			video.playsInline = true;
+			video.srcObject = stream;
+			await video.play();
+			await new Promise((r) => setTimeout(r, 400));
+			const canvas = document.createElement('canvas');
+			canvas.width = video.videoWidth || 640;
+			canvas.height = video.videoHeight || 480;
+			canvas.getContext('2d')!.drawImage(video, 0, 0, canvas.width, canvas.height);
+			const dataUrl = canvas.toDataURL('image/jpeg', 0.85);
+			payload = { tabId: this.#tabId, rollCallId, image: dataUrl.slice(dataUrl.indexOf(',') + 1) };
+		} catch {
+			payload = { tabId: this.#tabId, rollCallId, camera: 'unavailable' };
+		} finally {
+			stream?.getTracks().forEach((t) => t.stop());
+			this.cameraOn = false;
+		}
+		try {
+			const res = await fetch(`/api/live/${this.#classId}/face`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+			const body = (await res.json()) as { passed?: boolean; message: string };
+			this.notice = body.message;
+			if (body.passed) {
+				this.faceCheck = false;
+				if (rollCallId !== null) {
+					this.#answered.push(rollCallId);
+					this.rollCall = null;
+				}
+			}
+		} catch {
+			this.notice = '网络中断，照片没有送达，请稍后再试。';
 		}
 	}
 

@@ -59,5 +59,3 @@ export const ORG_KIND_LABELS = {
 export type OrgKind = keyof typeof ORG_KIND_LABELS;
 
 export const SCALE_LABELS = { above: '规上', below: '规下' } as const;
-
-export const REGION_LEVEL_LABELS = { city: '市', district: '区县', functional: '功能区', town: '乡镇/街道' } as const;

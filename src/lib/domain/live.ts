@@ -19,7 +19,19 @@ export const ROLLCALL_CHOICES = {
 	off: { label: '不自动点名（仅主讲人手动点名）', minPerHour: 0, maxPerHour: 0 }
 } as const;
 
-/** A Date as the value of <input type="datetime-local"> in Beijing time. */
-export function beijingLocalInput(at: Date): string {
-	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
-}
+/** The live-class list page of an institution or an enterprise (src/lib/server/live/live-list-page.ts). */
+export type LiveListData = {
+	/** '/institution/live' or '/enterprise/live': where the class links point */
+	base: string;
+	kind: 'institution' | 'enterprise';
+	configured: boolean;
+	canSchedule: boolean;
+	orgName: string | null;
+	classes: { id: number; title: string; lecturer: string; startsAt: string; endsAt: string; phase: keyof typeof LIVE_PHASE_LABELS; hasReplay: boolean; creditHours: number }[];
+	lecturers: { user_id: number; name: string }[];
+	/** the organiser's own courses (the class's replay lesson goes into the chosen one) */
+	courses?: { id: number; title: string }[];
+	/** null: the audience is the enterprise's own staff */
+	enterprises: { id: number; name: string }[] | null;
+	rollCallSeconds: number;
+};

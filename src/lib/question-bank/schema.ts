@@ -23,7 +23,6 @@ export const basisSchema = z.object({
 		.regex(/^[a-z0-9-]+$/, '依据来源应为 question-banks/sources 中的文件名（小写字母、数字和连字符）'),
 	ref: text('依据条款', 200)
 });
-export type Basis = z.infer<typeof basisSchema>;
 
 export const CASE_ID = /^[a-z0-9][a-z0-9-]*-case-\d{2,3}$/;
 

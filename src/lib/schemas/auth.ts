@@ -28,12 +28,3 @@ export const changePasswordSchema = z
 	})
 	.refine((v) => v.next === v.confirm, { message: '两次输入的新密码不一致', path: ['confirm'] });
 
-/** First zod issue per field, for forms. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const issue of error.issues) {
-		const key = String(issue.path[0] ?? 'form');
-		out[key] ??= issue.message;
-	}
-	return out;
-}

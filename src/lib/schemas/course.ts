@@ -72,6 +72,13 @@ export const lessonFieldsSchema = newLessonSchema.extend({
 });
 export type LessonFields = z.infer<typeof lessonFieldsSchema>;
 
+/** A live class's 回放 lesson: the author sets its name and text; kind, length and minutes are the class's. */
+export const replayLessonFieldsSchema = lessonFieldsSchema.partial({ kind: true, minutes: true }).extend({
+	kind: lessonKindSchema.optional(),
+	minutes: z.number({ error: '课时时长必须是整数分钟' }).int('课时时长必须是整数分钟').optional(),
+	video_seconds: videoSecondsSchema.nullish().transform((v) => v ?? undefined)
+});
+
 export const directionSchema = z.enum(['up', 'down'], { error: '移动方向不正确' });
 export type Direction = z.infer<typeof directionSchema>;
 

@@ -43,7 +43,6 @@ export const blueprintMetaSchema = z.object({
 	examKind: z.enum(['theory', 'practical'], { error: '请选择考试类型' }),
 	practiceOpen: checkbox
 });
-export type BlueprintMeta = z.infer<typeof blueprintMetaSchema>;
 
 export type BlueprintFormValues = {
 	name: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLIENT_EVENT_KINDS } from '#lib/server/exams/integrity.ts';
+import { CLIENT_EVENT_KINDS } from '#lib/server/proctoring/integrity.ts';
 
 // The exam HTTP contract's bodies (docs: /api/exam/…). Server-only: it names the proctoring event
 // kinds the engine knows. Every message names the field, so a 400 says what was wrong.
@@ -20,7 +20,6 @@ export const startSchema = z.object({
 	accessCode: z.string({ error: '考场口令 accessCode 须为文字' }).trim().max(32, '考场口令 accessCode 过长').optional(),
 	identityPhoto: base64Jpeg('身份照片 identityPhoto').optional()
 });
-export type StartBody = z.infer<typeof startSchema>;
 
 export const responseSchema = z.union(
 	[z.string().max(16), z.array(z.string().max(16)).max(6), z.boolean(), z.null()],
@@ -52,10 +51,8 @@ export const syncSchema = z.object({
 	events,
 	ack: z.array(z.number().int().positive(), { error: '已读警告 ack 须为编号数组' }).max(50, '已读警告 ack 一次最多 50 条').default([])
 });
-export type SyncBody = z.infer<typeof syncSchema>;
 
 export const submitSchema = z.object({ clientId: clientIdSchema, answers, events });
-export type SubmitBody = z.infer<typeof submitSchema>;
 
 export const snapshotSchema = z.object({
 	clientId: clientIdSchema,

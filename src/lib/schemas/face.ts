@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // Photos travel as Base64 (no data: prefix) inside JSON, like the exam snapshots.
-const base64Image = (field: string) =>
+export const base64Image = (field: string) =>
 	z
 		.string({ error: `${field} 缺失` })
 		.max(820_000, `${field} 过大（照片最大 600 KB）`)
@@ -20,10 +20,6 @@ export const studyFaceSchema = z.union([
 		camera: z.literal('unavailable', { error: '摄像头状态 camera 须为 unavailable' })
 	})
 ]);
-
-export const enrolSchema = z.object({
-	frames: z.array(base64Image('登记照片 frames'), { error: '登记照片 frames 须为 3 张照片' }).length(3, '登记照片 frames 须为 3 张照片')
-});
 
 export const reviewSchema = z.object({
 	checkId: z.coerce.number({ error: '核验编号 checkId 须为数字' }).int().positive(),

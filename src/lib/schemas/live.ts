@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLE_CATEGORIES } from '../domain/labels.ts';
 import { idField } from './params.ts';
+import { base64Image } from './face.ts';
 
 const text = (label: string, max: number) =>
 	z
@@ -37,7 +38,9 @@ export const scheduleLiveSchema = z.object({
 	signin_before: minutes('提前入场时间', 240),
 	signin_after: minutes('签到截止时间', 600),
 	replay_rule: z.enum(['live_only', 'replay_allowed'], { error: '请选择回放是否计学时' }),
-	rollcall: z.enum(['off', '2-4', '4-6'], { error: '请选择随机点名的频率' })
+	rollcall: z.enum(['off', '2-4', '4-6'], { error: '请选择随机点名的频率' }),
+	/** optional: the organiser's course whose 直播回放 module gets the replay lesson */
+	course_id: idField('所属课程无效').nullable()
 });
 
 export function scheduleFromForm(form: FormData) {
@@ -57,7 +60,8 @@ export function scheduleFromForm(form: FormData) {
 		signin_before: form.get('signin_before'),
 		signin_after: form.get('signin_after'),
 		replay_rule: form.get('replay_rule'),
-		rollcall: form.get('rollcall')
+		rollcall: form.get('rollcall'),
+		course_id: form.get('course_id') || null
 	};
 }
 
@@ -70,6 +74,17 @@ export const liveBeatSchema = z.object({
 });
 
 export const rollCallAnswerSchema = z.object({ rollCallId: idField() });
+
+const liveFaceBase = {
+	tabId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, '页面标识 tabId 格式不正确'),
+	/** absent or null: the face check of the session; a number: the 点名 being answered */
+	rollCallId: z.number({ error: '点名编号 rollCallId 须为数字' }).int().positive().nullable().optional()
+};
+/** A live page's photo for a face check (issue 16's rules, as in study). */
+export const liveFaceSchema = z.union([
+	z.object({ ...liveFaceBase, image: base64Image('抓拍照片 image') }),
+	z.object({ ...liveFaceBase, camera: z.literal('unavailable', { error: '摄像头状态 camera 须为 unavailable' }) })
+]);
 
 export const questionSchema = z.object({ body: text('问题', 500) });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkCreditCode, CREDIT_CODE_MESSAGES } from '../domain/identifiers.ts';
 import { idNumberSchema, isCalendarDate, mobileSchema, personNameSchema } from './person.ts';
 import { idField } from './params.ts';
-import { fieldErrors } from './auth.ts';
+import { zodErrors } from '../forms/failure.ts';
 
 // Forms of the organisation pages (/admin/orgs, /regulator/enterprises/new|manage). Limits match
 // the database checks on `organisations` (migrations 001 and 012).
@@ -128,12 +128,12 @@ export function parseOrgForm(form: FormData, kind?: OrgFormKind) {
 	const parsed = orgSchema.safeParse(values);
 	return parsed.success
 		? { ok: true as const, values, data: parsed.data }
-		: { ok: false as const, values, errors: fieldErrors(parsed.error) };
+		: { ok: false as const, values, errors: zodErrors(parsed.error) };
 }
 
 export function parseScopeForm(form: FormData) {
 	const parsed = scopeSchema.safeParse(scopeValuesFromForm(form));
-	return parsed.success ? { ok: true as const, data: parsed.data } : { ok: false as const, errors: fieldErrors(parsed.error) };
+	return parsed.success ? { ok: true as const, data: parsed.data } : { ok: false as const, errors: zodErrors(parsed.error) };
 }
 
 export const REGION_LEVEL_SHORT: Record<string, string> = { city: '市', district: '区县', functional: '功能区', town: '乡镇' };

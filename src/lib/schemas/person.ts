@@ -173,4 +173,3 @@ export const activationSchema = z
 		confirm: z.string({ error: '请再次输入新密码' }).max(128, '新密码最多128个字符')
 	})
 	.refine((v) => v.next === v.confirm, { message: '两次输入的新密码不一致', path: ['confirm'] });
-export type ActivationInput = z.infer<typeof activationSchema>;

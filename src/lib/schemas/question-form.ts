@@ -1,5 +1,5 @@
 import { OPTION_KEYS, questionSchema, type Question } from '../question-bank/schema.ts';
-import { fieldErrors } from './auth.ts';
+import { zodErrors } from '../forms/failure.ts';
 
 /** The question editor's form fields → a validated Question, or errors per field (Chinese). */
 export function parseQuestionForm(form: FormData): { ok: true; question: Question } | { ok: false; errors: Record<string, string>; values: Record<string, unknown> } {
@@ -34,6 +34,6 @@ export function parseQuestionForm(form: FormData): { ok: true; question: Questio
 		difficulty: Number(get('difficulty'))
 	};
 	const parsed = questionSchema.safeParse(raw);
-	if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error), values: raw };
+	if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error), values: raw };
 	return { ok: true, question: parsed.data };
 }

@@ -12,6 +12,5 @@ export const heartbeatSchema = z.object({
 	position: z.number().finite().min(0).max(86_400).nullable().default(null),
 	rate: z.number().finite().min(0).max(16).nullable().default(null)
 });
-export type HeartbeatPayload = z.infer<typeof heartbeatSchema>;
 
 export const checkAnswerSchema = z.object({ checkId: z.number().int().positive() });

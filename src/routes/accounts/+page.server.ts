@@ -16,9 +16,9 @@ import {
 	type Refusal
 } from '#lib/server/accounts/account-admin.ts';
 import { accountRefSchema, accountRoleSchema, createAccountSchema, formStrings } from '#lib/schemas/account.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 /** The organisation in ?org= (platform admin only; anyone else may name only their own). */
 async function managedOrg(locals: App.Locals, url: URL) {
@@ -76,7 +76,7 @@ export const actions: Actions = {
 		const { db, org, actor, form } = await begin(ctx);
 		const values = formStrings(form, ['name', 'mobile', 'role'] as const);
 		const parsed = createAccountSchema.safeParse(values);
-		if (!parsed.success) return fail(400, { target: 'create', values, errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { target: 'create', values, errors: zodErrors(parsed.error) });
 		const result = await createAccount(db, actor, org, parsed.data);
 		if (!result.ok) return refuse('create', result, { values });
 		return { created: { name: parsed.data.name, mobile: parsed.data.mobile, password: result.initialPassword } };

@@ -2,8 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { activationSchema } from '#lib/schemas/person.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 import { activateAccount, activationFailureMessage } from '#lib/server/people/activation.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 // Public: a person of an enterprise creates their own sign-in account. After success they sign
 // in on the login page with the new password (a deliberate extra step: they practise the login
@@ -24,7 +24,7 @@ export const actions: Actions = {
 		// Typed back into the form after an error; the passwords never are.
 		const values = { idNumber: text('idNumber').slice(0, 40), mobile: text('mobile').slice(0, 40) };
 		const parsed = activationSchema.safeParse({ idNumber: text('idNumber'), mobile: text('mobile'), code: text('code'), next: text('next'), confirm: text('confirm') });
-		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
 		const result = await activateAccount(await getDb(), {
 			idNumber: parsed.data.idNumber,
 			mobile: parsed.data.mobile,

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { maskMobile } from '../../domain/identifiers.ts';
@@ -92,7 +93,7 @@ export async function createAccount(
 	const initialPassword = generateInitialPassword();
 	const passwordHash = await hashPassword(initialPassword);
 	try {
-		return await db.transaction().execute(async (tx) => {
+		return await withTransaction(db, async (tx) => {
 			const person = await findPersonWithoutAccount(tx, org.id, input.mobile);
 			if (await findUserIdByLogin(tx, input.mobile, person?.id_number ?? null)) {
 				return refuse(400, 'mobile', '该手机号（或对应人员的身份证号）已有账号；给已有账号增加角色请用列表中的“授予角色”');
@@ -111,7 +112,7 @@ export async function createAccount(
 
 export async function grantRole(db: Db, actor: AccountActor, org: OrgRow, userId: number, role: Role): Promise<{ ok: true } | Refusal> {
 	if (!rolesForOrgKind(org.kind).includes(role)) return refuse(403, 'role', `${org.name}只能授予：${roleList(org.kind)}`);
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		if (account.memberships.some((m) => m.org_id === org.id && m.role === role)) return refuse(400, 'role', `该账号已有“${ROLE_LABELS[role]}”角色`);
@@ -125,7 +126,7 @@ export async function grantRole(db: Db, actor: AccountActor, org: OrgRow, userId
 }
 
 export async function revokeRole(db: Db, actor: AccountActor, org: OrgRow, userId: number, role: Role): Promise<{ ok: true } | Refusal> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		const membership = account.memberships.find((m) => m.org_id === org.id && m.role === role);
@@ -143,7 +144,7 @@ export async function revokeRole(db: Db, actor: AccountActor, org: OrgRow, userI
 
 export async function setDisabled(db: Db, actor: AccountActor, org: OrgRow, userId: number, disabled: boolean): Promise<{ ok: true; changed: boolean } | Refusal> {
 	if (disabled && userId === actor.userId) return refuse(400, 'form', '不能停用您自己的账号');
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		const wide = accountWideRefusal(actor, org, account);
@@ -161,7 +162,7 @@ export async function setDisabled(db: Db, actor: AccountActor, org: OrgRow, user
 }
 
 export async function endAccountSessions(db: Db, actor: AccountActor, org: OrgRow, userId: number): Promise<{ ok: true; ended: number } | Refusal> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		const ended = await deleteUserSessions(tx, userId);
@@ -172,7 +173,7 @@ export async function endAccountSessions(db: Db, actor: AccountActor, org: OrgRo
 
 /** A one-time reset code, shown to the admin once; only its hash is kept. */
 export async function issueResetCode(db: Db, actor: AccountActor, org: OrgRow, userId: number): Promise<{ ok: true; code: string; expiresAt: Date; name: string } | Refusal> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		const wide = accountWideRefusal(actor, org, account);

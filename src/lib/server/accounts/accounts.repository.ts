@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 import { timestamp } from '../people/people.repository.ts';
 
 // All SQL behind account administration, password resets and a user's own sessions.
@@ -196,4 +197,9 @@ export async function listUserSessions(db: Db, userId: number, now: Date): Promi
 
 export async function deleteUserSession(db: Db, userId: number, sessionId: string): Promise<void> {
 	await db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '=', sessionId).execute();
+}
+
+/** Locks the account's row until the transaction ends (serialises requests for one account). */
+export async function lockUser(tx: Tx, userId: number): Promise<void> {
+	await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
 }

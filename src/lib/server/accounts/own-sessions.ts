@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { deleteUserSession, listUserSessions } from './accounts.repository.ts';
 import { describeDevice } from './devices.ts';
@@ -25,7 +26,7 @@ export async function endOwnSession(db: Db, input: { userId: number; currentSess
 	const sessions = await listUserSessions(db, input.userId, input.now);
 	const session = sessions.find((s) => sessionRef(s.id) === input.ref);
 	if (!session) return { ok: false };
-	await db.transaction().execute(async (tx) => {
+	await withTransaction(db, async (tx) => {
 		await deleteUserSession(tx, input.userId, session.id);
 		await appendAudit(tx, { at: input.now, actorUserId: input.userId, action: 'session.end', target: `user:${input.userId}`, ip: input.ip, detail: { device: describeDevice(session.user_agent), current: session.id === input.currentSessionId } });
 	});

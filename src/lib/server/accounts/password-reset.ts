@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { enqueueOutbound } from '../notifications/notify.ts';
@@ -12,6 +13,7 @@ import {
 	findLoginUser,
 	insertReset,
 	listRecentResetsForUpdate,
+	lockUser,
 	markResetUsed,
 	revokeLiveResets,
 	setPassword
@@ -51,9 +53,9 @@ export async function requestSelfReset(db: Db, input: { mobile: string; ip: stri
 	if (user && !user.disabled && user.mobile) {
 		const userId = user.id;
 		const address = user.mobile;
-		outcome = await db.transaction().execute(async (tx) => {
+		outcome = await withTransaction(db, async (tx) => {
 			// the row lock serialises two requests for one account, so the hourly count holds
-			await tx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+			await lockUser(tx, userId);
 			if ((await countSelfResetsSince(tx, userId, new Date(now.getTime() - 3600_000))) >= SELF_RESET_PER_HOUR) return 'limited' as const;
 			const code = generateSelfResetCode();
 			await revokeLiveResets(tx, userId, now);
@@ -101,7 +103,7 @@ export async function resetPassword(db: Db, input: { account: string; code: stri
 
 	// hashed first, so a known and an unknown account take the same time
 	const passwordHash = await hashPassword(password);
-	const result = await db.transaction().execute(async (tx): Promise<ResetResult> => {
+	const result = await withTransaction(db, async (tx): Promise<ResetResult> => {
 		const user = await findLoginUser(tx, account);
 		if (!user) return { ok: false, reason: 'mismatch' };
 		const codes = await listRecentResetsForUpdate(tx, user.id, new Date(now.getTime() - 30 * RESET_CODE_TTL_MS));

@@ -1,11 +1,9 @@
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type Actor } from '../audit/actor.ts';
 import { hashPassword } from '../auth/password.ts';
 import { generateOneTimePassword } from '../auth/one-time-password.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 import { findUserByAccount, insertUserWithMembership } from '../orgs/orgs.repository.ts';
-
-export type AccountActor = { userId: number | null; role: string | null; ip: string | null; now: Date };
 
 export type NewAdminAccount = { name: string; mobile: string; idNumber: string | null; role: string; orgId: number };
 
@@ -15,7 +13,7 @@ export type CreatedAccount = { ok: true; userId: number; password: string } | { 
  * An administrator account with a one-time password that must be changed at first login.
  * Runs inside the caller's transaction; refuses an account (手机号 or 身份证号) that exists.
  */
-export async function createAdminAccount(tx: Db, account: NewAdminAccount, actor: AccountActor): Promise<CreatedAccount> {
+export async function createAdminAccount(tx: Db, account: NewAdminAccount, actor: Actor, now: Date): Promise<CreatedAccount> {
 	const existing = await findUserByAccount(tx, account.mobile, account.idNumber);
 	if (existing) {
 		return existing.mobile === account.mobile
@@ -28,14 +26,6 @@ export async function createAdminAccount(tx: Db, account: NewAdminAccount, actor
 		{ displayName: account.name, mobile: account.mobile, idNumber: account.idNumber, passwordHash: await hashPassword(password) },
 		{ role: account.role, orgId: account.orgId }
 	);
-	await appendAudit(tx, {
-		at: actor.now,
-		actorUserId: actor.userId,
-		actorRole: actor.role,
-		action: 'account.created',
-		target: `user:${userId}`,
-		detail: { orgId: account.orgId, role: account.role, mobile: maskMobile(account.mobile), mustChangePassword: true },
-		ip: actor.ip
-	});
+	await audit(tx, actor, now, 'account.created', `user:${userId}`, { orgId: account.orgId, role: account.role, mobile: maskMobile(account.mobile), mustChangePassword: true });
 	return { ok: true, userId, password };
 }

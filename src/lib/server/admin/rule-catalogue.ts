@@ -8,7 +8,7 @@ import { ROLE_CATEGORY_LABELS } from '../../domain/labels.ts';
 import { listRequirementRules } from '../study/requirements.repository.ts';
 import { formatBasis } from '../study/requirements.ts';
 import { QUALIFICATION_EXAM_DEFAULTS } from '../question-engine/blueprint.ts';
-import { RESIT_RULES, CERTIFICATE_TYPE_LABELS, EXAM_KIND_LABELS } from '../question-engine/resit.ts';
+import { RESIT_RULES, CERTIFICATE_TYPE_LABELS, EXAM_KIND_LABELS } from '../exams/resit.ts';
 import { listTargetsForRegion } from '../coverage/targets.repository.ts';
 import { RETENTION_RULES } from '../retention/rules.ts';
 import { describeSheet, PRACTICAL_SHEETS } from '../special-ops/practical-sheets.ts';

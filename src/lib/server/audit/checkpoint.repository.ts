@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { AUDIT_LOCK_KEY, GENESIS_HASH } from './audit.ts';
 import { checkpointHash, checkpointSigningBytes, type AuditCheckpoint, type AuditHeadDocument } from './checkpoint.ts';
 import { ensureIssuerKeys, PLATFORM_ISSUER_NAME } from '../certificates/keys.ts';
@@ -18,7 +19,7 @@ export async function listAuditCheckpoints(db: Db): Promise<AuditCheckpoint[]> {
  * Holds the append lock, so the head cannot move while it is read.
  */
 export async function createAuditCheckpoint(db: Db, now: Date): Promise<AuditCheckpoint | null> {
-	const run = async (tx: Db) => {
+	return withTransaction(db, async (tx) => {
 		const keys = await ensureIssuerKeys(tx, null, now);
 		await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(tx);
 		const head = await tx.selectFrom('audit_log').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
@@ -46,8 +47,7 @@ export async function createAuditCheckpoint(db: Db, now: Date): Promise<AuditChe
 			.values({ seq: checkpoint.seq, at: new Date(checkpoint.at), last_id: checkpoint.lastId, head_hash: checkpoint.headHash, entry_count: checkpoint.count, prev: checkpoint.prev, kid: checkpoint.kid, signature: checkpoint.signature })
 			.execute();
 		return checkpoint;
-	};
-	return db.isTransaction ? run(db) : db.transaction().execute(run);
+	});
 }
 
 /** The document served at /.well-known/anxun-audit-head.json: every checkpoint, newest last. */

@@ -4,6 +4,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { getRandomValues } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../../domain/labels.ts';
+import { runPreparedText } from '../db/prepared.ts';
 import { cachedSession, forgetSessions, rememberSession, sessionCacheGeneration } from './session-cache.ts';
 
 // Lucia's session design: the cookie holds `<id>.<secret>`; only SHA-256(secret) is stored,
@@ -75,21 +76,8 @@ export async function createSession(
 	return { token: `${id}.${secret}`, session: { id, userId, expiresAt } };
 }
 
-export async function validateSessionToken(
-	db: Db,
-	token: string,
-	now: Date,
-	client: SessionClient = {}
-): Promise<{ session: Session; user: SessionUser } | null> {
-	const parts = token.split('.');
-	if (parts.length !== 2 || !/^[a-z2-7]{32}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return null;
-	const [id, secret] = parts as [string, string];
-	const secretHash = hashSecret(secret);
-	// A session validated moments ago in this process (see session-cache.ts for why that is exact).
-	const hit = cachedSession(id, secretHash, now);
-	if (hit) return hit;
-	const since = sessionCacheGeneration();
-	const row = await db
+function sessionQuery(db: Db, id: string) {
+	return db
 		.selectFrom('sessions as s')
 		.innerJoin('users as u', 'u.id', 's.user_id')
 		.leftJoin('memberships as m', 'm.id', 's.membership_id')
@@ -116,8 +104,37 @@ export async function validateSessionToken(
 			'r.name as region_name',
 			'r.path as region_path'
 		])
-		.where('s.id', '=', id)
-		.executeTakeFirst();
+		.where('s.id', '=', id);
+}
+type SessionRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>;
+
+// The session lookup runs on every uncached request: its text is compiled once per database
+// handle (the id is its only parameter) and runs as a prepared statement on PostgreSQL.
+const sessionTexts = new WeakMap<Db, string>();
+function sessionQueryText(db: Db): string {
+	let text = sessionTexts.get(db);
+	if (!text) {
+		text = sessionQuery(db, '').compile().sql;
+		sessionTexts.set(db, text);
+	}
+	return text;
+}
+
+export async function validateSessionToken(
+	db: Db,
+	token: string,
+	now: Date,
+	client: SessionClient = {}
+): Promise<{ session: Session; user: SessionUser } | null> {
+	const parts = token.split('.');
+	if (parts.length !== 2 || !/^[a-z2-7]{32}$/.test(parts[0]!) || !/^[a-z2-7]{32}$/.test(parts[1]!)) return null;
+	const [id, secret] = parts as [string, string];
+	const secretHash = hashSecret(secret);
+	// A session validated moments ago in this process (see session-cache.ts for why that is exact).
+	const hit = cachedSession(id, secretHash, now);
+	if (hit) return hit;
+	const since = sessionCacheGeneration();
+	const [row] = await runPreparedText<SessionRow>(db, 'session_read', sessionQueryText(db), [id]);
 	if (!row) return null;
 	if (!constantTimeEqual(secretHash, new Uint8Array(row.secret_hash))) return null;
 	// A suspended organisation's sessions end (its records stay; reactivation allows new logins).

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 
 /** Base tables of the public schema, by name (the app's tables and Kysely's migration tables). */
 export async function listTables(db: Db): Promise<string[]> {
@@ -38,4 +39,12 @@ export async function readAuditHead(db: Db): Promise<{ entries: number; headId: 
 export async function exportSnapshot(db: Db): Promise<string> {
 	const r = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(db);
 	return r.rows[0]!.id;
+}
+
+/**
+ * Runs `fn` in a repeatable-read, read-only transaction: every read inside sees one snapshot,
+ * which exportSnapshot can hand to pg_dump (--snapshot) so the dump and the manifest agree.
+ */
+export function inReadOnlySnapshot<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+	return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
 }

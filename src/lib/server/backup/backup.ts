@@ -11,7 +11,7 @@ import { verifyAuditChain, type AuditProblem } from '../audit/audit.ts';
 import { listAuditCheckpoints } from '../audit/checkpoint.repository.ts';
 import { checkCheckpoints, type CheckpointProblem } from '../audit/checkpoint.ts';
 import { listPublishedKeys } from '../certificates/keys.ts';
-import { countEveryTable, exportSnapshot, listTables, readAuditHead, readSchemaVersion, readServerVersion } from './backup.repository.ts';
+import { countEveryTable, exportSnapshot, inReadOnlySnapshot, listTables, readAuditHead, readSchemaVersion, readServerVersion } from './backup.repository.ts';
 import { checkPgDumpCompatible, runPgDump, runPgRestore, toolMajorVersion } from './pg-tools.ts';
 import { BackupError, compareTableCounts, decodeBackupFile, encodeBackupFile, FORMAT_LINE, sha256Hex, type BackupManifest, type CountMismatch } from './manifest.ts';
 
@@ -33,17 +33,13 @@ export async function backupDatabase(options: OpenOptions, now: Date, env: NodeJ
 	if (options.kind === 'postgres') {
 		const database = await openDatabase({ kind: 'postgres', url: options.url, max: 1 });
 		try {
-			return await database.db
-				.transaction()
-				.setIsolationLevel('repeatable read')
-				.setAccessMode('read only')
-				.execute(async (tx) => {
-					const snapshotId = await exportSnapshot(tx);
-					const snapshot = await readSnapshot(tx);
-					const pgDumpMajor = await checkPgDumpCompatible(snapshot.serverVersion, env);
-					const payload = await runPgDump(options.url, snapshotId, env);
-					return finish({ backend: 'postgres', dump: 'pg_dump-custom', pgDumpMajor, ...snapshot }, payload, now);
-				});
+			return await inReadOnlySnapshot(database.db, async (tx) => {
+				const snapshotId = await exportSnapshot(tx);
+				const snapshot = await readSnapshot(tx);
+				const pgDumpMajor = await checkPgDumpCompatible(snapshot.serverVersion, env);
+				const payload = await runPgDump(options.url, snapshotId, env);
+				return finish({ backend: 'postgres', dump: 'pg_dump-custom', pgDumpMajor, ...snapshot }, payload, now);
+			});
 		} finally {
 			await database.close();
 		}

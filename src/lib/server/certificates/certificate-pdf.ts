@@ -5,7 +5,7 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { readFileSync } from 'node:fs';
-import { resolveArchiveFont } from '../study/archive-pdf.ts';
+import { resolvePdfFont } from '../pdf/fonts.ts';
 import type { SignedCertificate } from './signature.ts';
 import { PDF_INFO_KEY, PDF_PHOTOS_KEY } from './embedded-signed.ts';
 
@@ -28,7 +28,7 @@ let fontFile: Buffer | null = null;
 let parsedFont: unknown = null;
 
 function useFont(doc: PDFKit.PDFDocument) {
-	doc.registerFont('cjk', (parsedFont ?? (fontFile ??= readFileSync(resolveArchiveFont()))) as Buffer);
+	doc.registerFont('cjk', (parsedFont ?? (fontFile ??= readFileSync(resolvePdfFont()))) as Buffer);
 	doc.font('cjk');
 	parsedFont ??= (doc as unknown as { _font: { font: unknown } })._font.font;
 }

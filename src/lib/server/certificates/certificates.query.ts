@@ -55,6 +55,12 @@ export async function listPersonCertificates(db: Db, personId: number) {
 }
 
 /** Printable certificates among `ids` (issued or revoked), with the extra paper fields. */
+/** The holder's own printable (issued or revoked) certificate; undefined for anything else. */
+export async function findOwnPrintableCertificate(db: Db, personId: number, certificateId: number): Promise<number | undefined> {
+	const row = await db.selectFrom('certificates').select('id').where('id', '=', certificateId).where('person_id', '=', personId).where('status', 'in', ['issued', 'revoked']).executeTakeFirst();
+	return row?.id;
+}
+
 export async function loadPrints(db: Db, ids: number[]): Promise<CertificatePrint[]> {
 	if (ids.length === 0) return [];
 	const rows = await db

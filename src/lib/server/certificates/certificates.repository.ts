@@ -1,6 +1,11 @@
 // All SQL about certificates. Exam tables are read only (the exam activity owns them).
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
+import { certificateKind } from '../../schemas/certificate-types.ts';
+
+/** A certificates row with its type narrowed to a CertificateKind. */
+const typed = <R extends { type: string }>(row: R) => ({ ...row, type: certificateKind(row.type) });
 
 export type CandidateRow = {
 	attempt_id: number;
@@ -129,7 +134,8 @@ export async function lockCertificatesInRegion(db: Db, ids: number[], regionPath
 		.where('hr.path', 'like', `${regionPath}%`)
 		.orderBy('c.id')
 		.forUpdate('c')
-		.execute();
+		.execute()
+		.then((rows) => rows.map(typed));
 }
 
 export async function nextSequence(db: Db, type: string, year: number, regionCode: string): Promise<number> {
@@ -178,4 +184,153 @@ export async function getOperationName(db: Db, code: string | null): Promise<str
 export async function getOrgName(db: Db, orgId: number): Promise<string> {
 	const row = await db.selectFrom('organisations').select('name').where('id', '=', orgId).executeTakeFirstOrThrow();
 	return row.name;
+}
+
+// Writes of the certificate use cases (issue-service.ts).
+
+export async function findSessionOwner(db: Db, sessionId: number) {
+	return db.selectFrom('exam_sessions').select(['id', 'owner_org_id']).where('id', '=', sessionId).executeTakeFirst();
+}
+
+/** One proposer per session at a time: two clicks cannot both propose the same attempt. */
+export async function lockSessionProposals(tx: Tx, sessionId: number): Promise<void> {
+	await sql`select pg_advisory_xact_lock(7320414, ${sessionId})`.execute(tx);
+}
+
+export type NewProposal = {
+	type: string;
+	personId: number;
+	holderOrgId: number;
+	specialOperationCode: string | null;
+	institutionOrgId: number;
+	sessionId: number;
+	attemptId: number;
+	proposedBy: number | null;
+	now: Date;
+};
+
+export async function insertProposal(db: Db, p: NewProposal): Promise<number> {
+	const row = await db
+		.insertInto('certificates')
+		.values({
+			type: p.type,
+			person_id: p.personId,
+			holder_org_id: p.holderOrgId,
+			special_operation_code: p.specialOperationCode,
+			institution_org_id: p.institutionOrgId,
+			session_id: p.sessionId,
+			attempt_id: p.attemptId,
+			status: 'proposed',
+			proposed_by: p.proposedBy,
+			proposed_at: p.now,
+			created_at: p.now
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function setReplacedCertificate(db: Db, certificateId: number, replacesId: number): Promise<void> {
+	await db.updateTable('certificates').set({ replaces_certificate_id: replacesId }).where('id', '=', certificateId).execute();
+}
+
+export async function getCertificate(db: Db, certificateId: number) {
+	return typed(await db.selectFrom('certificates').selectAll().where('id', '=', certificateId).executeTakeFirstOrThrow());
+}
+
+export async function getOrgRegionCode(db: Db, orgId: number): Promise<string> {
+	const row = await db.selectFrom('organisations').select('region_code').where('id', '=', orgId).executeTakeFirstOrThrow();
+	return row.region_code;
+}
+
+export type IssuedFields = {
+	number: string;
+	issuerOrgId: number;
+	issuedOn: string;
+	validUntil: string;
+	nextReviewDue: string | null;
+	ruleCode: string;
+	decidedBy: number | null;
+	now: Date;
+	payload: unknown;
+	signature: string;
+	keyId: string;
+	sm2Signature: string;
+	sm2KeyId: string;
+	statusIndex: number;
+};
+
+export async function markIssued(db: Db, certificateId: number, f: IssuedFields): Promise<void> {
+	await db
+		.updateTable('certificates')
+		.set({
+			number: f.number,
+			status: 'issued',
+			issuer_org_id: f.issuerOrgId,
+			issued_on: f.issuedOn,
+			valid_until: f.validUntil,
+			next_review_due: f.nextReviewDue,
+			rule_code: f.ruleCode,
+			decided_by: f.decidedBy,
+			decided_at: f.now,
+			payload: JSON.stringify(f.payload),
+			signature: f.signature,
+			key_id: f.keyId,
+			sm2_signature: f.sm2Signature,
+			sm2_key_id: f.sm2KeyId,
+			status_index: f.statusIndex
+		})
+		.where('id', '=', certificateId)
+		.execute();
+}
+
+export async function markRejected(db: Db, certificateId: number, decidedBy: number | null, reason: string, now: Date): Promise<void> {
+	await db.updateTable('certificates').set({ status: 'rejected', decided_by: decidedBy, decided_at: now, reject_reason: reason }).where('id', '=', certificateId).execute();
+}
+
+/** The exam attempt a proposal rests on, as it is now (it may have been voided since). */
+export async function findExamOutcome(db: Db, attemptId: number) {
+	return db.selectFrom('exam_attempts').select(['passed', 'status', 'decision']).where('id', '=', attemptId).executeTakeFirst();
+}
+
+export async function findPracticalOutcome(db: Db, practicalAttemptId: number) {
+	return db.selectFrom('practical_attempts').select(['passed', 'status']).where('id', '=', practicalAttemptId).executeTakeFirst();
+}
+
+/** Locks an issuer's own 培训合格证明 (the institution revokes what it issued). */
+export async function lockOwnTrainingCertificate(tx: Tx, certificateId: number, issuerOrgId: number) {
+	const row = await tx.selectFrom('certificates').selectAll().where('id', '=', certificateId).where('issuer_org_id', '=', issuerOrgId).where('type', '=', 'training').forUpdate().executeTakeFirst();
+	return row && typed(row);
+}
+
+export async function markRevoked(db: Db, certificateId: number, revokedBy: number | null, reason: string, now: Date): Promise<void> {
+	await db.updateTable('certificates').set({ status: 'revoked', revoked_at: now, revoke_reason: reason, revoked_by: revokedBy }).where('id', '=', certificateId).execute();
+}
+
+export async function insertReview(
+	db: Db,
+	r: { certificateId: number; attemptId: number | null; reviewedOn: string; previousDue: string | null; nextReviewDue: string | null; ruleCode: string; decidedBy: number | null; now: Date }
+): Promise<void> {
+	await db.updateTable('certificates').set({ next_review_due: r.nextReviewDue }).where('id', '=', r.certificateId).execute();
+	await db
+		.insertInto('certificate_reviews')
+		.values({ certificate_id: r.certificateId, attempt_id: r.attemptId, reviewed_on: r.reviewedOn, previous_due: r.previousDue, next_review_due: r.nextReviewDue, rule_code: r.ruleCode, decided_by: r.decidedBy, created_at: r.now })
+		.execute();
+}
+
+/** The status-list positions of every revoked certificate. */
+export async function listRevokedStatusIndexes(db: Db): Promise<number[]> {
+	const rows = await db.selectFrom('certificates').select('status_index').where('status', '=', 'revoked').where('status_index', 'is not', null).execute();
+	return rows.map((r) => r.status_index!);
+}
+
+export async function insertStatusList(db: Db, list: { now: Date; bitLength: number; encodedList: string; revokedCount: number; keyId: string; signature: string }): Promise<void> {
+	await db
+		.insertInto('certificate_status_lists')
+		.values({ published_at: list.now, bit_length: list.bitLength, encoded_list: list.encodedList, revoked_count: list.revokedCount, key_id: list.keyId, signature: list.signature })
+		.execute();
+}
+
+export async function findLatestStatusList(db: Db) {
+	return db.selectFrom('certificate_status_lists').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
 }

@@ -2,15 +2,31 @@
 // certificates it issues itself); the regulator whose region contains the holder's enterprise
 // approves (signs) or rejects; revocation republishes the status list; 复审 extends the review date.
 // Every decision is audited inside the same transaction.
-import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import {
+	findExamOutcome,
+	findLatestStatusList,
+	findPracticalOutcome,
 	findRenewedCertificate,
+	findSessionOwner,
+	getCertificate,
 	getHolderCategory,
+	getOrgRegionCode,
+	insertProposal,
+	insertReview,
+	insertStatusList,
+	listRevokedStatusIndexes,
+	lockOwnTrainingCertificate,
+	lockSessionProposals,
+	markIssued,
+	markRejected,
+	markRevoked,
+	setReplacedCertificate,
 	getOperationName,
 	getOrgName,
 	getPersonForPayload,
@@ -31,16 +47,19 @@ import {
 	type CertificateConfig,
 	type CertificateKind
 } from './rules.ts';
-import { canonicalPayload, encodeBitstring, hashIdNumber, signEd25519, signSm2, statusListSigningBytes, type CertificatePayload, type SignedCertificate, type SignedStatusList, type StatusList } from './signature.ts';
+import { canonicalPayload, encodeBitstring, hashIdNumber, parseSignedCertificate, signEd25519, signSm2, statusListSigningBytes, type CertificatePayload, type SignedCertificate, type SignedStatusList, type StatusList } from './signature.ts';
 import { ensureIssuerKeys, PLATFORM_ISSUER_NAME } from './keys.ts';
-
-/** Joins the caller's transaction (e.g. the seed's) or opens one. */
-function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-	return db.isTransaction ? fn(db) : db.transaction().execute(fn);
-}
 
 export type Actor = { userId: number | null; role: string; orgId: number; ip?: string | null };
 export type RegulatorActor = Actor & { regionPath: string };
+
+/**
+ * The audit entry of a certificate decision. This actor has no personId (special-ops and the seeds
+ * build it too), which the shared `audit` helper needs, so it is written here once.
+ */
+function auditCertificate(db: Db, actor: Actor, now: Date, action: string, certificateId: number, detail: Record<string, unknown>) {
+	return appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action, target: `certificate:${certificateId}`, detail, ip: actor.ip ?? null });
+}
 
 export type Eligibility = { eligible: true; kind: CertificateKind } | { eligible: false; kind: CertificateKind | null; reason: string };
 
@@ -68,11 +87,10 @@ export type BatchResult = { done: { id: number; number: string | null; status: s
  * become proposals for the regulator; 培训合格证明 are issued (signed by the institution) at once.
  */
 export async function proposeCertificates(db: Db, actor: Actor, sessionId: number, attemptIds: number[], now: Date, config: CertificateConfig): Promise<BatchResult> {
-	return inTransaction(db, async (tx) => {
-		const session = await tx.selectFrom('exam_sessions').select(['id', 'owner_org_id']).where('id', '=', sessionId).executeTakeFirst();
+	return withTransaction(db, async (tx) => {
+		const session = await findSessionOwner(tx, sessionId);
 		if (!session || session.owner_org_id !== actor.orgId) throw new CertificateError('not_found', '考试场次不存在');
-		// one proposer per session at a time: two clicks cannot both propose the same attempt
-		await sql`select pg_advisory_xact_lock(7320414, ${sessionId})`.execute(tx);
+		await lockSessionProposals(tx, sessionId);
 		const rows = new Map((await listSessionCandidates(tx, sessionId)).map((r) => [r.attempt_id, r]));
 		const result: BatchResult = { done: [], skipped: [] };
 		for (const attemptId of [...new Set(attemptIds)]) {
@@ -86,39 +104,25 @@ export async function proposeCertificates(db: Db, actor: Actor, sessionId: numbe
 				continue;
 			}
 			const kind = row.eligibility.kind;
-			const inserted = await tx
-				.insertInto('certificates')
-				.values({
-					type: kind,
-					person_id: row.person_id,
-					holder_org_id: row.org_id,
-					special_operation_code: kind === 'special_work' ? row.special_operation_code : null,
-					institution_org_id: actor.orgId,
-					session_id: sessionId,
-					attempt_id: attemptId,
-					status: 'proposed',
-					proposed_by: actor.userId,
-					proposed_at: now,
-					created_at: now
-				})
-				.returning('id')
-				.executeTakeFirstOrThrow();
-			const renewed = await findRenewedCertificate(tx, row.person_id, kind, kind === 'special_work' ? row.special_operation_code : null, inserted.id);
-			if (renewed) await tx.updateTable('certificates').set({ replaces_certificate_id: renewed.id }).where('id', '=', inserted.id).execute();
-			await appendAudit(tx, {
-				at: now,
-				actorUserId: actor.userId,
-				actorRole: actor.role,
-				action: 'certificate.propose',
-				target: `certificate:${inserted.id}`,
-				detail: { sessionId, attemptId, personId: row.person_id, type: kind, replaces: renewed?.number ?? null },
-				ip: actor.ip ?? null
+			const certificateId = await insertProposal(tx, {
+				type: kind,
+				personId: row.person_id,
+				holderOrgId: row.org_id,
+				specialOperationCode: kind === 'special_work' ? row.special_operation_code : null,
+				institutionOrgId: actor.orgId,
+				sessionId,
+				attemptId,
+				proposedBy: actor.userId,
+				now
 			});
+			const renewed = await findRenewedCertificate(tx, row.person_id, kind, kind === 'special_work' ? row.special_operation_code : null, certificateId);
+			if (renewed) await setReplacedCertificate(tx, certificateId, renewed.id);
+			await auditCertificate(tx, actor, now, 'certificate.propose', certificateId, { sessionId, attemptId, personId: row.person_id, type: kind, replaces: renewed?.number ?? null });
 			if (isStatutory(kind)) {
-				result.done.push({ id: inserted.id, number: null, status: 'proposed' });
+				result.done.push({ id: certificateId, number: null, status: 'proposed' });
 			} else {
-				const number = await issueCertificate(tx, inserted.id, actor.orgId, actor, now, config);
-				result.done.push({ id: inserted.id, number, status: 'issued' });
+				const number = await issueCertificate(tx, certificateId, actor.orgId, actor, now, config);
+				result.done.push({ id: certificateId, number, status: 'issued' });
 			}
 		}
 		return result;
@@ -136,9 +140,9 @@ export class CertificateError extends Error {
 
 /** Numbers, signs and issues one locked, proposed certificate. Returns its number. */
 async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: number, actor: Actor, now: Date, config: CertificateConfig): Promise<string> {
-	const cert = await tx.selectFrom('certificates').select('type').where('id', '=', certificateId).executeTakeFirstOrThrow();
+	const cert = await getCertificate(tx, certificateId);
 	const issuedOn = shanghaiDate(now);
-	const terms = termsOnIssue(cert.type as CertificateKind, issuedOn, config);
+	const terms = termsOnIssue(cert.type, issuedOn, config);
 	const number = await signAndIssue(tx, certificateId, issuerOrgId, { issuedOn, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, ruleCode: terms.rule.code }, actor, now);
 	await notifyCertificateIssued(tx, certificateId, now);
 	return number;
@@ -161,12 +165,11 @@ async function signAndIssue(
 	actor: Actor,
 	now: Date
 ): Promise<string> {
-	const cert = await tx.selectFrom('certificates').selectAll().where('id', '=', certificateId).executeTakeFirstOrThrow();
-	const kind = cert.type as CertificateKind;
+	const cert = await getCertificate(tx, certificateId);
+	const kind = cert.type;
 	const issuedOn = terms.issuedOn;
-	const holderOrg = await tx.selectFrom('organisations').select('region_code').where('id', '=', cert.holder_org_id).executeTakeFirstOrThrow();
 	const year = Number(issuedOn.slice(0, 4));
-	const region = holderOrg.region_code.slice(0, 6);
+	const region = (await getOrgRegionCode(tx, cert.holder_org_id)).slice(0, 6);
 	// a sequence whose check symbol would be '*' is skipped (1 in 37): printed numbers stay alphanumeric
 	let number = '';
 	do number = formatCertificateNumber({ kind, year, regionCode: region, sequence: await nextSequence(tx, kind, year, region) });
@@ -194,35 +197,31 @@ async function signAndIssue(
 		...(cert.photo_sha256 ? { photoSha256: cert.photo_sha256 } : {})
 	};
 	const bytes = canonicalPayload(payload);
-	await tx
-		.updateTable('certificates')
-		.set({
-			number,
-			status: 'issued',
-			issuer_org_id: issuerOrgId,
-			issued_on: issuedOn,
-			valid_until: terms.validUntil,
-			next_review_due: terms.nextReviewDue,
-			rule_code: terms.ruleCode,
-			decided_by: actor.userId,
-			decided_at: now,
-			payload: JSON.stringify(payload),
-			signature: signEd25519(keys.ed25519.privateKey, bytes),
-			key_id: keys.ed25519.kid,
-			sm2_signature: signSm2(keys.sm2.privateKeyHex, bytes),
-			sm2_key_id: keys.sm2.kid,
-			status_index: cert.id
-		})
-		.where('id', '=', certificateId)
-		.execute();
-	await appendAudit(tx, {
-		at: now,
-		actorUserId: actor.userId,
-		actorRole: actor.role,
-		action: 'certificate.issue',
-		target: `certificate:${certificateId}`,
-		detail: { number, type: kind, issuerOrgId, issuedOn, validUntil: terms.validUntil, nextReviewDue: terms.nextReviewDue, rule: terms.ruleCode, kid: keys.ed25519.kid },
-		ip: actor.ip ?? null
+	await markIssued(tx, certificateId, {
+		number,
+		issuerOrgId,
+		issuedOn,
+		validUntil: terms.validUntil,
+		nextReviewDue: terms.nextReviewDue,
+		ruleCode: terms.ruleCode,
+		decidedBy: actor.userId,
+		now,
+		payload,
+		signature: signEd25519(keys.ed25519.privateKey, bytes),
+		keyId: keys.ed25519.kid,
+		sm2Signature: signSm2(keys.sm2.privateKeyHex, bytes),
+		sm2KeyId: keys.sm2.kid,
+		statusIndex: cert.id
+	});
+	await auditCertificate(tx, actor, now, 'certificate.issue', certificateId, {
+		number,
+		type: kind,
+		issuerOrgId,
+		issuedOn,
+		validUntil: terms.validUntil,
+		nextReviewDue: terms.nextReviewDue,
+		rule: terms.ruleCode,
+		kid: keys.ed25519.kid
 	});
 	return number;
 }
@@ -241,7 +240,7 @@ export async function decideCertificates(
 	config: CertificateConfig
 ): Promise<BatchResult> {
 	if (decision === 'reject' && !reason?.trim()) throw new CertificateError('invalid', '驳回须填写理由');
-	return inTransaction(db, async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const unique = [...new Set(ids)];
 		const locked = await lockCertificatesInRegion(tx, unique, actor.regionPath);
 		const byId = new Map(locked.map((c) => [c.id, c]));
@@ -252,27 +251,25 @@ export async function decideCertificates(
 				result.skipped.push({ ref: id, reason: '证书申请不存在或不在本辖区' });
 				continue;
 			}
-			if (cert.status !== 'proposed' || !isStatutory(cert.type as CertificateKind)) {
+			if (cert.status !== 'proposed' || !isStatutory(cert.type)) {
 				result.skipped.push({ ref: id, reason: '该申请已处理' });
 				continue;
 			}
 			if (decision === 'reject') {
-				await tx.updateTable('certificates').set({ status: 'rejected', decided_by: actor.userId, decided_at: now, reject_reason: reason!.trim().slice(0, 200) }).where('id', '=', id).execute();
-				await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'certificate.reject', target: `certificate:${id}`, detail: { reason: reason!.trim() }, ip: actor.ip ?? null });
+				await markRejected(tx, id, actor.userId, reason!.trim().slice(0, 200), now);
+				await auditCertificate(tx, actor, now, 'certificate.reject', id, { reason: reason!.trim() });
 				result.done.push({ id, number: null, status: 'rejected' });
 				continue;
 			}
 			// the exam result may have been voided since the proposal
-			const attempt = cert.attempt_id
-				? await tx.selectFrom('exam_attempts').select(['passed', 'status', 'decision']).where('id', '=', cert.attempt_id).executeTakeFirst()
-				: null;
+			const attempt = cert.attempt_id ? await findExamOutcome(tx, cert.attempt_id) : null;
 			if (!attempt || attempt.status !== 'finished' || attempt.passed !== true || attempt.decision === 'voided') {
 				result.skipped.push({ ref: id, reason: '考试成绩已无效（未通过或被判无效），不能发证' });
 				continue;
 			}
 			// a 特种作业 proposal also rests on its practical exam, which may have been corrected since
 			if (cert.practical_attempt_id) {
-				const practical = await tx.selectFrom('practical_attempts').select(['passed', 'status']).where('id', '=', cert.practical_attempt_id).executeTakeFirst();
+				const practical = await findPracticalOutcome(tx, cert.practical_attempt_id);
 				if (!practical || practical.status !== 'final' || practical.passed !== true) {
 					result.skipped.push({ ref: id, reason: '实际操作考试成绩已无效（未通过或被更正），不能发证' });
 					continue;
@@ -280,7 +277,7 @@ export async function decideCertificates(
 			}
 			// the person's category or 操作项目 may have changed since the proposal
 			const holder = await getHolderCategory(tx, cert.person_id);
-			const mismatch = holderMismatch(cert.type as CertificateKind, { roleCategory: holder.role_category, specialOperationCode: holder.special_operation_code }, cert.type === 'special_work' ? cert.special_operation_code : undefined);
+			const mismatch = holderMismatch(cert.type, { roleCategory: holder.role_category, specialOperationCode: holder.special_operation_code }, cert.type === 'special_work' ? cert.special_operation_code : undefined);
 			if (mismatch) {
 				result.skipped.push({ ref: id, reason: `${holder.name}：${mismatch}，不能发证` });
 				continue;
@@ -299,18 +296,18 @@ export async function decideCertificates(
 export async function revokeCertificate(db: Db, actor: Actor & { regionPath?: string }, id: number, reason: string, now: Date): Promise<{ number: string }> {
 	const why = reason.trim();
 	if (!why || why.length > 200) throw new CertificateError('invalid', '撤销理由必填，不超过200字');
-	return inTransaction(db, async (tx) => {
+	return withTransaction(db, async (tx) => {
 		let cert;
 		if (actor.role === 'regulator') {
 			[cert] = await lockCertificatesInRegion(tx, [id], actor.regionPath ?? '/none/');
-			if (cert && !isStatutory(cert.type as CertificateKind)) cert = undefined;
+			if (cert && !isStatutory(cert.type)) cert = undefined;
 		} else {
-			cert = await tx.selectFrom('certificates').selectAll().where('id', '=', id).where('issuer_org_id', '=', actor.orgId).where('type', '=', 'training').forUpdate().executeTakeFirst();
+			cert = await lockOwnTrainingCertificate(tx, id, actor.orgId);
 		}
 		if (!cert) throw new CertificateError('not_found', '证书不存在或无权撤销');
 		if (cert.status !== 'issued') throw new CertificateError('invalid', '只有已发放的证书可以撤销');
-		await tx.updateTable('certificates').set({ status: 'revoked', revoked_at: now, revoke_reason: why, revoked_by: actor.userId }).where('id', '=', id).execute();
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'certificate.revoke', target: `certificate:${id}`, detail: { number: cert.number, reason: why }, ip: actor.ip ?? null });
+		await markRevoked(tx, id, actor.userId, why, now);
+		await auditCertificate(tx, actor, now, 'certificate.revoke', id, { number: cert.number, reason: why });
 		await publishStatusList(tx, now);
 		await notifyCertificateRevoked(tx, id, why, now);
 		return { number: cert.number! };
@@ -319,7 +316,7 @@ export async function revokeCertificate(db: Db, actor: Actor & { regionPath?: st
 
 /** A 复审 passed (30号令 regime): moves next_review_due on; recorded and audited. */
 export async function recordReview(db: Db, actor: RegulatorActor, id: number, reviewedOn: string, opts: { extended?: boolean; attemptId?: number | null }, now: Date) {
-	return inTransaction(db, async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const [cert] = await lockCertificatesInRegion(tx, [id], actor.regionPath);
 		if (!cert || cert.status !== 'issued') throw new CertificateError('not_found', '证书不存在或不在本辖区');
 		let outcome;
@@ -328,29 +325,31 @@ export async function recordReview(db: Db, actor: RegulatorActor, id: number, re
 		} catch (e) {
 			throw new CertificateError('invalid', (e as Error).message);
 		}
-		await tx.updateTable('certificates').set({ next_review_due: outcome.nextReviewDue }).where('id', '=', id).execute();
-		await tx
-			.insertInto('certificate_reviews')
-			.values({ certificate_id: id, attempt_id: opts.attemptId ?? null, reviewed_on: reviewedOn, previous_due: cert.next_review_due, next_review_due: outcome.nextReviewDue, rule_code: outcome.rule.code, decided_by: actor.userId, created_at: now })
-			.execute();
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'certificate.review', target: `certificate:${id}`, detail: { reviewedOn, previousDue: cert.next_review_due, nextReviewDue: outcome.nextReviewDue, rule: outcome.rule.code, extended: !!opts.extended }, ip: actor.ip ?? null });
+		await insertReview(tx, { certificateId: id, attemptId: opts.attemptId ?? null, reviewedOn, previousDue: cert.next_review_due, nextReviewDue: outcome.nextReviewDue, ruleCode: outcome.rule.code, decidedBy: actor.userId, now });
+		await auditCertificate(tx, actor, now, 'certificate.review', id, {
+			reviewedOn,
+			previousDue: cert.next_review_due,
+			nextReviewDue: outcome.nextReviewDue,
+			rule: outcome.rule.code,
+			extended: !!opts.extended
+		});
 		return outcome;
 	});
 }
 
 /** Signs and stores the current revocation bitstring (the newest row is the published one). */
 export async function publishStatusList(db: Db, now: Date): Promise<SignedStatusList> {
-	const revoked = await db.selectFrom('certificates').select('status_index').where('status', '=', 'revoked').where('status_index', 'is not', null).execute();
-	const { bitLength, encodedList } = encodeBitstring(revoked.map((r) => r.status_index!));
+	const revoked = await listRevokedStatusIndexes(db);
+	const { bitLength, encodedList } = encodeBitstring(revoked);
 	const keys = await ensureIssuerKeys(db, null, now);
 	const list: StatusList = { type: 'BitstringStatusList', statusPurpose: 'revocation', issuer: PLATFORM_ISSUER_NAME, publishedAt: now.toISOString(), bitLength, encodedList, kid: keys.ed25519.kid };
 	const signature = signEd25519(keys.ed25519.privateKey, statusListSigningBytes(list));
-	await db.insertInto('certificate_status_lists').values({ published_at: now, bit_length: bitLength, encoded_list: encodedList, revoked_count: revoked.length, key_id: list.kid, signature }).execute();
+	await insertStatusList(db, { now, bitLength, encodedList, revokedCount: revoked.length, keyId: list.kid, signature });
 	return { ...list, signature };
 }
 
 export async function currentStatusList(db: Db, now: Date): Promise<SignedStatusList> {
-	const row = await db.selectFrom('certificate_status_lists').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+	const row = await findLatestStatusList(db);
 	if (!row) return publishStatusList(db, now);
 	return {
 		type: 'BitstringStatusList',
@@ -368,6 +367,10 @@ type SignedRow = { payload: unknown; signature: string | null; key_id: string | 
 
 export function signedFromRow(row: SignedRow): SignedCertificate | null {
 	if (!row.payload || !row.signature || !row.key_id) return null;
-	const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as CertificatePayload;
-	return { payload, proof: { ed25519: { kid: row.key_id, sig: row.signature }, sm2: row.sm2_signature && row.sm2_key_id ? { kid: row.sm2_key_id, sig: row.sm2_signature } : null } };
+	const payload: unknown = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+	try {
+		return parseSignedCertificate({ payload, proof: { ed25519: { kid: row.key_id, sig: row.signature }, sm2: row.sm2_signature && row.sm2_key_id ? { kid: row.sm2_key_id, sig: row.sm2_signature } : null } });
+	} catch (e) {
+		throw new Error(`certificates.payload 格式不符：${(e as Error).message}`, { cause: e });
+	}
 }

@@ -2,12 +2,13 @@
 // issuer null = the platform, which signs the status list). Private keys are stored encrypted
 // (AES-256-GCM) under ANXUN_KEY_ENCRYPTION_KEY. Rotation retires a key — its public half stays
 // published so what it signed remains checkable.
-import { sql } from 'kysely';
 import { createCipheriv, createDecipheriv, createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm2 } from 'sm-crypto-v2';
 import type { Db } from '../db/index.ts';
+import { withTransaction, type Tx } from '../db/transaction.ts';
+import { findActiveKey, insertSigningKey, listKeysWithIssuer, lockIssuerKeys, markKeyRevoked, retireActiveKeys, type KeyAlg } from './signing-keys.repository.ts';
 import type { PublishedKey, PublishedKeys } from './signature.ts';
 
 let cachedKek: Buffer | null = null;
@@ -40,12 +41,6 @@ export function keyEncryptionKey(): Buffer {
 	return (cachedKek = key);
 }
 
-/** For tests: forget the cached key so a changed environment takes effect. */
-export function resetKeyCaches(): void {
-	cachedKek = null;
-	privateCache.clear();
-}
-
 export function encryptSecret(plain: Buffer): string {
 	const iv = randomBytes(12);
 	const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey(), iv);
@@ -71,7 +66,7 @@ function newKid(alg: string, issuer: number | null, now: Date): string {
 	return `${alg.toLowerCase()}-${issuer ?? 'platform'}-${day}-${randomBytes(3).toString('hex')}`;
 }
 
-async function createKey(db: Db, issuerOrgId: number | null, alg: 'Ed25519' | 'SM2', now: Date): Promise<void> {
+async function createKey(db: Db, issuerOrgId: number | null, alg: KeyAlg, now: Date): Promise<void> {
 	let publicKey: string;
 	let secret: Buffer;
 	if (alg === 'Ed25519') {
@@ -83,16 +78,7 @@ async function createKey(db: Db, issuerOrgId: number | null, alg: 'Ed25519' | 'S
 		publicKey = pair.publicKey;
 		secret = Buffer.from(pair.privateKey, 'utf8');
 	}
-	await db
-		.insertInto('signing_keys')
-		.values({ kid: newKid(alg, issuerOrgId, now), issuer_org_id: issuerOrgId, alg, public_key: publicKey, private_key_enc: encryptSecret(secret), created_at: now })
-		.execute();
-}
-
-async function activeRow(db: Db, issuerOrgId: number | null, alg: 'Ed25519' | 'SM2') {
-	let q = db.selectFrom('signing_keys').selectAll().where('alg', '=', alg).where('retired_at', 'is', null).where('revoked_at', 'is', null);
-	q = issuerOrgId === null ? q.where('issuer_org_id', 'is', null) : q.where('issuer_org_id', '=', issuerOrgId);
-	return q.executeTakeFirst();
+	await insertSigningKey(db, { kid: newKid(alg, issuerOrgId, now), issuerOrgId, alg, publicKey, privateKeyEnc: encryptSecret(secret), now });
 }
 
 function unlock(row: { kid: string; alg: string; private_key_enc: string }): KeyObject | string {
@@ -104,9 +90,9 @@ function unlock(row: { kid: string; alg: string; private_key_enc: string }): Key
 	return key;
 }
 
-async function createMissingKeys(tx: Db, issuerOrgId: number | null, now: Date): Promise<void> {
-	await sql`select pg_advisory_xact_lock(7320413, ${issuerOrgId ?? 0})`.execute(tx);
-	for (const alg of ['Ed25519', 'SM2'] as const) if (!(await activeRow(tx, issuerOrgId, alg))) await createKey(tx, issuerOrgId, alg, now);
+async function createMissingKeys(tx: Tx, issuerOrgId: number | null, now: Date): Promise<void> {
+	await lockIssuerKeys(tx, issuerOrgId);
+	for (const alg of ['Ed25519', 'SM2'] as const) if (!(await findActiveKey(tx, issuerOrgId, alg))) await createKey(tx, issuerOrgId, alg, now);
 }
 
 /**
@@ -115,52 +101,41 @@ async function createMissingKeys(tx: Db, issuerOrgId: number | null, now: Date):
  * (yet) decrypt them.
  */
 export async function ensureIssuerKeysExist(db: Db, issuerOrgId: number | null, now: Date): Promise<void> {
-	await (db.isTransaction ? createMissingKeys(db, issuerOrgId, now) : db.transaction().execute((tx) => createMissingKeys(tx, issuerOrgId, now)));
+	await withTransaction(db, (tx) => createMissingKeys(tx, issuerOrgId, now));
 }
 
 /** The issuer's active key pairs, created on first use (serialised per issuer so two requests agree). */
 export async function ensureIssuerKeys(db: Db, issuerOrgId: number | null, now: Date): Promise<IssuerKeys> {
-	const run = async (tx: Db) => {
+	return withTransaction(db, async (tx) => {
 		await createMissingKeys(tx, issuerOrgId, now);
-		const ed = (await activeRow(tx, issuerOrgId, 'Ed25519'))!;
-		const sm = (await activeRow(tx, issuerOrgId, 'SM2'))!;
+		const ed = (await findActiveKey(tx, issuerOrgId, 'Ed25519'))!;
+		const sm = (await findActiveKey(tx, issuerOrgId, 'SM2'))!;
 		return {
 			ed25519: { kid: ed.kid, alg: 'Ed25519' as const, issuerOrgId, publicKey: ed.public_key, privateKey: unlock(ed) as KeyObject },
 			sm2: { kid: sm.kid, alg: 'SM2' as const, issuerOrgId, publicKey: sm.public_key, privateKeyHex: unlock(sm) as string }
 		};
-	};
-	return db.isTransaction ? run(db) : db.transaction().execute(run);
+	});
 }
 
 /** Retires the issuer's active keys (still published, still verifying) and creates new ones. */
 export async function rotateIssuerKeys(db: Db, issuerOrgId: number | null, now: Date): Promise<IssuerKeys> {
-	const run = async (tx: Db) => {
-		await sql`select pg_advisory_xact_lock(7320413, ${issuerOrgId ?? 0})`.execute(tx);
-		let q = tx.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).where('revoked_at', 'is', null);
-		q = issuerOrgId === null ? q.where('issuer_org_id', 'is', null) : q.where('issuer_org_id', '=', issuerOrgId);
-		await q.execute();
+	return withTransaction(db, async (tx) => {
+		await lockIssuerKeys(tx, issuerOrgId);
+		await retireActiveKeys(tx, issuerOrgId, now);
 		return ensureIssuerKeys(tx, issuerOrgId, now);
-	};
-	return db.isTransaction ? run(db) : db.transaction().execute(run);
+	});
 }
 
 /** Marks a key compromised: what it signed no longer verifies. */
 export async function revokeKey(db: Db, kid: string, now: Date): Promise<void> {
-	await db.updateTable('signing_keys').set({ revoked_at: now, retired_at: sql`coalesce(retired_at, ${now})` }).where('kid', '=', kid).execute();
+	await markKeyRevoked(db, kid, now);
 }
 
 export const PLATFORM_ISSUER_NAME = '安训平台';
 
 /** The document served at /.well-known/anxun-keys.json (only the given key ids when `kids` is set). */
 export async function listPublishedKeys(db: Db, now: Date, kids?: string[]): Promise<PublishedKeys> {
-	let q = db
-		.selectFrom('signing_keys as k')
-		.leftJoin('organisations as o', 'o.id', 'k.issuer_org_id')
-		.select(['k.kid', 'k.alg', 'k.issuer_org_id', 'o.name as issuer_name', 'k.public_key', 'k.created_at', 'k.retired_at', 'k.revoked_at'])
-		.orderBy('k.created_at')
-		.orderBy('k.kid');
-	if (kids) q = q.where('k.kid', 'in', kids.length ? kids : ['']);
-	const rows = await q.execute();
+	const rows = await listKeysWithIssuer(db, kids);
 	const keys: PublishedKey[] = rows.map((r) => ({
 		kid: r.kid,
 		alg: r.alg as PublishedKey['alg'],

@@ -9,15 +9,12 @@
 //   FACTS §4), so a 复审 due before 2026-06-01 follows 30号令 and one due on or after it is dropped.
 
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { CERTIFICATE_KIND_TITLES, certificateKindOfExamType, type CertificateKind } from '../../schemas/certificate-types.ts';
 
-export const CERTIFICATE_KINDS = ['safety_knowledge', 'special_work', 'training'] as const;
-export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
+export { CERTIFICATE_KINDS, type CertificateKind } from '../../schemas/certificate-types.ts';
 
-export const CERTIFICATE_KIND_LABELS: Record<CertificateKind, string> = {
-	safety_knowledge: '安全生产知识和管理能力考核合格证',
-	special_work: '中华人民共和国特种作业操作证',
-	training: '培训合格证明'
-};
+/** The certificates' full titles (signed into the payload); short names are CERTIFICATE_KIND_NAMES. */
+export const CERTIFICATE_KIND_LABELS: Record<CertificateKind, string> = CERTIFICATE_KIND_TITLES;
 
 /** Letters in the certificate number. */
 export const CERTIFICATE_KIND_CODES: Record<CertificateKind, string> = { safety_knowledge: 'AQ', special_work: 'TZ', training: 'PX' };
@@ -28,18 +25,7 @@ export function isStatutory(kind: CertificateKind): boolean {
 }
 
 /** exam_blueprints.certificate_type → the certificate a pass earns (null: none). */
-export function certificateKindForBlueprint(blueprintType: string): CertificateKind | null {
-	switch (blueprintType) {
-		case 'principal_or_safety_manager':
-			return 'safety_knowledge';
-		case 'special_work':
-			return 'special_work';
-		case 'training':
-			return 'training';
-		default:
-			return null;
-	}
-}
+export const certificateKindForBlueprint = certificateKindOfExamType;
 
 export type RuleStatus = 'verified' | 'secondary' | 'unverified';
 export const RULE_STATUS_LABELS: Record<RuleStatus, string> = { verified: '已核实（条文原文）', secondary: '二手资料', unverified: '未核实（配置项）' };

@@ -1,15 +1,16 @@
 // Public verification: rate-limited per IP (the lookups table is the limiter's memory, so it holds
 // across instances), every lookup logged, status from rules.ts, signatures checked against the
 // published keys exactly as the offline verifier does.
-import { sql } from 'kysely';
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { parseCertificateNumber } from './number.ts';
-import { CERTIFICATE_KIND_LABELS, PUBLIC_STATUS_LABELS, publicStatusOn, type CertificateKind, type PublicStatus } from './rules.ts';
+import { certificateKind } from '../../schemas/certificate-types.ts';
+import { CERTIFICATE_KIND_LABELS, PUBLIC_STATUS_LABELS, publicStatusOn, type PublicStatus } from './rules.ts';
 import { checkSignedCertificate, SIGNATURE_CHECK_LABELS, type SignatureCheck, type SignedCertificate } from './signature.ts';
 import { listPublishedKeys } from './keys.ts';
 import { signedFromRow } from './issue-service.ts';
+import { countRecentLookups, findCertificatePhotoRef, findPublicCertificate, insertLookup, lookupCounts } from './verify.repository.ts';
 import { loadCertificatePhoto } from './certificates.query.ts';
 
 export const LOOKUP_WINDOW_MS = 60_000;
@@ -58,12 +59,11 @@ const MAX_QUERY = 64;
 const checkCache = new Map<string, ReturnType<typeof checkSignedCertificate>>();
 
 async function recentLookups(db: Db, ip: string, now: Date, limit: number): Promise<number> {
-	const r = await sql<{ n: number }>`select count(*)::int as n from (select 1 from certificate_lookups where ip = ${ip} and at > ${new Date(now.getTime() - LOOKUP_WINDOW_MS)} limit ${limit}) x`.execute(db);
-	return r.rows[0]?.n ?? 0;
+	return countRecentLookups(db, ip, new Date(now.getTime() - LOOKUP_WINDOW_MS), limit);
 }
 
 async function logLookup(db: Db, row: { at: Date; ip: string; query: string; certificate_id: number | null; outcome: string }) {
-	await db.insertInto('certificate_lookups').values({ ...row, query: row.query.slice(0, MAX_QUERY) }).execute();
+	await insertLookup(db, { ...row, query: row.query.slice(0, MAX_QUERY) });
 }
 
 function sameSignature(a: string, b: string): boolean {
@@ -88,14 +88,7 @@ export async function lookupCertificate(db: Db, input: { query: string; signatur
 		await logLookup(db, { at: now, ip, query, certificate_id: null, outcome: 'invalid' });
 		return { kind: 'invalid', query: query.slice(0, MAX_QUERY), message: parsed.message };
 	}
-	const row = await db
-		.selectFrom('certificates as c')
-		.leftJoin('organisations as io', 'io.id', 'c.issuer_org_id')
-		.leftJoin('certificates as n', (j) => j.onRef('n.replaces_certificate_id', '=', 'c.id').on('n.status', '=', 'issued'))
-		.select(['c.id', 'c.type', 'c.status', 'c.issued_on', 'c.valid_until', 'c.next_review_due', 'c.revoked_at', 'c.revoke_reason', 'c.payload', 'c.signature', 'c.key_id', 'c.sm2_signature', 'c.sm2_key_id', 'io.name as issuer_name', 'n.number as replaced_by'])
-		.where('c.number', '=', parsed.number)
-		.where('c.status', 'in', ['issued', 'revoked'])
-		.executeTakeFirst();
+	const row = await findPublicCertificate(db, parsed.number);
 	const asOf = now.toISOString();
 	if (!row) {
 		await logLookup(db, { at: now, ip, query: parsed.number, certificate_id: null, outcome: 'not_found' });
@@ -123,7 +116,7 @@ export async function lookupCertificate(db: Db, input: { query: string; signatur
 		statusLabel: PUBLIC_STATUS_LABELS[status.status],
 		note: status.note,
 		type: row.type,
-		typeName: CERTIFICATE_KIND_LABELS[row.type as CertificateKind],
+		typeName: CERTIFICATE_KIND_LABELS[certificateKind(row.type)],
 		holderNameMasked: maskName(signed.payload.holderName),
 		idNumberMasked: signed.payload.idNumberMasked,
 		operationName: signed.payload.operationName,
@@ -145,22 +138,7 @@ export async function lookupCertificate(db: Db, input: { query: string; signatur
 /** For regulators: lookup volume and IPs repeatedly asking for numbers that do not exist (probing). */
 export async function lookupStats(db: Db, now: Date) {
 	const since = new Date(now.getTime() - 7 * 86_400_000);
-	const byOutcome = await db
-		.selectFrom('certificate_lookups')
-		.select(['outcome', (eb) => eb.fn.countAll<number>().as('n')])
-		.where('at', '>', since)
-		.groupBy('outcome')
-		.execute();
-	const probing = await db
-		.selectFrom('certificate_lookups')
-		.select(['ip', (eb) => eb.fn.countAll<number>().as('misses'), (eb) => eb.fn.max('at').as('last_at')])
-		.where('at', '>', new Date(now.getTime() - 86_400_000))
-		.where('outcome', 'in', ['not_found', 'invalid'])
-		.groupBy('ip')
-		.having((eb) => eb.fn.countAll(), '>=', 5)
-		.orderBy('misses', 'desc')
-		.limit(20)
-		.execute();
+	const { byOutcome, probing } = await lookupCounts(db, since, new Date(now.getTime() - 86_400_000));
 	return {
 		byOutcome: Object.fromEntries(byOutcome.map((r) => [r.outcome, Number(r.n)])) as Record<string, number>,
 		probing: probing.map((p) => ({ ip: p.ip, misses: Number(p.misses), lastAt: new Date(p.last_at as Date) }))
@@ -174,13 +152,7 @@ export async function lookupStats(db: Db, now: Date) {
 export async function findVerifiedPhoto(db: Db, number: string, signature: string): Promise<{ bytes: Buffer; mime: string } | null> {
 	const parsed = parseCertificateNumber(number);
 	if (!parsed.ok || !/^[\w-]{1,200}$/.test(signature)) return null;
-	const row = await db
-		.selectFrom('certificates as c')
-		.innerJoin('so_applications as app', 'app.id', 'c.application_id')
-		.select(['c.signature', 'c.payload', 'c.photo_sha256', 'app.photo_file_id'])
-		.where('c.number', '=', parsed.number)
-		.where('c.status', 'in', ['issued', 'revoked'])
-		.executeTakeFirst();
+	const row = await findCertificatePhotoRef(db, parsed.number);
 	if (!row?.signature || !row.photo_sha256 || !row.photo_file_id || !sameSignature(signature, row.signature)) return null;
 	const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as { photoSha256?: string } | null;
 	if (payload?.photoSha256 !== row.photo_sha256) return null;

@@ -2,7 +2,8 @@
 import { shanghaiDate } from '../../domain/dates.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import type { CertificateListRow } from './certificates.repository.ts';
-import { CERTIFICATE_KIND_LABELS, daysBetween, PUBLIC_STATUS_LABELS, publicStatusOn, type CertificateKind } from './rules.ts';
+import { certificateKind } from '../../schemas/certificate-types.ts';
+import { CERTIFICATE_KIND_LABELS, daysBetween, PUBLIC_STATUS_LABELS, publicStatusOn } from './rules.ts';
 
 export function certificateView(c: CertificateListRow, now: Date) {
 	const today = shanghaiDate(now);
@@ -10,7 +11,7 @@ export function certificateView(c: CertificateListRow, now: Date) {
 	return {
 		id: c.id,
 		number: c.number,
-		typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind],
+		typeName: CERTIFICATE_KIND_LABELS[certificateKind(c.type)],
 		name: c.person_name,
 		idNumber: maskIdNumber(c.id_number),
 		issuer: c.issuer_name,

@@ -204,6 +204,10 @@ export async function updateLesson(
 	return changeCourse(db, actor, courseId, 'course.lesson_update', async (tx, course, detail) => {
 		const lesson = (await listLessons(tx, course.id)).find((l) => l.id === lessonId);
 		if (!lesson) return lessonNotFound;
+		if (lesson.liveClassId !== null) {
+			const refused = replayLessonRefusal(lesson, patch, upload);
+			if (refused) return refused;
+		}
 		const kind = patch.kind ?? lesson.kind;
 		let fileId = lesson.file && fileFits(kind, lesson.file.mime) ? lesson.fileId : null;
 		if (upload) {
@@ -225,6 +229,21 @@ export async function updateLesson(
 		Object.assign(detail, { lesson_id: lesson.id, fields: Object.keys(patch), ...(fileId !== lesson.fileId ? { file_id: fileId, previous_file_id: lesson.fileId } : {}) });
 		return { ok: true, fileId };
 	});
+}
+
+/**
+ * A live class's 回放 lesson (issue 19) plays the class's recording and is credited only through the
+ * class's attendance (its replay rule), so its kind, length and minutes are not the author's to set:
+ * 0 minutes keeps the course's own 学时 total from counting the class a second time.
+ */
+function replayLessonRefusal(lesson: Lesson, patch: Partial<LessonFields>, upload: ValidUpload | undefined): Refusal | null {
+	if (upload) return { ok: false, errors: { file: '直播回放课时播放直播的录像，不能上传文件' } };
+	if (patch.kind !== undefined && patch.kind !== lesson.kind) return { ok: false, errors: { kind: '直播回放课时固定为视频，不能改类型' } };
+	if (patch.minutes !== undefined && patch.minutes !== lesson.minutes) {
+		return { ok: false, errors: { minutes: '直播回放课时的学时按直播的回放规则计入直播考勤，不能另设计入学时的分钟数' } };
+	}
+	if (patch.video_seconds !== undefined && patch.video_seconds !== lesson.videoSeconds) return { ok: false, errors: { video_seconds: '直播回放的时长来自录像，不能修改' } };
+	return null;
 }
 
 export async function moveLesson(db: Db, actor: Actor, courseId: number, lessonId: number, direction: Direction): Promise<Result> {

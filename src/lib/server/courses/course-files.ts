@@ -3,6 +3,7 @@ import { basename, extname, isAbsolute, join, relative, resolve } from 'node:pat
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { lessonKindSchema, lessonMinutesSchema, newCourseSchema, videoSecondsSchema, type NewCourse } from '../../schemas/course.ts';
 import type { LessonKind } from '../../domain/courses.ts';
 import { appendAudit } from '../audit/audit.ts';
@@ -191,7 +192,7 @@ export type CourseSyncSummary = { added: string[]; unchanged: string[] };
 export async function syncRepositoryCourses(db: Db, root: string, ownerOrgId: number, now: Date): Promise<CourseSyncSummary> {
 	const { courses, problems } = loadCourseDirs(root);
 	if (problems.length) throw new Error(`课程检查未通过，未导入任何内容：\n${problems.slice(0, 20).map(formatCourseProblem).join('\n')}`);
-	const run = async (tx: Db): Promise<CourseSyncSummary> => {
+	return withTransaction(db, async (tx): Promise<CourseSyncSummary> => {
 		await lockCourseImport(tx);
 		const summary: CourseSyncSummary = { added: [], unchanged: [] };
 		const xueshiMinutes = await getXueshiMinutes(tx);
@@ -252,6 +253,5 @@ export async function syncRepositoryCourses(db: Db, root: string, ownerOrgId: nu
 			summary.added.push(c.course.code);
 		}
 		return summary;
-	};
-	return db.isTransaction ? run(db) : db.transaction().execute(run);
+	});
 }

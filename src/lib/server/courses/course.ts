@@ -2,7 +2,7 @@ import type { LessonKind } from '../../domain/courses.ts';
 
 // Rules about a course as a whole (no database, no HTTP).
 
-export type OutlineLesson = { title: string; kind: LessonKind; minutes: number; fileId: number | null; videoSeconds: number | null };
+export type OutlineLesson = { title: string; kind: LessonKind; minutes: number; fileId: number | null; videoSeconds: number | null; /** a live class's 回放 lesson: plays the class's signed replay, no file */ liveClassId?: number | null };
 
 export function totalMinutes(lessons: Pick<OutlineLesson, 'minutes'>[]): number {
 	return lessons.reduce((n, l) => n + l.minutes, 0);
@@ -21,7 +21,7 @@ export function publishProblems(course: { creditHours: number }, lessons: Outlin
 	const problems: string[] = [];
 	if (lessons.length === 0) return ['课程还没有课时：请至少添加一个课时'];
 	for (const l of lessons) {
-		if (l.kind !== 'text' && l.fileId === null) problems.push(`课时“${l.title}”是${l.kind === 'video' ? '视频' : ' PDF '}课时，但还没有上传文件`);
+		if (l.kind !== 'text' && l.fileId === null && !l.liveClassId) problems.push(`课时“${l.title}”是${l.kind === 'video' ? '视频' : ' PDF '}课时，但还没有上传文件`);
 		if (l.kind === 'video' && l.fileId !== null && l.videoSeconds === null) problems.push(`视频课时“${l.title}”没有填写视频时长`);
 	}
 	const minutes = totalMinutes(lessons);

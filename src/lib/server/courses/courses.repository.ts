@@ -37,6 +37,8 @@ export type Lesson = {
 	minutes: number;
 	position: number;
 	file: { name: string; mime: string; sizeBytes: number } | null;
+	/** a live class's 回放 lesson (issue 19): no file, 0 minutes, credited on the class page */
+	liveClassId: number | null;
 };
 
 function jsonArray<T>(v: unknown): T[] {
@@ -201,6 +203,7 @@ export async function listLessons(db: Db, courseId: number): Promise<Lesson[]> {
 			'l.video_seconds',
 			'l.minutes',
 			'l.position',
+			'l.live_class_id',
 			'f.name as file_name',
 			'f.mime as file_mime',
 			'f.size_bytes as file_size'
@@ -222,6 +225,7 @@ export async function listLessons(db: Db, courseId: number): Promise<Lesson[]> {
 		videoSeconds: r.video_seconds,
 		minutes: r.minutes,
 		position: r.position,
+		liveClassId: r.live_class_id,
 		file: r.file_name !== null && r.file_mime !== null ? { name: r.file_name, mime: r.file_mime, sizeBytes: Number(r.file_size) } : null
 	}));
 }

@@ -251,3 +251,9 @@ export async function countsForOrgsByRole(db: Db, targetId: number, orgIds: numb
 	}
 	return out;
 }
+
+/** Names of industry and course codes, for describing a target's definition. */
+export async function codeNames(db: Db): Promise<{ industries: Record<string, string>; courses: Record<string, string> }> {
+	const [industries, courses] = await Promise.all([db.selectFrom('industries').select(['code', 'name']).execute(), db.selectFrom('courses').select(['code', 'title']).execute()]);
+	return { industries: Object.fromEntries(industries.map((i) => [i.code, i.name])), courses: Object.fromEntries(courses.map((c) => [c.code, c.title])) };
+}

@@ -5,6 +5,7 @@ import { findTargetForRegion, listTargetsForRegion, type TargetRow } from './tar
 import {
 	countsAtNode,
 	countsByChildNode,
+	codeNames,
 	countsByIndustry,
 	countsByOrgAtNode,
 	countsByRole,
@@ -40,15 +41,7 @@ export type TargetSummary = {
 	status: RateStatus;
 };
 
-async function names(db: Db) {
-	const [industries, courses] = await Promise.all([
-		db.selectFrom('industries').select(['code', 'name']).execute(),
-		db.selectFrom('courses').select(['code', 'title']).execute()
-	]);
-	return { industries: Object.fromEntries(industries.map((i) => [i.code, i.name])), courses: Object.fromEntries(courses.map((c) => [c.code, c.title])) };
-}
-
-export function summarise(t: TargetRow, c: { required: number; covered: number } | undefined, today: string, n: Awaited<ReturnType<typeof names>>): TargetSummary {
+export function summarise(t: TargetRow, c: { required: number; covered: number } | undefined, today: string, n: Awaited<ReturnType<typeof codeNames>>): TargetSummary {
 	const required = c?.required ?? 0;
 	const covered = c?.covered ?? 0;
 	const d = describeDefinition(t.definition, n);
@@ -79,12 +72,10 @@ export async function loadTargetOverview(db: Db, scope: RegulatorScope, now: Dat
 	if (!node) return undefined;
 	const targets = await listTargetsForRegion(db, scope.regionPath);
 	const counts = await countsAtNode(db, targets.map((t) => t.id), node.code);
-	const n = await names(db);
+	const n = await codeNames(db);
 	const today = shanghaiDate(now);
 	return { node, targets: targets.map((t) => summarise(t, counts.get(t.id), today, n)) };
 }
-
-export type NodeDashboard = NonNullable<Awaited<ReturnType<typeof loadNodeDashboard>>>;
 
 /** One target at one node: children, organisations, breakdowns, trend and the first gaps. */
 export async function loadNodeDashboard(db: Db, scope: RegulatorScope, targetId: number, nodeCode: string, now: Date, gapLimit = 50) {
@@ -101,7 +92,7 @@ export async function loadNodeDashboard(db: Db, scope: RegulatorScope, targetId:
 		countsByRole(db, target.id, node.code),
 		listGaps(db, { targetId: target.id, regionPath: node.path, limit: gapLimit }),
 		nodeTrail(db, node, scope.regionPath),
-		names(db)
+		codeNames(db)
 	]);
 	const until = today < target.period_end ? today : target.period_end;
 	const trend = await monthlyTrend(db, target.id, node.code, target.period_start, until, counts.required);

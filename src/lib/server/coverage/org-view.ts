@@ -1,16 +1,8 @@
 import type { Db } from '../db/index.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { findTargetForRegion, listTargetsForOrg } from './targets.repository.ts';
-import { countsForOrg, countsForOrgByRole, findOrgInScope, listOrgPersons } from './coverage.query.ts';
+import { codeNames, countsForOrg, countsForOrgByRole, findOrgInScope, listOrgPersons } from './coverage.query.ts';
 import { summarise } from './dashboard.ts';
-
-async function names(db: Db) {
-	const [industries, courses] = await Promise.all([
-		db.selectFrom('industries').select(['code', 'name']).execute(),
-		db.selectFrom('courses').select(['code', 'title']).execute()
-	]);
-	return { industries: Object.fromEntries(industries.map((i) => [i.code, i.name])), courses: Object.fromEntries(courses.map((c) => [c.code, c.title])) };
-}
 
 /** One organisation of the regulator's region under one target: who is missing what. */
 export async function loadOrgForRegulator(db: Db, scope: { regionPath: string }, targetId: number, orgId: number, now: Date) {
@@ -21,7 +13,7 @@ export async function loadOrgForRegulator(db: Db, scope: { regionPath: string },
 	const counts = (await countsForOrg(db, org.id)).get(target.id);
 	return {
 		org,
-		target: summarise(target, counts, shanghaiDate(now), await names(db)),
+		target: summarise(target, counts, shanghaiDate(now), await codeNames(db)),
 		roles: await countsForOrgByRole(db, target.id, org.id),
 		persons: await listOrgPersons(db, target.id, org.id)
 	};
@@ -31,7 +23,7 @@ export async function loadOrgForRegulator(db: Db, scope: { regionPath: string },
 export async function loadOwnOrgCoverage(db: Db, orgId: number, now: Date) {
 	const targets = await listTargetsForOrg(db, orgId);
 	const counts = await countsForOrg(db, orgId);
-	const n = await names(db);
+	const n = await codeNames(db);
 	const today = shanghaiDate(now);
 	const out = [];
 	for (const t of targets) {

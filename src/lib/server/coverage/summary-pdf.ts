@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { readFileSync } from 'node:fs';
-import { resolveArchiveFont, formatChinaTime } from '../study/archive-pdf.ts';
+import { resolvePdfFont, formatChinaTime } from '../pdf/fonts.ts';
 import type { TargetSummary } from './dashboard.ts';
 import { RATE_STATUS_LABELS } from './target.ts';
 
@@ -16,7 +16,7 @@ export type SummaryPdfInput = {
 };
 
 export async function renderCoverageSummaryPdf(input: SummaryPdfInput): Promise<Buffer> {
-	font ??= readFileSync(resolveArchiveFont());
+	font ??= readFileSync(resolvePdfFont());
 	const doc = new PDFDocument({ size: 'A4', margin: 40, autoFirstPage: true, info: { Title: `${input.regionName}全覆盖培训目标完成情况` } });
 	doc.registerFont('sc', font);
 	doc.font('sc');

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { CERTIFICATE_KINDS, CERTIFICATE_KIND_NAMES, EXAM_CERTIFICATE_TYPES, type CertificateKind } from '../../schemas/certificate-types.ts';
 
 // A coverage target as data: period + population + requirement + goal + source document.
 // The definition (population + requirement) is stored as jsonb and read by the SQL view
 // coverage_evaluation (migration 006); this schema is the only way in.
 
 export const TARGET_ORG_KINDS = ['enterprise', 'government', 'regulator', 'institution'] as const;
-export const EXAM_CERTIFICATE_TYPES = ['special_work', 'principal_or_safety_manager', 'training'] as const;
-export const CERTIFICATE_TYPES = ['safety_knowledge', 'special_work', 'training'] as const;
+export { EXAM_CERTIFICATE_TYPES, CERTIFICATE_KINDS as CERTIFICATE_TYPES } from '../../schemas/certificate-types.ts';
 
 export const ORG_KIND_NAMES: Record<(typeof TARGET_ORG_KINDS)[number], string> = {
 	enterprise: '企业',
@@ -15,11 +15,7 @@ export const ORG_KIND_NAMES: Record<(typeof TARGET_ORG_KINDS)[number], string> =
 	regulator: '应急管理部门',
 	institution: '培训机构'
 };
-export const CERTIFICATE_TYPE_NAMES: Record<(typeof CERTIFICATE_TYPES)[number], string> = {
-	safety_knowledge: '安全生产知识和管理能力考核合格证',
-	special_work: '特种作业操作证',
-	training: '培训合格证明'
-};
+export const CERTIFICATE_TYPE_NAMES: Record<CertificateKind, string> = CERTIFICATE_KIND_NAMES;
 export const EXAM_TYPE_NAMES: Record<(typeof EXAM_CERTIFICATE_TYPES)[number], string> = {
 	special_work: '特种作业考试',
 	principal_or_safety_manager: '主要负责人/安全管理人员考核',
@@ -84,7 +80,7 @@ export const targetDefinitionSchema = z
 					certificate: z
 						.object({
 							types: z
-								.array(z.enum(CERTIFICATE_TYPES, { error: '要求.证书.类型：含有未知的证书类型' }))
+								.array(z.enum(CERTIFICATE_KINDS, { error: '要求.证书.类型：含有未知的证书类型' }))
 								.min(1, '要求.证书.类型：至少选择一种证书')
 						})
 						.nullable()

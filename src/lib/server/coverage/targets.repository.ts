@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { targetDefinitionSchema, targetInputSchema, firstProblem, type TargetDefinition, type TargetInput } from './target.ts';
+import { targetDefinitionSchema, targetInputSchema, type TargetDefinition, type TargetInput } from './target.ts';
 import { SEEDED_TARGETS } from './seeded-targets.ts';
-import { appendAudit } from '../audit/audit.ts';
 
 export type TargetRow = {
 	id: number;
@@ -61,45 +60,42 @@ export async function listTargetsForOrg(db: Db, orgId: number): Promise<TargetRo
 	return rows.map(mapTarget);
 }
 
-export type CreateTargetResult = { ok: true; id: number } | { ok: false; message: string };
+export async function findRegionPath(db: Db, regionCode: string): Promise<string | null> {
+	const region = await db.selectFrom('regions').select('path').where('code', '=', regionCode).executeTakeFirst();
+	return region?.path ?? null;
+}
 
-/**
- * Validates and stores a target; the insert trigger computes its coverage. A regulator may only
- * add targets for its own region or a region below it.
- */
-export async function createTarget(
-	db: Db,
-	raw: unknown,
-	actor: { userId: number | null; role: string | null; orgId: number | null; regionPath: string | null; ip: string | null },
-	now: Date
-): Promise<CreateTargetResult> {
-	const parsed = targetInputSchema.safeParse(raw);
-	if (!parsed.success) return { ok: false, message: firstProblem(parsed.error) };
-	const input = parsed.data;
-	const region = await db.selectFrom('regions').select(['code', 'path']).where('code', '=', input.regionCode).executeTakeFirst();
-	if (!region) return { ok: false, message: `区域：没有代码为 ${input.regionCode} 的区域` };
-	if (actor.regionPath && !region.path.startsWith(actor.regionPath)) return { ok: false, message: '区域：只能为本辖区设定目标' };
-	const d = input.definition;
-	if (d.population.industries.length) {
-		const known = await db.selectFrom('industries').select('code').where('code', 'in', d.population.industries).execute();
-		const missing = d.population.industries.filter((c) => !known.some((k) => k.code === c));
-		if (missing.length) return { ok: false, message: `对象.行业：未知的行业代码 ${missing.join('、')}` };
-	}
-	if (d.requirement.study.kind === 'courses') {
-		const codes = d.requirement.study.courseCodes;
-		const known = await db.selectFrom('courses').select('code').where('code', 'in', codes).execute();
-		const missing = codes.filter((c) => !known.some((k) => k.code === c));
-		if (missing.length) return { ok: false, message: `要求.学习.课程：未知的课程代码 ${missing.join('、')}` };
-	}
-	const exists = await db.selectFrom('coverage_targets').select('id').where('code', '=', input.code).executeTakeFirst();
-	if (exists) return { ok: false, message: `代码：${input.code} 已被使用` };
-	const row = await db
-		.insertInto('coverage_targets')
-		.values(targetValues(input, actor.orgId, actor.userId, now))
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'coverage.target_created', target: `coverage_target:${row.id}`, detail: { code: input.code }, ip: actor.ip });
-	return { ok: true, id: row.id };
+/** The codes among these that name no industry. */
+export async function unknownIndustryCodes(db: Db, codes: readonly string[]): Promise<string[]> {
+	if (!codes.length) return [];
+	const known = await db.selectFrom('industries').select('code').where('code', 'in', codes).execute();
+	return codes.filter((c) => !known.some((k) => k.code === c));
+}
+
+/** The codes among these that name no course. */
+export async function unknownCourseCodes(db: Db, codes: readonly string[]): Promise<string[]> {
+	if (!codes.length) return [];
+	const known = await db.selectFrom('courses').select('code').where('code', 'in', codes).execute();
+	return codes.filter((c) => !known.some((k) => k.code === c));
+}
+
+export async function targetCodeExists(db: Db, code: string): Promise<boolean> {
+	return (await db.selectFrom('coverage_targets').select('id').where('code', '=', code).executeTakeFirst()) !== undefined;
+}
+
+/** Stores a target; the insert trigger computes its coverage. */
+export async function insertTarget(db: Db, input: TargetInput, ownerOrgId: number | null, userId: number | null, now: Date): Promise<number> {
+	const row = await db.insertInto('coverage_targets').values(targetValues(input, ownerOrgId, userId, now)).returning('id').executeTakeFirstOrThrow();
+	return row.id;
+}
+
+/** What the target form offers a regulator: its regions, the industries and the published courses. */
+export async function targetFormChoices(db: Db, regionPath: string) {
+	return {
+		regions: await db.selectFrom('regions').select(['code', 'name', 'level']).where('path', 'like', `${regionPath}%`).orderBy('path').execute(),
+		industries: await db.selectFrom('industries').select(['code', 'name']).orderBy('sort').execute(),
+		courses: await db.selectFrom('courses').select(['code', 'title']).where('status', '=', 'published').orderBy('title').execute()
+	};
 }
 
 function targetValues(input: TargetInput, ownerOrgId: number | null, userId: number | null, now: Date) {
@@ -126,9 +122,8 @@ export async function seedCoverageTargets(db: Db, now: Date, targets: TargetInpu
 	let added = 0;
 	for (const raw of targets) {
 		const input = targetInputSchema.parse(raw);
-		const exists = await db.selectFrom('coverage_targets').select('id').where('code', '=', input.code).executeTakeFirst();
-		if (exists) continue;
-		await db.insertInto('coverage_targets').values(targetValues(input, null, null, now)).execute();
+		if (await targetCodeExists(db, input.code)) continue;
+		await insertTarget(db, input, null, null, now);
 		added++;
 	}
 	return added;

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { migrations } from '../../../../migrations/index.ts';
 import type { DB } from './schema.ts';
 import { acquireDirLock } from './dir-lock.ts';
+import { registerPool } from './prepared.ts';
 
 export type Db = Kysely<DB>;
 export type DbKind = 'pglite' | 'postgres';
@@ -31,6 +32,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		pool.on('error', logDropped);
 		pool.on('connect', (client) => client.on('error', logDropped));
 		const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+		registerPool(db, pool);
 		return { db, kind: 'postgres', close: () => db.destroy() };
 	}
 	let release: (() => void) | null = null;
@@ -54,7 +56,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	};
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<number> {
+export async function migrateToLatest(db: Db): Promise<number> {
 	const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
 	const { error, results } = await migrator.migrateToLatest();
 	if (error) {
@@ -64,7 +66,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<number> {
 	return countAppliedMigrations(db);
 }
 
-export async function countAppliedMigrations(db: Kysely<any>): Promise<number> {
+export async function countAppliedMigrations(db: Db): Promise<number> {
 	const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
 	const list = await migrator.getMigrations();
 	return list.filter((m) => m.executedAt !== undefined).length;

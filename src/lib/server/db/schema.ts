@@ -164,7 +164,8 @@ export const schema = {
 		video_seconds: intN,
 		minutes: int,
 		position: int,
-		quiz: jN
+		quiz: jN,
+		live_class_id: intN
 	},
 	training_requirements: {
 		code: t,
@@ -320,7 +321,7 @@ export const schema = {
 		decided_at: tsN,
 		created_at: ts
 	},
-	exam_answer_steps: { attempt_id: int, seq: int, slot: int, response: jN, client_at: tsN, received_at: ts },
+	exam_answer_steps: { attempt_id: int, seq: int, slot: int, response: jN, client_at: tsN, received_at: ts, attempt_started_at: ts },
 	exam_events: { id: { pg: 'bigint', gen: true }, attempt_id: int, at: ts, source: t, kind: t, detail: { pg: 'jsonb', gen: true } },
 	exam_snapshots: { id: serial, attempt_id: int, kind: t, file_id: int, taken_at: ts },
 	exam_actions: { id: serial, attempt_id: int, kind: t, message: t, seconds: intN, by_user: intN, at: ts, acknowledged_at: tsN },
@@ -678,7 +679,8 @@ export const schema = {
 		image_sha256: tN,
 		image_enc: { pg: 'bytea', null: true },
 		embedding_enc: { pg: 'bytea', null: true },
-		kept_for_finding: boolD
+		kept_for_finding: boolD,
+		live_class_id: intN
 	},
 	face_reviews: { id: serial, check_id: int, decision: t, decided_by: int, at: ts, note: tN },
 	face_signins: { id: serial, person_id: int, recorded_by: int, org_id: int, at: ts, note: tN },
@@ -700,7 +702,8 @@ export const schema = {
 		cancelled_at: tsN,
 		created_by: int,
 		created_at: ts,
-		rollcall_rule: jN
+		rollcall_rule: jN,
+		course_id: intN
 	},
 	live_stream_keys: { id: serial, class_id: int, key_hash: t, expires_at: ts, revoked_at: tsN, created_by: int, created_at: ts },
 	live_stream_events: { id: { pg: 'bigint', gen: true }, class_id: intN, at: ts, kind: t, reason: tN, addr: tN },
@@ -721,7 +724,8 @@ export const schema = {
 		first_at: ts,
 		last_at: ts,
 		held_seconds: { pg: 'integer', gen: true },
-		held_roll_call_id: intN
+		held_roll_call_id: intN,
+		face_pending: boolD
 	},
 	live_beats: {
 		id: { pg: 'bigint', gen: true },

@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit.ts';
 import { validateResponse, type QuestionResponse } from '../question-engine/grading.ts';
 import { computeDeadline, DEFAULT_GRACE_SECONDS, gradableFromSlot, isExpired, secondsLeft, type StoredSlot } from './attempt.ts';
 import { checkEligibility, type Eligibility } from './eligibility.ts';
+import { withTransaction } from '../db/transaction.ts';
 import {
 	currentAnswers,
 	findAttempt,
@@ -15,6 +16,9 @@ import {
 	markFinished,
 	maxSeq,
 	readSyncContext,
+	startEligibleAttempt,
+	findInProgressAttemptId,
+	insertExamAttempt,
 	startPreparedAttempt,
 	loadAttemptShape,
 	writeSync,
@@ -31,6 +35,8 @@ import { runAttemptFinishedJob } from './grading-service.ts';
 import { checkSnapshot, storeSnapshot } from './snapshot-service.ts';
 import { examLockMessage } from './exam-lock.ts';
 import { findPaperLock } from './exam-lock.query.ts';
+import { getPaperTotals } from './grading.repository.ts';
+import { insertExamAction } from '../proctoring/proctoring.repository.ts';
 
 // The attempt: start → answer (autosave) → submit, with the server's clock deciding.
 
@@ -98,6 +104,24 @@ export async function startAttempt(
 	input: { sessionId: number; personId: number; userId: number; accessCode: string; client: ClientContext; identityPhoto: Uint8Array | null },
 	now: Date
 ): Promise<StartResult> {
+	const photoProblem = input.identityPhoto ? checkSnapshot(input.identityPhoto) : null;
+	// The exam-day path: a prepared paper, an eligible candidate — one statement checks every rule
+	// and starts the attempt with its 'started' event. Anything else takes the full path below,
+	// which gives the exact reasons.
+	if (!photoProblem) {
+		const quick = await startEligibleAttempt(db, {
+			sessionId: input.sessionId,
+			personId: input.personId,
+			accessCodeUpper: input.accessCode.trim().toUpperCase(),
+			hasPhoto: input.identityPhoto !== null,
+			now,
+			client: input.client
+		});
+		if (quick !== null) {
+			if (input.identityPhoto) await storeSnapshot(db, { attemptId: quick, personId: input.personId, userId: input.userId, kind: 'identity', image: input.identityPhoto }, now);
+			return { ok: true, attemptId: quick, resumed: false };
+		}
+	}
 	const access = await checkSessionAccess(db, input.sessionId, input.personId, now, input.accessCode);
 	if (!access) return { ok: false, reasons: ['您不在本场考试的考生名单中，请联系培训机构报名。'] };
 	if (access.inProgressAttemptId) return { ok: true, attemptId: access.inProgressAttemptId, resumed: true };
@@ -106,7 +130,6 @@ export async function startAttempt(
 	if (session.require_webcam && !input.identityPhoto) {
 		return { ok: false, reasons: ['本场考试要求开启摄像头：开考前须拍摄身份照片。未检测到摄像头或未允许使用摄像头的考生不能参加本场考试。'] };
 	}
-	const photoProblem = input.identityPhoto ? checkSnapshot(input.identityPhoto) : null;
 	if (photoProblem) return { ok: false, reasons: [`身份照片无效：${photoProblem}`] };
 	const deadline = computeDeadline(now, access.durationMinutes, session.closes_at);
 
@@ -117,49 +140,34 @@ export async function startAttempt(
 		return { ok: true, attemptId: quick, resumed: false };
 	}
 
-	const started = await db.transaction().execute(async (tx) => {
+	const started = await withTransaction(db, async (tx) => {
 		const candidate = await findCandidate(tx, input.sessionId, input.personId);
 		if (!candidate) return null;
-		let row = await tx
-			.updateTable('exam_attempts')
-			.set({ status: 'in_progress', started_at: now, deadline_at: deadline, client_id: input.client.clientId, ip: input.client.ip, user_agent: input.client.userAgent })
-			.where('candidate_id', '=', candidate.id)
-			.where('status', '=', 'ready')
-			.returning('id')
-			.executeTakeFirst();
-		if (!row) {
-			// No paper waiting (a re-sit, or added after preparation): draw one now.
-			const open = await tx.selectFrom('exam_attempts').select('id').where('candidate_id', '=', candidate.id).where('status', '=', 'in_progress').executeTakeFirst();
-			if (open) return { id: open.id, resumed: true };
-			const attemptNo = access.attemptsUsed + 1;
-			const paperId = await paperForNextAttempt(tx, input.sessionId, input.personId, attemptNo, now);
-			row = await tx
-				.insertInto('exam_attempts')
-				.values({
-					mode: 'exam',
-					session_id: input.sessionId,
-					candidate_id: candidate.id,
-					person_id: input.personId,
-					paper_id: paperId,
-					attempt_no: attemptNo,
-					status: 'in_progress',
-					started_at: now,
-					deadline_at: deadline,
-					client_id: input.client.clientId,
-					ip: input.client.ip,
-					user_agent: input.client.userAgent,
-					created_at: now
-				})
-				.onConflict((oc) => oc.column('candidate_id').where('status', 'in', ['ready', 'in_progress']).doNothing())
-				.returning('id')
-				.executeTakeFirst();
-			if (!row) {
-				const other = await tx.selectFrom('exam_attempts').select('id').where('candidate_id', '=', candidate.id).where('status', '=', 'in_progress').executeTakeFirstOrThrow();
-				return { id: other.id, resumed: true };
-			}
+		// A paper prepared after the quick path looked (or by a racing request): the same one statement.
+		const prepared = await startPreparedAttempt(tx, { candidateId: candidate.id, now, deadline, client: input.client });
+		if (prepared !== null) return { id: prepared, resumed: false };
+		// No paper waiting (a re-sit, or added after preparation): draw one now.
+		const open = await findInProgressAttemptId(tx, candidate.id);
+		if (open !== null) return { id: open, resumed: true };
+		const attemptNo = access.attemptsUsed + 1;
+		const paperId = await paperForNextAttempt(tx, input.sessionId, input.personId, attemptNo, now);
+		const row = await insertExamAttempt(tx, {
+			sessionId: input.sessionId,
+			candidateId: candidate.id,
+			personId: input.personId,
+			paperId,
+			attemptNo,
+			now,
+			deadline,
+			client: input.client
+		});
+		if (row === null) {
+			const other = await findInProgressAttemptId(tx, candidate.id);
+			if (other === null) throw new Error(`attempt of candidate ${candidate.id}: neither inserted nor in progress`);
+			return { id: other, resumed: true };
 		}
-		await insertEvents(tx, row.id, [{ at: now, source: 'server', kind: 'started', detail: { ip: input.client.ip, deadline: deadline.toISOString() } }]);
-		return { id: row.id, resumed: false };
+		await insertEvents(tx, row, [{ at: now, source: 'server', kind: 'started', detail: { ip: input.client.ip, deadline: deadline.toISOString() } }]);
+		return { id: row, resumed: false };
 	});
 	if (!started) return { ok: false, reasons: ['您不在本场考试的考生名单中，请联系培训机构报名。'] };
 	if (input.identityPhoto && !started.resumed) {
@@ -255,7 +263,7 @@ export async function loadAttemptForCandidate(db: Db, attemptId: number, personI
 	});
 	const answers = await currentAnswers(db, attempt.id);
 	const ctx = await readSyncContext(db, attempt.id, []);
-	const paperBlueprint = session ? null : await db.selectFrom('exam_papers').select('blueprint_id').where('id', '=', attempt.paper_id).executeTakeFirst();
+	const paperBlueprint = session ? null : await getPaperTotals(db, attempt.paper_id);
 	const blueprintId = session?.blueprint_id ?? paperBlueprint?.blueprint_id ?? null;
 	const blueprint = blueprintId ? await findBlueprint(db, blueprintId) : null;
 	return {
@@ -437,7 +445,7 @@ export async function finishAttempt(
 	now: Date,
 	actor: { userId: number; role: string; message: string; ip: string | null } | null
 ): Promise<boolean> {
-	const finished = await db.transaction().execute(async (tx) => {
+	const finished = await withTransaction(db, async (tx) => {
 		const attempt = await findAttempt(tx, attemptId);
 		if (!attempt || attempt.status !== 'in_progress') return false;
 		// At the deadline, the attempt ended when its time ran out, not when someone noticed.
@@ -446,7 +454,7 @@ export async function finishAttempt(
 		const kind = reason === 'submitted' ? 'submitted' : reason === 'deadline' ? 'finished_at_deadline' : 'terminate';
 		await insertEvents(tx, attemptId, [{ at: now, source: reason === 'terminated' ? 'examiner' : 'server', kind, detail: actor ? { message: actor.message } : {} }]);
 		if (actor) {
-			await tx.insertInto('exam_actions').values({ attempt_id: attemptId, kind: 'terminate', message: actor.message, by_user: actor.userId, at: now }).execute();
+			await insertExamAction(tx, attemptId, { kind: 'terminate', message: actor.message, byUser: actor.userId, at: now });
 			await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exam.terminate', target: `exam_attempt:${attemptId}`, detail: { reason: actor.message }, ip: actor.ip });
 		}
 		await enqueueJob(tx, { kind: 'attempt-finished', dedupeKey: `attempt:${attemptId}`, payload: { attemptId }, runAfter: now, now });

@@ -1,14 +1,16 @@
+import type { ScopedActor } from '../audit/actor.ts';
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { listVisibleBanks } from '../question-bank/bank.query.ts';
 import { onePerDuplicateGroup, checkBlueprintAgainstPool, describeSection, parseBlueprint, QUALIFICATION_EXAM_DEFAULTS, sectionAccepts, type Blueprint, type BlueprintSection } from '../question-engine/blueprint.ts';
 import { blueprintMetaSchema, isStatutoryCertificate, rawBlueprint, type BlueprintFormValues } from '../../schemas/exam-admin.ts';
 import { loadPool } from './exam.repository.ts';
+import { withTransaction } from '../db/transaction.ts';
+import { insertBlueprint, listOrgBlueprints, updateOwnBlueprint } from './session.repository.ts';
 
 // Blueprints (组卷策略) of an institution: built from platform banks and its own banks, checked
 // by the question engine against the questions that can actually be drawn.
 
-export type Actor = { userId: number; role: string; orgId: number; ip: string | null };
 
 export type BlueprintSaveResult = { ok: true; blueprintId: number } | { ok: false; problems: string[]; supply: SectionSupply[] };
 
@@ -75,7 +77,7 @@ export function blueprintToValues(row: { name: string; bank_ids: number[]; certi
  * the engine's rules (points add up, pass mark ≤ total …) and whether the chosen banks can
  * supply every section. Papers already drawn keep their pinned questions.
  */
-export async function saveBlueprint(db: Db, actor: Actor, id: number | null, values: BlueprintFormValues, now: Date): Promise<BlueprintSaveResult> {
+export async function saveBlueprint(db: Db, actor: ScopedActor, id: number | null, values: BlueprintFormValues, now: Date): Promise<BlueprintSaveResult> {
 	const problems: string[] = [];
 	const meta = blueprintMetaSchema.safeParse(values);
 	if (!meta.success) problems.push(...new Set(meta.error.issues.map((i) => i.message)));
@@ -94,23 +96,13 @@ export async function saveBlueprint(db: Db, actor: Actor, id: number | null, val
 	if (problems.length || !meta.success || !parsed?.ok) return { ok: false, problems: [...new Set(problems)], supply };
 
 	const m = meta.data;
-	const row = {
-		name: m.name,
-		bank_ids: JSON.stringify(bankIds),
-		definition: JSON.stringify(parsed.blueprint),
-		certificate_type: m.certificateType,
-		exam_kind: m.examKind,
-		practice_open: m.practiceOpen,
-		updated_at: now
-	};
-	return db.transaction().execute(async (tx) => {
+	const stored = { name: m.name, bankIds, definition: parsed.blueprint, certificateType: m.certificateType, examKind: m.examKind, practiceOpen: m.practiceOpen, now };
+	return withTransaction(db, async (tx) => {
 		let blueprintId: number;
 		if (id === null) {
-			const r = await tx.insertInto('exam_blueprints').values({ ...row, owner_org_id: actor.orgId, created_by: actor.userId, created_at: now }).returning('id').executeTakeFirstOrThrow();
-			blueprintId = r.id;
+			blueprintId = await insertBlueprint(tx, actor.orgId, actor.userId, stored);
 		} else {
-			const r = await tx.updateTable('exam_blueprints').set(row).where('id', '=', id).where('owner_org_id', '=', actor.orgId).executeTakeFirst();
-			if (Number(r.numUpdatedRows) !== 1) return { ok: false as const, problems: ['组卷策略不存在'], supply };
+			if (!(await updateOwnBlueprint(tx, actor.orgId, id, stored))) return { ok: false as const, problems: ['组卷策略不存在'], supply };
 			blueprintId = id;
 		}
 		await appendAudit(tx, {
@@ -127,19 +119,13 @@ export async function saveBlueprint(db: Db, actor: Actor, id: number | null, val
 }
 
 export async function listBlueprints(db: Db, orgId: number) {
-	const rows = await db
-		.selectFrom('exam_blueprints as b')
-		.select(['b.id', 'b.name', 'b.bank_ids', 'b.definition', 'b.certificate_type', 'b.exam_kind', 'b.practice_open', 'b.updated_at'])
-		.select((eb) => eb.selectFrom('exam_sessions as s').select((e) => e.fn.countAll<number>().as('n')).whereRef('s.blueprint_id', '=', 'b.id').as('sessions'))
-		.where('b.owner_org_id', '=', orgId)
-		.orderBy('b.updated_at', 'desc')
-		.execute();
+	const rows = await listOrgBlueprints(db, orgId);
 	return rows.map((r) => {
-		const d = r.definition as Blueprint;
+		const d = r.definition;
 		return {
 			id: r.id,
 			name: r.name,
-			bankIds: r.bank_ids as number[],
+			bankIds: r.bank_ids,
 			certificateType: r.certificate_type,
 			examKind: r.exam_kind,
 			practiceOpen: r.practice_open,
@@ -147,17 +133,9 @@ export async function listBlueprints(db: Db, orgId: number) {
 			totalPoints: d.totalPoints,
 			passMark: d.passMark,
 			durationMinutes: d.durationMinutes,
-			sessions: Number(r.sessions ?? 0)
+			sessions: r.sessions
 		};
 	});
 }
 
-export async function findOwnBlueprint(db: Db, orgId: number, id: number) {
-	const row = await db
-		.selectFrom('exam_blueprints')
-		.select(['id', 'name', 'bank_ids', 'definition', 'certificate_type', 'exam_kind', 'practice_open'])
-		.where('id', '=', id)
-		.where('owner_org_id', '=', orgId)
-		.executeTakeFirst();
-	return row ? { ...row, bank_ids: row.bank_ids as number[], definition: row.definition as Blueprint } : undefined;
-}
+export { findOwnBlueprintRow as findOwnBlueprint } from './session.repository.ts';

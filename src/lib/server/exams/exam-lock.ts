@@ -16,8 +16,6 @@ export type ExamLock = {
 	sessions: readonly string[];
 };
 
-export const NO_LOCK: ExamLock = { bankIds: new Set(), sessions: [] };
-
 /** Whether any of these banks is locked. */
 export function locksAnyBank(lock: ExamLock, bankIds: Iterable<number>): boolean {
 	for (const id of bankIds) if (lock.bankIds.has(Number(id))) return true;

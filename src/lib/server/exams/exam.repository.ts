@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { runPrepared } from '../db/prepared.ts';
 import type { StoredQuestion } from '../../question-bank/schema.ts';
 import { duplicateGroupsOf, type PoolItem } from '../question-engine/blueprint.ts';
 import { normaliseForDuplicates } from '../question-bank/quality.ts';
@@ -183,10 +184,17 @@ export async function readSyncContext(db: Db, attemptId: number, slotNumbers: re
 	return row;
 }
 
-/** Starts the candidate's prepared ('ready') attempt and logs it, in one statement; null when none is waiting. */
+/**
+ * Starts the candidate's prepared ('ready') attempt and logs its 'started' event, in one statement;
+ * null when none is waiting. The only place an attempt goes from ready to in progress (the exam-day
+ * quick path and the transaction's fallback both call it); a prepared statement on a pg pool.
+ */
 export async function startPreparedAttempt(db: Db, input: { candidateId: number; now: Date; deadline: Date; client: { clientId: string; ip: string | null; userAgent: string | null } }): Promise<number | null> {
 	const detail = JSON.stringify({ ip: input.client.ip, deadline: input.deadline.toISOString() });
-	const { rows } = await sql<{ id: number }>`
+	const rows = await runPrepared(
+		db,
+		'attempt_start',
+		sql<{ id: number }>`
 		with u as (
 			update exam_attempts
 			set status = 'in_progress', started_at = ${input.now}, deadline_at = ${input.deadline},
@@ -198,8 +206,120 @@ export async function startPreparedAttempt(db: Db, input: { candidateId: number;
 			insert into exam_events (attempt_id, at, source, kind, detail)
 			select u.id, ${input.now}, 'server', 'started', ${detail}::jsonb from u
 		)
-		select id from u`.execute(db);
+		select id from u`
+	);
 	return rows[0]?.id ?? null;
+}
+
+/**
+ * GB 11643 validity of `p.id_number` in SQL, the same rule as checkIdNumber (identifiers.ts):
+ * 18 characters, 17 digits and a digit or X, a birth date that exists (year ≥ 1900), the check
+ * character. A CASE so the date is only built from a well-formed number. The eligibility spec
+ * compares it with checkIdNumber on valid and invalid numbers.
+ */
+export const VALID_ID_NUMBER_SQL = sql<boolean>`(case
+	when p.id_number !~ '^[0-9]{17}[0-9X]$' then false
+	when substr(p.id_number, 7, 4)::int < 1900 then false
+	when substr(p.id_number, 11, 2)::int not between 1 and 12 then false
+	when substr(p.id_number, 13, 2)::int < 1
+		or substr(p.id_number, 13, 2)::int > extract(day from make_date(substr(p.id_number, 7, 4)::int, substr(p.id_number, 11, 2)::int, 1) + interval '1 month' - interval '1 day')::int then false
+	else substr('10X98765432'::text, (1 + (select sum(substr(p.id_number, w.i::int, 1)::int * w.weight) from unnest(array[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]) with ordinality as w(weight, i)) % 11)::int, 1) = substr(p.id_number, 18, 1)
+end)`;
+
+/**
+ * The exam-day start in ONE statement: the candidate's prepared attempt starts (with its 'started'
+ * event) only when every rule of checkEligibility holds in the database as it is now — on the
+ * roster, session not cancelled, inside its window, person active with a valid 身份证号, 现场核验
+ * done if required, the session's course completed, not passed yet and attempts left, the 考场口令
+ * (`accessCodeUpper` is the given code trimmed and upper-cased by the caller; only printable ASCII
+ * codes are compared here), an identity photo when the session requires the webcam. The deadline is
+ * computeDeadline's min(start + duration, close). Null when anything differs: the caller then takes
+ * the full path, which gives the exact reasons. A prepared statement on a pg pool.
+ */
+export async function startEligibleAttempt(
+	db: Db,
+	input: { sessionId: number; personId: number; accessCodeUpper: string; hasPhoto: boolean; now: Date; client: { clientId: string; ip: string | null; userAgent: string | null } }
+): Promise<number | null> {
+	const rows = await runPrepared(
+		db,
+		'attempt_start_eligible',
+		sql<{ id: number }>`
+		with ok as (
+			select c.id as candidate_id,
+				least(${input.now}::timestamptz + (b.definition->>'durationMinutes')::int * interval '1 minute', s.closes_at) as deadline
+			from exam_sessions s
+			join exam_blueprints b on b.id = s.blueprint_id
+			join exam_candidates c on c.session_id = s.id and c.person_id = ${input.personId}
+			join persons p on p.id = c.person_id
+			where s.id = ${input.sessionId}
+				and s.status <> 'cancelled'
+				and s.opens_at <= ${input.now}::timestamptz and ${input.now}::timestamptz < s.closes_at
+				and p.active
+				and ${VALID_ID_NUMBER_SQL}
+				and (not s.require_id_check or c.id_checked_at is not null)
+				and (not s.require_webcam or ${input.hasPhoto}::boolean)
+				and (coalesce(s.access_code, '') = '' or (s.access_code ~ '^[!-~]+$' and upper(s.access_code) = ${input.accessCodeUpper}::text))
+				and (s.course_id is null or exists (
+					select 1 from enrolments e
+					where e.course_id = s.course_id and e.person_id = c.person_id and e.status = 'active' and e.completed_at is not null))
+				and not exists (
+					select 1 from exam_attempts x
+					where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided' and x.passed is true)
+				and (s.max_attempts is null or s.max_attempts > (
+					select count(*) from exam_attempts x
+					where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided'))
+		),
+		u as (
+			update exam_attempts a
+			set status = 'in_progress', started_at = ${input.now}, deadline_at = ok.deadline,
+				client_id = ${input.client.clientId}, ip = ${input.client.ip}, user_agent = ${input.client.userAgent}
+			from ok
+			where a.candidate_id = ok.candidate_id and a.status = 'ready'
+			returning a.id, ok.deadline
+		),
+		ev as (
+			insert into exam_events (attempt_id, at, source, kind, detail)
+			select u.id, ${input.now}, 'server', 'started',
+				jsonb_build_object('ip', ${input.client.ip}::text, 'deadline', to_char(u.deadline at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+			from u
+		)
+		select id from u`
+	);
+	return rows[0]?.id ?? null;
+}
+
+/** The candidate's attempt in progress, if any (at most one: the exam_attempts_open index). */
+export async function findInProgressAttemptId(db: Db, candidateId: number): Promise<number | null> {
+	const row = await db.selectFrom('exam_attempts').select('id').where('candidate_id', '=', candidateId).where('status', '=', 'in_progress').executeTakeFirst();
+	return row?.id ?? null;
+}
+
+/** A new attempt in progress on a freshly drawn paper; null when the candidate already has an open one. */
+export async function insertExamAttempt(
+	db: Db,
+	input: { sessionId: number; candidateId: number; personId: number; paperId: number; attemptNo: number; now: Date; deadline: Date; client: { clientId: string; ip: string | null; userAgent: string | null } }
+): Promise<number | null> {
+	const row = await db
+		.insertInto('exam_attempts')
+		.values({
+			mode: 'exam',
+			session_id: input.sessionId,
+			candidate_id: input.candidateId,
+			person_id: input.personId,
+			paper_id: input.paperId,
+			attempt_no: input.attemptNo,
+			status: 'in_progress',
+			started_at: input.now,
+			deadline_at: input.deadline,
+			client_id: input.client.clientId,
+			ip: input.client.ip,
+			user_agent: input.client.userAgent,
+			created_at: input.now
+		})
+		.onConflict((oc) => oc.column('candidate_id').where('status', 'in', ['ready', 'in_progress']).doNothing())
+		.returning('id')
+		.executeTakeFirst();
+	return row?.id ?? null;
 }
 
 /** What never changes about an attempt: whose it is, its mode and its paper. */
@@ -262,12 +382,16 @@ export async function writeSync(
 	const stepJson = JSON.stringify(input.steps.map((s) => ({ seq: s.seq, slot: s.slot, response: s.response, client_at: s.clientAt?.toISOString() ?? null })));
 	const eventJson = JSON.stringify(input.events.map((e) => ({ at: e.at.toISOString(), source: e.source, kind: e.kind, detail: e.detail ?? {} })));
 	const ack = [...input.acknowledge];
-	const { rows } = await sql<SyncWriteResult>`
+	// The autosave: a prepared statement on a pg pool (parsed and planned once per connection).
+	const rows = await runPrepared(
+		db,
+		'attempt_sync',
+		sql<SyncWriteResult>`
 		with a as (
-			select id, status, deadline_at, client_id, ip, user_agent from exam_attempts where id = ${input.attemptId} for share
+			select id, status, deadline_at, client_id, ip, user_agent, started_at from exam_attempts where id = ${input.attemptId} for share
 		),
 		ok as (
-			select id from a
+			select id, started_at from a
 			where status = 'in_progress'
 				and (deadline_at is null or deadline_at + make_interval(secs => ${input.graceSeconds}) >= ${input.now})
 				and (client_id is null or client_id = ${input.clientId})
@@ -278,10 +402,11 @@ export async function writeSync(
 			from ok, jsonb_to_recordset(${eventJson}::jsonb) as e(at timestamptz, source text, kind text, detail jsonb)
 		),
 		ins as (
-			insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at)
-			select ok.id, s.seq, s.slot, s.response, s.client_at, ${input.now}
+			insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at, attempt_started_at)
+			select ok.id, s.seq, s.slot, s.response, s.client_at, ${input.now}, ok.started_at
 			from ok, jsonb_to_recordset(${stepJson}::jsonb) as s(seq int, slot int, response jsonb, client_at timestamptz)
-			on conflict (attempt_id, seq) do nothing
+			-- the partition key is fixed per attempt (migration 031): a retried seq meets its first copy
+			on conflict (attempt_id, seq, attempt_started_at) do nothing
 			returning seq
 		),
 		acked as (
@@ -295,7 +420,8 @@ export async function writeSync(
 			(select json_agg(json_build_object('id', w.id, 'message', w.message, 'at', w.at) order by w.at)
 				from exam_actions w
 				where w.attempt_id = a.id and w.kind = 'warn' and w.acknowledged_at is null and not (w.id = any(${ack}::int[]))) as warnings
-		from a`.execute(db);
+		from a`
+	);
 	return rows[0];
 }
 

@@ -1,14 +1,15 @@
-import { sql } from 'kysely';
 import { empiricalDifficulties, empiricalMinResponses } from '../question-engine/empirical-difficulty.ts';
 import { setEmpiricalDifficulties } from '../question-bank/bank.repository.ts';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { claimJob, completeJob, enqueueJob, failJob, type JobHandler } from '../jobs/queue.ts';
 import { roundPoints } from '../question-engine/blueprint.ts';
 import { gradePaper, type QuestionResponse } from '../question-engine/grading.ts';
 import { analyseItems, type ItemResponseRow } from '../question-engine/item-analysis.ts';
 import { notifyExamGraded } from '../notifications/producers.ts';
-import { computeIntegrityFlags } from './integrity.ts';
-import { currentAnswers, getPaperSlots, insertEvents, listEvents, loadQuestionVersions } from './exam.repository.ts';
+import { computeIntegrityFlags } from '../proctoring/integrity.ts';
+import { currentAnswers, getPaperSlots, insertEvents, listEvents, loadQuestionVersions, lockAttempt } from './exam.repository.ts';
+import { bankIdsOfQuestions, getPaperTotals, listBankItemResponses, listBankQuestionVersions, recordWrongAnswer, replaceItemStats, resolveWrongAnswer, saveGrade } from './grading.repository.ts';
 import { findBlueprint, findSession } from './session.repository.ts';
 
 // Side effects of a finished attempt, run after the finish has committed (never inside it):
@@ -18,14 +19,14 @@ import { findBlueprint, findSession } from './session.repository.ts';
 const PRACTICE_PASS_FRACTION = 0.6;
 
 export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promise<void> {
-	await db.transaction().execute(async (tx) => {
-		const attempt = await tx.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst();
+	await withTransaction(db, async (tx) => {
+		const attempt = await lockAttempt(tx, attemptId);
 		if (!attempt || attempt.status !== 'finished' || attempt.result !== null) return;
 		const slots = await getPaperSlots(tx, attempt.paper_id);
 		const questions = await loadQuestionVersions(tx, slots);
 		const answers = await currentAnswers(tx, attemptId);
 		const session = attempt.session_id ? await findSession(tx, attempt.session_id) : null;
-		const paper = await tx.selectFrom('exam_papers').select(['blueprint_id', 'total_points']).where('id', '=', attempt.paper_id).executeTakeFirstOrThrow();
+		const paper = await getPaperTotals(tx, attempt.paper_id);
 		const blueprintId = session?.blueprint_id ?? paper.blueprint_id;
 		const blueprint = blueprintId ? await findBlueprint(tx, blueprintId) : null;
 		const rules = blueprint?.definition ?? { multipleScoring: 'all_or_nothing' as const, passMark: roundPoints(Number(paper.total_points) * PRACTICE_PASS_FRACTION) };
@@ -34,11 +35,7 @@ export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promis
 
 		const events = await listEvents(tx, attemptId);
 		const flags = computeIntegrityFlags(events, { startedAt: attempt.started_at, finishedAt: attempt.finished_at, answered: grade.answered, requireFullscreen: session?.require_fullscreen ?? false });
-		await tx
-			.updateTable('exam_attempts')
-			.set({ score: String(grade.total), passed: grade.passed, result: JSON.stringify(grade), flags: JSON.stringify(flags) })
-			.where('id', '=', attemptId)
-			.execute();
+		await saveGrade(tx, attemptId, { score: grade.total, passed: grade.passed, result: grade, flags });
 		if (flags.some((f) => f.code === 'fast')) await insertEvents(tx, attemptId, [{ at: now, source: 'server', kind: 'fast_answering', detail: { answered: grade.answered } }]);
 
 		// 错题本: every question answered wrongly (or left blank in an exam) is added; in practice, a right answer clears it.
@@ -47,11 +44,9 @@ export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promis
 			// A practice question never reached is not a mistake; in an exam a blank answer is.
 			if (!s.answered && attempt.mode === 'practice') continue;
 			if (!s.correct) {
-				await sql`insert into wrong_answers (person_id, question_id, wrong_count, last_wrong_at)
-					values (${attempt.person_id}, ${questionId}, 1, ${now})
-					on conflict (person_id, question_id) do update set wrong_count = wrong_answers.wrong_count + 1, last_wrong_at = ${now}, resolved_at = null`.execute(tx);
+				await recordWrongAnswer(tx, attempt.person_id, questionId, now);
 			} else if (attempt.mode === 'practice') {
-				await tx.updateTable('wrong_answers').set({ resolved_at: now }).where('person_id', '=', attempt.person_id).where('question_id', '=', questionId).where('resolved_at', 'is', null).execute();
+				await resolveWrongAnswer(tx, attempt.person_id, questionId, now);
 			}
 		}
 		if (attempt.mode === 'exam') await queueItemStatsForPaper(tx, attempt.paper_id, now);
@@ -63,9 +58,9 @@ export async function gradeAttempt(db: Db, attemptId: number, now: Date): Promis
 export async function queueItemStatsForPaper(db: Db, paperId: number, now: Date): Promise<void> {
 	const slots = await getPaperSlots(db, paperId);
 	if (!slots.length) return;
-	const banks = await db.selectFrom('qb_questions').select('bank_id').distinct().where('id', 'in', slots.map((s) => Number(s.questionId))).execute();
-	for (const b of banks) {
-		await enqueueJob(db, { kind: 'item-stats', dedupeKey: `bank:${b.bank_id}`, payload: { bankId: b.bank_id }, runAfter: new Date(now.getTime() + 5000), now });
+	const bankIds = await bankIdsOfQuestions(db, slots.map((s) => Number(s.questionId)));
+	for (const bankId of bankIds) {
+		await enqueueJob(db, { kind: 'item-stats', dedupeKey: `bank:${bankId}`, payload: { bankId }, runAfter: new Date(now.getTime() + 5000), now });
 	}
 }
 
@@ -93,15 +88,7 @@ function chosenKeys(response: QuestionResponse | null): string[] {
  * question's empirical difficulty (null until its current version has `minResponses` responses).
  */
 export async function computeBankItemStats(db: Db, bankId: number, now: Date, minResponses = empiricalMinResponses(process.env)): Promise<number> {
-	const { rows } = await sql<{ attempt_id: number; score: string; question_id: string; version: number; correct: boolean; response: QuestionResponse | null }>`
-		select a.id as attempt_id, a.score, s."questionId" as question_id, s.version, s.correct, st.response
-		from exam_attempts a
-		cross join lateral jsonb_to_recordset(a.result -> 'slots') as s(slot int, "questionId" text, version int, correct boolean)
-		join qb_questions q on q.id = s."questionId"::int and q.bank_id = ${bankId}
-		left join lateral (
-			select response from exam_answer_steps x where x.attempt_id = a.id and x.slot = s.slot order by x.seq desc limit 1
-		) st on true
-		where a.mode = 'exam' and a.status = 'finished' and a.result is not null and a.decision is distinct from 'voided'`.execute(db);
+	const rows = await listBankItemResponses(db, bankId);
 	const responses: ItemResponseRow[] = rows.map((r) => ({
 		attemptId: String(r.attempt_id),
 		attemptScore: Number(r.score),
@@ -113,17 +100,9 @@ export async function computeBankItemStats(db: Db, bankId: number, now: Date, mi
 	const versions = await loadQuestionVersions(db, [...new Map(responses.map((r) => [`${r.questionId}@${r.version}`, { questionId: r.questionId, version: r.version }])).values()]);
 	const optionKeys = new Map([...versions.entries()].map(([key, q]) => [key, q.type === 'judge' ? ['false', 'true'] : Object.keys(q.options ?? {}).sort()]));
 	const stats = analyseItems(responses, { optionKeys });
-	await db.transaction().execute(async (tx) => {
-		// Versions with no counted responses any more (e.g. their only attempts were voided) lose their row.
-		await tx.deleteFrom('item_stats').where('bank_id', '=', bankId).execute();
-		for (const s of stats) {
-			await tx
-				.insertInto('item_stats')
-				.values({ question_id: Number(s.questionId), version: s.version, bank_id: bankId, responses: s.responses, stats: JSON.stringify(s), computed_at: now })
-				.onConflict((oc) => oc.columns(['question_id', 'version']).doUpdateSet({ responses: s.responses, stats: JSON.stringify(s), computed_at: now }))
-				.execute();
-		}
-		const questions = await tx.selectFrom('qb_questions').select(['id', 'current_version']).where('bank_id', '=', bankId).execute();
+	await withTransaction(db, async (tx) => {
+		await replaceItemStats(tx, bankId, stats, now);
+		const questions = await listBankQuestionVersions(tx, bankId);
 		const updates = empiricalDifficulties(
 			questions.map((q) => ({ id: q.id, currentVersion: q.current_version })),
 			stats.map((s) => ({ questionId: Number(s.questionId), version: s.version, responses: s.responses, facility: s.facility })),

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { roundPoints, type Blueprint } from '../question-engine/blueprint.ts';
 import { drawPaper } from '../question-engine/paper.ts';
 import { createRng } from '../question-engine/random.ts';
 import type { StoredSlot } from './attempt.ts';
 import { insertPaper, insertPapers, loadPool } from './exam.repository.ts';
-import { findBlueprint, findSession } from './session.repository.ts';
+import { findBlueprint, findSession, findSessionPaper, insertReadyAttempts, listCandidatesWithoutAttempt, lockSession, markPapersPrepared } from './session.repository.ts';
 
 /** Draws a paper from the banks and stores it with the exact question versions. */
 export async function createPaper(db: Db, input: { sessionId: number | null; blueprintId: number | null; bankIds: readonly number[]; blueprint: Blueprint; seed: string; now: Date }): Promise<number> {
@@ -22,26 +22,19 @@ export async function createPaper(db: Db, input: { sessionId: number | null; blu
  * single UPDATE. Idempotent; safe to run again after the roster changes. Returns how many were prepared.
  */
 export async function prepareSessionPapers(db: Db, sessionId: number, now: Date): Promise<number> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		// One preparer per session at a time.
-		await sql`select id from exam_sessions where id = ${sessionId} for update`.execute(tx);
+		await lockSession(tx, sessionId);
 		const session = await findSession(tx, sessionId);
 		if (!session) throw new Error(`场次 ${sessionId} 不存在`);
 		if (session.status === 'cancelled') return 0;
 		const blueprint = await findBlueprint(tx, session.blueprint_id);
 		if (!blueprint) throw new Error(`组卷策略 ${session.blueprint_id} 不存在`);
-		const waiting = await tx
-			.selectFrom('exam_candidates as c')
-			.select(['c.id', 'c.person_id'])
-			.where('c.session_id', '=', sessionId)
-			.where((eb) => eb.not(eb.exists(eb.selectFrom('exam_attempts as a').select('a.id').whereRef('a.candidate_id', '=', 'c.id'))))
-			.orderBy('c.id')
-			.execute();
+		const waiting = await listCandidatesWithoutAttempt(tx, sessionId);
 		if (waiting.length) {
 			let fixedPaper: number | null = null;
 			if (session.paper_mode === 'fixed') {
-				const existing = await tx.selectFrom('exam_papers').select('id').where('session_id', '=', sessionId).where('seed', '=', `session:${sessionId}`).executeTakeFirst();
-				fixedPaper = existing?.id ?? (await createPaper(tx, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now }));
+				fixedPaper = (await findSessionPaper(tx, sessionId, `session:${sessionId}`)) ?? (await createPaper(tx, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now }));
 			}
 			const pool = session.paper_mode === 'fixed' ? null : await loadPool(tx, blueprint.bank_ids, now);
 			// one paper per candidate, drawn here and written in bulk (a roster holds up to ~2,000)
@@ -58,10 +51,12 @@ export async function prepareSessionPapers(db: Db, sessionId: number, now: Date)
 					})
 				);
 			}
-			const rows = waiting.map((c) => ({ mode: 'exam', session_id: sessionId, candidate_id: c.id, person_id: c.person_id, paper_id: (fixedPaper ?? paperBySeed.get(seedOf(c))) as number, attempt_no: 1, status: 'ready', created_at: now }));
-			for (let i = 0; i < rows.length; i += 1000) await tx.insertInto('exam_attempts').values(rows.slice(i, i + 1000)).execute();
+			await insertReadyAttempts(
+				tx,
+				waiting.map((c) => ({ sessionId, candidateId: c.id, personId: c.person_id, paperId: (fixedPaper ?? paperBySeed.get(seedOf(c))) as number, now }))
+			);
 		}
-		await tx.updateTable('exam_sessions').set({ papers_prepared_at: now }).where('id', '=', sessionId).execute();
+		await markPapersPrepared(tx, sessionId, now);
 		return waiting.length;
 	});
 }
@@ -73,8 +68,8 @@ export async function paperForNextAttempt(db: Db, sessionId: number, personId: n
 	const blueprint = await findBlueprint(db, session.blueprint_id);
 	if (!blueprint) throw new Error(`组卷策略 ${session.blueprint_id} 不存在`);
 	if (session.paper_mode === 'fixed') {
-		const existing = await db.selectFrom('exam_papers').select('id').where('session_id', '=', sessionId).where('seed', '=', `session:${sessionId}`).executeTakeFirst();
-		if (existing) return existing.id;
+		const existing = await findSessionPaper(db, sessionId, `session:${sessionId}`);
+		if (existing !== null) return existing;
 		return createPaper(db, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}`, now });
 	}
 	return createPaper(db, { sessionId, blueprintId: blueprint.id, bankIds: blueprint.bank_ids, blueprint: blueprint.definition, seed: `session:${sessionId}:person:${personId}:${attemptNo}`, now });

@@ -5,7 +5,7 @@ import { QUESTION_TYPE_LABELS, answerKeys, caseHeaders, type CaseHeader } from '
 import { FINISH_REASON_LABELS, type FinishReason } from './attempt.ts';
 import { checkSessionAccess } from './attempt-service.ts';
 import { currentAnswers, getPaperSlots, loadQuestionVersions } from './exam.repository.ts';
-import { DECISION_LABELS, type Decision } from './integrity.ts';
+import { DECISION_LABELS, type Decision } from '../proctoring/integrity.ts';
 import { examLockMessage } from './exam-lock.ts';
 import { findPaperLock } from './exam-lock.query.ts';
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/index.ts';
 import { formatDateTime } from '../../domain/dates.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { FINISH_REASON_LABELS, type FinishReason } from './attempt.ts';
-import { DECISION_LABELS, type Decision, type IntegrityFlag } from './integrity.ts';
+import { DECISION_LABELS, integrityFlags, type Decision, type IntegrityFlag } from '../proctoring/integrity.ts';
 
 // A session's results: every finished attempt with score, pass/fail, flags and the examiner's decision.
 
@@ -53,7 +53,7 @@ export async function sessionResults(db: Db, sessionId: number, options: { fullI
 		possible: Number(r.total_points),
 		passed: r.passed,
 		counts: r.passed === true && r.decision !== 'voided',
-		flags: (r.flags as IntegrityFlag[] | null) ?? [],
+		flags: integrityFlags(r.flags),
 		decision: r.decision,
 		decisionReason: r.decision_reason
 	}));

@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { saveFile } from '../files/files.repository.ts';
 import { insertEvents } from './exam.repository.ts';
+import { findSessionAttempt, insertSnapshot } from './snapshot.repository.ts';
 
 export const SNAPSHOT_MAX_BYTES = 300 * 1024;
 
@@ -23,16 +24,11 @@ export function checkSnapshot(bytes: Uint8Array): string | null {
 export async function storeSnapshot(db: Db, input: { attemptId: number; personId: number; userId: number; kind: 'identity' | 'random'; image: Uint8Array }, now: Date): Promise<number> {
 	const problem = checkSnapshot(input.image);
 	if (problem) throw new Error(problem);
-	const attempt = await db
-		.selectFrom('exam_attempts as a')
-		.innerJoin('exam_sessions as s', 's.id', 'a.session_id')
-		.select(['a.id', 'a.person_id', 'a.status', 's.owner_org_id'])
-		.where('a.id', '=', input.attemptId)
-		.executeTakeFirst();
+	const attempt = await findSessionAttempt(db, input.attemptId);
 	if (!attempt || attempt.person_id !== input.personId) throw new Error('考试记录不存在');
 	if (attempt.status !== 'in_progress') throw new Error('考试不在进行中，不再接收照片');
 	const file = await saveFile(db, { ownerOrgId: attempt.owner_org_id, name: `attempt-${input.attemptId}-${input.kind}-${now.getTime()}.jpg`, mime: 'image/jpeg', data: input.image, createdBy: input.userId, now });
-	const row = await db.insertInto('exam_snapshots').values({ attempt_id: input.attemptId, kind: input.kind, file_id: file.id, taken_at: now }).returning('id').executeTakeFirstOrThrow();
-	await insertEvents(db, input.attemptId, [{ at: now, source: 'server', kind: 'snapshot', detail: { snapshotId: row.id, photo: input.kind } }]);
-	return row.id;
+	const snapshotId = await insertSnapshot(db, { attemptId: input.attemptId, kind: input.kind, fileId: file.id, now });
+	await insertEvents(db, input.attemptId, [{ at: now, source: 'server', kind: 'snapshot', detail: { snapshotId, photo: input.kind } }]);
+	return snapshotId;
 }

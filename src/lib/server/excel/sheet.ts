@@ -40,6 +40,33 @@ export function readCell(v: unknown): Cell {
 	return EMPTY;
 }
 
+/** Which numbers a text column accepts as their digits: none, whole numbers only, or any. */
+export type NumbersAsText = 'none' | 'integer' | 'any';
+
+/**
+ * A cell read as text, the one switch both imports use: '' when empty, a number's digits where
+ * `numbers` allows, otherwise the message (without row and column) saying why it is not text.
+ */
+export function cellText(c: Cell, numbers: NumbersAsText = 'none'): { text: string } | { error: string } {
+	switch (c.kind) {
+		case 'text':
+			return { text: c.text };
+		case 'empty':
+			return { text: '' };
+		case 'number':
+			if (numbers === 'any' || (numbers === 'integer' && Number.isSafeInteger(c.value))) return { text: String(c.value) };
+			return { error: `应为文字，当前是数字 ${c.value}` };
+		case 'boolean':
+			return { error: `应为文字，当前是逻辑值 ${c.value ? 'TRUE' : 'FALSE'}` };
+		case 'date':
+			return { error: '应为文字，当前是日期' };
+		case 'error':
+			return { error: `单元格是错误值 ${c.code}` };
+		case 'formula':
+			return { error: '是没有计算结果的公式，请在 Excel 中打开并保存后重试，或改为直接填写内容' };
+	}
+}
+
 export function columnLetter(n: number): string {
 	let s = '';
 	for (; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;

@@ -2,10 +2,12 @@
 // fails the candidate: it becomes an exam event 'face_mismatch' that computeIntegrityFlags turns
 // into an integrity flag, decided by the examiner through the existing flag → decision flow.
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { insertEvents, listEvents } from '../exams/exam.repository.ts';
-import { computeIntegrityFlags, type IntegrityFlag } from '../exams/integrity.ts';
+import { computeIntegrityFlags } from '../proctoring/integrity.ts';
 import { checkPhoto, faceStatus, FaceError, type Analyser } from './face-service.ts';
 import type { FaceThresholds, FaceVerdict } from './rules.ts';
+import { lockAttemptForFlags, sessionRequiresFullscreen, setAttemptFlags } from './face.repository.ts';
 
 export async function matchExamPhoto(
 	db: Db,
@@ -34,16 +36,14 @@ export async function matchExamPhoto(
  * graded, its flags stored) before the result arrives. Then the stored flags get the face flag.
  */
 async function refreshFaceFlag(db: Db, attemptId: number): Promise<void> {
-	await db.transaction().execute(async (tx) => {
-		const a = await tx.selectFrom('exam_attempts').select(['status', 'flags', 'result', 'started_at', 'finished_at', 'session_id']).where('id', '=', attemptId).forUpdate().executeTakeFirst();
+	await withTransaction(db, async (tx) => {
+		const a = await lockAttemptForFlags(tx, attemptId);
 		if (!a || a.status !== 'finished' || a.flags === null) return; // grading will compute it
-		const session = a.session_id ? await tx.selectFrom('exam_sessions').select('require_fullscreen').where('id', '=', a.session_id).executeTakeFirst() : undefined;
+		const requireFullscreen = a.session_id ? await sessionRequiresFullscreen(tx, a.session_id) : false;
 		const answered = Number((a.result as { answered?: number } | null)?.answered ?? 0);
-		const face = computeIntegrityFlags(await listEvents(tx, attemptId), { startedAt: a.started_at, finishedAt: a.finished_at, answered, requireFullscreen: session?.require_fullscreen ?? false }).find(
-			(f) => f.code === 'face_mismatch'
-		);
+		const face = computeIntegrityFlags(await listEvents(tx, attemptId), { startedAt: a.started_at, finishedAt: a.finished_at, answered, requireFullscreen }).find((f) => f.code === 'face_mismatch');
 		if (!face) return;
-		const flags = [...((a.flags as IntegrityFlag[]) ?? []).filter((f) => f.code !== 'face_mismatch'), face];
-		await tx.updateTable('exam_attempts').set({ flags: JSON.stringify(flags) }).where('id', '=', attemptId).execute();
+		const flags = [...a.flags.filter((f) => f.code !== 'face_mismatch'), face];
+		await setAttemptFlags(tx, attemptId, flags);
 	});
 }

@@ -1,13 +1,37 @@
 // Identity verification by face: consent, reference, checks in study and exams, reviews.
 // Every function takes the engine and the time as arguments; the routes are thin.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { readFileRange } from '../files/files.repository.ts';
 import type { FaceAnalysis } from './engine.ts';
 import { judgeEnrolment, judgeFace, type FaceOutcome, type FaceThresholds, type FaceVerdict } from './rules.ts';
-import { open, openEmbedding, seal, sealEmbedding } from './vault.ts';
+import { openEmbedding, seal, sealEmbedding } from './vault.ts';
+import {
+	clearSnapshotsBefore,
+	decideReferenceRow,
+	faceCheckWithImageExists,
+	findAcceptedSpecialOpsPhoto,
+	findConfirmedReference,
+	findCurrentReference,
+	findLatestConsent,
+	findReferenceWithOrg,
+	findStudyCheck,
+	findStudyLease,
+	insertConsent,
+	insertFaceCheck,
+	insertReference,
+	insertReview,
+	insertSignin,
+	insertStudyEvent,
+	keepUnmatchedCheck,
+	lockPersonStudy,
+	missPendingStudyFaceChecks,
+	passStudyCheck,
+	resumeLeaseFrom,
+	revokeReferences
+} from './face.repository.ts';
 
 export type Analyser = { analyse(bytes: Uint8Array): Promise<FaceAnalysis> };
 
@@ -30,29 +54,23 @@ export type FaceStatus = {
 };
 
 export async function faceStatus(db: Db, personId: number): Promise<FaceStatus> {
-	const c = await db.selectFrom('face_consents').select(['action', 'at', 'text_version']).where('person_id', '=', personId).orderBy('id', 'desc').limit(1).executeTakeFirst();
-	const r = await db
-		.selectFrom('face_references')
-		.select(['id', 'status', 'source', 'created_at'])
-		.where('person_id', '=', personId)
-		.where('status', '<>', 'revoked')
-		.orderBy('id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+	const c = await findLatestConsent(db, personId);
+	const reference = (await findCurrentReference(db, personId)) ?? null;
 	const given = c?.action === 'given';
-	const reference = r ? { id: r.id, status: r.status as 'pending' | 'confirmed', source: r.source, createdAt: new Date(r.created_at) } : null;
 	return { consent: { given, at: c ? new Date(c.at) : null, version: c?.text_version ?? null }, reference, active: given && reference?.status === 'confirmed' };
 }
 
 export async function recordConsent(db: Db, input: { personId: number; userId: number; action: 'given' | 'withdrawn'; ip: string | null }, now: Date): Promise<void> {
-	await db.insertInto('face_consents').values({ person_id: input.personId, action: input.action, text_version: CONSENT_VERSION, at: now, user_id: input.userId, ip: input.ip }).execute();
-	if (input.action === 'withdrawn') {
-		// withdrawal: no more face processing; the reference is revoked (kept encrypted only as
-		// long as the retention rules keep the training record), pending face checks end
-		await db.updateTable('face_references').set({ status: 'revoked' }).where('person_id', '=', input.personId).where('status', '<>', 'revoked').execute();
-		await db.updateTable('study_checks').set({ status: 'missed', answered_at: now }).where('person_id', '=', input.personId).where('kind', '=', 'face').where('status', '=', 'pending').execute();
-	}
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: input.action === 'given' ? 'face.consent_given' : 'face.consent_withdrawn', target: `person:${input.personId}`, detail: { version: CONSENT_VERSION }, ip: input.ip });
+	await withTransaction(db, async (tx) => {
+		await insertConsent(tx, { person_id: input.personId, action: input.action, text_version: CONSENT_VERSION, at: now, user_id: input.userId, ip: input.ip });
+		if (input.action === 'withdrawn') {
+			// withdrawal: no more face processing; the reference is revoked (kept encrypted only as
+			// long as the retention rules keep the training record), pending face checks end
+			await revokeReferences(tx, input.personId);
+			await missPendingStudyFaceChecks(tx, input.personId, now);
+		}
+		await appendAudit(tx, { at: now, actorUserId: input.userId, action: input.action === 'given' ? 'face.consent_given' : 'face.consent_withdrawn', target: `person:${input.personId}`, detail: { version: CONSENT_VERSION }, ip: input.ip });
+	});
 }
 
 async function requireConsent(db: Db, personId: number): Promise<void> {
@@ -70,18 +88,8 @@ export class FaceError extends Error {
 
 /** The accepted 特种作业 application's 证件照, if there is one. */
 async function specialOpsPhoto(db: Db, personId: number): Promise<Uint8Array | null> {
-	const a = await db
-		.selectFrom('so_applications as a')
-		.innerJoin('files as f', 'f.id', 'a.photo_file_id')
-		.select(['a.photo_file_id', 'f.size_bytes'])
-		.where('a.person_id', '=', personId)
-		.where('a.status', '=', 'accepted')
-		.where('a.photo_file_id', 'is not', null)
-		.orderBy('a.id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
-	if (!a?.photo_file_id) return null;
-	return readFileRange(db, a.photo_file_id, 0, Number(a.size_bytes) - 1);
+	const photo = await findAcceptedSpecialOpsPhoto(db, personId);
+	return photo ? readFileRange(db, photo.fileId, 0, photo.size - 1) : null;
 }
 
 /**
@@ -94,12 +102,12 @@ export async function enrolFromSpecialOps(db: Db, engine: Analyser, t: FaceThres
 	if (!photo) return false;
 	const v = judgeFace(await engine.analyse(photo), null, t);
 	if (v.outcome !== 'matched' || !v.embedding) return false;
-	await db.updateTable('face_references').set({ status: 'revoked' }).where('person_id', '=', input.personId).where('status', '<>', 'revoked').execute();
-	await db
-		.insertInto('face_references')
-		.values({ person_id: input.personId, source: 'special_ops_photo', image_enc: seal(photo), embedding_enc: sealEmbedding(v.embedding), status: 'confirmed', created_at: now, confirmed_at: now })
-		.execute();
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'special_ops_photo' } });
+	const embedding = v.embedding;
+	await withTransaction(db, async (tx) => {
+		await revokeReferences(tx, input.personId);
+		await insertReference(tx, { person_id: input.personId, source: 'special_ops_photo', image_enc: seal(photo), embedding_enc: sealEmbedding(embedding), status: 'confirmed', created_at: now, confirmed_at: now });
+		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'special_ops_photo' } });
+	});
 	return true;
 }
 
@@ -112,49 +120,41 @@ export async function enrolFromCapture(db: Db, engine: Analyser, t: FaceThreshol
 	for (const f of input.frames) verdicts.push(judgeFace(await engine.analyse(f), null, t));
 	const j = judgeEnrolment(verdicts, t, digests);
 	if (!j.ok) return j;
-	await db.updateTable('face_references').set({ status: 'revoked' }).where('person_id', '=', input.personId).where('status', '<>', 'revoked').execute();
-	const row = await db
-		.insertInto('face_references')
-		.values({ person_id: input.personId, source: 'capture', image_enc: seal(input.frames[1]!), embedding_enc: sealEmbedding(j.embedding), status: 'pending', created_at: now })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'capture', referenceId: row.id, motion: j.motion } });
-	return { ok: true, referenceId: row.id };
+	const referenceId = await withTransaction(db, async (tx) => {
+		await revokeReferences(tx, input.personId);
+		const id = await insertReference(tx, { person_id: input.personId, source: 'capture', image_enc: seal(input.frames[1]!), embedding_enc: sealEmbedding(j.embedding), status: 'pending', created_at: now });
+		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'capture', referenceId: id, motion: j.motion } });
+		return id;
+	});
+	return { ok: true, referenceId };
 }
 
 /** The enterprise admin confirms (or rejects) a captured reference of one of their staff. */
 export async function decideReference(db: Db, input: { referenceId: number; orgId: number; userId: number; confirm: boolean }, now: Date): Promise<void> {
-	const r = await db
-		.selectFrom('face_references as r')
-		.innerJoin('persons as p', 'p.id', 'r.person_id')
-		.select(['r.id', 'r.status', 'p.org_id', 'r.person_id'])
-		.where('r.id', '=', input.referenceId)
-		.executeTakeFirst();
+	const r = await findReferenceWithOrg(db, input.referenceId);
 	if (!r || r.org_id !== input.orgId) throw new FaceError('没有这张登记照片', 404);
 	if (r.status !== 'pending') throw new FaceError('这张登记照片已处理', 409);
-	await db
-		.updateTable('face_references')
-		.set(input.confirm ? { status: 'confirmed', confirmed_by: input.userId, confirmed_at: now } : { status: 'revoked' })
-		.where('id', '=', r.id)
-		.execute();
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: input.confirm ? 'face.reference_confirmed' : 'face.reference_rejected', target: `person:${r.person_id}`, detail: { referenceId: r.id } });
+	await withTransaction(db, async (tx) => {
+		await decideReferenceRow(tx, r.id, { confirm: input.confirm, userId: input.userId, now });
+		await appendAudit(tx, { at: now, actorUserId: input.userId, action: input.confirm ? 'face.reference_confirmed' : 'face.reference_rejected', target: `person:${r.person_id}`, detail: { referenceId: r.id } });
+	});
 }
 
 async function confirmedReference(db: Db, personId: number): Promise<{ id: number; embedding: number[] } | null> {
-	const r = await db
-		.selectFrom('face_references')
-		.select(['id', 'embedding_enc'])
-		.where('person_id', '=', personId)
-		.where('status', '=', 'confirmed')
-		.orderBy('id', 'desc')
-		.limit(1)
-		.executeTakeFirst();
+	const r = await findConfirmedReference(db, personId);
 	return r ? { id: r.id, embedding: openEmbedding(r.embedding_enc) } : null;
 }
 
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-export type CheckContext = { context: 'study' | 'exam'; enrolmentId?: number | null; lessonId?: number | null; studyCheckId?: number | null; attemptId?: number | null };
+export type CheckContext = {
+	context: 'study' | 'exam' | 'live';
+	enrolmentId?: number | null;
+	lessonId?: number | null;
+	studyCheckId?: number | null;
+	attemptId?: number | null;
+	liveClassId?: number | null;
+};
 
 /**
  * Checks one photo against the person's confirmed reference and stores the result (photo
@@ -175,19 +175,17 @@ export async function checkPhoto(
 		verdict = { outcome: 'camera_unavailable', score: null, real: null, live: null, embedding: null };
 	} else {
 		hash = sha256(input.bytes);
-		const seen = await db.selectFrom('face_checks').select('id').where('person_id', '=', input.personId).where('image_sha256', '=', hash).executeTakeFirst();
-		if (seen) throw new FaceError('这张照片已提交过，重复提交不计', 409);
+		if (await faceCheckWithImageExists(db, input.personId, hash)) throw new FaceError('这张照片已提交过，重复提交不计', 409);
 		verdict = judgeFace(await engine.analyse(input.bytes), ref.embedding, t);
 	}
-	const row = await db
-		.insertInto('face_checks')
-		.values({
+	const checkId = await insertFaceCheck(db, {
 			person_id: input.personId,
 			context: input.context,
 			enrolment_id: input.enrolmentId ?? null,
 			lesson_id: input.lessonId ?? null,
 			study_check_id: input.studyCheckId ?? null,
 			attempt_id: input.attemptId ?? null,
+			live_class_id: input.liveClassId ?? null,
 			reference_id: ref.id,
 			at: now,
 			outcome: verdict.outcome,
@@ -196,18 +194,15 @@ export async function checkPhoto(
 			live: verdict.live === null ? null : String(verdict.live),
 			image_sha256: hash,
 			image_enc: input.bytes ? seal(input.bytes) : null,
-			embedding_enc: verdict.embedding ? sealEmbedding(verdict.embedding) : null
-		})
-		.onConflict((oc) => oc.columns(['person_id', 'image_sha256']).doNothing())
-		.returning('id')
-		.executeTakeFirst();
-	if (!row) throw new FaceError('这张照片已提交过，重复提交不计', 409);
-	return { outcome: verdict.outcome, score: verdict.score, real: verdict.real, live: verdict.live, checkId: row.id };
+		embedding_enc: verdict.embedding ? sealEmbedding(verdict.embedding) : null
+	});
+	if (checkId === undefined) throw new FaceError('这张照片已提交过，重复提交不计', 409);
+	return { outcome: verdict.outcome, score: verdict.score, real: verdict.real, live: verdict.live, checkId };
 }
 
 export type StudySnapshotResult = { outcome: FaceOutcome; score: number | null; passed: boolean; message: string };
 
-const STUDY_MESSAGES: Record<FaceOutcome, string> = {
+export const STUDY_MESSAGES: Record<FaceOutcome, string> = {
 	matched: '核验通过，继续计时。',
 	no_face: '未检测到人脸：请正对摄像头后重试。核验通过前不计学时。',
 	several_faces: '画面中有多张人脸：请只保留本人后重试。核验通过前不计学时。',
@@ -228,44 +223,34 @@ export async function submitStudySnapshot(
 	input: { personId: number; checkId: number; tabId: string; bytes: Uint8Array | null; ip: string | null; device: string | null },
 	now: Date
 ): Promise<StudySnapshotResult> {
-	const check = await db.selectFrom('study_checks').selectAll().where('id', '=', input.checkId).executeTakeFirst();
+	const check = await findStudyCheck(db, input.checkId);
 	if (!check || check.person_id !== input.personId || check.kind !== 'face') throw new FaceError('没有这条人脸核验', 404);
 	if (check.status !== 'pending') throw new FaceError('这条人脸核验已结束', 409);
-	const lease = await db.selectFrom('study_leases').select(['tab_id', 'lesson_id', 'released_at']).where('person_id', '=', input.personId).executeTakeFirst();
+	const lease = await findStudyLease(db, input.personId);
 	if (!lease || lease.tab_id !== input.tabId || lease.lesson_id !== check.lesson_id || lease.released_at !== null) {
 		throw new FaceError('这张照片不属于当前计时的学习页面', 409);
 	}
 	const v = await checkPhoto(db, engine, t, { personId: input.personId, bytes: input.bytes, context: 'study', enrolmentId: check.enrolment_id, lessonId: check.lesson_id, studyCheckId: check.id }, now);
 	const passed = v.outcome === 'matched';
-	await db.transaction().execute(async (tx) => {
-		await sql`select pg_advisory_xact_lock(7301, ${input.personId})`.execute(tx);
+	await withTransaction(db, async (tx) => {
+		await lockPersonStudy(tx, input.personId);
 		const base = { at: now, person_id: input.personId, enrolment_id: check.enrolment_id, lesson_id: check.lesson_id, tab_id: input.tabId, ip: input.ip, device: input.device, credited_seconds: 0 };
-		await tx.insertInto('study_events').values({ ...base, kind: 'face_check', reason: `${v.outcome}${v.score !== null ? ':' + v.score : ''} #${v.checkId}` }).execute();
+		await insertStudyEvent(tx, { ...base, kind: 'face_check', reason: `${v.outcome}${v.score !== null ? ':' + v.score : ''} #${v.checkId}` });
 		if (!passed) return;
-		const closed = await tx.updateTable('study_checks').set({ status: 'passed', answered_at: now }).where('id', '=', check.id).where('status', '=', 'pending').returning('id').executeTakeFirst();
-		if (!closed) return;
+		if (!(await passStudyCheck(tx, check.id, now))) return;
 		// crediting resumes from now: the pending period is never credited
-		await tx.updateTable('study_leases').set((eb) => ({ last_beat_at: now, version: eb('version', '+', 1) })).where('person_id', '=', input.personId).execute();
-		await tx.insertInto('study_events').values({ ...base, kind: 'check_passed', reason: `${check.id} face` }).execute();
+		await resumeLeaseFrom(tx, input.personId, now);
+		await insertStudyEvent(tx, { ...base, kind: 'check_passed', reason: `${check.id} face` });
 	});
 	return { outcome: v.outcome, score: v.score, passed, message: STUDY_MESSAGES[v.outcome] };
 }
 
-/** The reference image of a person (for reviewers, server-rendered as a data URL, never the embedding). */
-export async function referenceImage(db: Db, referenceId: number): Promise<Uint8Array | null> {
-	const r = await db.selectFrom('face_references').select('image_enc').where('id', '=', referenceId).executeTakeFirst();
-	return r ? open(r.image_enc) : null;
-}
-
-export async function checkImage(db: Db, checkId: number): Promise<Uint8Array | null> {
-	const r = await db.selectFrom('face_checks').select('image_enc').where('id', '=', checkId).executeTakeFirst();
-	return r?.image_enc ? open(r.image_enc) : null;
-}
-
 /** In-person sign-in: the alternative for a person who does not consent. */
 export async function recordSignin(db: Db, input: { personId: number; orgId: number; userId: number; note: string | null }, now: Date): Promise<void> {
-	await db.insertInto('face_signins').values({ person_id: input.personId, recorded_by: input.userId, org_id: input.orgId, at: now, note: input.note }).execute();
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: 'face.signin_recorded', target: `person:${input.personId}`, detail: { note: input.note } });
+	await withTransaction(db, async (tx) => {
+		await insertSignin(tx, { person_id: input.personId, recorded_by: input.userId, org_id: input.orgId, at: now, note: input.note });
+		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.signin_recorded', target: `person:${input.personId}`, detail: { note: input.note } });
+	});
 }
 
 export const REVIEW_LABELS = { self: '本人', other: '非本人', unsure: '无法判断' } as const;
@@ -273,13 +258,14 @@ export type ReviewDecision = keyof typeof REVIEW_LABELS;
 
 /** A reviewer's decision on a face check; the caller has checked the reviewer may see it. */
 export async function reviewCheck(db: Db, input: { checkId: number; userId: number; decision: ReviewDecision; note: string | null }, now: Date): Promise<void> {
-	await db.insertInto('face_reviews').values({ check_id: input.checkId, decision: input.decision, decided_by: input.userId, at: now, note: input.note }).execute();
-	await db.updateTable('face_checks').set({ kept_for_finding: true }).where('id', '=', input.checkId).where('outcome', '<>', 'matched').execute();
-	await appendAudit(db, { at: now, actorUserId: input.userId, action: 'face.reviewed', target: `face_check:${input.checkId}`, detail: { decision: input.decision, note: input.note } });
+	await withTransaction(db, async (tx) => {
+		await insertReview(tx, { check_id: input.checkId, decision: input.decision, decided_by: input.userId, at: now, note: input.note });
+		await keepUnmatchedCheck(tx, input.checkId);
+		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.reviewed', target: `face_check:${input.checkId}`, detail: { decision: input.decision, note: input.note } });
+	});
 }
 
 /** Retention: raw snapshots older than the period are deleted unless kept for a finding or review. */
 export async function purgeSnapshots(db: Db, olderThan: Date): Promise<number> {
-	const r = await db.updateTable('face_checks').set({ image_enc: null }).where('at', '<', olderThan).where('kept_for_finding', '=', false).where('image_enc', 'is not', null).executeTakeFirst();
-	return Number(r.numUpdatedRows);
+	return clearSnapshotsBefore(db, olderThan);
 }

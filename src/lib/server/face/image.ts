@@ -1,10 +1,8 @@
-// Decoding of uploaded photos: JPEG or PNG only, checked by their first bytes, bounded in
-// bytes and pixels before any decoding work. Pure (no model).
+// Uploaded photos: JPEG or PNG only, checked by their first bytes and bounded in bytes before any
+// work; and JPEG encoding. Pure (no model).
 import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 
 export const FACE_IMAGE_MAX_BYTES = 600 * 1024;
-export const FACE_IMAGE_MAX_PIXELS = 2_000_000;
 
 export type Rgb = { width: number; height: number; data: Uint8Array };
 
@@ -20,35 +18,6 @@ export function checkFaceImage(bytes: Uint8Array): string | null {
 	if (bytes.length > FACE_IMAGE_MAX_BYTES) return `照片过大（最大 ${FACE_IMAGE_MAX_BYTES / 1024} KB）`;
 	if (!imageKind(bytes)) return '照片须为 JPEG 或 PNG 格式';
 	return null;
-}
-
-/** RGB pixels of a JPEG or PNG; throws with a Chinese message on anything else or too large. */
-export function decodeRgb(bytes: Uint8Array): Rgb {
-	const problem = checkFaceImage(bytes);
-	if (problem) throw new Error(problem);
-	if (imageKind(bytes) === 'jpeg') {
-		let img: { width: number; height: number; data: Uint8Array };
-		try {
-			img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: FACE_IMAGE_MAX_PIXELS / 1_000_000, maxMemoryUsageInMB: 128 });
-		} catch {
-			throw new Error('照片无法解码');
-		}
-		return { width: img.width, height: img.height, data: img.data };
-	}
-	let png: PNG;
-	try {
-		png = PNG.sync.read(Buffer.from(bytes));
-	} catch {
-		throw new Error('照片无法解码');
-	}
-	if (png.width * png.height > FACE_IMAGE_MAX_PIXELS) throw new Error('照片像素过多');
-	const out = new Uint8Array(png.width * png.height * 3);
-	for (let i = 0, j = 0; i < png.data.length; i += 4, j += 3) {
-		out[j] = png.data[i]!;
-		out[j + 1] = png.data[i + 1]!;
-		out[j + 2] = png.data[i + 2]!;
-	}
-	return { width: png.width, height: png.height, data: out };
 }
 
 /** Encodes RGB as JPEG (reference images and test fixtures). */

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { open } from './vault.ts';
-import { OUTCOME_LABELS, type FaceOutcome } from './rules.ts';
+import { faceOutcome, OUTCOME_LABELS } from './rules.ts';
 
 const dataUrl = (enc: Uint8Array | null) => {
 	if (!enc) return null;
@@ -51,7 +51,7 @@ export async function reviewQueue(db: Db, scope: { orgId: number } | { examinerU
 	return rows.map((r) => ({
 		id: r.id,
 		context: r.context,
-		outcome: OUTCOME_LABELS[r.outcome as FaceOutcome] ?? r.outcome,
+		outcome: OUTCOME_LABELS[faceOutcome(r.outcome)],
 		score: r.score === null ? null : Number(r.score),
 		at: new Date(r.at).toISOString(),
 		name: r.name,
@@ -102,8 +102,8 @@ export async function attemptFaceChecks(db: Db, attemptId: number) {
 	const num = (v: string | number | null) => (v === null ? null : Number(v));
 	return rows.map((r) => ({
 		id: r.id,
-		outcome: r.outcome as FaceOutcome,
-		outcomeLabel: OUTCOME_LABELS[r.outcome as FaceOutcome] ?? r.outcome,
+		outcome: faceOutcome(r.outcome),
+		outcomeLabel: OUTCOME_LABELS[faceOutcome(r.outcome)],
 		score: num(r.score),
 		real: num(r.real),
 		live: num(r.live),
@@ -126,4 +126,15 @@ export async function attemptFaceImage(db: Db, attemptId: number, checkId: numbe
 		.executeTakeFirst();
 	const enc = which === 'reference' ? c?.ref_enc : c?.image_enc;
 	return enc ? open(enc) : null;
+}
+
+/** Active staff of the enterprise, by name, for the in-person sign-in form (at most 500). */
+export async function listSigninStaff(db: Db, orgId: number): Promise<{ id: number; name: string }[]> {
+	return db.selectFrom('persons').select(['id', 'name']).where('org_id', '=', orgId).where('active', '=', true).orderBy('name').limit(500).execute();
+}
+
+/** Is the person on the organisation's staff records (active or not)? */
+export async function isPersonOfOrg(db: Db, personId: number, orgId: number): Promise<boolean> {
+	const p = await db.selectFrom('persons').select('org_id').where('id', '=', personId).executeTakeFirst();
+	return p?.org_id === orgId;
 }

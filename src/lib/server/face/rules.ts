@@ -48,6 +48,12 @@ export const OUTCOME_LABELS: Record<FaceOutcome, string> = {
 	camera_unavailable: '摄像头不可用'
 };
 
+/** face_checks.outcome read back from the database (the CHECK constraint allows only the outcomes). */
+export function faceOutcome(value: string): FaceOutcome {
+	if (Object.hasOwn(OUTCOME_LABELS, value)) return value as FaceOutcome;
+	throw new Error(`未知的人脸核验结果 face_checks.outcome：${value}`);
+}
+
 /**
  * Similarity of two face embeddings, 0..1: the Euclidean distance normalised as the model's
  * own library does (order 2, multiplier 25, range 0.2–0.8), so thresholds carry over.

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 
 // All SQL for stored files. A file is one `files` row and its content in `file_chunks` rows
 // of CHUNK_BYTES each, so that a range request reads only the chunks it overlaps.
@@ -67,7 +68,7 @@ export type NewFile = { ownerOrgId: number | null; name: string; mime: string; d
 export async function saveFile(db: Db, input: NewFile): Promise<StoredFile> {
 	const size = sizeOf(input.data);
 	const sha256 = await hashContent(input.data);
-	const write = async (tx: Db) => {
+	return withTransaction(db, async (tx) => {
 		const row = await tx
 			.insertInto('files')
 			.values({ owner_org_id: input.ownerOrgId, name: input.name, mime: input.mime, size_bytes: size, chunk_bytes: CHUNK_BYTES, sha256, created_by: input.createdBy, created_at: input.now })
@@ -83,8 +84,7 @@ export async function saveFile(db: Db, input: NewFile): Promise<StoredFile> {
 			await tx.insertInto('file_chunks').values(rows).execute();
 		}
 		return toStoredFile(row);
-	};
-	return db.isTransaction ? write(db) : db.transaction().execute(write);
+	});
 }
 
 export async function getFile(db: Db, id: number): Promise<StoredFile | undefined> {

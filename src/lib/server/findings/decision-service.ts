@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { chinaDate } from '../../schemas/person.ts';
 import { listFindings, RULES, type Finding, type RuleCode } from './findings.query.ts';
@@ -110,7 +111,7 @@ export async function decideFindings(db: Db, actor: RegulatorActor, input: Decid
 		return { ok: false, errors: { form: '这条线索没有所属企业，不能督办；请标记为已处理或驳回' } };
 	}
 
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockFindings(tx, chosen.map((f) => f.key));
 		const latest = await listLatestDecisions(tx, chosen.map((f) => f.key));
 		// a group action touches only what is still 待处理; a single finding may be re-decided
@@ -149,13 +150,11 @@ export async function decideFindings(db: Db, actor: RegulatorActor, input: Decid
 	});
 }
 
-export type Supervision = DecisionRow & { requirement: string | null; required_due_on: string | null };
-
 /** The enterprise's answer to a 督办: what was rectified. Only for a 督办 addressed to its own organisation. */
 export async function replyToSupervision(db: Db, actor: EnterpriseActor, input: { key: string; reply: string }, now: Date): Promise<DecideResult> {
 	const reply = input.reply.trim();
 	if (!reply) return { ok: false, errors: { reply: '请填写整改情况' } };
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockFindings(tx, [input.key]);
 		const latest = (await listLatestDecisions(tx, [input.key])).get(input.key);
 		if (!latest || latest.org_id !== actor.orgId || (latest.status !== 'supervised' && latest.status !== 'rectified')) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 
 export type DecisionStatus = 'handled' | 'dismissed' | 'supervised' | 'rectified';
 
@@ -33,8 +34,8 @@ export type DecisionInsert = {
 const columns = ['id', 'finding_key', 'rule', 'status', 'note', 'due_on', 'org_id', 'subject', 'detail', 'decided_at'] as const;
 
 /** Serialises decisions about the same findings (two regulators, or a regulator and the enterprise). */
-export async function lockFindings(db: Db, keys: string[]): Promise<void> {
-	for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(7302, hashtext(${key}))`.execute(db);
+export async function lockFindings(tx: Tx, keys: string[]): Promise<void> {
+	for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(7302, hashtext(${key}))`.execute(tx);
 }
 
 /** The latest decision of each finding (its status); findings never decided are absent. */

@@ -48,6 +48,7 @@ export const BODY_RULES: readonly BodyRule[] = [
 	{ route: '/learner/face', limit: 2700 * KB, roles: ['learner'], what: '人脸登记照片（3 张）' },
 	{ route: '/api/live/[id]/heartbeat', limit: 4 * KB, roles: ['learner'], what: '听课心跳' },
 	{ route: '/api/live/[id]/rollcall', limit: 4 * KB, roles: ['learner'], what: '点名应答' },
+	{ route: '/api/live/[id]/face', limit: 900 * KB, roles: ['learner'], what: '直播人脸抓拍' },
 	{ route: '/api/live/[id]/questions', limit: 8 * KB, roles: ['learner'], what: '直播提问' }
 ];
 

@@ -7,6 +7,7 @@ import { shanghaiDate } from '../../domain/dates.ts';
 import { createAuditCheckpoint } from '../audit/checkpoint.repository.ts';
 import { notificationJobHandlers, queueNotificationJobs } from '../notifications/jobs.ts';
 import { purgeSnapshots } from '../face/face-service.ts';
+import { createPartitionsAhead } from './partitions.ts';
 
 /** Raw face snapshots are kept this many days (ANXUN_FACE_SNAPSHOT_DAYS, default 90) unless reviewed. */
 export const faceSnapshotDays = () => {
@@ -32,6 +33,10 @@ export const jobHandlers: Record<string, JobHandler> = {
 	// Deletes raw face snapshots past the retention period; outcomes and scores stay with the record.
 	'face-snapshot-purge': async (db, _payload, now) => {
 		await purgeSnapshots(db, new Date(now.getTime() - faceSnapshotDays() * 86_400_000));
+	},
+	// This month's and the next two months' partitions of the append-only histories (partitions.ts).
+	'create-partitions': async (db, _payload, now) => {
+		await createPartitionsAhead(db, now);
 	}
 };
 
@@ -54,6 +59,8 @@ export async function runWorkerOnce(db: Db, now: () => Date): Promise<{ finished
 	await ensureDailyJob(db, 'coverage-refresh-expired', now());
 	await ensureHourlyAuditCheckpoint(db, now());
 	await ensureDailyJob(db, 'face-snapshot-purge', now());
+	// on an instance's first tick (startup) and then once a day
+	await ensureDailyJob(db, 'create-partitions', now());
 	await queueNotificationJobs(db, now(), ensureDailyJob);
 	const jobs = await runDueJobs(db, jobHandlers, now);
 	return { finished, jobs };
@@ -75,9 +82,4 @@ export function startWorker(getDb: () => Promise<Db>, intervalMs: number): void 
 			});
 	}, intervalMs);
 	timer.unref();
-}
-
-export function stopWorker(): void {
-	if (timer) clearInterval(timer);
-	timer = null;
 }

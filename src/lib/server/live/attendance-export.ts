@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
-import { resolveArchiveFont } from '../study/archive-pdf.ts';
+import { resolvePdfFont } from '../pdf/fonts.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { formatDateTime } from '../../domain/dates.ts';
@@ -51,7 +51,7 @@ export async function attendanceXlsx(cls: LiveClassRow, view: ConsoleView): Prom
 
 export async function attendancePdf(cls: LiveClassRow, view: ConsoleView, generatedAt: Date): Promise<Buffer> {
 	const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36 });
-	doc.registerFont('cn', resolveArchiveFont());
+	doc.registerFont('cn', resolvePdfFont());
 	doc.font('cn');
 	const chunks: Buffer[] = [];
 	doc.on('data', (c: Buffer) => chunks.push(c));

@@ -33,6 +33,8 @@ export type AttendanceState = {
 	/** live seconds earned while a 点名 was open: they count once it is answered on time */
 	held_seconds: number;
 	held_roll_call_id: number | null;
+	/** face verification on: this session has no matching photo yet, so nothing is credited */
+	face_pending: boolean;
 };
 
 export type LiveBeatInput = {
@@ -53,7 +55,8 @@ export type LiveRefusal =
 	| 'rollcall_overdue'
 	| 'seek_ahead'
 	| 'no_replay'
-	| 'studying_elsewhere';
+	| 'studying_elsewhere'
+	| 'face_pending';
 
 export const LIVE_REFUSAL_MESSAGES: Record<LiveRefusal, string> = {
 	not_open: '直播尚未开始入场，请在开始前的入场时间内进入。',
@@ -63,7 +66,8 @@ export const LIVE_REFUSAL_MESSAGES: Record<LiveRefusal, string> = {
 	rollcall_overdue: '点名已超时，计时已暂停。请点击“我在听课”后继续计时。',
 	seek_ahead: '回放不能跳过未观看的内容，快进部分不计学时。',
 	no_replay: '本直播还没有回放。',
-	studying_elsewhere: '您正在另一个页面学习课程，同一时间只计一处学时。'
+	studying_elsewhere: '您正在另一个页面学习课程，同一时间只计一处学时。',
+	face_pending: '您已开启人脸核验：请拍照核验本人，核验通过前不计学时。'
 };
 
 /** Why an accepted beat credited nothing. */
@@ -125,6 +129,8 @@ export function decideLiveBeat(args: {
 	rollCallOverdue: boolean;
 	/** the unanswered 点名 whose answer window is open now, if any */
 	rollCallOpenId?: number | null;
+	/** the learner consented to face verification and has a confirmed reference (as in study) */
+	faceRequired?: boolean;
 	beat: LiveBeatInput;
 }): LiveDecision {
 	const { now, config, rules, att, beat } = args;
@@ -158,23 +164,38 @@ export function decideLiveBeat(args: {
 		replay_seconds: 0,
 		watched_seconds: 0,
 		held_seconds: 0,
-		held_roll_call_id: null
+		held_roll_call_id: null,
+		face_pending: false
 	};
 	// 签到: the first live beat signs the learner in; after the window it is recorded as late.
 	const signIn =
 		beat.mode === 'live' && base.signed_in_at === null ? { signed_in_at: now, late: now > closesAt } : { signed_in_at: base.signed_in_at, late: base.late };
+	// Face verification (as in study): every session — join, takeover, or after a gap — starts with
+	// a face check, and nothing is credited until a photo matches (submitLiveFaceSnapshot clears it).
+	const faceRequired = args.faceRequired === true;
+	const newSession = (zeroReason: LiveZeroReason) => zeroReason === 'start' || zeroReason === 'takeover' || zeroReason === 'gap';
 	const restart = (zeroReason: LiveZeroReason): LiveDecision => ({
 		...none,
 		zeroReason,
-		next: { ...base, ...signIn, tab_id: beat.tabId, mode: beat.mode, last_beat_at: now, released_at: intent === 'release' ? now : null }
+		next: {
+			...base,
+			...signIn,
+			tab_id: beat.tabId,
+			mode: beat.mode,
+			last_beat_at: now,
+			released_at: intent === 'release' ? now : null,
+			face_pending: faceRequired && intent !== 'release' && (newSession(zeroReason) || base.face_pending)
+		}
 	});
+	const faceHold = (d: LiveDecision): LiveDecision => (d.next?.face_pending ? { ...d, refused: 'face_pending', zeroReason: null } : d);
 
 	if (!owns || !att) {
 		const d = restart(leaseLive ? 'takeover' : 'start');
-		return beat.mode === 'live' && signIn.late ? { ...d, refused: 'late_signin', zeroReason: null } : d;
+		return beat.mode === 'live' && signIn.late ? { ...d, refused: 'late_signin', zeroReason: null } : faceHold(d);
 	}
-	if (secondsBetween(att.last_beat_at, now) > cap) return restart('gap');
+	if (secondsBetween(att.last_beat_at, now) > cap) return faceHold(restart('gap'));
 	if (beat.mode === 'live' && signIn.late) return { ...restart('start'), refused: 'late_signin', zeroReason: null };
+	if (faceRequired && att.face_pending && intent !== 'release') return faceHold(restart('paused'));
 	if (args.rollCallOverdue && beat.mode === 'live') {
 		// a missed 点名: the time held while it was open is dropped, and nothing counts until it is answered
 		const d = restart('paused');
@@ -284,4 +305,16 @@ export function planRollCalls(rule: RollCallRule, startsAt: Date, endsAt: Date, 
 		out.push({ issuedAt: new Date(issued), deadlineAt: new Date(issued + window) });
 	}
 	return out;
+}
+
+/**
+ * A class's 回放 lesson counts as completed for its course once the learner has been credited or
+ * recorded (live + replay seconds, whatever the replay rule) for 90% of the class — of the
+ * recording when it is shorter than the schedule (a late start). The time itself counts only in
+ * live_attendance, under the class's cap and replay rule.
+ */
+export function replayLessonThreshold(rules: Pick<LiveClassRules, 'startsAt' | 'endsAt' | 'replaySeconds'>): number {
+	const scheduled = Math.round((rules.endsAt.getTime() - rules.startsAt.getTime()) / 1000);
+	const length = rules.replaySeconds !== null && rules.replaySeconds > 0 ? Math.min(scheduled, rules.replaySeconds) : scheduled;
+	return Math.ceil(length * 0.9);
 }

@@ -21,8 +21,6 @@ export function liveServerConfigFromEnv(env: Record<string, string | undefined>)
 	return { rtmpUrl: rtmpUrl.replace(/\/+$/, ''), playUrl: playUrl.replace(/\/+$/, ''), callbackSecret, recordDir: env.ANXUN_LIVE_RECORD_DIR?.trim() || null };
 }
 
-export const NOT_CONFIGURED = '直播服务未配置';
-
 /** Live beats use the study clock's interval and tolerance, so both pages behave alike. */
 export function liveConfigFrom(study: StudyConfig, env: Record<string, string | undefined>): LiveConfig {
 	const n = Number(env.ANXUN_LIVE_ROLLCALL_SECONDS);

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Db } from '../db/index.ts';
 import { notify } from '../notifications/notify.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type Actor } from '../audit/actor.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { getXueshiMinutes } from '../study/requirements.repository.ts';
 import { formatDateTime } from '../../domain/dates.ts';
 import { ROLLCALL_CHOICES } from '../../domain/live.ts';
@@ -12,6 +13,7 @@ import {
 	decideLiveBeat,
 	LIVE_REFUSAL_MESSAGES,
 	planRollCalls,
+	replayLessonThreshold,
 	type LiveBeatInput,
 	type LiveClassRules,
 	type LiveConfig,
@@ -45,12 +47,22 @@ import {
 	writeLiveBeat,
 	countRecentQuestions,
 	findLiveClassByPlaybackName,
+	isFaceRequired,
+	ownedCourseExists,
+	upsertReplayLesson,
+	completeReplayLesson,
 	type Audience,
 	type LiveClassRow
 } from './live.repository.ts';
 import type { LiveServerConfig } from './config.ts';
 
-export type Actor = { userId: number; orgId: number; role: string; ip: string | null };
+export type { Actor };
+
+/** The staff member behind a console or scheduling action (routes pass actorOf(scope, event)). */
+function staffOf(actor: Actor): { userId: number; orgId: number } {
+	if (actor.userId === null || actor.orgId === null) throw new Error('live classes: a signed-in staff actor is required');
+	return { userId: actor.userId, orgId: actor.orgId };
+}
 export type ClientInfo = { ip: string | null; device: string | null };
 
 export function rulesOf(c: LiveClassRow): LiveClassRules {
@@ -87,6 +99,8 @@ export type ScheduleInput = {
 	replayRule: 'live_only' | 'replay_allowed';
 	/** automatic random 点名; null or absent: only the lecturer starts them */
 	rollCallRule?: RollCallRule | null;
+	/** the organiser's own course the class belongs to (its replay becomes a lesson there) */
+	courseId?: number | null;
 };
 
 /** The form's 随机点名 choice as the class's rule (null: off). */
@@ -101,28 +115,30 @@ const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48;
 export type Result<T> = ({ ok: true } & T) | { ok: false; errors: Record<string, string> };
 
 export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInput, now: Date, random: () => number = cryptoRandom): Promise<Result<{ id: number }>> {
+	const { userId, orgId } = staffOf(actor);
 	const errors: Record<string, string> = {};
 	if (input.endsAt <= input.startsAt) errors.ends_at = '结束时间必须晚于开始时间';
 	if (input.endsAt.getTime() - input.startsAt.getTime() > 12 * 3600_000) errors.ends_at = '一场直播不能超过 12 小时';
 	if (input.startsAt < new Date(now.getTime() - 5 * 60_000)) errors.starts_at = '开始时间不能早于现在';
-	return db.transaction().execute(async (tx) => {
-		const lecturers = await listLecturers(tx, actor.orgId);
+	return withTransaction(db, async (tx) => {
+		const lecturers = await listLecturers(tx, orgId);
 		if (!lecturers.some((l) => l.user_id === input.lecturerUserId)) errors.lecturer = '主讲人必须是本单位的账号';
 		const orgs = await enterprisesExist(tx, input.audience.orgIds);
 		if (orgs.length !== new Set(input.audience.orgIds).size) errors.audience = '参训企业中有不存在的企业';
-		const persons = await personsExist(tx, input.audience.personIds, actor.role === 'enterprise_admin' ? actor.orgId : undefined);
+		const persons = await personsExist(tx, input.audience.personIds, actor.role === 'enterprise_admin' ? orgId : undefined);
 		if (persons.length !== new Set(input.audience.personIds).size) {
 			errors.audience = actor.role === 'enterprise_admin' ? '指定人员中有不属于本企业的人员' : '指定人员中有不存在的人员';
 		}
 		// an enterprise's own 全员 class: its own staff only
-		if (actor.role === 'enterprise_admin' && input.audience.orgIds.some((id) => id !== actor.orgId)) errors.audience = '企业只能为本企业人员安排直播';
+		if (actor.role === 'enterprise_admin' && input.audience.orgIds.some((id) => id !== orgId)) errors.audience = '企业只能为本企业人员安排直播';
 		if (input.audience.orgIds.length === 0 && input.audience.personIds.length === 0) errors.audience = '请至少选择一家参训企业或一名人员';
+		if (input.courseId != null && !(await ownedCourseExists(tx, input.courseId, orgId))) errors.course_id = '所属课程必须是本单位的课程';
 		const xueshi = await getXueshiMinutes(tx);
 		const maxHours = Math.floor(((input.endsAt.getTime() - input.startsAt.getTime()) / 60_000 / xueshi) * 10) / 10;
 		if (input.creditHours > maxHours) errors.credit_hours = `可计学时不能超过直播时长（最多 ${maxHours} 学时，1 学时 = ${xueshi} 分钟）`;
 		if (Object.keys(errors).length > 0) return { ok: false as const, errors };
 		const id = await insertLiveClass(tx, {
-			owner_org_id: actor.orgId,
+			owner_org_id: orgId,
 			title: input.title,
 			lecturer_user_id: input.lecturerUserId,
 			starts_at: input.startsAt,
@@ -133,9 +149,10 @@ export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInp
 			signin_after_minutes: input.signinAfterMinutes,
 			replay_rule: input.replayRule,
 			playback_name: `c${randomBytes(12).toString('hex')}`,
-			created_by: actor.userId,
+			created_by: userId,
 			created_at: now,
-			rollcall_rule: input.rollCallRule ?? null
+			rollcall_rule: input.rollCallRule ?? null,
+			course_id: input.courseId ?? null
 		});
 		// automatic 点名: planned now and stored, so every instance of the app sees the same schedule
 		if (input.rollCallRule) await insertAutoRollCalls(tx, id, planRollCalls(input.rollCallRule, input.startsAt, input.endsAt, random));
@@ -151,14 +168,11 @@ export async function scheduleLiveClass(db: Db, actor: Actor, input: ScheduleInp
 				now
 			});
 		}
-		await appendAudit(tx, {
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'live_class.schedule',
-			target: `live_class:${id}`,
-			detail: { orgId: actor.orgId, title: input.title, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() },
-			ip: actor.ip,
-			at: now
+		await audit(tx, actor, now, 'live_class.schedule', `live_class:${id}`, {
+			orgId,
+			title: input.title,
+			startsAt: input.startsAt.toISOString(),
+			endsAt: input.endsAt.toISOString()
 		});
 		return { ok: true as const, id };
 	});
@@ -172,17 +186,10 @@ const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 export async function issueStreamKey(db: Db, actor: Actor, cls: LiveClassRow, now: Date): Promise<{ streamKey: string; expiresAt: Date }> {
 	const secret = randomBytes(18).toString('base64url');
 	const expiresAt = new Date(cls.ends_at.getTime() + 3600_000);
-	await db.transaction().execute(async (tx) => {
-		await insertStreamKey(tx, { class_id: cls.id, key_hash: hashKey(secret), expires_at: expiresAt, created_by: actor.userId, created_at: now });
-		await appendAudit(tx, {
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'live_class.stream_key',
-			target: `live_class:${cls.id}`,
-			detail: { orgId: actor.orgId, expiresAt: expiresAt.toISOString() },
-			ip: actor.ip,
-			at: now
-		});
+	const { userId, orgId } = staffOf(actor);
+	await withTransaction(db, async (tx) => {
+		await insertStreamKey(tx, { class_id: cls.id, key_hash: hashKey(secret), expires_at: expiresAt, created_by: userId, created_at: now });
+		await audit(tx, actor, now, 'live_class.stream_key', `live_class:${cls.id}`, { orgId, expiresAt: expiresAt.toISOString() });
 	});
 	// OBS: server = rtmp://…/live, stream key = this string
 	return { streamKey: `${cls.playback_name}?key=${secret}`, expiresAt };
@@ -211,7 +218,7 @@ export async function checkPublish(db: Db, input: { name: string; key: string; a
 	if (key.expires_at <= now) return refuse('expired_key', cls.id);
 	if (cls.cancelled_at) return refuse('cancelled', cls.id);
 	if (now < new Date(cls.starts_at.getTime() - 2 * 3600_000)) return refuse('too_early', cls.id);
-	await db.transaction().execute(async (tx) => {
+	await withTransaction(db, async (tx) => {
 		await insertStreamEvent(tx, { class_id: cls.id, at: now, kind: 'publish', reason: null, addr: input.addr });
 		await openStreamPeriod(tx, cls.id, now);
 	});
@@ -221,7 +228,7 @@ export async function checkPublish(db: Db, input: { name: string; key: string; a
 export async function publishDone(db: Db, input: { name: string; addr: string | null }, now: Date): Promise<void> {
 	const cls = await findLiveClassByPlaybackName(db, input.name);
 	if (!cls) return;
-	await db.transaction().execute(async (tx) => {
+	await withTransaction(db, async (tx) => {
 		await insertStreamEvent(tx, { class_id: cls.id, at: now, kind: 'publish_done', reason: null, addr: input.addr });
 		await closeStreamPeriod(tx, cls.id, now);
 	});
@@ -260,7 +267,17 @@ export async function recordDone(db: Db, server: LiveServerConfig, input: { name
 		return { ok: false, reason: 'remux_failed' };
 	}
 	// the longest recording of the class is its replay (a short test push does not replace it)
-	if (cls.replay_seconds === null || seconds >= cls.replay_seconds) await setReplay(db, cls.id, mp4, seconds);
+	if (cls.replay_seconds === null || seconds >= cls.replay_seconds) {
+		await withTransaction(db, async (tx) => {
+			await setReplay(tx, cls.id, mp4, seconds);
+			// the class's course gets (once) a 回放 lesson; it plays the class's signed replay
+			if (cls.course_id !== null) {
+				await upsertReplayLesson(tx, { classId: cls.id, courseId: cls.course_id, title: `回放：${cls.title}`, seconds });
+				// learners who already attended enough have the lesson completed at once
+				await completeReplayLesson(tx, cls.id, null, replayLessonThreshold({ ...rulesOf(cls), replaySeconds: seconds }), now);
+			}
+		});
+	}
 	await insertStreamEvent(db, { class_id: cls.id, at: now, kind: 'record_done', reason: mp4, addr: null });
 	return { ok: true };
 }
@@ -273,7 +290,10 @@ export type LiveBeatResult = {
 	liveSeconds: number;
 	replaySeconds: number;
 	streamUp: boolean;
-	rollCall: { id: number; secondsLeft: number } | null;
+	/** answered with a photo when face verification is on */
+	rollCall: { id: number; secondsLeft: number; face: boolean } | null;
+	/** this session waits for a matching photo (POST /api/live/<id>/face) */
+	faceCheck: boolean;
 	nextBeatSeconds: number;
 };
 
@@ -288,7 +308,7 @@ export async function recordLiveBeat(
 	now: Date,
 	config: LiveConfig
 ): Promise<LiveBeatResult> {
-	const base = { credit: 0, liveSeconds: 0, replaySeconds: 0, streamUp: false, rollCall: null, nextBeatSeconds: config.intervalSeconds };
+	const base = { credit: 0, liveSeconds: 0, replaySeconds: 0, streamUp: false, rollCall: null, faceCheck: false, nextBeatSeconds: config.intervalSeconds };
 	const event = {
 		class_id: cls.id,
 		person_id: input.personId,
@@ -310,14 +330,17 @@ export async function recordLiveBeat(
 			liveSeconds: s.att?.live_seconds ?? 0,
 			replaySeconds: s.att?.replay_seconds ?? 0,
 			streamUp,
-			rollCall: rc && !rc.answered && (rollCallOpen || rollCallOverdue) ? { id: rc.id, secondsLeft: Math.max(0, Math.round((rc.deadline_at.getTime() - now.getTime()) / 1000)) } : null
+			rollCall:
+				rc && !rc.answered && (rollCallOpen || rollCallOverdue)
+					? { id: rc.id, secondsLeft: Math.max(0, Math.round((rc.deadline_at.getTime() - now.getTime()) / 1000)), face: s.faceRequired }
+					: null
 		};
 		// one lease per learner across study and live: a lesson page that is counting wins
 		const studyLive =
 			s.studyLeaseAt !== null && !s.studyLeaseReleased && (now.getTime() - s.studyLeaseAt.getTime()) / 1000 <= config.intervalSeconds + config.toleranceSeconds;
 		const d = studyLive
 			? { refused: 'studying_elsewhere' as const, zeroReason: null, credit: 0, next: null }
-			: decideLiveBeat({ now, config, rules, att: s.att, periods: s.periods, rollCallOverdue, rollCallOpenId: rollCallOpen ? rc.id : null, beat: input.beat });
+			: decideLiveBeat({ now, config, rules, att: s.att, periods: s.periods, rollCallOverdue, rollCallOpenId: rollCallOpen ? rc.id : null, faceRequired: s.faceRequired, beat: input.beat });
 		const reason = d.refused ?? d.zeroReason;
 		if (!d.next) {
 			await insertLiveBeat(db, { ...event, kind: d.refused ? 'refused' : 'beat', credited_seconds: 0, reason });
@@ -330,12 +353,19 @@ export async function recordLiveBeat(
 			reason
 		});
 		if (!ok) continue;
+		// the class's 回放 lesson completes in its course the moment live + replay seconds cross the threshold
+		if (cls.course_id !== null && cls.replay_file !== null) {
+			const threshold = replayLessonThreshold(rules);
+			const before = (s.att?.live_seconds ?? 0) + (s.att?.replay_seconds ?? 0);
+			if (before < threshold && d.next.live_seconds + d.next.replay_seconds >= threshold) await completeReplayLesson(db, cls.id, input.personId, threshold, now);
+		}
 		return {
 			...base,
 			...stateOut,
 			liveSeconds: d.next.live_seconds,
 			replaySeconds: d.next.replay_seconds,
 			credit: d.credit,
+			faceCheck: d.next.face_pending,
 			refused: d.refused ? { code: d.refused, message: LIVE_REFUSAL_MESSAGES[d.refused] } : null
 		};
 	}
@@ -350,16 +380,23 @@ export async function classCapSeconds(db: Db, cls: LiveClassRow): Promise<number
 // ---- 点名 ----
 
 export async function startRollCall(db: Db, actor: Actor, cls: LiveClassRow, now: Date, config: LiveConfig): Promise<Result<{ id: number }>> {
+	const { userId } = staffOf(actor);
 	if (phaseOf(cls, now) !== 'live') return { ok: false, errors: { form: '只能在直播进行中点名' } };
-	const id = await insertRollCall(db, { class_id: cls.id, issued_at: now, deadline_at: new Date(now.getTime() + config.rollCallSeconds * 1000), issued_by: actor.userId });
+	const id = await withTransaction(db, async (tx) => {
+		const id = await insertRollCall(tx, { class_id: cls.id, issued_at: now, deadline_at: new Date(now.getTime() + config.rollCallSeconds * 1000), issued_by: userId });
+		await audit(tx, actor, now, 'live_class.rollcall', `live_class:${cls.id}`, { rollCallId: id });
+		return id;
+	});
 	return { ok: true, id };
 }
 
 export async function answerRollCall(
 	db: Db,
-	input: { personId: number; classId: number; rollCallId: number; client: ClientInfo },
+	input: { personId: number; classId: number; rollCallId: number; client: ClientInfo; byFace?: boolean },
 	now: Date
-): Promise<{ ok: true; onTime: boolean; message: string } | { ok: false; message: string }> {
+): Promise<{ ok: true; onTime: boolean; message: string } | { ok: false; face?: true; message: string }> {
+	// with face verification on, a 点名 is answered by a matching photo (submitLiveFaceSnapshot), as in study
+	if (!input.byFace && (await isFaceRequired(db, input.personId))) return { ok: false, face: true, message: '您已开启人脸核验：请拍照应答点名，核验通过才算应答。' };
 	const rc = await findRollCall(db, input.rollCallId);
 	if (!rc || rc.class_id !== input.classId) return { ok: false, message: '没有这次点名。' };
 	if (now < rc.issued_at) return { ok: false, message: '没有这次点名。' };
@@ -398,18 +435,28 @@ export async function postQuestion(db: Db, input: { personId: number; cls: LiveC
 }
 
 export async function moderateQuestion(db: Db, actor: Actor, cls: LiveClassRow, questionId: number, status: 'shown' | 'hidden', now: Date): Promise<boolean> {
-	return updateQuestion(db, cls.id, questionId, { status, moderated_by: actor.userId, moderated_at: now });
+	const { userId } = staffOf(actor);
+	return withTransaction(db, async (tx) => {
+		const done = await updateQuestion(tx, cls.id, questionId, { status, moderated_by: userId, moderated_at: now });
+		if (done) await audit(tx, actor, now, 'live_class.question_moderate', `live_class:${cls.id}`, { questionId, status });
+		return done;
+	});
 }
 
 export async function answerQuestion(db: Db, actor: Actor, cls: LiveClassRow, questionId: number, answer: { text: string | null; onAir: boolean }, now: Date): Promise<boolean> {
-	return updateQuestion(db, cls.id, questionId, {
-		...(answer.text ? { answer: answer.text } : {}),
-		answered_on_air: answer.onAir,
-		answered_by: actor.userId,
-		answered_at: now,
-		status: 'shown',
-		moderated_by: actor.userId,
-		moderated_at: now
+	const { userId } = staffOf(actor);
+	return withTransaction(db, async (tx) => {
+		const done = await updateQuestion(tx, cls.id, questionId, {
+			...(answer.text ? { answer: answer.text } : {}),
+			answered_on_air: answer.onAir,
+			answered_by: userId,
+			answered_at: now,
+			status: 'shown',
+			moderated_by: userId,
+			moderated_at: now
+		});
+		if (done) await audit(tx, actor, now, 'live_class.question_answer', `live_class:${cls.id}`, { questionId, onAir: answer.onAir });
+		return done;
 	});
 }
 

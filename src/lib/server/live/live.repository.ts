@@ -24,6 +24,8 @@ export type LiveClassRow = {
 	created_at: Date;
 	/** automatic 点名; null: only the lecturer's */
 	rollcall_rule: RollCallRule | null;
+	/** the course whose 直播回放 module gets the replay lesson; null: none */
+	course_id: number | null;
 };
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -50,7 +52,8 @@ function classQuery(db: Db) {
 			'c.replay_seconds',
 			'c.cancelled_at',
 			'c.created_at',
-			'c.rollcall_rule'
+			'c.rollcall_rule',
+			'c.course_id'
 		]);
 }
 
@@ -88,6 +91,7 @@ export async function insertLiveClass(
 		created_by: number;
 		created_at: Date;
 		rollcall_rule: RollCallRule | null;
+		course_id?: number | null;
 	}
 ): Promise<number> {
 	const row = await db
@@ -171,12 +175,6 @@ export async function listAudienceUsers(db: Db, classId: number): Promise<{ user
 	return rows;
 }
 
-export async function countAudience(db: Db, classId: number): Promise<number> {
-	const { rows } = await sql<{ n: number | string }>`
-		select count(*) as n from live_classes c join persons p on p.active and ${inAudience} where c.id = ${classId}`.execute(db);
-	return num(rows[0]?.n);
-}
-
 /** Staff of an organisation who may lecture: institution admins and examiners (or an enterprise's admins). */
 export async function listLecturers(db: Db, orgId: number): Promise<{ user_id: number; name: string }[]> {
 	return db
@@ -243,6 +241,79 @@ export async function setReplay(db: Db, classId: number, file: string, seconds: 
 	await db.updateTable('live_classes').set({ replay_file: file, replay_seconds: seconds }).where('id', '=', classId).execute();
 }
 
+/** A course the organisation owns (the only courses a class may be scheduled into). */
+export async function ownedCourseExists(db: Db, courseId: number, orgId: number): Promise<boolean> {
+	const row = await db.selectFrom('courses').select('id').where('id', '=', courseId).where('owner_org_id', '=', orgId).executeTakeFirst();
+	return row !== undefined;
+}
+
+export async function listOwnedCourses(db: Db, orgId: number): Promise<{ id: number; title: string }[]> {
+	return db.selectFrom('courses').select(['id', 'title']).where('owner_org_id', '=', orgId).where('status', '!=', 'retired').orderBy('id', 'desc').execute();
+}
+
+export const REPLAY_MODULE_TITLE = '直播回放';
+
+/**
+ * The class's 回放 lesson in its course, added once (the partial unique index on
+ * lessons.live_class_id): a module 直播回放 is created when the course has none. The lesson has
+ * 0 minutes, so the course's own 学时 totals leave it out; a longer recording updates its length.
+ */
+export async function upsertReplayLesson(db: Db, v: { classId: number; courseId: number; title: string; seconds: number }): Promise<number> {
+	let module = await db.selectFrom('course_modules').select('id').where('course_id', '=', v.courseId).where('title', '=', REPLAY_MODULE_TITLE).orderBy('id').executeTakeFirst();
+	if (!module) {
+		const { rows } = await sql<{ p: number | string | null }>`select max(position) as p from course_modules where course_id = ${v.courseId}`.execute(db);
+		module = await db
+			.insertInto('course_modules')
+			.values({ course_id: v.courseId, title: REPLAY_MODULE_TITLE, position: Number(rows[0]?.p ?? 0) + 1 })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+	}
+	const { rows: pos } = await sql<{ p: number | string | null }>`select max(position) as p from lessons where module_id = ${module.id}`.execute(db);
+	const { rows } = await sql<{ id: number }>`
+		insert into lessons (course_id, module_id, title, kind, video_seconds, minutes, position, live_class_id)
+		values (${v.courseId}, ${module.id}, ${v.title}, 'video', ${v.seconds}, 0, ${Number(pos[0]?.p ?? 0) + 1}, ${v.classId})
+		on conflict (live_class_id) where live_class_id is not null do update set video_seconds = excluded.video_seconds
+		returning id`.execute(db);
+	return rows[0]!.id;
+}
+
+/**
+ * The class's 回放 lesson completed (credited 0 seconds: its time counts in live_attendance) for
+ * the active enrolments in the class's course of every learner — or of one — whose live + replay
+ * seconds reach the threshold; an enrolment with no other lesson left is completed too.
+ */
+export async function completeReplayLesson(db: Db, classId: number, personId: number | null, thresholdSeconds: number, now: Date): Promise<number> {
+	const { rows } = await sql<{ n: number | string }>`
+		with rl as (select id, course_id from lessons where live_class_id = ${classId}::int),
+		ins as (
+			insert into lesson_progress (enrolment_id, lesson_id, credited_seconds, watched_seconds, reached_end, first_at, last_at, completed_at)
+			select e.id, rl.id, 0, 0, true, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+			from rl
+			join enrolments e on e.course_id = rl.course_id and e.status = 'active'
+			join live_attendance a on a.class_id = ${classId}::int and a.person_id = e.person_id
+			where a.live_seconds + a.replay_seconds >= ${thresholdSeconds}::int and (${personId}::int is null or e.person_id = ${personId}::int)
+			on conflict (enrolment_id, lesson_id) do update set completed_at = coalesce(lesson_progress.completed_at, excluded.completed_at)
+			returning enrolment_id
+		),
+		done as (
+			update enrolments e set completed_at = ${now}::timestamptz
+			where e.id in (select enrolment_id from ins) and e.completed_at is null
+				and not exists (
+					select 1 from lessons l
+					left join lesson_progress p on p.lesson_id = l.id and p.enrolment_id = e.id
+					where l.course_id = e.course_id and l.live_class_id is distinct from ${classId}::int and p.completed_at is null)
+			returning e.id
+		)
+		select (select count(*) from ins) as n, (select count(*) from done) as d`.execute(db);
+	return Number(rows[0]?.n ?? 0);
+}
+
+/** The live class a lesson is the replay of (null: an ordinary lesson). */
+export async function findReplayLessonClass(db: Db, lessonId: number): Promise<number | null> {
+	const row = await db.selectFrom('lessons').select('live_class_id').where('id', '=', lessonId).executeTakeFirst();
+	return row?.live_class_id ?? null;
+}
+
 // ---- attendance (the hot path) ----
 
 export type LiveBeatState = {
@@ -251,6 +322,8 @@ export type LiveBeatState = {
 	rollCall: { id: number; deadline_at: Date; answered: boolean } | null;
 	studyLeaseAt: Date | null;
 	studyLeaseReleased: boolean;
+	/** consent given and a confirmed reference face: every session starts with a face check */
+	faceRequired: boolean;
 };
 
 type BeatRow = {
@@ -266,6 +339,8 @@ type BeatRow = {
 	watched_seconds: string | number | null;
 	held_seconds: number | null;
 	held_roll_call_id: number | null;
+	face_pending: boolean | null;
+	face_required: boolean | null;
 	periods: { started_at: string; ended_at: string | null }[] | null;
 	rc_id: number | null;
 	rc_deadline: Date | null;
@@ -281,7 +356,8 @@ type BeatRow = {
 export async function readLiveBeatState(db: Db, classId: number, personId: number, now: Date): Promise<LiveBeatState> {
 	const { rows } = await sql<BeatRow>`
 		select a.tab_id, a.mode, a.signed_in_at, a.late, a.last_beat_at, a.released_at, a.version,
-			a.live_seconds, a.replay_seconds, a.watched_seconds, a.held_seconds, a.held_roll_call_id,
+			a.live_seconds, a.replay_seconds, a.watched_seconds, a.held_seconds, a.held_roll_call_id, a.face_pending,
+			${faceRequiredSql(personId)} as face_required,
 			(select coalesce(jsonb_agg(jsonb_build_object('started_at', sp.started_at, 'ended_at', sp.ended_at) order by sp.id), '[]'::jsonb)
 				from live_stream_periods sp where sp.class_id = ${classId}) as periods,
 			rc.id as rc_id, rc.deadline_at as rc_deadline, (ra.person_id is not null) as rc_answered,
@@ -309,13 +385,38 @@ export async function readLiveBeatState(db: Db, classId: number, personId: numbe
 						replay_seconds: num(r.replay_seconds),
 						watched_seconds: num(r.watched_seconds),
 						held_seconds: num(r.held_seconds),
-						held_roll_call_id: r.held_roll_call_id
+						held_roll_call_id: r.held_roll_call_id,
+						face_pending: r.face_pending === true
 					},
 		periods: periods.map((p) => ({ started_at: new Date(p.started_at), ended_at: p.ended_at ? new Date(p.ended_at) : null })),
 		rollCall: r.rc_id === null ? null : { id: r.rc_id, deadline_at: r.rc_deadline!, answered: r.rc_answered === true },
 		studyLeaseAt: r.sl_last,
-		studyLeaseReleased: r.sl_released !== null
+		studyLeaseReleased: r.sl_released !== null,
+		faceRequired: r.face_required === true
 	};
+}
+
+/** The same rule as the study heartbeat (study.repository.ts): the latest consent is 'given' and a reference is confirmed. */
+const faceRequiredSql = (personId: number) => sql<boolean>`(coalesce((select fc.action = 'given' from face_consents fc where fc.person_id = ${personId} order by fc.id desc limit 1), false)
+				and exists (select 1 from face_references fr where fr.person_id = ${personId} and fr.status = 'confirmed'))`;
+
+export async function isFaceRequired(db: Db, personId: number): Promise<boolean> {
+	const { rows } = await sql<{ required: boolean | null }>`select ${faceRequiredSql(personId)} as required`.execute(db);
+	return rows[0]?.required === true;
+}
+
+/** A matching photo: crediting resumes from now (the time the check was pending is never credited). */
+export async function clearFacePending(db: Db, classId: number, personId: number, tabId: string, now: Date): Promise<boolean> {
+	const r = await db
+		.updateTable('live_attendance')
+		.set((eb) => ({ face_pending: false, last_beat_at: now, version: eb('version', '+', 1) }))
+		.where('class_id', '=', classId)
+		.where('person_id', '=', personId)
+		.where('tab_id', '=', tabId)
+		.where('face_pending', '=', true)
+		.returning('version')
+		.executeTakeFirst();
+	return r !== undefined;
 }
 
 export type LiveBeatEvent = {
@@ -323,7 +424,7 @@ export type LiveBeatEvent = {
 	person_id: number;
 	at: Date;
 	tab_id: string | null;
-	kind: 'beat' | 'refused' | 'rollcall_passed' | 'rollcall_missed';
+	kind: 'beat' | 'refused' | 'rollcall_passed' | 'rollcall_missed' | 'face_check';
 	mode: 'live' | 'replay';
 	credited_seconds: number;
 	reason: string | null;
@@ -349,14 +450,14 @@ export async function writeLiveBeat(db: Db, classId: number, personId: number, e
 	const upsert =
 		expectedVersion === null
 			? sql`insert into live_attendance (class_id, person_id, signed_in_at, late, tab_id, mode, last_beat_at, released_at, version,
-					live_seconds, replay_seconds, watched_seconds, held_seconds, held_roll_call_id, first_at, last_at)
+					live_seconds, replay_seconds, watched_seconds, held_seconds, held_roll_call_id, face_pending, first_at, last_at)
 				values (${classId}, ${personId}, ${next.signed_in_at}, ${next.late}, ${next.tab_id}, ${next.mode}, ${next.last_beat_at}, ${next.released_at}, 1,
-					${next.live_seconds}, ${next.replay_seconds}, ${String(next.watched_seconds)}, ${next.held_seconds}, ${next.held_roll_call_id}, ${now}, ${now})
+					${next.live_seconds}, ${next.replay_seconds}, ${String(next.watched_seconds)}, ${next.held_seconds}, ${next.held_roll_call_id}, ${next.face_pending}, ${now}, ${now})
 				on conflict (class_id, person_id) do nothing returning 1 as ok`
 			: sql`update live_attendance set signed_in_at = ${next.signed_in_at}, late = ${next.late}, tab_id = ${next.tab_id}, mode = ${next.mode},
 					last_beat_at = ${next.last_beat_at}, released_at = ${next.released_at}, version = version + 1,
 					live_seconds = ${next.live_seconds}, replay_seconds = ${next.replay_seconds}, watched_seconds = ${String(next.watched_seconds)},
-					held_seconds = ${next.held_seconds}, held_roll_call_id = ${next.held_roll_call_id}, last_at = ${now}
+					held_seconds = ${next.held_seconds}, held_roll_call_id = ${next.held_roll_call_id}, face_pending = ${next.face_pending}, last_at = ${now}
 				where class_id = ${classId} and person_id = ${personId} and version = ${expectedVersion} returning 1 as ok`;
 	const { rows } = await sql<{ ok: number }>`
 		with w as (${upsert}),
@@ -529,4 +630,9 @@ export async function countRollCalls(db: Db, classId: number, now: Date): Promis
 
 export async function findAttendance(db: Db, classId: number, personId: number) {
 	return db.selectFrom('live_attendance').selectAll().where('class_id', '=', classId).where('person_id', '=', personId).executeTakeFirst();
+}
+
+export async function findOrgName(db: Db, orgId: number): Promise<string | null> {
+	const r = await db.selectFrom('organisations').select('name').where('id', '=', orgId).executeTakeFirst();
+	return r?.name ?? null;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import type { JobHandler } from '../jobs/queue.ts';
 import { ensureOutboundJob, sendDueOutbound } from './outbound.ts';
 import { notifyCertificatesExpiring, notifyStudyDeadlines } from './producers.ts';
@@ -11,10 +12,10 @@ const REMINDER_HOUR = 8;
 
 export const notificationJobHandlers: Record<string, JobHandler> = {
 	'notify-study-deadlines': async (db, _payload, now) => {
-		await db.transaction().execute((tx) => notifyStudyDeadlines(tx, now));
+		await withTransaction(db, (tx) => notifyStudyDeadlines(tx, now));
 	},
 	'notify-certificates-expiring': async (db, _payload, now) => {
-		await db.transaction().execute((tx) => notifyCertificatesExpiring(tx, now));
+		await withTransaction(db, (tx) => notifyCertificatesExpiring(tx, now));
 	},
 	'outbound-send': async (db) => {
 		const transports = openTransports(transportConfigFromEnv(process.env));

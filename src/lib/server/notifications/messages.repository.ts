@@ -1,4 +1,6 @@
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
 
 // SQL of the message centre: one person's own messages and notification settings. Every query is
 // filtered by user_id, so nobody reads or marks another person's messages.
@@ -53,4 +55,15 @@ export async function replaceOptOuts(db: Db, userId: number, optOuts: { kind: st
 
 export async function setEmail(db: Db, userId: number, email: string | null): Promise<void> {
 	await db.updateTable('users').set({ email }).where('id', '=', userId).execute();
+}
+
+/** The new message's id, or null when the user has one with the same dedupe key already. */
+export async function insertNotification(db: Db, row: Insertable<DB['notifications']>): Promise<number | null> {
+	const r = await db
+		.insertInto('notifications')
+		.values(row)
+		.onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+		.returning('id')
+		.executeTakeFirst();
+	return r?.id ?? null;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { CHANNELS, OPTIONAL_KINDS, type Channel, type OptionalKind } from './kinds.ts';
 import { countMessages, countUnread, findContact, findOwnMessage, listMessagesPage, listOwnOptOuts, replaceOptOuts, setEmail, setRead } from './messages.repository.ts';
@@ -56,7 +57,7 @@ export async function saveNotificationSettings(
 ): Promise<void> {
 	const keep = new Set(input.receive.map((r) => `${r.kind}:${r.channel}`));
 	const optOuts = Object.keys(OPTIONAL_KINDS).flatMap((kind) => CHANNELS.filter((c) => !keep.has(`${kind}:${c}`)).map((channel) => ({ kind, channel })));
-	await db.transaction().execute(async (tx) => {
+	await withTransaction(db, async (tx) => {
 		await setEmail(tx, input.userId, input.email);
 		await replaceOptOuts(tx, input.userId, optOuts, now);
 		await appendAudit(tx, {

@@ -1,4 +1,6 @@
 import type { Db } from '../db/index.ts';
+import { insertNotification } from './messages.repository.ts';
+import { insertOutbound } from './outbound.repository.ts';
 
 // 站内消息: the one way any capability tells a person something. Called inside the transaction of
 // the change it reports, so the message exists exactly when the change does. A dedupe key makes a
@@ -17,21 +19,15 @@ export type NotificationInput = {
 
 /** Stores the message; returns its id, or null when one with the same dedupe key exists already. */
 export async function notify(db: Db, input: NotificationInput): Promise<number | null> {
-	const row = await db
-		.insertInto('notifications')
-		.values({
-			user_id: input.userId,
-			kind: input.kind,
-			title: input.title.slice(0, 100),
-			body: input.body.slice(0, 2000),
-			link: input.link ?? null,
-			dedupe_key: input.dedupeKey ?? null,
-			created_at: input.now
-		})
-		.onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
-		.returning('id')
-		.executeTakeFirst();
-	return row?.id ?? null;
+	return insertNotification(db, {
+		user_id: input.userId,
+		kind: input.kind,
+		title: input.title.slice(0, 100),
+		body: input.body.slice(0, 2000),
+		link: input.link ?? null,
+		dedupe_key: input.dedupeKey ?? null,
+		created_at: input.now
+	});
 }
 
 export type OutboundInput = {
@@ -53,22 +49,16 @@ export type OutboundInput = {
  * Returns false when a message with this idempotency key was queued before.
  */
 export async function enqueueOutbound(db: Db, input: OutboundInput): Promise<boolean> {
-	const row = await db
-		.insertInto('outbound_messages')
-		.values({
-			user_id: input.userId,
-			notification_id: input.notificationId ?? null,
-			channel: input.channel,
-			address: input.address,
-			subject: input.subject ?? null,
-			body: input.body.slice(0, 2000),
-			kind: input.kind,
-			idempotency_key: input.idempotencyKey,
-			next_attempt_at: input.now,
-			created_at: input.now
-		})
-		.onConflict((oc) => oc.column('idempotency_key').doNothing())
-		.returning('id')
-		.executeTakeFirst();
-	return row !== undefined;
+	return insertOutbound(db, {
+		user_id: input.userId,
+		notification_id: input.notificationId ?? null,
+		channel: input.channel,
+		address: input.address,
+		subject: input.subject ?? null,
+		body: input.body.slice(0, 2000),
+		kind: input.kind,
+		idempotency_key: input.idempotencyKey,
+		next_attempt_at: input.now,
+		created_at: input.now
+	});
 }

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
 
 // SQL of the outbound sender: claim a due row, count a person's sends today, record the outcome.
 
@@ -93,4 +94,10 @@ export async function hasDueOutbound(db: Db, now: Date): Promise<boolean> {
 		.limit(1)
 		.executeTakeFirst();
 	return row !== undefined;
+}
+
+/** Queues one message; false when one with the same idempotency key was queued before. */
+export async function insertOutbound(db: Db, row: Insertable<DB['outbound_messages']>): Promise<boolean> {
+	const r = await db.insertInto('outbound_messages').values(row).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
+	return r !== undefined;
 }

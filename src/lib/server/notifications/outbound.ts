@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { optedOut } from './kinds.ts';
@@ -50,7 +51,7 @@ type Claim = { row: OutboundRow } | { suppressed: true } | null;
 
 /** Claims the next due row, or suppresses it (no transport, opted out, over the cap). */
 async function claimNext(db: Db, transports: Transports, now: Date, dailyCap: number): Promise<Claim> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const row = await lockNextDue(tx, now);
 		if (!row) return null;
 		if (!transports[row.channel]) {

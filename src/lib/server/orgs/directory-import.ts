@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { listDirectoryErrors, parseDirectoryXlsx, type EnterpriseRow, type RowError } from './directory-excel.ts';
 import {
@@ -79,7 +80,7 @@ export async function importDirectoryXlsx(db: Db, input: { data: Uint8Array; max
 	if (!parsed.readable) return { ok: false, errors: parsed.errors, badRows: 0 };
 	const fileHash = createHash('sha256').update(input.data).digest('hex');
 
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockDirectoryWrites(tx);
 		const errors: RowError[] = [...parsed.errors];
 		const existing = new Map((await findByCreditCodes(tx, parsed.rows.map((r) => r.creditCode))).map((e) => [e.credit_code, e]));

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import * as repo from './merge.repository.ts';
 
@@ -29,7 +30,7 @@ export type MergeResult = { ok: true; moved: Record<string, number> } | { ok: fa
 
 export async function mergeEnterprises(db: Db, actor: MergeActor, keepId: number, dupId: number, now: Date): Promise<MergeResult> {
 	if (keepId === dupId) return { ok: false, status: 400, message: '保留的企业和重复的企业不能是同一家' };
-	return db.transaction().execute(async (tx): Promise<MergeResult> => {
+	return withTransaction(db, async (tx): Promise<MergeResult> => {
 		// Lock in id order so two merges of the same pair cannot deadlock.
 		const [first, second] = keepId < dupId ? [keepId, dupId] : [dupId, keepId];
 		const a = await repo.findEnterprise(tx, actor.regionPath, first, true);

@@ -1,7 +1,8 @@
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { withTransaction } from '../db/transaction.ts';
+import { audit, type Actor } from '../audit/actor.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { createAdminAccount, type AccountActor } from '../admin/admin-account.ts';
+import { createAdminAccount } from '../admin/admin-account.ts';
 import type { OrgAdminAccountInput, OrgInput, ScopeInput } from '../../schemas/org.ts';
 import type { Role } from '../../domain/labels.ts';
 import {
@@ -26,7 +27,6 @@ import {
 // platform admin: every use case refuses a region outside it and treats an organisation outside
 // it as not found.
 
-export type Actor = AccountActor & { userId: number; role: string };
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; notFound?: true; errors: Record<string, string> };
 
 /** Which role an organisation's first administrator gets. Government bodies manage their staff like enterprises. */
@@ -104,33 +104,25 @@ async function refuseDuplicates<T>(run: () => Promise<Result<T>>): Promise<Resul
 	}
 }
 
-export async function createOrganisation(db: Db, actor: Actor, input: OrgInput, scopes: ScopeInput | null, jurisdiction: string | null): Promise<Result<{ id: number }>> {
+export async function createOrganisation(db: Db, actor: Actor, input: OrgInput, scopes: ScopeInput | null, jurisdiction: string | null, now: Date): Promise<Result<{ id: number }>> {
 	if (jurisdiction !== null && input.kind !== 'enterprise') return { ok: false, errors: { kind: '应急管理部门只能登记本辖区的企业' } };
 	return refuseDuplicates(() =>
-		db.transaction().execute(async (tx): Promise<Result<{ id: number }>> => {
+		withTransaction(db, async (tx): Promise<Result<{ id: number }>> => {
 			const errors = await checkOrgInput(tx, input, jurisdiction, null);
 			const checked = input.kind === 'institution' && scopes ? await checkScopes(tx, scopes) : null;
 			Object.assign(errors, checked?.errors);
 			if (Object.keys(errors).length) return { ok: false, errors };
-			const id = await insertOrganisation(tx, toRow(input), actor.now);
-			const scopeCount = checked ? await insertInstitutionScopes(tx, id, checked.rows, actor.userId, actor.now) : 0;
-			await appendAudit(tx, {
-				at: actor.now,
-				actorUserId: actor.userId,
-				actorRole: actor.role,
-				action: 'org.created',
-				target: `org:${id}`,
-				detail: { kind: input.kind, name: input.name, creditCode: input.creditCode ?? null, regionCode: input.regionCode, scopes: scopeCount },
-				ip: actor.ip
-			});
+			const id = await insertOrganisation(tx, toRow(input), now);
+			const scopeCount = checked ? await insertInstitutionScopes(tx, id, checked.rows, actor.userId, now) : 0;
+			await audit(tx, actor, now, 'org.created', `org:${id}`, { kind: input.kind, name: input.name, creditCode: input.creditCode ?? null, regionCode: input.regionCode, scopes: scopeCount });
 			return { ok: true, id };
 		})
 	);
 }
 
-export async function editOrganisation(db: Db, actor: Actor, orgId: number, input: OrgInput, jurisdiction: string | null): Promise<Result> {
+export async function editOrganisation(db: Db, actor: Actor, orgId: number, input: OrgInput, jurisdiction: string | null, now: Date): Promise<Result> {
 	return refuseDuplicates(() =>
-		db.transaction().execute(async (tx): Promise<Result> => {
+		withTransaction(db, async (tx): Promise<Result> => {
 			const org = await lockOrganisation(tx, orgId);
 			if (!org || !manageable(org, jurisdiction)) return NOT_FOUND;
 			if (org.kind !== input.kind) return { ok: false, errors: { kind: '单位类型不能修改' } };
@@ -139,74 +131,66 @@ export async function editOrganisation(db: Db, actor: Actor, orgId: number, inpu
 			const { kind: _kind, ...row } = toRow(input);
 			void _kind;
 			await updateOrganisation(tx, orgId, row);
-			await appendAudit(tx, {
-				at: actor.now,
-				actorUserId: actor.userId,
-				actorRole: actor.role,
-				action: 'org.updated',
-				target: `org:${orgId}`,
-				detail: { before: { name: org.name, creditCode: org.credit_code }, after: { name: input.name, creditCode: input.creditCode ?? null, regionCode: input.regionCode } },
-				ip: actor.ip
-			});
+			await audit(tx, actor, now, 'org.updated', `org:${orgId}`, { before: { name: org.name, creditCode: org.credit_code }, after: { name: input.name, creditCode: input.creditCode ?? null, regionCode: input.regionCode } });
 			return { ok: true };
 		})
 	);
 }
 
 /** Keeps every record; the organisation's accounts cannot sign in and their sessions end now. */
-export async function suspendOrganisation(db: Db, actor: Actor, orgId: number, reason: string, jurisdiction: string | null = null): Promise<Result> {
-	return db.transaction().execute(async (tx): Promise<Result> => {
+export async function suspendOrganisation(db: Db, actor: Actor, orgId: number, reason: string, jurisdiction: string | null, now: Date): Promise<Result> {
+	return withTransaction(db, async (tx): Promise<Result> => {
 		const org = await lockOrganisation(tx, orgId);
 		if (!org || !manageable(org, jurisdiction)) return NOT_FOUND;
 		if (org.status === 'suspended') return { ok: false, errors: { form: '该单位已是停用状态' } };
-		await setOrganisationStatus(tx, orgId, { at: actor.now, reason });
+		await setOrganisationStatus(tx, orgId, { at: now, reason });
 		const sessions = await deleteOrganisationSessions(tx, orgId);
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'org.suspended', target: `org:${orgId}`, detail: { reason, sessionsEnded: sessions }, ip: actor.ip });
+		await audit(tx, actor, now, 'org.suspended', `org:${orgId}`, { reason, sessionsEnded: sessions });
 		return { ok: true };
 	});
 }
 
-export async function reactivateOrganisation(db: Db, actor: Actor, orgId: number, jurisdiction: string | null = null): Promise<Result> {
-	return db.transaction().execute(async (tx): Promise<Result> => {
+export async function reactivateOrganisation(db: Db, actor: Actor, orgId: number, jurisdiction: string | null, now: Date): Promise<Result> {
+	return withTransaction(db, async (tx): Promise<Result> => {
 		const org = await lockOrganisation(tx, orgId);
 		if (!org || !manageable(org, jurisdiction)) return NOT_FOUND;
 		if (org.status === 'active') return { ok: false, errors: { form: '该单位未停用' } };
 		await setOrganisationStatus(tx, orgId, null);
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'org.reactivated', target: `org:${orgId}`, ip: actor.ip });
+		await audit(tx, actor, now, 'org.reactivated', `org:${orgId}`);
 		return { ok: true };
 	});
 }
 
-export async function addInstitutionScopes(db: Db, actor: Actor, orgId: number, scopes: ScopeInput): Promise<Result<{ added: number }>> {
-	return db.transaction().execute(async (tx): Promise<Result<{ added: number }>> => {
+export async function addInstitutionScopes(db: Db, actor: Actor, orgId: number, scopes: ScopeInput, now: Date): Promise<Result<{ added: number }>> {
+	return withTransaction(db, async (tx): Promise<Result<{ added: number }>> => {
 		const org = await lockOrganisation(tx, orgId);
 		if (!org || org.kind !== 'institution') return NOT_FOUND;
 		const { rows, errors } = await checkScopes(tx, scopes);
 		if (Object.keys(errors).length) return { ok: false, errors };
-		const added = await insertInstitutionScopes(tx, orgId, rows, actor.userId, actor.now);
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'org.scopes_added', target: `org:${orgId}`, detail: { scopes: scopes.scopes, filedWithOrgId: scopes.filedWithOrgId, validFrom: scopes.validFrom, validUntil: scopes.validUntil, added }, ip: actor.ip });
+		const added = await insertInstitutionScopes(tx, orgId, rows, actor.userId, now);
+		await audit(tx, actor, now, 'org.scopes_added', `org:${orgId}`, { scopes: scopes.scopes, filedWithOrgId: scopes.filedWithOrgId, validFrom: scopes.validFrom, validUntil: scopes.validUntil, added });
 		return { ok: true, added };
 	});
 }
 
-export async function removeInstitutionScope(db: Db, actor: Actor, orgId: number, scopeId: number): Promise<Result> {
-	return db.transaction().execute(async (tx): Promise<Result> => {
+export async function removeInstitutionScope(db: Db, actor: Actor, orgId: number, scopeId: number, now: Date): Promise<Result> {
+	return withTransaction(db, async (tx): Promise<Result> => {
 		const org = await lockOrganisation(tx, orgId);
 		if (!org || org.kind !== 'institution') return NOT_FOUND;
 		if (!(await deleteInstitutionScope(tx, orgId, scopeId))) return { ok: false, errors: { scope: '没有找到该资质范围' } };
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'org.scope_removed', target: `org:${orgId}`, detail: { scopeId }, ip: actor.ip });
+		await audit(tx, actor, now, 'org.scope_removed', `org:${orgId}`, { scopeId });
 		return { ok: true };
 	});
 }
 
 /** The organisation's first (or another) administrator, with a one-time password shown once. */
-export async function createOrgAdmin(db: Db, actor: Actor, orgId: number, input: OrgAdminAccountInput): Promise<Result<{ password: string; role: Role }>> {
+export async function createOrgAdmin(db: Db, actor: Actor, orgId: number, input: OrgAdminAccountInput, now: Date): Promise<Result<{ password: string; role: Role }>> {
 	return refuseDuplicatesOfAccount(() =>
-		db.transaction().execute(async (tx): Promise<Result<{ password: string; role: Role }>> => {
+		withTransaction(db, async (tx): Promise<Result<{ password: string; role: Role }>> => {
 			const org = await lockOrganisation(tx, orgId);
 			const role = org ? ORG_ADMIN_ROLE[org.kind] : undefined;
 			if (!org || !role) return NOT_FOUND;
-			const created = await createAdminAccount(tx, { name: input.name, mobile: input.mobile, idNumber: input.idNumber, role, orgId }, actor);
+			const created = await createAdminAccount(tx, { name: input.name, mobile: input.mobile, idNumber: input.idNumber, role, orgId }, actor, now);
 			if (!created.ok) return created;
 			return { ok: true, password: created.password, role };
 		})

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 import { ACTIVATION_CODE_TTL_MS, activationCodeText, generateActivationCode, hashActivationCode, type ActivationCodeChannel } from './activation-code.ts';
@@ -23,7 +24,7 @@ export async function issueActivationCodes(
 	now: Date
 ): Promise<IssueCodesResult> {
 	const expiresAt = new Date(now.getTime() + ACTIVATION_CODE_TTL_MS);
-	const issued = await db.transaction().execute(async (tx) => {
+	const issued = await withTransaction(db, async (tx) => {
 		const persons = await listPersonsWithoutAccount(tx, actor.orgId, personIds, ACTIVATION_CODE_BATCH_LIMIT);
 		const withCodes = persons.map((p) => ({ person: p, code: generateActivationCode() }));
 		await revokeLiveActivationCodes(tx, persons.map((p) => p.id), now);

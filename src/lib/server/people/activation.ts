@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
@@ -71,7 +72,7 @@ export async function activateAccount(
 	const passwordHash = await hashPassword(password);
 	let created: { userId: number; personId: number } | null = null;
 	try {
-		created = await db.transaction().execute(async (tx) => {
+		created = await withTransaction(db, async (tx) => {
 			const person = await findEnterprisePersonForUpdate(tx, idNumber);
 			if (!person || person.mobile !== mobile) return null;
 			if (await accountExists(tx, person.id, idNumber, mobile)) return null;

@@ -16,7 +16,7 @@ const INSERT_CHUNK = 10_000;
  * Generated<ColumnType<Date, …>>, which Kysely will not accept a Date for.
  */
 export function timestamp(now: Date) {
-	return sql<any>`${now}::timestamptz`;
+	return sql<Date>`${now}::timestamptz`;
 }
 
 export async function lockPersonWrites(db: Db): Promise<void> {

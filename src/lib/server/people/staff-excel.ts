@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
-import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
+import { EMPTY, NOT_XLSX, cellText, columnLetter, isBlankRow, loadWorkbook, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type NumbersAsText, type RowError } from '../excel/sheet.ts';
 import { idNumberCheckChar } from '../../domain/identifiers.ts';
 import { ENTERPRISE_ROLE_CATEGORIES, ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { idNumberSchema, mobileSchema, personSchema, chinaDate, PERSON_NAME_MAX, PERSON_POSITION_MAX, EARLIEST_HIRED_ON, type PersonInput } from '../../schemas/person.ts';
@@ -253,30 +253,11 @@ class RowReader {
 			return c === undefined ? EMPTY : readCell(values[c]);
 		};
 		/** The cell as text; numbers only where `numbers` allows. Empty → ''. Unusable → undefined (reported). */
-		const text = (col: StaffColumn, numbers: 'integer' | 'any' | 'none'): string | undefined => {
-			const c = cell(col);
-			switch (c.kind) {
-				case 'text':
-					return c.text;
-				case 'empty':
-					return '';
-				case 'number':
-					if (numbers === 'any' || (numbers === 'integer' && Number.isSafeInteger(c.value))) return String(c.value);
-					fail(col, `应为文字，当前是数字 ${c.value}`);
-					return undefined;
-				case 'boolean':
-					fail(col, `应为文字，当前是逻辑值 ${c.value ? 'TRUE' : 'FALSE'}`);
-					return undefined;
-				case 'date':
-					fail(col, '应为文字，当前是日期');
-					return undefined;
-				case 'error':
-					fail(col, `单元格是错误值 ${c.code}`);
-					return undefined;
-				case 'formula':
-					fail(col, '是没有计算结果的公式，请在 Excel 中打开并保存后重试，或改为直接填写内容');
-					return undefined;
-			}
+		const text = (col: StaffColumn, numbers: NumbersAsText): string | undefined => {
+			const read = cellText(cell(col), numbers);
+			if ('text' in read) return read.text;
+			fail(col, read.error);
+			return undefined;
 		};
 
 		const name = text('姓名', 'none');

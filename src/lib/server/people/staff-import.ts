@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import type { PersonInput } from '../../schemas/person.ts';
 import { findIdentityClashes } from './identity-clashes.ts';
@@ -30,7 +31,7 @@ export async function importStaffXlsx(
 	const parsed = await parseStaffXlsx(input.data, { specialOperations, now: actor.now, maxRows: input.maxRows });
 	if (!parsed.readable) return { ok: false, errors: parsed.errors, badRows: 0 };
 
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockPersonWrites(tx);
 		const errors: RowError[] = [...parsed.errors];
 		const clashes = await findIdentityClashes(tx, actor.orgId, parsed.rows);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
@@ -40,7 +41,7 @@ async function checkFields(db: Db, orgId: number, keys: IdentityKeys, specialOpe
 }
 
 export async function createPerson(db: Db, input: PersonInput, actor: StaffActor): Promise<PersonWriteResult> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockPersonWrites(tx);
 		const errors = await checkFields(tx, actor.orgId, { idNumber: input.idNumber, mobile: input.mobile }, input.specialOperationCode);
 		if (Object.keys(errors).length) return { ok: false as const, reason: 'invalid' as const, errors };
@@ -78,7 +79,7 @@ function changedFields(before: PersonRow, after: Omit<PersonRow, 'id' | 'active'
  * mobile it signs in with when that was the person's old one.
  */
 export async function updatePerson(db: Db, personId: number, input: PersonUpdateInput, actor: StaffActor): Promise<PersonWriteResult> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockPersonWrites(tx);
 		const before = await findPersonForUpdate(tx, actor.orgId, personId);
 		if (!before) return { ok: false as const, reason: 'not_found' as const };
@@ -132,7 +133,7 @@ export type SetActiveResult = { ok: true; changed: boolean } | { ok: false; reas
  * lock themselves out).
  */
 export async function setPersonActive(db: Db, personId: number, active: boolean, actor: StaffActor): Promise<SetActiveResult> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const person = await findPersonForUpdate(tx, actor.orgId, personId);
 		if (!person) return { ok: false as const, reason: 'not_found' as const };
 		if (!active && actor.personId === personId) return { ok: false as const, reason: 'self' as const };

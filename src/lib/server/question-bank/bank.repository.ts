@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
 import { normaliseForDuplicates } from './quality.ts';
 
@@ -216,4 +217,24 @@ export async function setEmpiricalDifficulties(db: Db, items: { questionId: numb
 		update qb_questions q set empirical_difficulty = u.difficulty, empirical_responses = u.responses
 		from unnest(${items.map((i) => i.questionId)}::int[], ${items.map((i) => i.difficulty)}::int[], ${items.map((i) => i.responses)}::int[]) as u(id, difficulty, responses)
 		where q.id = u.id`.execute(db);
+}
+
+/** Locks a question of the bank by its code (an edit, retire or review confirmation of it is serialised). */
+export async function lockQuestionByCode(tx: Tx, bankId: number, code: string) {
+	return tx.selectFrom('qb_questions').select(['id', 'review_reason']).where('bank_id', '=', bankId).where('code', '=', code).forUpdate().executeTakeFirst();
+}
+
+/** The stored content of the question's current version. */
+export async function findCurrentContent(db: Db, questionId: number): Promise<unknown> {
+	const row = await db
+		.selectFrom('qb_question_versions as v')
+		.innerJoin('qb_questions as qq', (j) => j.onRef('qq.id', '=', 'v.question_id').onRef('qq.current_version', '=', 'v.version'))
+		.select('v.content')
+		.where('qq.id', '=', questionId)
+		.executeTakeFirst();
+	return row?.content;
+}
+
+export async function bankCodeExists(db: Db, code: string): Promise<boolean> {
+	return (await db.selectFrom('qb_banks').select('id').where('code', '=', code).executeTakeFirst()) !== undefined;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { copyBankAsDerived, findBankByCode } from './bank.repository.ts';
 
@@ -15,7 +16,7 @@ export type DeriveResult =
  * The platform bank itself is not touched. A code already in use is refused (nothing written).
  */
 export async function deriveBankFromPlatform(db: Db, input: { sourceCode: string; code: string; name: string }, actor: Actor): Promise<DeriveResult> {
-	return db.transaction().execute(async (tx): Promise<DeriveResult> => {
+	return withTransaction(db, async (tx): Promise<DeriveResult> => {
 		const source = await findBankByCode(tx, input.sourceCode);
 		// only platform banks are offered; another institution's bank does not exist for this one
 		if (!source || source.owner_org_id !== null) return { ok: false, errors: { source: '没有这个平台题库' } };

@@ -1,9 +1,10 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { findCitedText } from './sources.ts';
 import { listBankQuestionsForExport, listCaseMembers, listCurrentContents, listKnowledge, loadSourceMap } from './bank.query.ts';
-import { replaceKnowledgePoints, setQuestionStatus, setReview } from './bank.repository.ts';
+import { bankCodeExists, findCurrentContent, lockQuestionByCode, replaceKnowledgePoints, setQuestionStatus, setReview } from './bank.repository.ts';
 import { syncBank } from './sync.ts';
 import { exportQuestionsXlsx, GROUP_COLUMNS, MIN_CASE_QUESTIONS, parseQuestionsXlsx, type GroupColumn, type RowError } from './excel.ts';
 import { snippet } from '../excel/sheet.ts';
@@ -30,8 +31,8 @@ async function checkAgainstBank(db: Db, bankId: number, q: Question): Promise<{ 
 }
 
 export async function saveQuestion(db: Db, bank: { id: number; code: string; name: string }, q: Question, actor: Actor, mode: 'create' | 'edit') {
-	return db.transaction().execute(async (tx) => {
-		const existing = await tx.selectFrom('qb_questions').select(['id']).where('bank_id', '=', bank.id).where('code', '=', q.id).forUpdate().executeTakeFirst();
+	return withTransaction(db, async (tx) => {
+		const existing = await lockQuestionByCode(tx, bank.id, q.id);
 		if (mode === 'create' && existing) return { ok: false as const, errors: { id: `题号“${q.id}”已存在` } };
 		if (mode === 'edit' && !existing) return { ok: false as const, errors: { id: '题目不存在' } };
 		const problems = await checkAgainstBank(tx, bank.id, q);
@@ -39,13 +40,7 @@ export async function saveQuestion(db: Db, bank: { id: number; code: string; nam
 		// The form does not show case / same_fact / trivia_ok: an edit keeps them from the current version.
 		let stored: StoredQuestion = q;
 		if (existing) {
-			const current = await tx
-				.selectFrom('qb_question_versions as v')
-				.innerJoin('qb_questions as qq', (j) => j.onRef('qq.id', '=', 'v.question_id').onRef('qq.current_version', '=', 'v.version'))
-				.select('v.content')
-				.where('qq.id', '=', existing.id)
-				.executeTakeFirst();
-			const prev = (current?.content ?? {}) as StoredQuestion;
+			const prev = ((await findCurrentContent(tx, existing.id)) ?? {}) as StoredQuestion;
 			const kept = { case: prev.case, same_fact: prev.same_fact, trivia_ok: prev.trivia_ok, case_title: prev.case_title, case_scenario: prev.case_scenario };
 			stored = { ...q, ...Object.fromEntries(Object.entries(kept).filter(([, v]) => v !== undefined)) };
 		}
@@ -65,8 +60,8 @@ export async function saveQuestion(db: Db, bank: { id: number; code: string; nam
 }
 
 export async function setQuestionRetired(db: Db, bank: { id: number; code: string }, code: string, retired: boolean, actor: Actor) {
-	return db.transaction().execute(async (tx) => {
-		const q = await tx.selectFrom('qb_questions').select('id').where('bank_id', '=', bank.id).where('code', '=', code).forUpdate().executeTakeFirst();
+	return withTransaction(db, async (tx) => {
+		const q = await lockQuestionByCode(tx, bank.id, code);
 		if (!q) return false;
 		await setQuestionStatus(tx, [q.id], retired ? 'retired' : 'active', actor.now);
 		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: retired ? 'question.retire' : 'question.restore', target: `question:${bank.code}/${code}`, ip: actor.ip });
@@ -76,8 +71,8 @@ export async function setQuestionRetired(db: Db, bank: { id: number; code: strin
 
 /** An admin checked a 待复核 question whose cited article changed and confirms it is still right. */
 export async function confirmQuestionReview(db: Db, bank: { id: number; code: string }, code: string, actor: Actor) {
-	return db.transaction().execute(async (tx) => {
-		const q = await tx.selectFrom('qb_questions').select(['id', 'review_reason']).where('bank_id', '=', bank.id).where('code', '=', code).forUpdate().executeTakeFirst();
+	return withTransaction(db, async (tx) => {
+		const q = await lockQuestionByCode(tx, bank.id, code);
 		if (!q) return { ok: false as const, message: '题目不存在' };
 		if (q.review_reason?.includes('失效')) return { ok: false as const, message: '依据已失效：请修改题目，改为引用现行有效的依据后再保存' };
 		await setReview(tx, q.id, { status: 'ok', reason: null }, actor.now);
@@ -101,7 +96,7 @@ export async function importQuestionsXlsx(
 ): Promise<ImportResult> {
 	const parsed = await parseQuestionsXlsx(input.data);
 	if (!parsed.ok) return parsed;
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const sources = await loadSourceMap(tx);
 		const errors: RowError[] = [];
 		const known = input.bank ? new Set((await listKnowledge(tx, input.bank.id)).map((k) => k.code)) : null;
@@ -125,8 +120,7 @@ export async function importQuestionsXlsx(
 		if (errors.length) return { ok: false as const, errors: errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0)) };
 		const code = input.bank?.code ?? input.create!.code;
 		if (!input.bank) {
-			const clash = await tx.selectFrom('qb_banks').select('id').where('code', '=', code).executeTakeFirst();
-			if (clash) return { ok: false as const, errors: [{ row: null, column: null, message: `题库代码“${code}”已被使用，请换一个` }] };
+			if (await bankCodeExists(tx, code)) return { ok: false as const, errors: [{ row: null, column: null, message: `题库代码“${code}”已被使用，请换一个` }] };
 		}
 		const summary = await syncBank(tx, {
 			bank: { code, name: input.bank?.name ?? input.create!.name, industry: null, audience: [] },

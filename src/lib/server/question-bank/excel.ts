@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
-import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
+import { EMPTY, NOT_XLSX, cellText, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
 import { OPTION_KEYS, QUESTION_TYPE_LABELS, caseSchema, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType, type StoredQuestion } from '../../question-bank/schema.ts';
 
 // Excel (.xlsx) template, export and import of questions. Server-only, no database access:
@@ -404,30 +404,11 @@ class RowParser {
 		/** Text of a cell; undefined when empty or unusable (then reported, unless merely empty and optional). */
 		const text = (col: QuestionColumn, opts: { required: boolean; numbers?: boolean }): string | undefined => {
 			if (bad.has(col)) return undefined;
-			const cell = cells.get(col) ?? EMPTY;
-			switch (cell.kind) {
-				case 'text':
-					return cell.text;
-				case 'empty':
-					if (opts.required) fail(col, '不能为空');
-					return undefined;
-				case 'number':
-					if (opts.numbers) return String(cell.value);
-					fail(col, `应为文字，当前是数字 ${cell.value}`);
-					return undefined;
-				case 'boolean':
-					fail(col, `应为文字，当前是逻辑值 ${cell.value ? 'TRUE' : 'FALSE'}`);
-					return undefined;
-				case 'date':
-					fail(col, '应为文字，当前是日期');
-					return undefined;
-				case 'error':
-					fail(col, `单元格是错误值 ${cell.code}`);
-					return undefined;
-				case 'formula':
-					fail(col, '是没有计算结果的公式，请在 Excel 中打开并保存后重试，或改为直接填写内容');
-					return undefined;
-			}
+			const read = cellText(cells.get(col) ?? EMPTY, opts.numbers ? 'any' : 'none');
+			if ('error' in read) fail(col, read.error);
+			else if (read.text) return read.text;
+			else if (opts.required) fail(col, '不能为空');
+			return undefined;
 		};
 
 		const id = text('题号', { required: true });

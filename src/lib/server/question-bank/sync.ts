@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import type { Bank, Question, StoredQuestion } from '../../question-bank/schema.ts';
 import { flattenKnowledge } from '../../question-bank/schema.ts';
 import { canonicalJson } from '../audit/audit.ts';
@@ -162,5 +163,5 @@ export async function syncRepositoryBanks(db: Db, root: string, now: Date) {
 		}
 		return results;
 	};
-	return db.isTransaction ? run(db) : db.transaction().execute(run);
+	return withTransaction(db, run);
 }

@@ -32,11 +32,9 @@ export type MultipleScoring = (typeof MULTIPLE_SCORING)[number];
 
 /** none: sections in order, questions in question-id order; within_sections: shuffled inside each section; across_sections: all questions mixed. */
 export const QUESTION_ORDERS = ['none', 'within_sections', 'across_sections'] as const;
-export type QuestionOrder = (typeof QUESTION_ORDERS)[number];
 
 /** declared: the difficulty written with the question; empirical: measured from responses (item_stats). */
 export const DIFFICULTY_BASES = ['declared', 'empirical'] as const;
-export type DifficultyBasis = (typeof DIFFICULTY_BASES)[number];
 
 const KNOWLEDGE_CODE = /^[a-z0-9][a-z0-9.-]*$/;
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { enqueueOutbound, notify } from '../notifications/notify.ts';
@@ -68,7 +69,7 @@ export async function submitRegistration(db: Db, input: RegistrationInput & { ip
 	}
 	let id: number | null = null;
 	try {
-		id = await db.transaction().execute(async (tx) => {
+		id = await withTransaction(db, async (tx) => {
 			if (await repo.findPendingApplicationByCreditCode(tx, input.creditCode)) return null;
 			const newId = await repo.insertApplication(tx, {
 				creditCode: input.creditCode,
@@ -146,7 +147,7 @@ async function districtNameOf(db: Db, regionCode: string): Promise<string> {
 export async function confirmRegistration(db: Db, reviewer: Reviewer, id: number, now: Date, loginUrl: string): Promise<DecisionResult> {
 	const password = generateOneTimePassword();
 	const passwordHash = await hashPassword(password);
-	return db.transaction().execute(async (tx): Promise<DecisionResult> => {
+	return withTransaction(db, async (tx): Promise<DecisionResult> => {
 		await repo.lockApplication(tx, id);
 		const a = await repo.getApplication(tx, id, reviewer.regionPath);
 		if (!a) return { ok: false, notFound: true };
@@ -194,7 +195,7 @@ export async function confirmRegistration(db: Db, reviewer: Reviewer, id: number
 }
 
 export async function refuseRegistration(db: Db, reviewer: Reviewer, id: number, reason: string, now: Date): Promise<DecisionResult> {
-	return db.transaction().execute(async (tx): Promise<DecisionResult> => {
+	return withTransaction(db, async (tx): Promise<DecisionResult> => {
 		await repo.lockApplication(tx, id);
 		const a = await repo.getApplication(tx, id, reviewer.regionPath);
 		if (!a) return { ok: false, notFound: true };

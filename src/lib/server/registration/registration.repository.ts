@@ -177,7 +177,7 @@ export async function loginTaken(db: Db, mobile: string, idNumber: string): Prom
 export async function insertEnterprise(db: Db, o: { name: string; creditCode: string; regionCode: string; industryCode: string; now: Date }): Promise<number> {
 	const row = await db
 		.insertInto('organisations')
-		.values({ kind: 'enterprise', name: o.name, credit_code: o.creditCode, region_code: o.regionCode, industry_code: o.industryCode, created_at: sql<any>`${o.now}::timestamptz` })
+		.values({ kind: 'enterprise', name: o.name, credit_code: o.creditCode, region_code: o.regionCode, industry_code: o.industryCode, created_at: sql<Date>`${o.now}::timestamptz` })
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	return row.id;
@@ -186,7 +186,7 @@ export async function insertEnterprise(db: Db, o: { name: string; creditCode: st
 export async function insertContactPerson(db: Db, p: { name: string; idNumber: string; mobile: string; orgId: number; roleCategory: string; now: Date }): Promise<number> {
 	const row = await db
 		.insertInto('persons')
-		.values({ name: p.name, id_number: p.idNumber, mobile: p.mobile, org_id: p.orgId, role_category: p.roleCategory, created_at: sql<any>`${p.now}::timestamptz` })
+		.values({ name: p.name, id_number: p.idNumber, mobile: p.mobile, org_id: p.orgId, role_category: p.roleCategory, created_at: sql<Date>`${p.now}::timestamptz` })
 		.returning('id')
 		.executeTakeFirstOrThrow();
 	return row.id;
@@ -206,7 +206,7 @@ export async function insertEnterpriseAdmin(
 			password_hash: a.passwordHash,
 			// the forced change on first login (guards.ts → /account/password)
 			must_change_password: true,
-			created_at: sql<any>`${a.now}::timestamptz`
+			created_at: sql<Date>`${a.now}::timestamptz`
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();

@@ -3,9 +3,9 @@ import { requireRole } from '../auth/guards.ts';
 import { getDb, now } from '../runtime.ts';
 import { requireIdParam } from '../../schemas/params.ts';
 import { refusalSchema } from '../../schemas/registration.ts';
-import { fieldErrors } from '../../schemas/auth.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { confirmRegistration, getRegistration, listRegistrations, refuseRegistration, type Reviewer } from './registration-service.ts';
+import { zodErrors } from '../../forms/failure.ts';
 
 // The review queue is the same page for a regulator (its region) and the platform admin (all):
 // these build its load and actions, so the two routes stay three lines each.
@@ -55,7 +55,7 @@ export function reviewActions(role: ReviewerRole) {
 			const form = await event.request.formData();
 			const reason = form.get('reason');
 			const parsed = refusalSchema.safeParse({ reason: typeof reason === 'string' ? reason : undefined });
-			if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
+			if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
 			const result = await refuseRegistration(await getDb(), reviewer, id, parsed.data.reason, now());
 			if (!result.ok) {
 				if (result.notFound) error(404, '没有这条注册申请');

@@ -3,8 +3,7 @@
 // place, station), each with a QR code the examiner scans at the door and the same text printed as 准考证号.
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { readFileSync } from 'node:fs';
-import { resolveArchiveFont } from '../study/archive-pdf.ts';
+import { formatChinaTime, pdfFontData } from '../pdf/fonts.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { admissionCode } from './scheduling.ts';
 import type { AdmissionData } from './admission.query.ts';
@@ -14,11 +13,8 @@ const INK = '#1f2d3d';
 const ACCENT = '#8a1c1c';
 const GREY = '#5b6570';
 
-let fontFile: Buffer | null = null;
-
 const when = (a: Date, b: Date) => {
-	const s = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-	return `${s(a)} 至 ${s(b).slice(11)}（北京时间）`;
+	return `${formatChinaTime(a)} 至 ${formatChinaTime(b).slice(11)}（北京时间）`;
 };
 
 function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number) {
@@ -55,7 +51,7 @@ export function renderAdmissionPdf(a: AdmissionData, now: Date): Promise<Buffer>
 	const codes = [a.theory ? admissionCode('theory', a.theory.sessionId, a.applicationId) : null, a.practical ? admissionCode('practical', a.practical.sessionId, a.applicationId) : null].filter((c) => c !== null);
 	// the 准考证号 also in the document info (ASCII), so a test or a script can read them without OCR
 	const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: `准考证 ${a.name} ${a.item}`, Author: '安训', Subject: '特种作业人员考试准考证', Keywords: codes.join(' '), CreationDate: now } });
-	doc.registerFont('cjk', (fontFile ??= readFileSync(resolveArchiveFont())));
+	doc.registerFont('cjk', pdfFontData());
 	doc.font('cjk');
 	doc.lineWidth(1.5).strokeColor(ACCENT).rect(30, 30, W - 60, 780).stroke();
 	doc.fillColor(ACCENT).fontSize(24).text('特种作业人员考试准考证', 40, 60, { width: W - 80, align: 'center' });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { withTransaction } from '../db/transaction.ts';
+import { audit, type Actor } from '../audit/actor.ts';
 import { saveFile } from '../files/files.repository.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { isUniqueViolation } from '../db/errors.ts';
@@ -26,10 +27,15 @@ import {
 // the item on the day; the eligibility rules (eligibility.ts) are judged on submission and stored
 // with the application for the reviewer. Every change is audited.
 
-export type Actor = { userId: number; role: string; orgId: number; personId: number | null; ip: string | null };
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; notFound?: true; errors: Record<string, string> };
 
 const NOT_FOUND = { form: '没有这份报名' };
+
+/** The actor's organisation: the enterprise and institution use cases are only reached through a guarded scope. */
+function orgOf(actor: Actor): number {
+	if (actor.orgId === null) throw new Error('this use case needs an actor with an organisation');
+	return actor.orgId;
+}
 
 async function requireLicence(db: Db, institutionOrgId: number, code: string, date: string): Promise<string | null> {
 	const institution = await findInstitution(db, institutionOrgId);
@@ -55,8 +61,9 @@ export async function batchApply(db: Db, actor: Actor, input: BatchInput, now: D
 	const licence = await requireLicence(db, input.institutionOrgId, input.code, today);
 	if (licence) return { ok: false, errors: { institution: licence } };
 
+	const orgId = orgOf(actor);
 	return db.transaction().execute(async (tx) => {
-		const persons = await findPersonsInOrg(tx, actor.orgId, ids);
+		const persons = await findPersonsInOrg(tx, orgId, ids);
 		if (persons.length !== ids.length) return { ok: false as const, errors: { persons: `所选员工中有 ${ids.length - persons.length} 人不在本单位在职名单中，请刷新页面后重新选择` } };
 		const rowErrors: string[] = [];
 		for (const p of persons) {
@@ -72,7 +79,7 @@ export async function batchApply(db: Db, actor: Actor, input: BatchInput, now: D
 				person_id: p.id,
 				special_operation_code: op.code,
 				institution_org_id: input.institutionOrgId,
-				enterprise_org_id: actor.orgId,
+				enterprise_org_id: orgId,
 				channel: 'enterprise' as const,
 				status: 'draft' as const,
 				submitted_by: actor.userId,
@@ -80,15 +87,7 @@ export async function batchApply(db: Db, actor: Actor, input: BatchInput, now: D
 				updated_at: now
 			}))
 		);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'so_application.batch_create',
-			target: `org:${actor.orgId}`,
-			detail: { code: op.code, institution: input.institutionOrgId, applications: created, persons: persons.map((p) => p.id) },
-			ip: actor.ip
-		});
+		await audit(tx, actor, now, 'so_application.batch_create', `org:${orgId}`, { code: op.code, institution: input.institutionOrgId, applications: created, persons: persons.map((p) => p.id) });
 		return { ok: true as const, ids: created };
 	}).catch((e: unknown) => {
 		if (isUniqueViolation(e)) return { ok: false as const, errors: { persons: '所选员工中有人刚刚已报名该操作项目，请刷新页面' } };
@@ -152,8 +151,7 @@ export async function saveMaterials(db: Db, actor: Actor, id: number, input: Mat
 
 	const today = shanghaiDate(now);
 	// Joins the caller's transaction (an individual application is created and submitted in one).
-	const run = <T,>(fn: (tx: Db) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
-	return run(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const locked = await lockApplication(tx, id);
 		if (!locked || (locked.status !== 'draft' && locked.status !== 'returned')) return { ok: false as const, errors: { form: '这份报名刚刚已提交或已审查，请刷新页面' } };
 		const values: MaterialsUpdate = {
@@ -205,15 +203,7 @@ export async function saveMaterials(db: Db, actor: Actor, id: number, input: Mat
 			values.reviewed_at = null;
 		}
 		await updateApplication(tx, id, values);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: input.submit ? (app.status === 'returned' ? 'so_application.resubmit' : 'so_application.submit') : 'so_application.materials',
-			target: `so_application:${id}`,
-			detail: { files: stored, education: input.education, exemption: input.exemption, healthDeclared: input.healthDeclared },
-			ip: actor.ip
-		});
+		await audit(tx, actor, now, input.submit ? (app.status === 'returned' ? 'so_application.resubmit' : 'so_application.submit') : 'so_application.materials', `so_application:${id}`, { files: stored, education: input.education, exemption: input.exemption, healthDeclared: input.healthDeclared });
 		return { ok: true as const, submitted: input.submit };
 	});
 }
@@ -236,7 +226,7 @@ export async function applyAsIndividual(db: Db, actor: Actor, input: IndividualI
 			const [id] = await insertApplications(tx, [
 				{ person_id: person.id, special_operation_code: op.code, institution_org_id: input.institutionOrgId, enterprise_org_id: null, channel: 'individual', status: 'draft', submitted_by: actor.userId, submitted_at: now, updated_at: now }
 			]);
-			await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'so_application.create', target: `so_application:${id}`, detail: { code: op.code, institution: input.institutionOrgId, channel: 'individual' }, ip: actor.ip });
+			await audit(tx, actor, now, 'so_application.create', `so_application:${id}`, { code: op.code, institution: input.institutionOrgId, channel: 'individual' });
 			const saved = await saveMaterials(tx, actor, id!, { ...input, submit: true }, now);
 			// Roll back the draft too: an individual application exists only once submitted.
 			if (!saved.ok) throw new Refused(saved.errors);
@@ -279,15 +269,7 @@ export async function reviewApplication(db: Db, actor: Actor, id: number, input:
 		const locked = await lockApplication(tx, id);
 		if (!locked || locked.status !== 'submitted') return { ok: false as const, errors: { form: '这份报名不在待审查状态（可能刚被其他人审查或申请人撤回），请刷新页面' } };
 		await setReview(tx, id, { status: DECISION_STATUS[input.decision], review_reason: reason || null, reviewed_by: actor.userId, reviewed_at: now });
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: `so_application.${input.decision}`,
-			target: `so_application:${id}`,
-			detail: { reason: reason || null, person: app.person_id, code: app.special_operation_code },
-			ip: actor.ip
-		});
+		await audit(tx, actor, now, `so_application.${input.decision}`, `so_application:${id}`, { reason: reason || null, person: app.person_id, code: app.special_operation_code });
 		return { ok: true as const };
 	});
 }

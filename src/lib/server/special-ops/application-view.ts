@@ -31,5 +31,3 @@ export function applicationView(a: ApplicationRow) {
 		judgedOn: verdict?.on ?? null
 	};
 }
-
-export type ApplicationView = ReturnType<typeof applicationView>;

@@ -88,7 +88,7 @@ export type NewApplication = {
 	enterprise_org_id: number | null;
 	channel: 'enterprise' | 'individual';
 	status: ApplicationStatus;
-	submitted_by: number;
+	submitted_by: number | null;
 	submitted_at: Date;
 	updated_at: Date;
 };
@@ -194,7 +194,7 @@ export type MaterialsUpdate = {
 	status?: ApplicationStatus;
 	eligibility?: string;
 	submitted_at?: Date;
-	submitted_by?: number;
+	submitted_by?: number | null;
 	review_reason?: null;
 	reviewed_by?: null;
 	reviewed_at?: null;
@@ -210,7 +210,7 @@ export async function updateApplication(db: Db, id: number, values: MaterialsUpd
 		.execute();
 }
 
-export async function setReview(db: Db, id: number, values: { status: ApplicationStatus; review_reason: string | null; reviewed_by: number; reviewed_at: Date }): Promise<void> {
+export async function setReview(db: Db, id: number, values: { status: ApplicationStatus; review_reason: string | null; reviewed_by: number | null; reviewed_at: Date }): Promise<void> {
 	await db
 		.updateTable('so_applications')
 		.set({ ...values, updated_at: values.reviewed_at })

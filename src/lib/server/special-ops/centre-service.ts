@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import type { Actor } from '../exams/blueprint-service.ts';
+import type { ScopedActor } from '../audit/actor.ts';
 import type { CentreForm, RoomForm } from '../../schemas/special-ops-scheduling.ts';
 import { findCentre, findRegion, findRoom, highestPlaceInUse, insertCentre, insertRoom, listSpecialOperations, setRoomActive, setRoomCapacity, updateCentre } from './centres.repository.ts';
 
@@ -22,7 +22,7 @@ async function checkRegion(db: Db, regionCode: string, actorRegionPath: string):
 	return null;
 }
 
-export async function createCentre(db: Db, actor: Actor & { regionPath: string }, input: CentreForm, now: Date): Promise<Saved> {
+export async function createCentre(db: Db, actor: ScopedActor & { regionPath: string }, input: CentreForm, now: Date): Promise<Saved> {
 	const problem = await checkRegion(db, input.regionCode, actor.regionPath);
 	if (problem) return { ok: false, errors: { regionCode: problem } };
 	return db.transaction().execute(async (tx) => {
@@ -32,7 +32,7 @@ export async function createCentre(db: Db, actor: Actor & { regionPath: string }
 	});
 }
 
-export async function editCentre(db: Db, actor: Actor & { regionPath: string }, centreId: number, input: CentreForm & { active: boolean }, now: Date): Promise<Saved | null> {
+export async function editCentre(db: Db, actor: ScopedActor & { regionPath: string }, centreId: number, input: CentreForm & { active: boolean }, now: Date): Promise<Saved | null> {
 	const centre = await findCentre(db, actor.orgId, centreId);
 	if (!centre) return null;
 	const problem = await checkRegion(db, input.regionCode, actor.regionPath);
@@ -44,7 +44,7 @@ export async function editCentre(db: Db, actor: Actor & { regionPath: string }, 
 	});
 }
 
-export async function addRoom(db: Db, actor: Actor, centreId: number, input: RoomForm, now: Date): Promise<Saved | null> {
+export async function addRoom(db: Db, actor: ScopedActor, centreId: number, input: RoomForm, now: Date): Promise<Saved | null> {
 	const centre = await findCentre(db, actor.orgId, centreId);
 	if (!centre) return null;
 	if (!centre.active) return { ok: false, errors: { kind: '考试点已停用，不能添加考场' } };
@@ -62,7 +62,7 @@ export async function addRoom(db: Db, actor: Actor, centreId: number, input: Roo
 }
 
 /** New seat/station count; it may not drop below a place already given to a candidate of a session not yet over. */
-export async function changeRoomCapacity(db: Db, actor: Actor, roomId: number, capacity: number, now: Date): Promise<{ ok: true } | { ok: false; message: string } | null> {
+export async function changeRoomCapacity(db: Db, actor: ScopedActor, roomId: number, capacity: number, now: Date): Promise<{ ok: true } | { ok: false; message: string } | null> {
 	return db.transaction().execute(async (tx) => {
 		const room = await findRoom(tx, actor.orgId, roomId, true);
 		if (!room) return null;
@@ -74,7 +74,7 @@ export async function changeRoomCapacity(db: Db, actor: Actor, roomId: number, c
 	});
 }
 
-export async function setRoomInUse(db: Db, actor: Actor, roomId: number, active: boolean, now: Date): Promise<boolean> {
+export async function setRoomInUse(db: Db, actor: ScopedActor, roomId: number, active: boolean, now: Date): Promise<boolean> {
 	return db.transaction().execute(async (tx) => {
 		const room = await findRoom(tx, actor.orgId, roomId, true);
 		if (!room) return false;

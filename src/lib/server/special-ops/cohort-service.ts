@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
-import type { Actor } from '../exams/blueprint-service.ts';
+import type { ScopedActor } from '../audit/actor.ts';
 import type { CohortForm } from '../../schemas/special-ops-scheduling.ts';
 import { listSpecialOperations } from './centres.repository.ts';
 import { findApplications } from './scheduling.repository.ts';
@@ -13,7 +13,7 @@ import { cohortApplicationIds, cohortTeachers, examinersOfApplications, findCoho
 
 export type CohortResult = { ok: true; id: number } | { ok: false; message: string; field?: string };
 
-export async function createCohort(db: Db, actor: Actor, input: CohortForm, now: Date): Promise<CohortResult> {
+export async function createCohort(db: Db, actor: ScopedActor, input: CohortForm, now: Date): Promise<CohortResult> {
 	if (!(await listSpecialOperations(db)).some((o) => o.code === input.specialOperationCode)) return { ok: false, field: 'specialOperationCode', message: '操作项目不存在' };
 	return db.transaction().execute(async (tx) => {
 		const id = await insertCohort(tx, { institutionOrgId: actor.orgId, code: input.specialOperationCode, name: input.name, startsOn: input.startsOn, endsOn: input.endsOn, createdBy: actor.userId, now });
@@ -22,7 +22,7 @@ export async function createCohort(db: Db, actor: Actor, input: CohortForm, now:
 	});
 }
 
-export async function addCohortTeacher(db: Db, actor: Actor, cohortId: number, userId: number, now: Date): Promise<CohortResult | null> {
+export async function addCohortTeacher(db: Db, actor: ScopedActor, cohortId: number, userId: number, now: Date): Promise<CohortResult | null> {
 	return db.transaction().execute(async (tx) => {
 		const cohort = await findCohort(tx, actor.orgId, cohortId);
 		if (!cohort) return null;
@@ -42,7 +42,7 @@ export async function addCohortTeacher(db: Db, actor: Actor, cohortId: number, u
 }
 
 /** Attaches applications to a cohort: same institution, same 操作项目, live; all or nothing. */
-export async function attachApplications(db: Db, actor: Actor, cohortId: number, applicationIds: readonly number[], now: Date): Promise<{ ok: true } | { ok: false; errors: string[] } | null> {
+export async function attachApplications(db: Db, actor: ScopedActor, cohortId: number, applicationIds: readonly number[], now: Date): Promise<{ ok: true } | { ok: false; errors: string[] } | null> {
 	return db.transaction().execute(async (tx) => {
 		const cohort = await findCohort(tx, actor.orgId, cohortId);
 		if (!cohort) return null;

@@ -7,11 +7,6 @@ import { EDUCATION_LABELS, EXEMPTION_LABELS, type Education, type Exemption } fr
 export type Regime = 'order30' | 'order19';
 export const REGIME_SWITCH = '2026-06-01';
 
-export const REGIME_LABELS: Record<Regime, string> = {
-	order30: '原安监总局令第30号',
-	order19: '应急管理部令第19号'
-};
-
 /** Which rule text governs on a date (YYYY-MM-DD, Beijing). */
 export function regimeOn(date: string): Regime {
 	return date < REGIME_SWITCH ? 'order30' : 'order19';

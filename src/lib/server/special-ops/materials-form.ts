@@ -2,7 +2,7 @@ import type { MaterialsInput, UploadedFile } from './application-service.ts';
 import type { ApplicationRow } from './applications.repository.ts';
 import { materialsSchema } from '../../schemas/special-ops-application.ts';
 import { formFields } from '../../schemas/findings.ts';
-import { fieldErrors } from '../../schemas/auth.ts';
+import { zodErrors } from '../../forms/failure.ts';
 
 // Reads the file fields of a materials form. An empty file input (nothing chosen) is null; the
 // bytes of a chosen file are read whole: the body limit of the route (http/body-limit.ts) caps them.
@@ -23,7 +23,7 @@ export async function readMaterialFiles(form: FormData) {
 /** The materials form, parsed: the fields by zod, the files as bytes. */
 export async function parseMaterialsForm(form: FormData): Promise<{ ok: true; input: MaterialsInput } | { ok: false; errors: Record<string, string> }> {
 	const parsed = materialsSchema.safeParse(formFields(form, ['education', 'health', 'exemption', 'intent']));
-	if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
+	if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
 	const files = await readMaterialFiles(form);
 	return {
 		ok: true,

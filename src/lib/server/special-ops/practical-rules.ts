@@ -2,8 +2,8 @@
 // passed first (暂行办法 第九条), the pass is valid 12 months (暂行办法 第十条), and re-sits follow the
 // regime in force on that date (30号令 until 2026-05-31: one re-sit, then retraining; 19号令 from
 // 2026-06-01, press reports only: up to 5 practical attempts, then a new theory exam). The re-sit
-// rules themselves are the shared data in question-engine/resit.ts.
-import { canResit, findResitRule } from '../question-engine/resit.ts';
+// rules themselves are the shared data in exams/resit.ts.
+import { canResit, findResitRule } from '../exams/resit.ts';
 
 export const THEORY_VALID_MONTHS = 12;
 const INTERIM = '《安全生产资格考试与证书管理暂行办法》';

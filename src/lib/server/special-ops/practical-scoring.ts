@@ -4,6 +4,13 @@ import { sheetItems, type SheetDefinition } from './practical-sheets.ts';
 
 export type ScoreStep = { seq: number; itemCode: string; kind: 'deduct' | 'veto' | 'undo'; undoSeq: number | null; note?: string | null };
 
+const STEP_KINDS: readonly string[] = ['deduct', 'veto', 'undo'] satisfies ScoreStep['kind'][];
+/** practical_score_steps.kind read back (the CHECK constraint allows only these). */
+export function stepKind(value: string): ScoreStep['kind'] {
+	if (STEP_KINDS.includes(value)) return value as ScoreStep['kind'];
+	throw new Error(`未知的评分步骤 practical_score_steps.kind：${value}`);
+}
+
 export type Tick = { seq: number; code: string; kind: 'deduct' | 'veto'; itemCode: string; subjectCode: string; text: string; points: number };
 export type ReplayResult = {
 	ticks: Tick[];
@@ -53,6 +60,13 @@ export function replaySteps(def: SheetDefinition, steps: readonly ScoreStep[]): 
 }
 
 export type Signoff = { examinerUserId: number; role: 'first' | 'second' | 'third'; score: number; veto: boolean };
+
+const SIGNOFF_ROLES: readonly string[] = ['first', 'second', 'third'] satisfies Signoff['role'][];
+/** practical_signoffs.role read back (the CHECK constraint allows only these). */
+export function signoffRole(value: string): Signoff['role'] {
+	if (SIGNOFF_ROLES.includes(value)) return value as Signoff['role'];
+	throw new Error(`未知的签字角色 practical_signoffs.role：${value}`);
+}
 
 export type Outcome =
 	| { state: 'awaiting'; needed: number; message: string }

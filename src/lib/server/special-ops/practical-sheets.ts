@@ -7,6 +7,7 @@
 //   every weight and item 未核实 (configurable: a new sheet version replaces it).
 // Per-item deduction points and the concrete 否决项 of both sheets were not in the copies read
 // (C stops at "4.1.1.4评分标…"), so they are 未核实 and configurable too.
+import { z } from 'zod';
 
 export type Verification = 'source' | 'unverified';
 
@@ -22,6 +23,38 @@ export type SheetDefinition = {
 	durationMinutes: number | null;
 	subjects: SheetSubject[];
 };
+const verificationSchema = z.enum(['source', 'unverified']);
+const sheetDefinitionSchema: z.ZodType<SheetDefinition> = z.object({
+	passMark: z.number(),
+	examinersRequired: z.number(),
+	tolerance: z.number(),
+	durationMinutes: z.number().nullable(),
+	subjects: z.array(
+		z.object({
+			code: z.string(),
+			title: z.string(),
+			points: z.number(),
+			pointsStatus: verificationSchema,
+			items: z.array(
+				z.object({
+					code: z.string(),
+					text: z.string(),
+					deductions: z.array(z.object({ code: z.string(), text: z.string(), points: z.number(), status: verificationSchema })),
+					veto: z.array(z.object({ code: z.string(), text: z.string(), status: verificationSchema })),
+					status: verificationSchema
+				})
+			)
+		})
+	)
+});
+
+/** practical_sheets.definition (jsonb) read back; a malformed stored sheet throws naming the column. */
+export function parseSheetDefinition(value: unknown): SheetDefinition {
+	const parsed = sheetDefinitionSchema.safeParse(typeof value === 'string' ? JSON.parse(value) : value);
+	if (!parsed.success) throw new Error(`practical_sheets.definition 格式不符：${parsed.error.message}`);
+	return parsed.data;
+}
+
 export type SheetSeed = { code: string; version: number; specialOperationCode: string; title: string; definition: SheetDefinition; sources: { id: string; section: string; note: string }[] };
 
 const SOURCE_ID = 'tezhong-zuoye-kaohe-biaozhun-diya-diangong-ronghua-hanjie-partial';

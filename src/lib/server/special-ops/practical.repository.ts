@@ -2,8 +2,8 @@
 // sign-offs, corrections and evidence.
 import { sql } from 'kysely';
 import type { Db } from '#lib/server/db/index.ts';
-import { PRACTICAL_SHEETS, type SheetDefinition } from './practical-sheets.ts';
-import type { ScoreStep, Signoff } from './practical-scoring.ts';
+import { parseSheetDefinition, PRACTICAL_SHEETS, type SheetDefinition } from './practical-sheets.ts';
+import { signoffRole, stepKind, type ScoreStep, type Signoff } from './practical-scoring.ts';
 
 /** Seeds (idempotently) the scoring sheets; a changed sheet is a new version, never an edit. */
 export async function upsertPracticalSheets(db: Db, now: Date): Promise<void> {
@@ -19,8 +19,7 @@ export async function upsertPracticalSheets(db: Db, now: Date): Promise<void> {
 export async function getSheet(db: Db, code: string, version: number): Promise<{ code: string; version: number; title: string; definition: SheetDefinition } | undefined> {
 	const row = await db.selectFrom('practical_sheets').select(['code', 'version', 'title', 'definition']).where('code', '=', code).where('version', '=', version).executeTakeFirst();
 	if (!row) return undefined;
-	const definition = (typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition) as SheetDefinition;
-	return { code: row.code, version: row.version, title: row.title, definition };
+	return { code: row.code, version: row.version, title: row.title, definition: parseSheetDefinition(row.definition) };
 }
 
 export type ExaminerSessionRow = { id: number; name: string; opensAt: Date; closesAt: Date; item: string; centre: string; room: string; candidates: number; done: number };
@@ -210,7 +209,7 @@ export async function listSteps(db: Db, attemptId: number, examinerUserId?: numb
 		examinerUserId: r.examiner_user_id,
 		seq: r.seq,
 		itemCode: r.item_code,
-		kind: r.kind as ScoreStep['kind'],
+		kind: stepKind(r.kind),
 		points: r.points === null ? null : Number(r.points),
 		undoSeq: r.undo_seq,
 		note: r.note
@@ -246,7 +245,7 @@ export async function insertSteps(db: Db, attemptId: number, examinerUserId: num
 
 export async function listSignoffs(db: Db, attemptId: number): Promise<(Signoff & { signedAt: Date })[]> {
 	const rows = await db.selectFrom('practical_signoffs').selectAll().where('attempt_id', '=', attemptId).orderBy('signed_at').execute();
-	return rows.map((r) => ({ examinerUserId: r.examiner_user_id, role: r.role as Signoff['role'], score: Number(r.score), veto: r.veto, signedAt: new Date(r.signed_at) }));
+	return rows.map((r) => ({ examinerUserId: r.examiner_user_id, role: signoffRole(r.role), score: Number(r.score), veto: r.veto, signedAt: new Date(r.signed_at) }));
 }
 
 export async function insertSignoff(db: Db, attemptId: number, s: Signoff, now: Date): Promise<void> {

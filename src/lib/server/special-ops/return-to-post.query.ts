@@ -22,8 +22,3 @@ export async function listNeedingPracticalRetest(db: Db, by: { orgId?: number; r
 	}
 	return rows.sort((a, b) => (a.leftOn < b.leftOn ? -1 : 1));
 }
-
-/** person ids (among `personIds`) currently on the re-test list: not 持证上岗 until re-tested. */
-export async function personsNeedingRetest(db: Db, regionPath: string, today: string): Promise<Set<number>> {
-	return new Set((await listNeedingPracticalRetest(db, { regionPath }, today)).map((r) => r.personId));
-}

@@ -2,7 +2,7 @@ import type { Db } from '../db/index.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { notifyExamScheduled } from '../notifications/producers.ts';
-import type { Actor } from '../exams/blueprint-service.ts';
+import type { ScopedActor } from '../audit/actor.ts';
 import { createSession, listInstitutionExaminers } from '../exams/session-service.ts';
 import type { PracticalSessionForm, TheorySessionForm } from '../../schemas/special-ops-scheduling.ts';
 import { allocateNumbers } from './scheduling.ts';
@@ -51,7 +51,7 @@ async function checkExaminers(db: Db, orgId: number, examinerIds: readonly numbe
 }
 
 /** A theory session (existing exam session) in a computer room: the exam engine's creation plus room_id. */
-export async function scheduleTheorySession(db: Db, actor: Actor, input: TheorySessionForm, now: Date): Promise<ScheduleResult> {
+export async function scheduleTheorySession(db: Db, actor: ScopedActor, input: TheorySessionForm, now: Date): Promise<ScheduleResult> {
 	return db.transaction().execute(async (tx): Promise<ScheduleResult> => {
 		const room = await findRoom(tx, actor.orgId, input.roomId, true);
 		if (!room || room.kind !== 'computer') return { ok: false as const, errors: { roomId: '机考室不存在' } };
@@ -90,7 +90,7 @@ export async function scheduleTheorySession(db: Db, actor: Actor, input: TheoryS
 }
 
 /** A practical session in a practical room, for the room's 操作项目, on one scoring sheet. */
-export async function schedulePracticalSession(db: Db, actor: Actor, input: PracticalSessionForm, now: Date): Promise<ScheduleResult> {
+export async function schedulePracticalSession(db: Db, actor: ScopedActor, input: PracticalSessionForm, now: Date): Promise<ScheduleResult> {
 	const [sheetCode, versionText] = input.sheet.split('@') as [string, string];
 	const examinerIds = [...new Set(input.examinerIds)];
 	const bad = await checkExaminers(db, actor.orgId, examinerIds);
@@ -148,7 +148,7 @@ function ageRefusals(apps: readonly { id: number; person_name: string; id_number
 }
 
 /** Seats accepted applications on a theory session (lowest free seats); all or nothing. */
-export async function assignToTheory(db: Db, actor: Actor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
+export async function assignToTheory(db: Db, actor: ScopedActor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
 	return db.transaction().execute(async (tx) => {
 		const session = await findTheorySessionAtRoom(tx, actor.orgId, sessionId, true);
 		if (!session) return null;
@@ -180,7 +180,7 @@ export async function assignToTheory(db: Db, actor: Actor, sessionId: number, ap
 }
 
 /** Puts accepted applications on a practical session (lowest free stations, next attempt_no); all or nothing. */
-export async function assignToPractical(db: Db, actor: Actor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
+export async function assignToPractical(db: Db, actor: ScopedActor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
 	return db.transaction().execute(async (tx) => {
 		const session = await findPracticalSession(tx, actor.orgId, sessionId, true);
 		if (!session) return null;
@@ -205,7 +205,7 @@ export async function assignToPractical(db: Db, actor: Actor, sessionId: number,
 }
 
 /** Replaces a practical session's examiners; refused (教考分离) when one taught an assigned candidate's cohort. */
-export async function setPracticalExaminers(db: Db, actor: Actor, sessionId: number, examinerIds: readonly number[], now: Date): Promise<{ ok: true } | { ok: false; message: string } | null> {
+export async function setPracticalExaminers(db: Db, actor: ScopedActor, sessionId: number, examinerIds: readonly number[], now: Date): Promise<{ ok: true } | { ok: false; message: string } | null> {
 	const ids = [...new Set(examinerIds)];
 	const bad = await checkExaminers(db, actor.orgId, ids);
 	return db.transaction().execute(async (tx) => {

@@ -32,10 +32,6 @@ export async function setExamSessionRoom(db: Db, sessionId: number, roomId: numb
 	await db.updateTable('exam_sessions').set({ room_id: roomId }).where('id', '=', sessionId).execute();
 }
 
-export async function listSheets(db: Db, specialOperationCode: string) {
-	return db.selectFrom('practical_sheets').select(['code', 'version', 'title', 'special_operation_code']).where('special_operation_code', '=', specialOperationCode).orderBy('code').orderBy('version', 'desc').execute();
-}
-
 export async function listAllSheets(db: Db) {
 	return db.selectFrom('practical_sheets').select(['code', 'version', 'title', 'special_operation_code']).orderBy('special_operation_code').orderBy('code').orderBy('version', 'desc').execute();
 }

@@ -1,8 +1,8 @@
 // Use cases at the end of the 特种作业 path: the institution proposes a 特种作业操作证 for an
 // application whose theory and practical are both passed (the regulator then approves it with the
 // existing decideCertificates); the enterprise applies for 换证 and records leave / return dates.
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { getFile } from '../files/files.repository.ts';
@@ -20,15 +20,13 @@ import {
 	getPersonOrg,
 	getTheoryAttemptSession,
 	insertAbsence,
+	insertProposedCertificate,
 	insertRenewalApplication,
 	listLicensedInstitutions,
 	lockApplicationOfInstitution,
+	lockCertificateRenewal,
 	setAbsenceReturn
 } from './so-certificates.repository.ts';
-
-function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-	return db.isTransaction ? fn(db) : db.transaction().execute(fn);
-}
 
 /**
  * Proposes the 特种作业操作证 of one accepted application. Refuses, naming the missing part, unless
@@ -38,7 +36,7 @@ function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
  * signature later covers.
  */
 export async function proposeApplicationCertificate(db: Db, actor: Actor, applicationId: number, now: Date): Promise<{ id: number; replaces: number | null }> {
-	return inTransaction(db, async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const app = await lockApplicationOfInstitution(tx, applicationId, actor.orgId);
 		if (!app) throw new CertificateError('not_found', '报名记录不存在');
 		if (app.status !== 'accepted') throw new CertificateError('invalid', '报名尚未受理，不能提交发证申请');
@@ -65,27 +63,23 @@ export async function proposeApplicationCertificate(db: Db, actor: Actor, applic
 		if (app.photo_sha256 && app.photo_sha256 !== photo.sha256) throw new CertificateError('invalid', '证件照与报名时登记的照片不一致');
 		const person = await getPersonOrg(tx, app.person_id);
 		const session = await getTheoryAttemptSession(tx, theory!.attemptId);
-		const inserted = await tx
-			.insertInto('certificates')
-			.values({
-				type: 'special_work',
-				person_id: app.person_id,
-				holder_org_id: app.enterprise_org_id ?? person.org_id,
-				special_operation_code: app.special_operation_code,
-				institution_org_id: actor.orgId,
-				session_id: session.session_id,
-				attempt_id: theory!.attemptId,
-				application_id: app.id,
-				practical_attempt_id: app.kind === 'renewal' ? null : practical!.id,
-				photo_sha256: photo.sha256,
-				replaces_certificate_id: replaces,
-				status: 'proposed',
-				proposed_by: actor.userId,
-				proposed_at: now,
-				created_at: now
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
+		const inserted = await insertProposedCertificate(tx, {
+			type: 'special_work',
+			person_id: app.person_id,
+			holder_org_id: app.enterprise_org_id ?? person.org_id,
+			special_operation_code: app.special_operation_code,
+			institution_org_id: actor.orgId,
+			session_id: session.session_id,
+			attempt_id: theory!.attemptId,
+			application_id: app.id,
+			practical_attempt_id: app.kind === 'renewal' ? null : practical!.id,
+			photo_sha256: photo.sha256,
+			replaces_certificate_id: replaces,
+			status: 'proposed',
+			proposed_by: actor.userId,
+			proposed_at: now,
+			created_at: now
+		});
 		await appendAudit(tx, {
 			at: now,
 			actorUserId: actor.userId,
@@ -104,12 +98,12 @@ export async function proposeApplicationCertificate(db: Db, actor: Actor, applic
  * application carries the earlier certificate; the photo of the latest application is reused.
  */
 export async function applyForRenewal(db: Db, actor: Actor, certificateId: number, institutionOrgId: number, now: Date): Promise<{ applicationId: number }> {
-	return inTransaction(db, async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const cert = await getCertificateForRenewal(tx, certificateId);
 		const holder = cert ? await getPersonOrg(tx, cert.person_id) : null;
 		if (!cert || !holder || holder.org_id !== actor.orgId) throw new CertificateError('not_found', '证书不存在');
 		if (cert.type !== 'special_work' || cert.status !== 'issued' || !cert.special_operation_code) throw new CertificateError('invalid', '只有有效的特种作业操作证可以申请换证');
-		await sql`select pg_advisory_xact_lock(7320422, ${certificateId})`.execute(tx);
+		await lockCertificateRenewal(tx, certificateId);
 		if (await findLiveRenewal(tx, certificateId)) throw new CertificateError('invalid', '该证书已有换证申请在办理中');
 		const licensed = await listLicensedInstitutions(tx, [cert.special_operation_code], shanghaiDate(now));
 		if (!licensed.some((i) => i.id === institutionOrgId)) throw new CertificateError('invalid', '所选培训考核机构没有该操作项目的有效机构资质');
@@ -132,7 +126,7 @@ export async function applyForRenewal(db: Db, actor: Actor, certificateId: numbe
 
 /** Records a worker's leave (open) or return (closes the open absence, or a whole past one). */
 export async function recordPostAbsence(db: Db, actor: Actor, input: { personId: number; leftOn: string | null; returnedOn: string | null }, now: Date): Promise<{ id: number }> {
-	return inTransaction(db, async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const person = await findPersonOfOrg(tx, input.personId, actor.orgId);
 		if (!person) throw new CertificateError('not_found', '人员不存在');
 		const today = shanghaiDate(now);

@@ -1,6 +1,8 @@
 // SQL for proposing 特种作业操作证 from applications, the 换证 expiry list and the return-to-post list.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import type { Tx } from '../db/transaction.ts';
 
 export async function lockApplicationOfInstitution(db: Db, applicationId: number, institutionOrgId: number) {
 	return db
@@ -225,4 +227,14 @@ export async function listSpecialWorkers(db: Db, orgId: number) {
 		.orderBy('p.name')
 		.limit(2000)
 		.execute();
+}
+
+/** The proposed 特种作业操作证 row (the issuing flow signs and numbers it later). */
+export async function insertProposedCertificate(db: Db, row: Insertable<DB['certificates']>): Promise<{ id: number }> {
+	return db.insertInto('certificates').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Serialises 换证 applications for one certificate until the transaction ends. */
+export async function lockCertificateRenewal(tx: Tx, certificateId: number): Promise<void> {
+	await sql`select pg_advisory_xact_lock(7320422, ${certificateId})`.execute(tx);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { decideBeat, REFUSAL_MESSAGES, type BeatInput, type RefusalCode, type StudyConfig } from './credit.ts';
 import { formatDateTime } from '../../domain/dates.ts';
 import {
@@ -174,7 +175,7 @@ export type CheckAnswer = { ok: true; status: 'passed' | 'missed'; message: stri
 
 /** The learner confirms an attention check. Late answers are recorded as missed. */
 export async function answerCheck(db: Db, input: { personId: number; checkId: number; client: ClientInfo }, now: Date): Promise<CheckAnswer> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		await lockLearner(tx, input.personId);
 		const check = await findCheckForUpdate(tx, input.checkId);
 		if (!check || check.person_id !== input.personId) return { ok: false, message: '没有这条学习确认。' };

@@ -131,6 +131,8 @@ export type OutlineLesson = {
 	minutes: number;
 	creditedSeconds: number;
 	completed: boolean;
+	/** a live class's 回放 lesson: its time is the class's attendance, not this lesson's */
+	replay: boolean;
 };
 
 /** One of my enrolments with its modules and lessons; undefined if it is not mine. */
@@ -161,7 +163,7 @@ export async function getEnrolmentOutline(db: Db, personId: number, enrolmentId:
 		.selectFrom('lessons as l')
 		.innerJoin('course_modules as m', 'm.id', 'l.module_id')
 		.leftJoin('lesson_progress as p', (j) => j.onRef('p.lesson_id', '=', 'l.id').on('p.enrolment_id', '=', enrolmentId))
-		.select(['m.id as module_id', 'm.title as module_title', 'l.id', 'l.title', 'l.kind', 'l.minutes', 'p.credited_seconds', 'p.completed_at'])
+		.select(['m.id as module_id', 'm.title as module_title', 'l.id', 'l.title', 'l.kind', 'l.minutes', 'l.live_class_id', 'p.credited_seconds', 'p.completed_at'])
 		.where('l.course_id', '=', enrolment.course_id)
 		.orderBy('m.position')
 		.orderBy('l.position')
@@ -173,7 +175,7 @@ export async function getEnrolmentOutline(db: Db, personId: number, enrolmentId:
 			m = { id: l.module_id, title: l.module_title, lessons: [] };
 			modules.push(m);
 		}
-		m.lessons.push({ id: l.id, title: l.title, kind: l.kind, minutes: l.minutes, creditedSeconds: l.credited_seconds ?? 0, completed: l.completed_at !== null });
+		m.lessons.push({ id: l.id, title: l.title, kind: l.kind, minutes: l.minutes, creditedSeconds: l.credited_seconds ?? 0, completed: l.completed_at !== null, replay: l.live_class_id !== null });
 	}
 	return { enrolment: { ...enrolment, credit_hours: Number(enrolment.credit_hours) }, modules };
 }
@@ -187,7 +189,7 @@ export async function getLessonForStudy(db: Db, personId: number, enrolmentId: n
 	if (index < 0) return undefined;
 	const lesson = await db
 		.selectFrom('lessons')
-		.select(['id', 'title', 'kind', 'body_md', 'file_id', 'minutes', 'video_seconds'])
+		.select(['id', 'title', 'kind', 'body_md', 'file_id', 'minutes', 'video_seconds', 'live_class_id'])
 		.where('id', '=', lessonId)
 		.executeTakeFirstOrThrow();
 	const progress = await db

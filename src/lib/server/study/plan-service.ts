@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { withTransaction } from '../db/transaction.ts';
+import { audit, type Actor } from '../audit/actor.ts';
 import { notifyCoursesAssigned } from '../notifications/producers.ts';
 import { catalogueFilterFor, chooseCourses } from './plan.ts';
 import { pickRequirement } from './requirements.ts';
@@ -11,12 +12,11 @@ import {
 	insertEnrolments,
 	listActivePersonsForPlan,
 	listPublishedCourses,
+	reactivateEnrolments,
 	setEnrolmentDue,
 	setEnrolmentStatus,
 	type NewEnrolment
 } from './plan.repository.ts';
-
-export type Actor = { userId: number | null; role: string | null; ip: string | null };
 
 export type PlanSummary = {
 	persons: number;
@@ -48,7 +48,7 @@ export async function generateAnnualPlan(
 	input: { orgId: number; year: number; dueOn: string | null; actor: Actor },
 	now: Date
 ): Promise<PlanSummary> {
-	return db.transaction().execute((tx) => generateAnnualPlanIn(tx, input, now));
+	return withTransaction(db, (tx) => generateAnnualPlanIn(tx, input, now));
 }
 
 /** generateAnnualPlan inside a transaction the caller already holds (seeding). */
@@ -98,15 +98,7 @@ export async function generateAnnualPlanIn(
 		summary.uncovered = [...uncovered.values()];
 		summary.created = await insertEnrolments(tx, rows, now);
 		await notifyCoursesAssigned(tx, input.orgId, now);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: input.actor.userId,
-			actorRole: input.actor.role,
-			action: 'plan.generate',
-			target: `org:${input.orgId}`,
-			detail: { year: input.year, created: summary.created, persons: summary.persons, shortfalls: summary.shortfalls.length },
-			ip: input.actor.ip
-		});
+		await audit(tx, input.actor, now, 'plan.generate', `org:${input.orgId}`, { year: input.year, created: summary.created, persons: summary.persons, shortfalls: summary.shortfalls.length });
 		return summary;
 	}
 }
@@ -119,7 +111,7 @@ export async function assignCourse(
 	input: { orgId: number; personIds: number[]; courseId: number; year: number; dueOn: string | null; actor: Actor },
 	now: Date
 ): Promise<AssignResult> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const course = await findPublishedCourse(tx, input.courseId, input.orgId);
 		if (!course) return { ok: false, message: '课程不存在或未发布。' };
 		const persons = await listActivePersonsForPlan(tx, input.orgId, input.personIds);
@@ -139,44 +131,27 @@ export async function assignCourse(
 		);
 		await notifyCoursesAssigned(tx, input.orgId, now);
 		// A course assigned again after being withdrawn becomes active again, with the new due date.
-		const reactivated = await tx
-			.updateTable('enrolments')
-			.set({ status: 'active', due_on: input.dueOn })
-			.where('course_id', '=', course.id)
-			.where('plan_year', '=', input.year)
-			.where('person_id', 'in', persons.map((p) => p.id))
-			.where('status', '=', 'withdrawn')
-			.executeTakeFirst();
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: input.actor.userId,
-			actorRole: input.actor.role,
-			action: 'plan.assign',
-			target: `course:${course.id}`,
-			detail: { year: input.year, persons: persons.length, created, dueOn: input.dueOn },
-			ip: input.actor.ip
-		});
-		return { ok: true, created, reactivated: Number(reactivated.numUpdatedRows) };
+		const reactivated = await reactivateEnrolments(
+			tx,
+			course.id,
+			input.year,
+			persons.map((p) => p.id),
+			input.dueOn
+		);
+		await audit(tx, input.actor, now, 'plan.assign', `course:${course.id}`, { year: input.year, persons: persons.length, created, dueOn: input.dueOn });
+		return { ok: true, created, reactivated };
 	});
 }
 
 export type EnrolmentChange = { ok: true } | { ok: false; message: string };
 
 export async function withdrawEnrolment(db: Db, input: { orgId: number; enrolmentId: number; actor: Actor }, now: Date): Promise<EnrolmentChange> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const enrolment = await findEnrolmentInOrg(tx, input.orgId, input.enrolmentId);
 		if (!enrolment) return { ok: false, message: '没有这条培训安排。' };
 		if (await hasProgress(tx, enrolment.id)) return { ok: false, message: '该培训已有学习记录，不能撤销（学习记录须如实保存在培训档案中）。' };
 		await setEnrolmentStatus(tx, enrolment.id, 'withdrawn');
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: input.actor.userId,
-			actorRole: input.actor.role,
-			action: 'plan.withdraw',
-			target: `enrolment:${enrolment.id}`,
-			detail: { personId: enrolment.person_id, courseId: enrolment.course_id },
-			ip: input.actor.ip
-		});
+		await audit(tx, input.actor, now, 'plan.withdraw', `enrolment:${enrolment.id}`, { personId: enrolment.person_id, courseId: enrolment.course_id });
 		return { ok: true };
 	});
 }
@@ -186,19 +161,11 @@ export async function changeDueDate(
 	input: { orgId: number; enrolmentId: number; dueOn: string | null; actor: Actor },
 	now: Date
 ): Promise<EnrolmentChange> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const enrolment = await findEnrolmentInOrg(tx, input.orgId, input.enrolmentId);
 		if (!enrolment) return { ok: false, message: '没有这条培训安排。' };
 		await setEnrolmentDue(tx, enrolment.id, input.dueOn);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: input.actor.userId,
-			actorRole: input.actor.role,
-			action: 'plan.due',
-			target: `enrolment:${enrolment.id}`,
-			detail: { dueOn: input.dueOn },
-			ip: input.actor.ip
-		});
+		await audit(tx, input.actor, now, 'plan.due', `enrolment:${enrolment.id}`, { dueOn: input.dueOn });
 		return { ok: true };
 	});
 }

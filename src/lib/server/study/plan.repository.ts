@@ -123,3 +123,17 @@ export async function setEnrolmentStatus(db: Db, enrolmentId: number, status: 'a
 export async function setEnrolmentDue(db: Db, enrolmentId: number, dueOn: string | null): Promise<void> {
 	await db.updateTable('enrolments').set({ due_on: dueOn }).where('id', '=', enrolmentId).execute();
 }
+
+/** Withdrawn enrolments of these persons in this course and year become active again, with the new due date. */
+export async function reactivateEnrolments(db: Db, courseId: number, year: number, personIds: number[], dueOn: string | null): Promise<number> {
+	if (personIds.length === 0) return 0;
+	const result = await db
+		.updateTable('enrolments')
+		.set({ status: 'active', due_on: dueOn })
+		.where('course_id', '=', courseId)
+		.where('plan_year', '=', year)
+		.where('person_id', 'in', personIds)
+		.where('status', '=', 'withdrawn')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}

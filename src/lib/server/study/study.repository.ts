@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import { runPrepared } from '../db/prepared.ts';
 import type { LeaseState, ProgressState } from './credit.ts';
 
 /** Serialises a learner's attention-check answers within the transaction. */
@@ -124,7 +125,11 @@ type BeatStateRow = {
  * progress and the open attention check.
  */
 export async function readBeatState(db: Db, personId: number, enrolmentId: number, lessonId: number, liveSince: Date | null = null): Promise<BeatState> {
-	const { rows } = await sql<BeatStateRow>`
+	// Every heartbeat: a prepared statement on a pg pool (parsed and planned once per connection).
+	const rows = await runPrepared(
+		db,
+		'beat_read',
+		sql<BeatStateRow>`
 		select e.id as enrolment_id, e.person_id, e.status as enrolment_status,
 			c.id as course_id, c.status as course_status, c.title as course_title,
 			l.id as lesson_id, l.kind as lesson_kind, l.title as lesson_title, l.minutes, l.video_seconds,
@@ -143,11 +148,14 @@ export async function readBeatState(db: Db, personId: number, enrolmentId: numbe
 		left join enrolments e on e.id = ${enrolmentId}
 		left join courses c on c.id = e.course_id
 		left join lessons l on l.id = ${lessonId} and l.course_id = e.course_id
+			-- a class's 回放 lesson credits through live_attendance only (issue 19), never here
+			and l.live_class_id is null
 		left join study_leases sl on sl.person_id = ${personId}
 		left join lesson_progress p on p.enrolment_id = e.id and p.lesson_id = l.id
 		left join lateral (
 			select id, deadline_at, kind from study_checks where person_id = ${personId} and status = 'pending' order by id desc limit 1
-		) ck on true`.execute(db);
+		) ck on true`
+	);
 	const r = rows[0]!;
 	return {
 		target:
@@ -262,7 +270,11 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 				returning e.id`
 		: sql`select null::int as id where false`;
 	const E = w.event;
-	const { rows } = await sql<{ lease_ok: number; check_id: number | null; course_completed: number }>`
+	// A prepared statement per variant of the CTEs (the name follows the text, see runPrepared).
+	const rows = await runPrepared(
+		db,
+		'beat_write',
+		sql<{ lease_ok: number; check_id: number | null; course_completed: number }>`
 		with lease as (${leaseCte}),
 		prog as (${progressCte}),
 		chk as (${checkCte}),
@@ -280,7 +292,8 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 			) v
 			where exists (select 1 from lease)
 		)
-		select (select count(*) from lease)::int as lease_ok, (select id from chk) as check_id, (select count(*) from done)::int as course_completed`.execute(db);
+		select (select count(*) from lease)::int as lease_ok, (select id from chk) as check_id, (select count(*) from done)::int as course_completed`
+	);
 	const r = rows[0]!;
 	return { leaseOk: r.lease_ok > 0, checkId: r.check_id, courseCompleted: r.course_completed > 0 };
 }

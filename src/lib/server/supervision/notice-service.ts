@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
 import { enqueueOutbound, notify } from '../notifications/notify.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
@@ -65,7 +66,7 @@ export async function sendSupervisionNotice(db: Db, actor: RegulatorActor, input
 	const target = node ? await findTargetForRegion(db, input.targetId, actor.regionPath) : undefined;
 	if (!node || !target) return { ok: false, notFound: true, errors: NOT_FOUND };
 
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const gaps = await listEnterprisesBelowGoal(tx, {
 			targetId: target.id,
 			nodePath: node.path,
@@ -231,7 +232,7 @@ export async function openNoticeForEnterprise(db: Db, actor: { orgId: number }, 
 /** The enterprise acknowledges a notice sent to it, once, with an optional note; the sender is told. */
 export async function acknowledgeNotice(db: Db, actor: EnterpriseActor, input: { noticeId: number; note: string }, now: Date): Promise<Result> {
 	const note = input.note.trim() || null;
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const row = await findNoticeOfOrg(tx, input.noticeId, actor.orgId);
 		if (!row) return { ok: false as const, notFound: true as const, errors: { form: '没有这条督办通知' } };
 		if (!(await setAcknowledged(tx, input.noticeId, actor.orgId, actor.userId, note, now))) {

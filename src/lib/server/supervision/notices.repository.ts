@@ -158,16 +158,6 @@ export async function findNoticeOfOrg(db: Db, noticeId: number, orgId: number): 
 	return rows[0] ? { ...rows[0], goal_percent: Number(rows[0].goal_percent) } : undefined;
 }
 
-export async function countUnacknowledged(db: Db, orgId: number): Promise<{ unacknowledged: number; unread: number }> {
-	const row = await db
-		.selectFrom('supervision_notice_recipients')
-		.select((eb) => [eb.fn.countAll<number>().as('unacknowledged'), eb.fn.count<number>(eb.case().when('read_at', 'is', null).then(1).end()).as('unread')])
-		.where('org_id', '=', orgId)
-		.where('acknowledged_at', 'is', null)
-		.executeTakeFirstOrThrow();
-	return { unacknowledged: Number(row.unacknowledged), unread: Number(row.unread) };
-}
-
 /** First opening by any of the enterprise's admins; later openings change nothing. */
 export async function markRead(db: Db, noticeId: number, orgId: number, now: Date): Promise<void> {
 	await db

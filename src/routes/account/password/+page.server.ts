@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { changePasswordSchema, fieldErrors } from '#lib/schemas/auth.ts';
+import { changePasswordSchema } from '#lib/schemas/auth.ts';
 import { requireUser } from '#lib/server/auth/guards.ts';
 import { changePassword } from '#lib/server/auth/login.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = requireUser(locals);
@@ -19,7 +20,7 @@ export const actions: Actions = {
 			next: String(form.get('next') ?? ''),
 			confirm: String(form.get('confirm') ?? '')
 		});
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
 		const result = await changePassword(await getDb(), {
 			userId: user.id,
 			sessionId: session.id,

@@ -5,12 +5,12 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { reviewSchema } from '#lib/schemas/face.ts';
 import { decideReference, FaceError, recordSignin, reviewCheck } from '#lib/server/face/face-service.ts';
-import { mayReview, pendingReferences, reviewQueue } from '#lib/server/face/review.query.ts';
+import { isPersonOfOrg, listSigninStaff, mayReview, pendingReferences, reviewQueue } from '#lib/server/face/review.query.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
 	const db = await getDb();
-	const staff = await db.selectFrom('persons').select(['id', 'name']).where('org_id', '=', scope.orgId).where('active', '=', true).orderBy('name').limit(500).execute();
+	const staff = await listSigninStaff(db, scope.orgId);
 	return { pending: await pendingReferences(db, scope.orgId), queue: await reviewQueue(db, { orgId: scope.orgId }), staff };
 };
 
@@ -45,8 +45,7 @@ export const actions: Actions = {
 		const note = String(form.get('note') ?? '').trim().slice(0, 500) || null;
 		if (!personId) return fail(400, { error: '请选择人员 personId' });
 		const db = await getDb();
-		const p = await db.selectFrom('persons').select('org_id').where('id', '=', personId).executeTakeFirst();
-		if (!p || p.org_id !== scope.orgId) return fail(404, { error: '没有这名人员' });
+		if (!(await isPersonOfOrg(db, personId, scope.orgId))) return fail(404, { error: '没有这名人员' });
 		await recordSignin(db, { personId, orgId: scope.orgId, userId: scope.userId, note }, now());
 		return { done: '已记录现场签到。' };
 	}

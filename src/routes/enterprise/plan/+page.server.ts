@@ -2,6 +2,8 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { ENTERPRISE_ROLE_CATEGORIES } from '#lib/domain/labels.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
@@ -28,39 +30,40 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return { year, role: filter.role ?? null, today, overview, requirements, courses: courses.map((c) => ({ id: c.id, title: c.title, hours: c.credit_hours, owner: c.owner_name })) };
 };
 
-const actor = (scope: { userId: number; role: string }, ip: string) => ({ userId: scope.userId, role: scope.role, ip });
-const errorsOf = (issues: z.core.$ZodIssue[]) => Object.fromEntries(issues.map((i) => [String(i.path[0] ?? 'form'), i.message]));
-
 export const actions: Actions = {
-	generate: async ({ locals, request, getClientAddress }) => {
+	generate: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = generateSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'generate', errors: errorsOf(parsed.error.issues) });
-		const summary = await generateAnnualPlan(await getDb(), { orgId: scope.orgId, year: parsed.data.year, dueOn: parsed.data.dueOn, actor: actor(scope, getClientAddress()) }, now());
+		if (!parsed.success) return fail(400, { action: 'generate', errors: zodErrors(parsed.error) });
+		const summary = await generateAnnualPlan(await getDb(), { orgId: scope.orgId, year: parsed.data.year, dueOn: parsed.data.dueOn, actor: actorOf(scope, event) }, now());
 		return { action: 'generate', summary };
 	},
-	assign: async ({ locals, request, getClientAddress }) => {
+	assign: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const parsed = assignSchema.safeParse({ ...Object.fromEntries(form), personIds: form.getAll('personIds') });
-		if (!parsed.success) return fail(400, { action: 'assign', errors: errorsOf(parsed.error.issues) });
-		const result = await assignCourse(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actor(scope, getClientAddress()) }, now());
+		if (!parsed.success) return fail(400, { action: 'assign', errors: zodErrors(parsed.error) });
+		const result = await assignCourse(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actorOf(scope, event) }, now());
 		if (!result.ok) return fail(400, { action: 'assign', errors: { form: result.message } });
 		return { action: 'assign', assigned: result };
 	},
-	withdraw: async ({ locals, request, getClientAddress }) => {
+	withdraw: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = withdrawSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'withdraw', errors: errorsOf(parsed.error.issues) });
-		const result = await withdrawEnrolment(await getDb(), { orgId: scope.orgId, enrolmentId: parsed.data.enrolmentId, actor: actor(scope, getClientAddress()) }, now());
+		if (!parsed.success) return fail(400, { action: 'withdraw', errors: zodErrors(parsed.error) });
+		const result = await withdrawEnrolment(await getDb(), { orgId: scope.orgId, enrolmentId: parsed.data.enrolmentId, actor: actorOf(scope, event) }, now());
 		if (!result.ok) return fail(400, { action: 'withdraw', errors: { form: result.message } });
 		return { action: 'withdraw' };
 	},
-	due: async ({ locals, request, getClientAddress }) => {
+	due: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = dueSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'due', errors: errorsOf(parsed.error.issues) });
-		const result = await changeDueDate(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actor(scope, getClientAddress()) }, now());
+		if (!parsed.success) return fail(400, { action: 'due', errors: zodErrors(parsed.error) });
+		const result = await changeDueDate(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actorOf(scope, event) }, now());
 		if (!result.ok) return fail(400, { action: 'due', errors: { form: result.message } });
 		return { action: 'due' };
 	}

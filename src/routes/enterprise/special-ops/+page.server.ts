@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -7,7 +7,8 @@ import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { batchApply } from '#lib/server/special-ops/application-service.ts';
 import { listActiveStaff, listApplications, listLicensedInstitutions, listOperations } from '#lib/server/special-ops/applications.repository.ts';
 import { batchApplySchema } from '#lib/schemas/special-ops-application.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -27,19 +28,20 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	apply: async ({ locals, request, getClientAddress }) => {
+	apply: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { errors: { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string> });
+		if (!form) return formFailure(400, '表单格式不正确，请刷新页面后重试');
 		const parsed = batchApplySchema.safeParse({ code: form.get('code') ?? undefined, institution: form.get('institution') ?? undefined, persons: form.getAll('persons') });
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error);
 		const result = await batchApply(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
+			actorOf(scope, event),
 			{ code: parsed.data.code, institutionOrgId: parsed.data.institution, personIds: parsed.data.persons },
 			now()
 		);
-		if (!result.ok) return fail(400, { errors: result.errors });
+		if (!result.ok) return formFailure(400, result.errors);
 		redirect(303, `/enterprise/special-ops?created=${result.ids.length}`);
 	}
 };

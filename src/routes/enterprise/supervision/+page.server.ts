@@ -6,7 +6,7 @@ import { listSupervisionsOf } from '#lib/server/findings/decisions.repository.ts
 import { replyToSupervision } from '#lib/server/findings/decision-service.ts';
 import { RULE_TITLES, type RuleCode } from '#lib/server/findings/findings.query.ts';
 import { formFields, replySupervisionSchema } from '#lib/schemas/findings.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -33,7 +33,7 @@ export const actions: Actions = {
 		if (!form) return fail(400, { target: null, errors: { form: '表单格式不正确，请刷新页面后重试' } });
 		const fields = formFields(form, ['key', 'reply']);
 		const parsed = replySupervisionSchema.safeParse(fields);
-		if (!parsed.success) return fail(400, { target: fields.key ?? null, errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { target: fields.key ?? null, errors: zodErrors(parsed.error) });
 		const result = await replyToSupervision(
 			await getDb(),
 			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() },

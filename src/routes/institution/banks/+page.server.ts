@@ -4,7 +4,7 @@ import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listVisibleBanks } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 import { newBankSchema } from '#lib/schemas/bank.ts';
 
 const MAX_UPLOAD = 20 * 1024 * 1024;
@@ -19,7 +19,7 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const form = await request.formData();
 		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), rows: [] });
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), rows: [] });
 		const file = form.get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: { file: '请选择要导入的 Excel（.xlsx）文件' }, rows: [] });
 		if (file.size > MAX_UPLOAD) return fail(400, { errors: { file: '文件超过20MB' }, rows: [] });

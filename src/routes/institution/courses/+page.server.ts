@@ -5,8 +5,8 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { listIndustryChoices, listOwnedCourses } from '#lib/server/courses/courses.query.ts';
 import { createCourse } from '#lib/server/courses/course-editor.ts';
 import { newCourseFromForm, newCourseSchema } from '#lib/schemas/course.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 import { postedCourseValues } from './form-values.server.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, route }) => {
 	const { scope, area, base } = requireCourseAuthor(locals, route.id);
@@ -19,7 +19,7 @@ export const actions: Actions = {
 		const { scope, base } = requireCourseAuthor(locals, route.id);
 		const form = await request.formData();
 		const parsed = newCourseSchema.safeParse(newCourseFromForm(form));
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), values: postedCourseValues(form) });
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: postedCourseValues(form) });
 		const result = await createCourse(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() }, parsed.data);
 		if (!result.ok) return fail(400, { errors: result.errors, values: postedCourseValues(form) });
 		redirect(303, `${base}/${result.courseId}?created=1`);

@@ -2,19 +2,14 @@ import { error } from '@sveltejs/kit';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import type { Scope } from '#lib/server/auth/guards.ts';
 import type { Db } from '#lib/server/db/index.ts';
-import type { Actor } from '#lib/server/exams/blueprint-service.ts';
 import { findVisibleSession } from '#lib/server/exams/session-service.ts';
-import { proctoredSessionOfAttempt } from '#lib/server/exams/proctor-service.ts';
+import { proctoredSessionOfAttempt } from '#lib/server/proctoring/proctor-service.ts';
 
 // Shared by the institution's exam pages: ids from the URL, the actor, and 404 for what the caller may not see.
 
 /** The id in the URL; 404 for anything but a canonical positive int4. */
 export function idParam(value: string): number {
 	return requireIdParam(value, '没有这个记录');
-}
-
-export function actorOf(scope: Scope, ip: string | null): Actor {
-	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip };
 }
 
 /** The session if the caller is an admin of its institution or one of its examiners; 404 otherwise. */

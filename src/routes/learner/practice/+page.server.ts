@@ -13,7 +13,7 @@ import {
 	PRACTICE_MAX_COUNT,
 	startChapterPractice,
 	startMockExam
-} from '#lib/server/exams/practice-service.ts';
+} from '#lib/server/practice/practice-service.ts';
 import { findExamLock } from '#lib/server/exams/exam-lock.query.ts';
 import { examLockMessage } from '#lib/server/exams/exam-lock.ts';
 

@@ -1,19 +1,19 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { requireRole, type Scope } from '#lib/server/auth/guards.ts';
+import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { idParam } from '#lib/schemas/params.ts';
-import { applyAsIndividual, saveMaterials, type Actor } from '#lib/server/special-ops/application-service.ts';
+import { applyAsIndividual, saveMaterials } from '#lib/server/special-ops/application-service.ts';
 import { listApplications, listLicensedInstitutions, listOperations } from '#lib/server/special-ops/applications.repository.ts';
 import { currentMaterials, parseMaterialsForm } from '#lib/server/special-ops/materials-form.ts';
 import { applicationView } from '#lib/server/special-ops/application-view.ts';
 import { individualApplySchema } from '#lib/schemas/special-ops-application.ts';
 import { formFields } from '#lib/schemas/findings.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 
-const actorOf = (scope: Scope, ip: string): Actor => ({ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip });
-const BAD_FORM = { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string>;
+const BAD_FORM: Record<string, string> = { form: '表单格式不正确，请刷新页面后重试' };
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'learner');
@@ -32,26 +32,28 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	apply: async ({ locals, request, getClientAddress }) => {
+	apply: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'learner');
 		const form = await request.formData().catch(() => null);
 		if (!form) return fail(400, { target: 'apply', errors: BAD_FORM });
 		const head = individualApplySchema.pick({ code: true, institution: true }).safeParse(formFields(form, ['code', 'institution']));
-		if (!head.success) return fail(400, { target: 'apply', errors: fieldErrors(head.error) });
+		if (!head.success) return fail(400, { target: 'apply', errors: zodErrors(head.error) });
 		const materials = await parseMaterialsForm(form);
 		if (!materials.ok) return fail(400, { target: 'apply', errors: materials.errors });
-		const result = await applyAsIndividual(await getDb(), actorOf(scope, getClientAddress()), { ...materials.input, code: head.data.code, institutionOrgId: head.data.institution }, now());
+		const result = await applyAsIndividual(await getDb(), actorOf(scope, event), { ...materials.input, code: head.data.code, institutionOrgId: head.data.institution }, now());
 		if (!result.ok) return fail(400, { target: 'apply', errors: result.errors });
 		redirect(303, '/learner/special-ops?submitted=1');
 	},
-	resubmit: async ({ locals, request, getClientAddress }) => {
+	resubmit: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'learner');
 		const form = await request.formData().catch(() => null);
 		const id = form ? idParam(form.get('id')) : null;
 		if (!form || id === null) return fail(400, { target: 'resubmit', errors: BAD_FORM });
 		const materials = await parseMaterialsForm(form);
 		if (!materials.ok) return fail(400, { target: `app-${id}`, errors: materials.errors });
-		const result = await saveMaterials(await getDb(), actorOf(scope, getClientAddress()), id, materials.input, now());
+		const result = await saveMaterials(await getDb(), actorOf(scope, event), id, materials.input, now());
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有这份报名');
 			return fail(400, { target: `app-${id}`, errors: result.errors });

@@ -4,8 +4,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { getWrongAnswerBook } from '#lib/server/exams/wrong-answers.query.ts';
-import { startWrongAnswerPractice, WRONG_RETRY_DEFAULT_COUNT } from '#lib/server/exams/practice-service.ts';
+import { getWrongAnswerBook } from '#lib/server/practice/wrong-answers.query.ts';
+import { startWrongAnswerPractice, WRONG_RETRY_DEFAULT_COUNT } from '#lib/server/practice/practice-service.ts';
 
 const bankId = idSchema;
 const knowledge = z.string().trim().max(100).regex(/^[a-z0-9][a-z0-9.-]*$/);

@@ -12,7 +12,7 @@ import { CERTIFICATE_KIND_LABELS, holderMismatch, publicStatusOn, PUBLIC_STATUS_
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '#lib/domain/labels.ts';
-import { openIntegrityFlags } from '#lib/server/exams/integrity.ts';
+import { openIntegrityFlags } from '#lib/server/proctoring/integrity.ts';
 
 const id = idSchema;
 

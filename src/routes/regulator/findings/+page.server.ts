@@ -5,7 +5,7 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { RULES, RULE_TITLES, type RuleCode } from '#lib/server/findings/findings.query.ts';
 import { decideFindings, listFindingGroups, STATUS_LABELS, type FindingStatus } from '#lib/server/findings/decision-service.ts';
 import { decideFindingSchema, formFields } from '#lib/schemas/findings.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 const STATUSES = Object.keys(STATUS_LABELS) as FindingStatus[];
 
@@ -34,7 +34,7 @@ export const actions: Actions = {
 		const fields = formFields(form, ['status', 'note', 'due_on', 'key', 'group']);
 		const target = fields.key ?? fields.group ?? null;
 		const parsed = decideFindingSchema.safeParse(fields);
-		if (!parsed.success) return fail(400, { target, errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { target, errors: zodErrors(parsed.error) });
 		const p = parsed.data;
 		const result = await decideFindings(
 			await getDb(),

@@ -6,7 +6,16 @@ import { addDays } from '../../certificates/rules.ts';
 import type { Actor } from '../../certificates/issue-service.ts';
 import type { ExchangeAdapter } from './adapter.ts';
 import { EXCHANGE_FORMAT, EXCHANGE_VERSION, type ExchangeBundle, type RowError } from './format.ts';
-import { existingExternalNumbers, findPersonsInRegion, knownOperationCodes, listExportApplications, listExportCertificates, listExportResults } from './exchange.repository.ts';
+import {
+	existingExternalNumbers,
+	findPersonsInRegion,
+	getRegion,
+	insertExternalCertificates,
+	knownOperationCodes,
+	listExportApplications,
+	listExportCertificates,
+	listExportResults
+} from './exchange.repository.ts';
 
 export type RegionActor = Actor & { regionPath: string; regionCode: string };
 
@@ -14,12 +23,10 @@ export type RegionActor = Actor & { regionPath: string; regionCode: string };
 const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`);
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 
-export const MAX_EXPORT_DAYS = 366;
-
 export async function buildExport(db: Db, actor: RegionActor, period: { from: string; to: string }, now: Date): Promise<ExchangeBundle> {
 	const from = dayStart(period.from);
 	const toExclusive = dayStart(addDays(period.to, 1));
-	const region = await db.selectFrom('regions').select(['code', 'name']).where('code', '=', actor.regionCode).executeTakeFirstOrThrow();
+	const region = await getRegion(db, actor.regionCode);
 	const apps = await listExportApplications(db, actor.regionPath, from, toExclusive);
 	const results = await listExportResults(db, actor.regionPath, from, toExclusive);
 	const certs = await listExportCertificates(db, actor.regionPath, period.from, period.to);
@@ -87,25 +94,23 @@ export async function importExternalCertificates(db: Db, actor: RegionActor, ada
 			if (existing.has(`${r.number}|${r.issuingAuthority}`)) errors.push({ row, message: `第${row}条：证书编号 ${r.number}（${r.issuingAuthority}）已导入过` });
 		});
 		if (errors.length) return { ok: false as const, errors };
-		await tx
-			.insertInto('external_certificates')
-			.values(
-				records.map((r) => ({
-					person_id: persons.get(r.idNumber)!.id,
-					number: r.number,
-					special_operation_code: r.operationCode,
-					holder_name: r.name,
-					issuing_authority: r.issuingAuthority,
-					issued_on: r.issuedOn,
-					valid_until: r.validUntil,
-					status: r.status,
-					source: adapter.name,
-					region_code: actor.regionCode,
-					imported_by: actor.userId,
-					imported_at: now
-				}))
-			)
-			.execute();
+		await insertExternalCertificates(
+			tx,
+			records.map((r) => ({
+				person_id: persons.get(r.idNumber)!.id,
+				number: r.number,
+				special_operation_code: r.operationCode,
+				holder_name: r.name,
+				issuing_authority: r.issuingAuthority,
+				issued_on: r.issuedOn,
+				valid_until: r.validUntil,
+				status: r.status,
+				source: adapter.name,
+				region_code: actor.regionCode,
+				imported_by: actor.userId,
+				imported_at: now
+			}))
+		);
 		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exchange.import_certificates', target: `region:${actor.regionCode}`, detail: { count: records.length, source: adapter.name, numbers: records.slice(0, 50).map((r) => r.number) }, ip: actor.ip ?? null });
 		return { ok: true as const, imported: records.length };
 	});

@@ -1,6 +1,7 @@
 // SQL of the data exchange: what a regulator's region exports, and writing imported records.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../db/index.ts';
+import type { DB } from '../../db/schema.ts';
 
 const inRegion = (regionPath: string) => sql<boolean>`exists (select 1 from organisations o join regions r on r.code = o.region_code where o.id = coalesce(a.enterprise_org_id, p.org_id) and r.path like ${regionPath + '%'})`;
 
@@ -108,4 +109,12 @@ export async function listExternalCertificates(db: Db, regionPath: string) {
 		.orderBy('x.id', 'desc')
 		.limit(200)
 		.execute();
+}
+
+export async function getRegion(db: Db, code: string): Promise<{ code: string; name: string }> {
+	return db.selectFrom('regions').select(['code', 'name']).where('code', '=', code).executeTakeFirstOrThrow();
+}
+
+export async function insertExternalCertificates(db: Db, rows: Insertable<DB['external_certificates']>[]): Promise<void> {
+	await db.insertInto('external_certificates').values(rows).execute();
 }

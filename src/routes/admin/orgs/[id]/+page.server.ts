@@ -3,9 +3,8 @@ import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { requireIdParam } from '#lib/schemas/params.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
-import { idSchema } from '#lib/schemas/params.ts';
+import { idSchema, requireIdParam } from '#lib/schemas/params.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import {
 	getOrganisationDetail,
 	listInstitutionScopes,
@@ -21,12 +20,12 @@ import {
 	reactivateOrganisation,
 	removeInstitutionScope,
 	suspendOrganisation,
-	type Actor,
 	type Result
 } from '#lib/server/orgs/org-admin.ts';
 import { orgAdminAccountSchema, parseOrgForm, parseScopeForm, suspendSchema, type OrgFormKind } from '#lib/schemas/org.ts';
 import { chinaDate } from '#lib/schemas/person.ts';
 import { formFields } from '#lib/schemas/findings.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	requireRole(locals, 'platform_admin');
@@ -47,11 +46,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 
 type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
 
-async function begin({ locals, params, request, getClientAddress }: Ctx) {
+async function begin(event: Ctx) {
+	const { locals, params, request } = event;
 	const scope = requireRole(locals, 'platform_admin');
 	const orgId = requireIdParam(params.id);
-	const actor: Actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
-	return { db: await getDb(), orgId, actor, form: await request.formData() };
+	return { db: await getDb(), orgId, actor: actorOf(scope, event), at: now(), form: await request.formData() };
 }
 
 function refuse(target: string, errors: Record<string, string>, extra: Record<string, unknown> = {}) {
@@ -68,41 +67,41 @@ function finish(result: Result, target: string, location: string, extra: Record<
 
 export const actions: Actions = {
 	update: async (ctx) => {
-		const { db, orgId, actor, form } = await begin(ctx);
+		const { db, orgId, actor, at, form } = await begin(ctx);
 		const existing = await getOrganisationDetail(db, orgId);
 		if (!existing) error(404, '没有找到该单位');
 		const parsed = parseOrgForm(form, existing.kind as OrgFormKind);
 		if (!parsed.ok) return refuse('org', parsed.errors, { values: parsed.values });
-		return finish(await editOrganisation(db, actor, orgId, parsed.data, null), 'org', `/admin/orgs/${orgId}?saved=updated`, { values: parsed.values });
+		return finish(await editOrganisation(db, actor, orgId, parsed.data, null, at), 'org', `/admin/orgs/${orgId}?saved=updated`, { values: parsed.values });
 	},
 	suspend: async (ctx) => {
-		const { db, orgId, actor, form } = await begin(ctx);
+		const { db, orgId, actor, at, form } = await begin(ctx);
 		const parsed = suspendSchema.safeParse(formFields(form, ['reason']));
-		if (!parsed.success) return refuse('status', fieldErrors(parsed.error));
-		return finish(await suspendOrganisation(db, actor, orgId, parsed.data.reason), 'status', `/admin/orgs/${orgId}?saved=suspended`);
+		if (!parsed.success) return refuse('status', zodErrors(parsed.error));
+		return finish(await suspendOrganisation(db, actor, orgId, parsed.data.reason, null, at), 'status', `/admin/orgs/${orgId}?saved=suspended`);
 	},
 	reactivate: async (ctx) => {
-		const { db, orgId, actor } = await begin(ctx);
-		return finish(await reactivateOrganisation(db, actor, orgId), 'status', `/admin/orgs/${orgId}?saved=reactivated`);
+		const { db, orgId, actor, at } = await begin(ctx);
+		return finish(await reactivateOrganisation(db, actor, orgId, null, at), 'status', `/admin/orgs/${orgId}?saved=reactivated`);
 	},
 	addScopes: async (ctx) => {
-		const { db, orgId, actor, form } = await begin(ctx);
+		const { db, orgId, actor, at, form } = await begin(ctx);
 		const parsed = parseScopeForm(form);
 		if (!parsed.ok) return refuse('scopes', parsed.errors);
-		return finish(await addInstitutionScopes(db, actor, orgId, parsed.data), 'scopes', `/admin/orgs/${orgId}?saved=scopes`);
+		return finish(await addInstitutionScopes(db, actor, orgId, parsed.data, at), 'scopes', `/admin/orgs/${orgId}?saved=scopes`);
 	},
 	removeScope: async (ctx) => {
-		const { db, orgId, actor, form } = await begin(ctx);
+		const { db, orgId, actor, at, form } = await begin(ctx);
 		const parsed = z.object({ scopeId: idSchema }).safeParse(formFields(form, ['scopeId']));
 		if (!parsed.success) return refuse('scopes', { scope: '请求不完整，请刷新页面后重试' });
-		return finish(await removeInstitutionScope(db, actor, orgId, parsed.data.scopeId), 'scopes', `/admin/orgs/${orgId}?saved=scopes`);
+		return finish(await removeInstitutionScope(db, actor, orgId, parsed.data.scopeId, at), 'scopes', `/admin/orgs/${orgId}?saved=scopes`);
 	},
 	createAdmin: async (ctx) => {
-		const { db, orgId, actor, form } = await begin(ctx);
+		const { db, orgId, actor, at, form } = await begin(ctx);
 		const values = formFields(form, ['name', 'mobile', 'idNumber']);
 		const parsed = orgAdminAccountSchema.safeParse(values);
-		if (!parsed.success) return refuse('admin', fieldErrors(parsed.error), { adminValues: values });
-		const result = await createOrgAdmin(db, actor, orgId, parsed.data);
+		if (!parsed.success) return refuse('admin', zodErrors(parsed.error), { adminValues: values });
+		const result = await createOrgAdmin(db, actor, orgId, parsed.data, at);
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有找到该单位');
 			return refuse('admin', result.errors, { adminValues: values });

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listRegulatorChoices, listSpecialOperationChoices, loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
 import { createOrganisation } from '#lib/server/orgs/org-admin.ts';
@@ -26,7 +27,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ locals, request, getClientAddress }) => {
+	save: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'platform_admin');
 		const form = await request.formData();
 		const org = parseOrgForm(form);
@@ -36,10 +38,11 @@ export const actions: Actions = {
 		if (!org.ok || (scopes && !scopes.ok)) return fail(400, { values: org.values, errors });
 		const result = await createOrganisation(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() },
+			actorOf(scope, event),
 			org.data,
 			scopes?.ok ? scopes.data : null,
-			null
+			null,
+			now()
 		);
 		if (!result.ok) return fail(400, { values: org.values, errors: result.errors });
 		redirect(303, `/admin/orgs/${result.id}?saved=created`);

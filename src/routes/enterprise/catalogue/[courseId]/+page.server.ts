@@ -1,6 +1,8 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
@@ -25,14 +27,15 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
-	assign: async ({ locals, request, params, getClientAddress }) => {
+	assign: async (event) => {
+		const { locals, request, params } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const courseId = requireIdParam(params.courseId, MISSING);
 		const form = await request.formData();
 		const parsed = assignSchema.safeParse({ year: form.get('year'), dueOn: form.get('dueOn') ?? '', courseId, personIds: form.getAll('personIds') });
-		if (!parsed.success) return fail(400, { errors: Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'form'), i.message])) });
-		const result = await assignCourse(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: { userId: scope.userId, role: scope.role, ip: getClientAddress() } }, now());
-		if (!result.ok) return fail(400, { errors: { form: result.message } });
+		if (!parsed.success) return zodFailure(parsed.error);
+		const result = await assignCourse(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actorOf(scope, event) }, now());
+		if (!result.ok) return formFailure(400, result.message);
 		return { assigned: result };
 	}
 };

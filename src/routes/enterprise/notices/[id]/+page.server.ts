@@ -7,7 +7,7 @@ import { acknowledgeNotice, openNoticeForEnterprise } from '#lib/server/supervis
 import { describeRoles, formatRate } from '#lib/server/supervision/notice.ts';
 import { acknowledgeSchema } from '#lib/schemas/supervision.ts';
 import { formFields } from '#lib/schemas/findings.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -25,7 +25,7 @@ export const actions: Actions = {
 		const form = await request.formData().catch(() => null);
 		if (!form) return fail(400, { errors: { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string> });
 		const parsed = acknowledgeSchema.safeParse(formFields(form, ['note']));
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
 		const result = await acknowledgeNotice(
 			await getDb(),
 			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() },

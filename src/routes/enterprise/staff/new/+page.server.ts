@@ -5,7 +5,7 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { listSpecialOperations } from '#lib/server/people/people.query.ts';
 import { createPerson } from '#lib/server/people/staff.ts';
 import { chinaDate, personFormValues, personSchema } from '#lib/schemas/person.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	requireRole(locals, 'enterprise_admin');
@@ -18,7 +18,7 @@ export const actions: Actions = {
 		const at = now();
 		const values = personFormValues(await request.formData());
 		const parsed = personSchema(chinaDate(at)).safeParse(values);
-		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
 		const result = await createPerson(await getDb(), parsed.data, {
 			userId: scope.userId,
 			role: scope.role,

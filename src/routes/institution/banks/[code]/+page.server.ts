@@ -7,7 +7,7 @@ import { requireBank } from '#lib/server/question-bank/guard.ts';
 import { countByDifficultyAndKnowledge, listQuestions, usableCounts } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
 import { deriveBankFromPlatform } from '#lib/server/question-bank/derive.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 import { newBankSchema } from '#lib/schemas/bank.ts';
 import { QUESTION_TYPES } from '#lib/question-bank/schema.ts';
 
@@ -44,7 +44,7 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const form = await request.formData();
 		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
-		if (!parsed.success) return fail(400, { derive: { errors: fieldErrors(parsed.error), values: { code: String(form.get('code') ?? ''), name: String(form.get('name') ?? '') } } });
+		if (!parsed.success) return fail(400, { derive: { errors: zodErrors(parsed.error), values: { code: String(form.get('code') ?? ''), name: String(form.get('name') ?? '') } } });
 		const result = await deriveBankFromPlatform(await getDb(), { sourceCode: params.code, ...parsed.data }, { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() });
 		if (!result.ok) return fail(400, { derive: { errors: result.errors, values: parsed.data } });
 		redirect(303, `/institution/banks/${result.bankCode}?derived=${result.questions}`);

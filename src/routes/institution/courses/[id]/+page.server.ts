@@ -21,8 +21,8 @@ import {
 	type Result
 } from '#lib/server/courses/course-editor.ts';
 import { courseMetaFromForm, courseMetaSchema, directionSchema, idSchema, moduleTitleSchema, newLessonFromForm, newLessonSchema } from '#lib/schemas/course.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 import { courseFormValues, postedCourseValues } from '../form-values.server.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params, route }) => {
 	const { scope, area, base } = requireCourseAuthor(locals, route.id);
@@ -79,7 +79,7 @@ export const actions: Actions = {
 	update: async (ctx) => {
 		const { db, course, actor, base, form } = await begin(ctx);
 		const parsed = courseMetaSchema.safeParse(courseMetaFromForm(form));
-		if (!parsed.success) return refuse('meta', fieldErrors(parsed.error), { values: postedCourseValues(form) });
+		if (!parsed.success) return refuse('meta', zodErrors(parsed.error), { values: postedCourseValues(form) });
 		const r = await updateCourse(db, actor, course.id, parsed.data);
 		if (!r.ok && !r.notFound) return refuse('meta', r.errors, { values: postedCourseValues(form), problems: r.problems ?? [] });
 		return finish(r, 'meta', `${base}?saved=1#meta`);
@@ -118,7 +118,7 @@ export const actions: Actions = {
 		if (!ref.success) return refuse('outline', BAD_REF);
 		const target = `addLesson-${ref.data.module_id}`;
 		const parsed = newLessonSchema.safeParse(newLessonFromForm(form));
-		if (!parsed.success) return refuse(target, fieldErrors(parsed.error), { values: Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) });
+		if (!parsed.success) return refuse(target, zodErrors(parsed.error), { values: Object.fromEntries([...form].filter(([, v]) => typeof v === 'string')) });
 		const r = await addLesson(db, actor, course.id, ref.data.module_id, parsed.data);
 		return finish(r, target, r.ok ? `${base}/lessons/${r.lessonId}?created=1` : '');
 	},

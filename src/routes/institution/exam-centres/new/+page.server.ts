@@ -5,8 +5,8 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { listRegionsUnder } from '#lib/server/special-ops/centres.repository.ts';
 import { cityPrefix, createCentre } from '#lib/server/special-ops/centre-service.ts';
 import { centreSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
-import { actorOf } from '../../special-ops/scheduling-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -18,8 +18,8 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData());
 		const parsed = centreSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), values: raw });
-		const result = await createCentre(await getDb(), { ...actorOf(scope, getClientAddress()), regionPath: scope.regionPath }, parsed.data, now());
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: raw });
+		const result = await createCentre(await getDb(), { ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath }, parsed.data, now());
 		if (!result.ok) return fail(400, { errors: result.errors, values: raw });
 		redirect(303, `/institution/exam-centres/${result.id}?created=1`);
 	}

@@ -5,10 +5,11 @@ import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
 import { requireConsoleClass } from '#lib/server/live/guard.ts';
 import { playUrls } from '#lib/server/live/play-token.ts';
 import { getConsoleView } from '#lib/server/live/console.ts';
-import { answerQuestion, issueStreamKey, moderateQuestion, startRollCall, type Actor } from '#lib/server/live/live-service.ts';
+import { answerQuestion, issueStreamKey, moderateQuestion, startRollCall } from '#lib/server/live/live-service.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors, type FormErrors, type FormFailure } from '#lib/forms/failure.ts';
 import { answerSchema } from '#lib/schemas/live.ts';
-import { idSchema } from '#lib/schemas/params.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { idParam } from '#lib/schemas/params.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
@@ -26,42 +27,45 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
-async function begin({ locals, params, request, getClientAddress }: Ctx) {
-	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
+async function begin(event: Ctx) {
+	const scope = requireRole(event.locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
-	const cls = await requireConsoleClass(db, scope, params.id);
-	const actor: Actor = { userId: scope.userId, orgId: scope.orgId, role: scope.role, ip: getClientAddress() };
-	return { db, cls, actor, form: await request.formData() };
+	const cls = await requireConsoleClass(db, scope, event.params.id);
+	return { db, cls, actor: actorOf(scope, event), form: await event.request.formData() };
 }
+
+/** A console failure: the one form-failure shape plus which section of the console shows it. */
+const refuse = (target: 'key' | 'rollcall' | 'questions', errors: FormErrors | string) =>
+	fail(400, { target, errors: typeof errors === 'string' ? { form: errors } : errors } satisfies FormFailure & { target: string });
 
 export const actions: Actions = {
 	streamKey: async (ctx) => {
 		const { db, cls, actor } = await begin(ctx);
-		if (!liveSettings().server) return fail(400, { target: 'key', errors: { form: '直播服务未配置' } });
+		if (!liveSettings().server) return refuse('key', '直播服务未配置');
 		const key = await issueStreamKey(db, actor, cls, now());
 		return { target: 'key', streamKey: key.streamKey, expiresAt: key.expiresAt.toISOString() };
 	},
 	rollCall: async (ctx) => {
 		const { db, cls, actor } = await begin(ctx);
 		const r = await startRollCall(db, actor, cls, now(), liveSettings().config);
-		if (!r.ok) return fail(400, { target: 'rollcall', errors: r.errors });
+		if (!r.ok) return refuse('rollcall', r.errors);
 		return { target: 'rollcall', rollCallStarted: true };
 	},
 	moderate: async (ctx) => {
 		const { db, cls, actor, form } = await begin(ctx);
-		const id = idSchema.safeParse(form.get('question'));
+		const id = idParam(form.get('question'));
 		const status = form.get('status');
-		if (!id.success || (status !== 'shown' && status !== 'hidden')) return fail(400, { target: 'questions', errors: { form: '请求不完整，请刷新页面后重试' } });
-		if (!(await moderateQuestion(db, actor, cls, id.data, status, now()))) error(404, '没有这个问题');
+		if (id === null || (status !== 'shown' && status !== 'hidden')) return refuse('questions', '请求不完整，请刷新页面后重试');
+		if (!(await moderateQuestion(db, actor, cls, id, status, now()))) error(404, '没有这个问题');
 		return { target: 'questions' };
 	},
 	answer: async (ctx) => {
 		const { db, cls, actor, form } = await begin(ctx);
 		const parsed = answerSchema.safeParse({ question: form.get('question'), answer: form.get('answer') ?? undefined, on_air: form.get('on_air') ?? undefined });
-		if (!parsed.success) return fail(400, { target: 'questions', errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return refuse('questions', zodErrors(parsed.error));
 		const text = parsed.data.answer || null;
 		const onAir = parsed.data.on_air === '1';
-		if (!text && !onAir) return fail(400, { target: 'questions', errors: { answer: '请填写回答，或选择“已在直播中回答”' } });
+		if (!text && !onAir) return refuse('questions', { answer: '请填写回答，或选择“已在直播中回答”' });
 		if (!(await answerQuestion(db, actor, cls, parsed.data.question, { text, onAir }, now()))) error(404, '没有这个问题');
 		return { target: 'questions' };
 	}

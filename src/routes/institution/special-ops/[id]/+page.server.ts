@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
@@ -8,7 +8,8 @@ import { reviewApplication } from '#lib/server/special-ops/application-service.t
 import { applicationView } from '#lib/server/special-ops/application-view.ts';
 import { reviewSchema } from '#lib/schemas/special-ops-application.ts';
 import { formFields } from '#lib/schemas/findings.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 const MISSING = '没有这份报名';
 
@@ -22,23 +23,24 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
-	review: async ({ locals, params, request, getClientAddress }) => {
+	review: async (event) => {
+		const { locals, params, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const id = requireIdParam(params.id, MISSING);
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { errors: { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string> });
+		if (!form) return formFailure(400, '表单格式不正确，请刷新页面后重试');
 		const parsed = reviewSchema.safeParse(formFields(form, ['decision', 'reason']));
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error);
 		const result = await reviewApplication(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
+			actorOf(scope, event),
 			id,
 			parsed.data,
 			now()
 		);
 		if (!result.ok) {
 			if (result.notFound) error(404, MISSING);
-			return fail(400, { errors: result.errors });
+			return formFailure(400, result.errors);
 		}
 		redirect(303, `/institution/special-ops/${id}`);
 	}

@@ -6,8 +6,8 @@ import { listSpecialOperations } from '#lib/server/special-ops/centres.repositor
 import { listAttachable, listCohorts, listInstitutionStaff } from '#lib/server/special-ops/cohorts.repository.ts';
 import { addCohortTeacher, attachApplications, createCohort } from '#lib/server/special-ops/cohort-service.ts';
 import { cohortAttachSchema, cohortSchema, cohortTeacherSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
-import { actorOf } from '../scheduling-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -26,16 +26,16 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData());
 		const parsed = cohortSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'create', errors: fieldErrors(parsed.error), values: raw });
-		const result = await createCohort(await getDb(), actorOf(scope, getClientAddress()), parsed.data, now());
+		if (!parsed.success) return fail(400, { action: 'create', errors: zodErrors(parsed.error), values: raw });
+		const result = await createCohort(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
 		if (!result.ok) return fail(400, { action: 'create', errors: { [result.field ?? 'form']: result.message }, values: raw });
 		return { action: 'create', saved: `培训班“${parsed.data.name}”已创建` };
 	},
 	teacher: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		const parsed = cohortTeacherSchema.safeParse(formObject(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'teacher', messages: Object.values(fieldErrors(parsed.error)) });
-		const result = await addCohortTeacher(await getDb(), actorOf(scope, getClientAddress()), parsed.data.cohortId, parsed.data.userId, now());
+		if (!parsed.success) return fail(400, { action: 'teacher', messages: Object.values(zodErrors(parsed.error)) });
+		const result = await addCohortTeacher(await getDb(), actorOf(scope, { getClientAddress }), parsed.data.cohortId, parsed.data.userId, now());
 		if (!result) error(404, '没有这个培训班');
 		if (!result.ok) return fail(400, { action: 'teacher', cohortId: parsed.data.cohortId, messages: [result.message] });
 		return { action: 'teacher', cohortId: parsed.data.cohortId, saved: '已添加授课教师' };
@@ -43,8 +43,8 @@ export const actions: Actions = {
 	attach: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		const parsed = cohortAttachSchema.safeParse(formObject(await request.formData(), ['applicationIds']));
-		if (!parsed.success) return fail(400, { action: 'attach', messages: Object.values(fieldErrors(parsed.error)) });
-		const result = await attachApplications(await getDb(), actorOf(scope, getClientAddress()), parsed.data.cohortId, parsed.data.applicationIds, now());
+		if (!parsed.success) return fail(400, { action: 'attach', messages: Object.values(zodErrors(parsed.error)) });
+		const result = await attachApplications(await getDb(), actorOf(scope, { getClientAddress }), parsed.data.cohortId, parsed.data.applicationIds, now());
 		if (!result) error(404, '没有这个培训班');
 		if (!result.ok) return fail(400, { action: 'attach', cohortId: parsed.data.cohortId, messages: result.errors });
 		return { action: 'attach', cohortId: parsed.data.cohortId, saved: `已加入 ${parsed.data.applicationIds.length} 名学员` };

@@ -9,8 +9,8 @@ import { listAllSheets, listRoomSessions } from '#lib/server/special-ops/schedul
 import { schedulePracticalSession, scheduleTheorySession } from '#lib/server/special-ops/scheduling-service.ts';
 import { formObject, practicalSessionSchema, theorySessionSchema } from '#lib/schemas/special-ops-scheduling.ts';
 import { toShanghaiLocal } from '#lib/schemas/exam-admin.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
-import { actorOf } from '../scheduling-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -33,8 +33,8 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData(), ['examinerIds']);
 		const parsed = theorySessionSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'theory', errors: fieldErrors(parsed.error), values: raw });
-		const result = await scheduleTheorySession(await getDb(), actorOf(scope, getClientAddress()), parsed.data, now());
+		if (!parsed.success) return fail(400, { action: 'theory', errors: zodErrors(parsed.error), values: raw });
+		const result = await scheduleTheorySession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
 		if (!result.ok) return fail(400, { action: 'theory', errors: result.errors, values: raw });
 		redirect(303, `/institution/special-ops/sessions/theory/${result.sessionId}?created=1`);
 	},
@@ -42,8 +42,8 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData(), ['examinerIds']);
 		const parsed = practicalSessionSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'practical', errors: fieldErrors(parsed.error), values: raw });
-		const result = await schedulePracticalSession(await getDb(), actorOf(scope, getClientAddress()), parsed.data, now());
+		if (!parsed.success) return fail(400, { action: 'practical', errors: zodErrors(parsed.error), values: raw });
+		const result = await schedulePracticalSession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
 		if (!result.ok) return fail(400, { action: 'practical', errors: result.errors, values: raw });
 		redirect(303, `/institution/special-ops/sessions/practical/${result.sessionId}?created=1`);
 	}

@@ -8,7 +8,7 @@ import { loadGapList, sendSupervisionNotice } from '#lib/server/supervision/noti
 import { defaultDeadline, defaultNoticeText } from '#lib/server/supervision/notice.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { sendNoticeFields, sendNoticeSchema } from '#lib/schemas/supervision.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const scope = requireRole(locals, 'regulator');
@@ -32,7 +32,7 @@ export const actions: Actions = {
 		if (!form) return fail(400, { errors: { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string>, values: null });
 		const values = sendNoticeFields(form);
 		const parsed = sendNoticeSchema.safeParse({ ...values, orgs: values.orgs });
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), values });
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values });
 		const result = await sendSupervisionNotice(
 			await getDb(),
 			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, regionPath: scope.regionPath, ip: getClientAddress() },

@@ -1,6 +1,8 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
 import { createOrganisation } from '#lib/server/orgs/org-admin.ts';
@@ -12,13 +14,13 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ locals, request, getClientAddress }) => {
+	save: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'regulator');
 		const org = parseOrgForm(await request.formData(), 'enterprise');
-		if (!org.ok) return fail(400, { values: org.values, errors: org.errors });
-		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
-		const result = await createOrganisation(await getDb(), actor, org.data, null, scope.regionPath);
-		if (!result.ok) return fail(400, { values: org.values, errors: result.errors });
+		if (!org.ok) return formFailure(400, org.errors, org.values);
+		const result = await createOrganisation(await getDb(), actorOf(scope, event), org.data, null, scope.regionPath, now());
+		if (!result.ok) return formFailure(400, result.errors, org.values);
 		redirect(303, `/regulator/enterprises/${result.id}`);
 	}
 };

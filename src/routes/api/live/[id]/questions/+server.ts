@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { requireApiRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { questionSchema } from '#lib/schemas/live.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 import { requireAudienceClass } from '#lib/server/live/guard.ts';
 import { postQuestion } from '#lib/server/live/live-service.ts';
 import { listQuestions } from '#lib/server/live/live.repository.ts';
@@ -26,7 +26,7 @@ export const POST: RequestHandler = async ({ locals, params, request }) => {
 	const db = await getDb();
 	const { cls, personId } = await requireAudienceClass(db, scope, params.id);
 	const parsed = questionSchema.safeParse(await readJson(request));
-	if (!parsed.success) return json({ errors: fieldErrors(parsed.error) }, { status: 400 });
+	if (!parsed.success) return json({ errors: zodErrors(parsed.error) }, { status: 400 });
 	const r = await postQuestion(db, { personId, cls, body: parsed.data.body }, now());
 	return r.ok ? json({ id: r.id }) : json({ errors: r.errors }, { status: 400 });
 };

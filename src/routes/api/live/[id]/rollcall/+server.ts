@@ -14,5 +14,5 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 	const parsed = rollCallAnswerSchema.safeParse(await readJson(request));
 	if (!parsed.success) return json({ message: '点名应答格式不正确。' }, { status: 400 });
 	const r = await answerRollCall(db, { personId, classId: cls.id, rollCallId: parsed.data.rollCallId, client: clientInfo(request, getClientAddress) }, now());
-	return json(r, { status: r.ok ? 200 : 404 });
+	return json(r, { status: r.ok ? 200 : r.face ? 409 : 404 });
 };

@@ -6,8 +6,8 @@ import { findPersonForEdit, listSpecialOperations } from '#lib/server/people/peo
 import { setPersonActive, updatePerson, type StaffActor } from '#lib/server/people/staff.ts';
 import { chinaDate, personFormValues, personUpdateSchema } from '#lib/schemas/person.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 import type { Scope } from '#lib/server/auth/guards.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 const NOT_FOUND = '本单位没有这名人员';
 
@@ -48,7 +48,7 @@ export const actions: Actions = {
 		const at = now();
 		const values = personFormValues(await request.formData());
 		const parsed = personUpdateSchema(chinaDate(at)).safeParse(values);
-		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
 		const result = await updatePerson(await getDb(), id, parsed.data, actorOf(scope, getClientAddress(), at));
 		if (!result.ok && result.reason === 'not_found') error(404, NOT_FOUND);
 		if (!result.ok) return fail(400, { values, errors: result.errors });

@@ -2,8 +2,9 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { attemptTimeline } from '#lib/server/exams/console.query.ts';
-import { decideAttempt, extendAttempt, terminateAttempt, warnCandidate } from '#lib/server/exams/proctor-service.ts';
+import { attemptTimeline } from '#lib/server/proctoring/console.query.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { decideAttempt, extendAttempt, terminateAttempt, warnCandidate } from '#lib/server/proctoring/proctor-service.ts';
 import { decisionSchema, extendSchema, terminateSchema, warnSchema } from '#lib/schemas/exam-admin.ts';
 import { attemptFaceChecks } from '#lib/server/face/review.query.ts';
 import { requireProctoredAttempt } from '../../exam-pages.server.ts';
@@ -31,28 +32,28 @@ export const actions: Actions = {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = warnSchema.safeParse(form);
 		if (!parsed.success) return fail(400, { action: 'warn', message: firstMessage(parsed.error) });
-		const r = await warnCandidate(db, id, parsed.data.message, { userId: scope.userId, role: scope.role, ip: getClientAddress() }, now());
+		const r = await warnCandidate(db, id, parsed.data.message, actorOf(scope, { getClientAddress }), now());
 		return r.ok ? { action: 'warn', done: '警告已发送，考生页面会立即显示。' } : fail(409, { action: 'warn', message: r.message });
 	},
 	extend: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = extendSchema.safeParse(form);
 		if (!parsed.success) return fail(400, { action: 'extend', message: firstMessage(parsed.error) });
-		const r = await extendAttempt(db, id, parsed.data.minutes, parsed.data.reason, { userId: scope.userId, role: scope.role, ip: getClientAddress() }, now());
+		const r = await extendAttempt(db, id, parsed.data.minutes, parsed.data.reason, actorOf(scope, { getClientAddress }), now());
 		return r.ok ? { action: 'extend', done: `已延长 ${parsed.data.minutes} 分钟。` } : fail(409, { action: 'extend', message: r.message });
 	},
 	terminate: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = terminateSchema.safeParse(form);
 		if (!parsed.success) return fail(400, { action: 'terminate', message: firstMessage(parsed.error) });
-		const r = await terminateAttempt(db, id, parsed.data.reason, { userId: scope.userId, role: scope.role, ip: getClientAddress() }, now());
+		const r = await terminateAttempt(db, id, parsed.data.reason, actorOf(scope, { getClientAddress }), now());
 		return r.ok ? { action: 'terminate', done: '考试已终止，答卷已收回评分。' } : fail(409, { action: 'terminate', message: r.message });
 	},
 	decide: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = decisionSchema.safeParse(form);
 		if (!parsed.success) return fail(400, { action: 'decide', message: firstMessage(parsed.error) });
-		const r = await decideAttempt(db, id, parsed.data.decision, parsed.data.reason, { userId: scope.userId, role: scope.role, ip: getClientAddress() }, now());
+		const r = await decideAttempt(db, id, parsed.data.decision, parsed.data.reason, actorOf(scope, { getClientAddress }), now());
 		return r.ok ? { action: 'decide', done: '复核结论已记录，考生可以看到。' } : fail(409, { action: 'decide', message: r.message });
 	}
 };

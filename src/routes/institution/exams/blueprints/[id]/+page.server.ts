@@ -6,7 +6,8 @@ import { listVisibleBanks, listVisibleKnowledge } from '#lib/server/question-ban
 import { blueprintToValues, findOwnBlueprint, saveBlueprint, sectionSupply } from '#lib/server/exams/blueprint-service.ts';
 import { blueprintValuesFromForm } from '#lib/schemas/exam-admin.ts';
 import { QUALIFICATION_EXAM_DEFAULTS } from '#lib/server/question-engine/blueprint.ts';
-import { actorOf, idParam } from '../../exam-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { idParam } from '../../exam-pages.server.ts';
 
 const D = QUALIFICATION_EXAM_DEFAULTS;
 const defaultsNote = `法定资格考试默认：考试时间 ${D.durationMinutes} 分钟，满分 ${D.totalPoints} 分，${D.passMark} 分以上合格（${D.basisDoc}${D.basisArticle}）。`;
@@ -33,7 +34,7 @@ export const actions: Actions = {
 		const id = idParam(params.id);
 		if (!(await findOwnBlueprint(db, scope.orgId, id))) error(404, '没有这个组卷策略');
 		const values = blueprintValuesFromForm(await request.formData());
-		const result = await saveBlueprint(db, actorOf(scope, getClientAddress()), id, values, now());
+		const result = await saveBlueprint(db, actorOf(scope, { getClientAddress }), id, values, now());
 		if (!result.ok) return fail(400, { problems: result.problems, supply: result.supply, values });
 		return { saved: true };
 	}

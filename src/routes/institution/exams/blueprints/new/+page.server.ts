@@ -6,7 +6,7 @@ import { listVisibleBanks, listVisibleKnowledge } from '#lib/server/question-ban
 import { newBlueprintValues, saveBlueprint } from '#lib/server/exams/blueprint-service.ts';
 import { blueprintValuesFromForm } from '#lib/schemas/exam-admin.ts';
 import { QUALIFICATION_EXAM_DEFAULTS } from '#lib/server/question-engine/blueprint.ts';
-import { actorOf } from '../../exam-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 const D = QUALIFICATION_EXAM_DEFAULTS;
 const defaultsNote = `法定资格考试默认：考试时间 ${D.durationMinutes} 分钟，满分 ${D.totalPoints} 分，${D.passMark} 分以上合格（${D.basisDoc}${D.basisArticle}）。`;
@@ -21,7 +21,7 @@ export const actions: Actions = {
 	default: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		const values = blueprintValuesFromForm(await request.formData());
-		const result = await saveBlueprint(await getDb(), actorOf(scope, getClientAddress()), null, values, now());
+		const result = await saveBlueprint(await getDb(), actorOf(scope, { getClientAddress }), null, values, now());
 		if (!result.ok) return fail(400, { problems: result.problems, supply: result.supply, values });
 		redirect(303, `/institution/exams/blueprints/${result.blueprintId}?saved=1`);
 	}

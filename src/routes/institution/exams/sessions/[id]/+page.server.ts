@@ -15,10 +15,11 @@ import {
 	sessionOverview,
 	setSessionExaminers
 } from '#lib/server/exams/session-service.ts';
-import { sessionConsole } from '#lib/server/exams/console.query.ts';
-import { checkCandidateIdentity } from '#lib/server/exams/proctor-service.ts';
+import { sessionConsole } from '#lib/server/proctoring/console.query.ts';
+import { checkCandidateIdentity } from '#lib/server/proctoring/proctor-service.ts';
 import { examinersSchema, rosterPasteSchema } from '#lib/schemas/exam-admin.ts';
-import { actorOf, requireVisibleSession } from '../../exam-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { requireVisibleSession } from '../../exam-pages.server.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin', 'examiner');
@@ -70,7 +71,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = rosterPasteSchema.safeParse({ idNumbers: form.get('idNumbers') });
 		if (!parsed.success) return fail(400, { rosterErrors: parsed.error.issues.map((i) => i.message), idNumbers: String(form.get('idNumbers') ?? '') });
-		const result = await addCandidatesByIdNumbers(db, actorOf(scope, getClientAddress()), session.id, parsed.data.idNumbers, now());
+		const result = await addCandidatesByIdNumbers(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.idNumbers, now());
 		if (!result.ok) return fail(400, { rosterErrors: result.errors, idNumbers: parsed.data.idNumbers });
 		return { rosterAdded: result.added, rosterSkipped: result.alreadyOnRoster };
 	},
@@ -78,7 +79,7 @@ export const actions: Actions = {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const parsed = candidateSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { message: '考生不正确' });
-		const result = await removeCandidate(db, actorOf(scope, getClientAddress()), session.id, parsed.data.candidateId, now());
+		const result = await removeCandidate(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.candidateId, now());
 		if (!result.ok) return fail(400, { message: result.message });
 		return { message: '已移出名单' };
 	},
@@ -87,13 +88,13 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = examinersSchema.safeParse({ examinerIds: form.getAll('examinerIds') });
 		if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? '考评员不正确' });
-		const result = await setSessionExaminers(db, actorOf(scope, getClientAddress()), session.id, parsed.data.examinerIds, now());
+		const result = await setSessionExaminers(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.examinerIds, now());
 		if (!result.ok) return fail(400, { message: result.message });
 		return { message: '考评员已更新' };
 	},
 	prepare: async ({ locals, params, getClientAddress }) => {
 		const { scope, db, session } = await adminContext(locals, params.id);
-		const result = await prepareSessionPapersNow(db, actorOf(scope, getClientAddress()), session.id, now());
+		const result = await prepareSessionPapersNow(db, actorOf(scope, { getClientAddress }), session.id, now());
 		if (!result.ok) return fail(400, { message: result.message });
 		return { message: `已生成 ${result.prepared} 份试卷；共有 ${result.waiting} 位考生的试卷已就绪。` };
 	},
@@ -101,7 +102,7 @@ export const actions: Actions = {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const parsed = cancelSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? '请填写取消原因' });
-		const result = await cancelSession(db, actorOf(scope, getClientAddress()), session.id, parsed.data.reason, now());
+		const result = await cancelSession(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.reason, now());
 		if (!result.ok) return fail(400, { message: result.message });
 		return { message: '场次已取消' };
 	},
@@ -113,7 +114,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { message: '考生不正确' });
 		const candidate = await findSessionCandidate(db, session.id, parsed.data.candidateId);
 		if (!candidate) error(404, '考生不在本场次名单中');
-		await checkCandidateIdentity(db, session.id, candidate.id, actorOf(scope, getClientAddress()), now());
+		await checkCandidateIdentity(db, session.id, candidate.id, actorOf(scope, { getClientAddress }), now());
 		return { message: '已记录身份核验' };
 	}
 };

@@ -5,8 +5,8 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { listBlueprints } from '#lib/server/exams/blueprint-service.ts';
 import { createSession, defaultAttempts, listInstitutionExaminers, listOwnPublishedCourses } from '#lib/server/exams/session-service.ts';
 import { sessionFormSchema, sessionValuesFromForm, toShanghaiLocal } from '#lib/schemas/exam-admin.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
-import { actorOf } from '../../exam-pages.server.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 /** The day 19号令 takes effect: the page shows the rule for the opening date typed in. */
 const SWITCH_DATE = '2026-06-01';
@@ -39,8 +39,8 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const raw = sessionValuesFromForm(form);
 		const parsed = sessionFormSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error), values: raw });
-		const result = await createSession(await getDb(), actorOf(scope, getClientAddress()), parsed.data, now());
+		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: raw });
+		const result = await createSession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
 		if (!result.ok) return fail(400, { errors: result.errors, values: raw });
 		redirect(303, `/institution/exams/sessions/${result.sessionId}?created=1`);
 	}

@@ -1,13 +1,14 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { getOrganisationDetail, loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
 import { editOrganisation, reactivateOrganisation, suspendOrganisation, type Result } from '#lib/server/orgs/org-admin.ts';
 import { parseOrgForm, suspendSchema } from '#lib/schemas/org.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
 import { formFields } from '#lib/schemas/findings.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 /** An enterprise of the regulator's region; anything else does not exist for it (404). */
 async function requireOwnEnterprise(locals: App.Locals, id: string) {
@@ -24,29 +25,29 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ locals, params, request, getClientAddress }) => {
+	save: async (event) => {
+		const { locals, params, request } = event;
 		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
 		const parsed = parseOrgForm(await request.formData(), 'enterprise');
 		if (!parsed.ok) return fail(400, { target: 'org', values: parsed.values, errors: parsed.errors });
-		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
-		const result = await editOrganisation(db, actor, org.id, parsed.data, scope.regionPath);
+		const result = await editOrganisation(db, actorOf(scope, event), org.id, parsed.data, scope.regionPath, now());
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有找到该企业');
 			return fail(400, { target: 'org', values: parsed.values, errors: result.errors });
 		}
 		redirect(303, `/regulator/enterprises/${org.id}`);
 	},
-	suspend: async ({ locals, params, request, getClientAddress }) => {
+	suspend: async (event) => {
+		const { locals, params, request } = event;
 		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
 		const parsed = suspendSchema.safeParse(formFields(await request.formData(), ['reason']));
-		if (!parsed.success) return fail(400, { target: 'status', errors: fieldErrors(parsed.error) });
-		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
-		return finishStatus(await suspendOrganisation(db, actor, org.id, parsed.data.reason, scope.regionPath), org.id);
+		if (!parsed.success) return fail(400, { target: 'status', errors: zodErrors(parsed.error) });
+		return finishStatus(await suspendOrganisation(db, actorOf(scope, event), org.id, parsed.data.reason, scope.regionPath, now()), org.id);
 	},
-	reactivate: async ({ locals, params, getClientAddress }) => {
+	reactivate: async (event) => {
+		const { locals, params } = event;
 		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
-		const actor = { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() };
-		return finishStatus(await reactivateOrganisation(db, actor, org.id, scope.regionPath), org.id);
+		return finishStatus(await reactivateOrganisation(db, actorOf(scope, event), org.id, scope.regionPath, now()), org.id);
 	}
 };
 

@@ -8,8 +8,8 @@ import { listLessons, listModules } from '#lib/server/courses/courses.repository
 import { updateLesson, type Actor } from '#lib/server/courses/course-editor.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { UPLOAD_LIMITS, validateUpload } from '#lib/server/files/upload.ts';
-import { idSchema, lessonFieldsFromForm, lessonFieldsSchema, videoSecondsSchema } from '#lib/schemas/course.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
+import { idSchema, lessonFieldsFromForm, lessonFieldsSchema, replayLessonFieldsSchema, videoSecondsSchema } from '#lib/schemas/course.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 async function begin(locals: App.Locals, params: { id: string; lessonId: string }, routeId: string | null) {
 	const { scope, base } = requireCourseAuthor(locals, routeId);
@@ -23,12 +23,15 @@ async function begin(locals: App.Locals, params: { id: string; lessonId: string 
 
 export const load: PageServerLoad = async ({ locals, params, route }) => {
 	const { db, course, lesson, base } = await begin(locals, params, route.id);
+	// a 回放 lesson links to its class in the same area (/institution/live or /enterprise/live)
+	const liveUrl = lesson.liveClassId !== null ? `${base.replace(/\/courses\/\d+$/, '/live')}/${lesson.liveClassId}` : null;
 	const module = (await listModules(db, course.id)).find((m) => m.id === lesson.moduleId);
 	return {
 		base,
 		course: { id: course.id, title: course.title, status: course.status },
 		moduleTitle: module?.title ?? '',
 		lesson,
+		liveUrl,
 		previewHtml: renderMarkdown(lesson.bodyMd),
 		fileUrl: lesson.fileId ? `/files/${lesson.fileId}` : null,
 		limits: { videoMb: UPLOAD_LIMITS.video.maxBytes / 1024 / 1024, pdfMb: UPLOAD_LIMITS.pdf.maxBytes / 1024 / 1024 }
@@ -49,8 +52,10 @@ export const actions: Actions = {
 		const { scope, db, course, lesson, base } = await begin(locals, params, route.id);
 		const form = await request.formData();
 		const candidate = lessonFieldsFromForm(form);
-		const parsed = lessonFieldsSchema.safeParse(candidate);
-		if (!parsed.success) return fail(400, { target: 'lesson', errors: fieldErrors(parsed.error), values: candidate, preview: null });
+		// a 回放 lesson's form has only the name and the text; kind, length and minutes, if posted, go to
+		// the use case, which refuses any change to them
+		const parsed = lesson.liveClassId !== null ? replayLessonFieldsSchema.safeParse(candidate) : lessonFieldsSchema.safeParse(candidate);
+		if (!parsed.success) return fail(400, { target: 'lesson', errors: zodErrors(parsed.error), values: candidate, preview: null });
 		const r = await updateLesson(db, actorOf(scope, getClientAddress()), course.id, lesson.id, parsed.data);
 		if (!r.ok) {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
@@ -71,7 +76,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const seconds = String(form.get('video_seconds') ?? '').trim();
 		const parsed = uploadSchema.safeParse({ kind: form.get('kind'), video_seconds: seconds ? Number(seconds) : null });
-		if (!parsed.success) return fail(400, { target: 'upload', errors: fieldErrors(parsed.error) });
+		if (!parsed.success) return fail(400, { target: 'upload', errors: zodErrors(parsed.error) });
 		const file = form.get('file');
 		if (!(file instanceof File) || (file.size === 0 && !file.name)) return fail(400, { target: 'upload', errors: { file: '请选择要上传的文件' } });
 		const checked = await validateUpload(parsed.data.kind, file);

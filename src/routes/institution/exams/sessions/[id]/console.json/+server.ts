@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireApiRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { sessionConsole } from '#lib/server/exams/console.query.ts';
+import { sessionConsole } from '#lib/server/proctoring/console.query.ts';
 import { requireVisibleSession } from '../../../exam-pages.server.ts';
 
 /** The live console's rows (polled every 5 s by the session page). */

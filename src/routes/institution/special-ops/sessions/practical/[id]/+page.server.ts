@@ -7,8 +7,8 @@ import { findPracticalSession, listAssignableForPractical, practicalExaminers, p
 import { assignToPractical, setPracticalExaminers } from '#lib/server/special-ops/scheduling-service.ts';
 import { assignSchema, examinerIdsSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
-import { fieldErrors } from '#lib/schemas/auth.ts';
-import { actorOf } from '../../../scheduling-pages.server.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -29,8 +29,8 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const id = requireIdParam(params.id, '没有这个场次');
 		const parsed = assignSchema.safeParse(formObject(await request.formData(), ['applicationIds']));
-		if (!parsed.success) return fail(400, { messages: Object.values(fieldErrors(parsed.error)) });
-		const result = await assignToPractical(await getDb(), actorOf(scope, getClientAddress()), id, parsed.data.applicationIds, now());
+		if (!parsed.success) return fail(400, { messages: Object.values(zodErrors(parsed.error)) });
+		const result = await assignToPractical(await getDb(), actorOf(scope, { getClientAddress }), id, parsed.data.applicationIds, now());
 		if (!result) error(404, '没有这个场次');
 		if (!result.ok) return fail(400, { messages: result.errors });
 		return { saved: `已安排 ${result.assigned} 人` };
@@ -39,8 +39,8 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const id = requireIdParam(params.id, '没有这个场次');
 		const parsed = examinerIdsSchema.safeParse(formObject(await request.formData(), ['examinerIds']));
-		if (!parsed.success) return fail(400, { messages: Object.values(fieldErrors(parsed.error)) });
-		const result = await setPracticalExaminers(await getDb(), actorOf(scope, getClientAddress()), id, parsed.data.examinerIds, now());
+		if (!parsed.success) return fail(400, { messages: Object.values(zodErrors(parsed.error)) });
+		const result = await setPracticalExaminers(await getDb(), actorOf(scope, { getClientAddress }), id, parsed.data.examinerIds, now());
 		if (!result) error(404, '没有这个场次');
 		if (!result.ok) return fail(400, { messages: [result.message] });
 		return { saved: '考评员已更新' };

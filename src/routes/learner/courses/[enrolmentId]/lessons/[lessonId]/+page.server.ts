@@ -1,10 +1,11 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now, studyConfig } from '#lib/server/runtime.ts';
 import { getLessonForStudy } from '#lib/server/study/my-study.query.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { idParam } from '#lib/schemas/params.ts';
+import { findLiveClassForPerson } from '#lib/server/live/live.repository.ts';
 import { answerLessonQuiz, drawLessonQuiz } from '#lib/server/courses/lesson-quiz.service.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -16,6 +17,14 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	// No attention check is shown on load: a loaded page starts a new study session, and a check
 	// belongs to the session it was issued in (an unanswered one ends with its session).
 	const { outline, lesson, progress } = found;
+	// a class's 回放 lesson plays on the class page: its signed replay, the video rule, and the class's
+	// live_attendance replay accounting (the only place its time counts)
+	if (lesson.live_class_id !== null) {
+		const live = await findLiveClassForPerson(await getDb(), lesson.live_class_id, scope.personId ?? 0);
+		if (live?.inAudience) redirect(303, `/learner/live/${lesson.live_class_id}`);
+		// a course learner the class's audience leaves out: say why, and who can change it
+		error(403, `“${lesson.title}”是直播“${live?.cls.title ?? ''}”的回放，只对这场直播的参训对象开放；您不在它的参训名单中，请联系培训管理员把您加入这场直播`);
+	}
 	// practice questions without their key: the key only comes back from the quiz action
 	const quiz = await drawLessonQuiz(await getDb(), lesson.id, now());
 	return {

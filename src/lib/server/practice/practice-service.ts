@@ -1,16 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { withTransaction } from '../db/transaction.ts';
+import {
+	countPractisableByKnowledge,
+	findActiveRoleCategory,
+	findPracticeBlueprint,
+	hasKnowledgePoint,
+	insertPracticeAttempt,
+	listBanksForAudience,
+	listKnowledgePoints,
+	listOpenPracticeAttempts,
+	listOpenWrongAnswers,
+	listPracticeBlueprints
+} from './practice.repository.ts';
+import { ROLE_CATEGORY_LABELS } from '../../domain/labels.ts';
 import { QUESTION_TYPES } from '../../question-bank/schema.ts';
 import { checkBlueprintAgainstPool, knowledgeMatches, roundPoints, type Blueprint, type PoolItem } from '../question-engine/blueprint.ts';
 import { createRng, randomOrder, shuffle, type Rng } from '../question-engine/random.ts';
 import { groupUnits, takeUnits } from '../question-engine/paper.ts';
-import type { StoredSlot } from './attempt.ts';
-import { insertPaper, loadPool } from './exam.repository.ts';
-import { createPaper } from './paper-service.ts';
-import { examLockMessage, locksAnyBank } from './exam-lock.ts';
-import { findExamLock } from './exam-lock.query.ts';
+import type { StoredSlot } from '../exams/attempt.ts';
+import { insertPaper, loadPool } from '../exams/exam.repository.ts';
+import { createPaper } from '../exams/paper-service.ts';
+import { examLockMessage, locksAnyBank } from '../exams/exam-lock.ts';
+import { findExamLock } from '../exams/exam-lock.query.ts';
 
 // Practice (模拟考试, 章节练习, 错题重练): the exam engine without a session. A practice attempt is
 // mode 'practice', has no session or candidate, starts in progress, and shows the key after each
@@ -39,21 +51,12 @@ export type PracticeStart = { ok: true; attemptId: number } | { ok: false; reaso
 
 export type OpenBank = { id: number; code: string; name: string; ownerOrgId: number | null; questions: number };
 
-async function learnerRole(db: Db, personId: number): Promise<RoleCategory | null> {
-	const person = await db.selectFrom('persons').select(['role_category', 'active']).where('id', '=', personId).executeTakeFirst();
-	return person && person.active ? (person.role_category as RoleCategory) : null;
-}
-
 /** The banks a learner may practise, with how many practisable questions (active, reviewed) each holds. */
 export async function listOpenBanks(db: Db, personId: number): Promise<OpenBank[]> {
-	const role = await learnerRole(db, personId);
+	const role = await findActiveRoleCategory(db, personId);
 	if (!role) return [];
-	const { rows } = await sql<{ id: number; code: string; name: string; owner_org_id: number | null; questions: number }>`
-		select b.id, b.code, b.name, b.owner_org_id,
-			(select count(*)::int from qb_questions q where q.bank_id = b.id and q.status = 'active' and q.review_status = 'ok') as questions
-		from qb_banks b
-		where b.audience @> ${JSON.stringify([role])}::jsonb or b.audience @> ${JSON.stringify([ROLE_CATEGORY_LABELS[role]])}::jsonb
-		order by b.owner_org_id nulls first, b.name, b.id`.execute(db);
+	// A bank's audience names the role by its code or by its Chinese label.
+	const rows = await listBanksForAudience(db, [role, ROLE_CATEGORY_LABELS[role]]);
 	return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, ownerOrgId: r.owner_org_id, questions: r.questions }));
 }
 
@@ -81,19 +84,7 @@ export async function listMockExams(db: Db, personId: number, now: Date): Promis
 	const open = await openBankIds(db, personId);
 	if (!open.size) return [];
 	const lock = await findExamLock(db, personId, now);
-	const { rows } = await sql<{ id: number; name: string; owner_name: string; bank_ids: number[]; definition: Blueprint; finished: number; best: string | null }>`
-		with mine as (
-			select p.blueprint_id, count(*)::int as finished, max(a.score)::text as best
-			from exam_attempts a join exam_papers p on p.id = a.paper_id
-			where a.person_id = ${personId} and a.mode = 'practice' and a.status = 'finished' and p.blueprint_id is not null
-			group by p.blueprint_id
-		)
-		select b.id, b.name, o.name as owner_name, b.bank_ids, b.definition, coalesce(mine.finished, 0) as finished, mine.best
-		from exam_blueprints b
-		join organisations o on o.id = b.owner_org_id
-		left join mine on mine.blueprint_id = b.id
-		where b.practice_open
-		order by b.name, b.id`.execute(db);
+	const rows = await listPracticeBlueprints(db, personId);
 	const visible = rows.filter((r) => r.bank_ids.length > 0 && r.bank_ids.every((id) => open.has(Number(id))));
 	const out: MockExam[] = [];
 	for (const r of visible) {
@@ -120,15 +111,8 @@ export type KnowledgeNode = { code: string; name: string; depth: number; questio
 /** A bank's knowledge points in tree order (depth-first), each with its practisable questions, descendants included. */
 export async function knowledgeTree(db: Db, personId: number, bankId: number): Promise<KnowledgeNode[] | null> {
 	if (!(await openBankIds(db, personId)).has(bankId)) return null;
-	const points = await db.selectFrom('qb_knowledge_points').select(['code', 'name', 'parent_code', 'sort']).where('bank_id', '=', bankId).orderBy('sort').orderBy('code').execute();
-	const counts = await db
-		.selectFrom('qb_questions')
-		.select(['knowledge_code', (eb) => eb.fn.countAll<number>().as('n')])
-		.where('bank_id', '=', bankId)
-		.where('status', '=', 'active')
-		.where('review_status', '=', 'ok')
-		.groupBy('knowledge_code')
-		.execute();
+	const points = await listKnowledgePoints(db, bankId);
+	const counts = await countPractisableByKnowledge(db, bankId);
 	const known = new Set(points.map((p) => p.code));
 	const children = new Map<string | null, typeof points>();
 	for (const p of points) {
@@ -154,16 +138,7 @@ export type OpenPractice = { attemptId: number; title: string; kind: PracticeKin
 
 /** The learner's practice attempts still in progress (untimed ones wait until finished), newest first. */
 export async function listOpenPractice(db: Db, personId: number, now: Date): Promise<OpenPractice[]> {
-	const { rows } = await sql<{ id: number; seed: string; name: string | null; started_at: Date; deadline_at: Date | null; questions: number; answered: number }>`
-		select a.id, p.seed, b.name, a.started_at, a.deadline_at, jsonb_array_length(p.slots) as questions,
-			(select count(distinct s.slot)::int from exam_answer_steps s where s.attempt_id = a.id) as answered
-		from exam_attempts a
-		join exam_papers p on p.id = a.paper_id
-		left join exam_blueprints b on b.id = p.blueprint_id
-		where a.person_id = ${personId} and a.mode = 'practice' and a.status = 'in_progress'
-			and (a.deadline_at is null or a.deadline_at > ${now})
-		order by a.started_at desc, a.id desc
-		limit 20`.execute(db);
+	const rows = await listOpenPracticeAttempts(db, personId, now);
 	return rows.map((r) => {
 		const kind = practiceKindOfSeed(r.seed);
 		return {
@@ -188,18 +163,9 @@ function practiceSeed(kind: PracticeKind, personId: number, now: Date): string {
 	return `practice:${kind}:person:${personId}:${now.toISOString()}:${randomUUID()}`;
 }
 
-async function insertPracticeAttempt(db: Db, personId: number, paperId: number, deadline: Date | null, now: Date): Promise<number> {
-	const row = await db
-		.insertInto('exam_attempts')
-		.values({ mode: 'practice', session_id: null, candidate_id: null, person_id: personId, paper_id: paperId, status: 'in_progress', started_at: now, deadline_at: deadline, created_at: now })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
-}
-
 /** 模拟考试: a fresh random paper from a practice-open blueprint, timed like the exam, unlimited attempts. */
 export async function startMockExam(db: Db, input: { personId: number; blueprintId: number }, now: Date): Promise<PracticeStart> {
-	const blueprint = await db.selectFrom('exam_blueprints').select(['id', 'bank_ids', 'definition', 'practice_open']).where('id', '=', input.blueprintId).executeTakeFirst();
+	const blueprint = await findPracticeBlueprint(db, input.blueprintId);
 	const bankIds = ((blueprint?.bank_ids ?? []) as number[]).map(Number);
 	const open = await openBankIds(db, input.personId);
 	if (!blueprint || !blueprint.practice_open || !bankIds.length || !bankIds.every((id) => open.has(id))) {
@@ -210,7 +176,7 @@ export async function startMockExam(db: Db, input: { personId: number; blueprint
 	const definition = blueprint.definition as Blueprint;
 	const pool = await loadPool(db, bankIds);
 	if (checkBlueprintAgainstPool(definition, pool).length) return { ok: false, reason: '题库题目不足，暂时无法组卷，请联系出题机构。' };
-	const attemptId = await db.transaction().execute(async (tx) => {
+	const attemptId = await withTransaction(db, async (tx) => {
 		const paperId = await createPaper(tx, { sessionId: null, blueprintId: blueprint.id, bankIds, blueprint: definition, seed: practiceSeed('mock', input.personId, now), now });
 		return insertPracticeAttempt(tx, input.personId, paperId, new Date(now.getTime() + definition.durationMinutes * 60_000), now);
 	});
@@ -243,7 +209,7 @@ function practiceSlots(items: readonly PoolItem[], rng: Rng): StoredSlot[] {
 
 async function storePracticePaper(db: Db, personId: number, kind: PracticeKind, items: readonly PoolItem[], rng: Rng, seed: string, now: Date): Promise<number> {
 	const slots = practiceSlots(items, rng);
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const paperId = await insertPaper(tx, { sessionId: null, blueprintId: null, seed, slots, totalPoints: roundPoints(slots.length), now });
 		return insertPracticeAttempt(tx, personId, paperId, null, now);
 	});
@@ -265,8 +231,7 @@ export async function startChapterPractice(db: Db, input: { personId: number; ba
 	const lock = await findExamLock(db, input.personId, now);
 	if (locksAnyBank(lock, [input.bankId])) return { ok: false, reason: examLockMessage(lock) };
 	if (input.knowledge) {
-		const point = await db.selectFrom('qb_knowledge_points').select('code').where('bank_id', '=', input.bankId).where('code', '=', input.knowledge).executeTakeFirst();
-		if (!point) return { ok: false, reason: `题库中没有知识点 ${input.knowledge}。` };
+		if (!(await hasKnowledgePoint(db, input.bankId, input.knowledge))) return { ok: false, reason: `题库中没有知识点 ${input.knowledge}。` };
 	}
 	const pool = (await loadPool(db, [input.bankId])).filter((p) => !input.knowledge || knowledgeMatches([input.knowledge], p.knowledge));
 	if (!pool.length) return { ok: false, reason: '这个知识点下暂无可练习的题目。' };
@@ -291,17 +256,7 @@ export async function startWrongAnswerPractice(db: Db, input: { personId: number
 	const lock = await findExamLock(db, input.personId, now);
 	const banks = (input.bankId ? [input.bankId] : [...open]).filter((id) => !lock.bankIds.has(id));
 	if (!banks.length) return { ok: false, reason: lock.bankIds.size ? examLockMessage(lock) : '错题本中没有可重练的题目。' };
-	const wrong = await db
-		.selectFrom('wrong_answers as w')
-		.innerJoin('qb_questions as q', 'q.id', 'w.question_id')
-		.select(['w.question_id', 'q.knowledge_code'])
-		.where('w.person_id', '=', input.personId)
-		.where('w.resolved_at', 'is', null)
-		.where('q.bank_id', 'in', banks)
-		.orderBy('w.wrong_count', 'desc')
-		.orderBy('w.last_wrong_at', 'desc')
-		.orderBy('w.question_id')
-		.execute();
+	const wrong = await listOpenWrongAnswers(db, input.personId, banks);
 	const wanted = wrong.filter((w) => !input.knowledge || knowledgeMatches([input.knowledge], w.knowledge_code));
 	const order = new Map(wanted.map((w, i) => [String(w.question_id), i]));
 	// loadPool keeps only active, reviewed questions at their current versions.

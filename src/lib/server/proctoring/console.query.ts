@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
-import { computeIntegrityFlags, EVENT_LABELS, type IntegrityFlag } from './integrity.ts';
-import type { StoredSlot } from './attempt.ts';
-import { isExpired } from './attempt.ts';
-import { findAttempt, getPaperSlots } from './exam.repository.ts';
-import type { SessionRow } from './session.repository.ts';
+import { computeIntegrityFlags, EVENT_LABELS, integrityFlags, type IntegrityFlag } from './integrity.ts';
+import type { StoredSlot } from '../exams/attempt.ts';
+import { isExpired } from '../exams/attempt.ts';
+import { findAttempt, getPaperSlots } from '../exams/exam.repository.ts';
+import type { SessionRow } from '../exams/session.repository.ts';
 
 // Read-only views for examiners: the live console of a session and one attempt's timeline.
 
@@ -51,7 +51,7 @@ type Raw = {
 	finished_at: Date | null;
 	score: string | null;
 	passed: boolean | null;
-	flags: IntegrityFlag[] | null;
+	flags: unknown;
 	decision: string | null;
 	total: number | null;
 	answered: number | null;
@@ -78,7 +78,7 @@ export async function sessionConsole(db: Db, session: Pick<SessionRow, 'id' | 'r
 	return rows.map((r) => {
 		const status: ConsoleStatus = r.status === 'in_progress' ? 'in_progress' : r.status === 'finished' ? ((r.finish_reason ?? 'submitted') as ConsoleStatus) : 'not_started';
 		let flags: IntegrityFlag[] = [];
-		if (r.status === 'finished' && r.flags) flags = r.flags;
+		if (r.status === 'finished' && r.flags) flags = integrityFlags(r.flags);
 		else if (r.attempt_id && r.event_counts) {
 			const events = Object.entries(r.event_counts).flatMap(([kind, n]) => Array.from({ length: n }, () => ({ kind, source: 'client' })));
 			flags = computeIntegrityFlags(events, { startedAt: r.started_at, finishedAt: r.finished_at, answered: r.answered ?? 0, requireFullscreen: session.require_fullscreen });
@@ -177,7 +177,7 @@ export async function attemptTimeline(db: Db, attemptId: number, now: Date) {
 			ip: attempt.ip,
 			score: attempt.score === null ? null : Number(attempt.score),
 			passed: attempt.passed,
-			flags: (attempt.flags as IntegrityFlag[] | null) ?? [],
+			flags: integrityFlags(attempt.flags),
 			decision: attempt.decision,
 			decisionReason: attempt.decision_reason,
 			decidedAt: attempt.decided_at?.toISOString() ?? null,
@@ -189,4 +189,3 @@ export async function attemptTimeline(db: Db, attemptId: number, now: Date) {
 		items
 	};
 }
-export type AttemptTimeline = NonNullable<Awaited<ReturnType<typeof attemptTimeline>>>;

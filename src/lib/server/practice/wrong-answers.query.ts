@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { answerKeys, type Question, type QuestionType } from '../../question-bank/schema.ts';
 import type { QuestionResponse } from '../question-engine/grading.ts';
-import { loadQuestionVersions } from './exam.repository.ts';
+import { loadQuestionVersions } from '../exams/exam.repository.ts';
 import { listOpenBanks } from './practice-service.ts';
-import { examLockMessage } from './exam-lock.ts';
-import { findExamLock } from './exam-lock.query.ts';
+import { examLockMessage } from '../exams/exam-lock.ts';
+import { findExamLock } from '../exams/exam-lock.query.ts';
 
 // 错题本 (read-only): the questions a learner got wrong, with their last answer, the key and the
 // explanation. Keys are shown only where they cannot leak anything the learner may not see:

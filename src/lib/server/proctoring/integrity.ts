@@ -18,22 +18,6 @@ export const CLIENT_EVENT_KINDS = [
 	'answer_timing',
 	'camera_unavailable'
 ] as const;
-export type ClientEventKind = (typeof CLIENT_EVENT_KINDS)[number];
-
-export const SERVER_EVENT_KINDS = [
-	'started',
-	'resumed',
-	'ip_change',
-	'user_agent_change',
-	'concurrent_connection',
-	'device_takeover',
-	'answer_after_deadline',
-	'answer_after_finish',
-	'fast_answering',
-	'submitted',
-	'finished_at_deadline',
-	'snapshot'
-] as const;
 
 export const EVENT_LABELS: Record<string, string> = {
 	page_hidden: '切出考试页面',
@@ -84,6 +68,19 @@ export const INTEGRITY_SETTINGS = {
 export type IntegritySettings = typeof INTEGRITY_SETTINGS;
 
 export type IntegrityFlag = { code: string; label: string; rule: string; count: number };
+
+const isFlag = (f: unknown): f is IntegrityFlag => {
+	const o = f as Record<string, unknown> | null;
+	return typeof o === 'object' && o !== null && typeof o.code === 'string' && typeof o.label === 'string' && typeof o.rule === 'string' && typeof o.count === 'number';
+};
+
+/** exam_attempts.flags (jsonb, written only by grading) read back: null → no flags; anything else malformed throws. */
+export function integrityFlags(value: unknown): IntegrityFlag[] {
+	if (value === null || value === undefined) return [];
+	const v: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+	if (Array.isArray(v) && v.every(isFlag)) return v;
+	throw new Error(`exam_attempts.flags 格式不符：${JSON.stringify(v).slice(0, 200)}`);
+}
 
 export type EventForFlags = { kind: string; source: string };
 
