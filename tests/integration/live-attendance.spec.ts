@@ -425,6 +425,8 @@ for (const backend of BACKENDS) {
 				await replay(4030, 30);
 				const skip = await replay(4060, 500);
 				expect(skip.refused?.code).toBe('seek_ahead');
+				// the page is told where the counted watching stopped, and its player goes back there
+				expect(skip.watchedSeconds).toBe(30);
 				await replay(4090, 60);
 				const att = (await listAttendance(db, cls.id, at(4100), 35)).find((r) => r.person_id === alice)!;
 				expect(att.live_seconds).toBe(0);
@@ -434,6 +436,29 @@ for (const backend of BACKENDS) {
 				const cap = await classCapSeconds(db, cls);
 				expect(creditedHours({ live_seconds: 0, replay_seconds: 2700, late: false }, cls.replay_rule, cap, 45)).toBe(rule === 'replay_allowed' ? 1 : 0);
 			}
+		});
+
+		it('a replay page that played on while another page held the lease goes back to the counted position, then counts', async () => {
+			const cls0 = await schedule({ replayRule: 'replay_allowed' });
+			await db.updateTable('live_classes').set({ replay_file: 'z.mp4', replay_seconds: 3000 }).where('id', '=', cls0.id).execute();
+			const cls = (await findLiveClass(db, cls0.id))!;
+			const on = (tabId: string, s: number, position: number) => beat(cls, alice, s, { tabId, mode: 'replay', state: 'playing', position });
+			// the page before a reload holds the lease; the reloaded page plays on, refused
+			await on('before-reload', 4000, 0);
+			expect((await on('reloaded', 4010, 10)).refused?.code).toBe('another_device');
+			// the old lease lapses: the reloaded page takes it over at position 50, counting nothing yet
+			expect((await on('reloaded', 4050, 50)).refused).toBeNull();
+			// its player is 30 s further: ahead of the counted position (0), so refused with where to go back
+			const ahead = await on('reloaded', 4080, 80);
+			expect(ahead.refused?.code).toBe('seek_ahead');
+			expect(ahead.watchedSeconds).toBe(0);
+			expect(ahead.credit).toBe(0);
+			// back at 0 (live-clock.svelte.ts sets currentTime), it counts again
+			const counted = await on('reloaded', 4110, 30);
+			expect(counted.refused).toBeNull();
+			expect(counted.credit).toBe(30);
+			expect(counted.replaySeconds).toBe(30);
+			expect(counted.watchedSeconds).toBe(30);
 		});
 
 		it('questions are stored as text, rate limited, and a learner sees only theirs and shown ones', async () => {

@@ -8,6 +8,7 @@ type BeatResponse = {
 	credit: number;
 	liveSeconds: number;
 	replaySeconds: number;
+	watchedSeconds: number;
 	streamUp: boolean;
 	rollCall: { id: number; secondsLeft: number; face: boolean } | null;
 	faceCheck: boolean;
@@ -36,15 +37,48 @@ export class LiveClock {
 	#lastBeat = 0;
 	#inFlight = false;
 	#takeover = false;
+	/** replay: how far the counted watching reached (server's figure) */
+	#watched = 0;
 	// not reactive: only which 点名 this page already answered
 	#answered: number[] = [];
 
-	constructor(classId: number, mode: Mode, intervalSeconds: number, start: { liveSeconds: number; replaySeconds: number }) {
+	constructor(classId: number, mode: Mode, intervalSeconds: number, start: { liveSeconds: number; replaySeconds: number; watchedSeconds?: number }) {
 		this.#classId = classId;
 		this.#mode = mode;
 		this.#interval = intervalSeconds;
 		this.liveSeconds = start.liveSeconds;
 		this.replaySeconds = start.replaySeconds;
+		this.#watched = start.watchedSeconds ?? 0;
+	}
+
+	/**
+	 * Replay: as in video lessons, the player cannot skip ahead of what was counted. It resumes
+	 * where the counted watching stopped, and a seek past that point goes back there.
+	 */
+	#guardReplay(video: HTMLVideoElement): () => void {
+		let furthest = this.#watched;
+		const onTime = () => {
+			if (!video.paused && !video.seeking && video.currentTime <= furthest + 2) furthest = Math.max(furthest, video.currentTime);
+		};
+		const onSeeking = () => {
+			const back = Math.max(furthest, this.#watched);
+			if (video.currentTime > back + 1) {
+				video.currentTime = back;
+				this.notice = '回放不能跳过未观看的内容，已退回到您看过的位置。';
+			}
+		};
+		const onLoaded = () => {
+			if (this.#watched > 0 && this.#watched < video.duration - 1) video.currentTime = this.#watched;
+		};
+		video.addEventListener('timeupdate', onTime);
+		video.addEventListener('seeking', onSeeking);
+		video.addEventListener('loadedmetadata', onLoaded);
+		if (video.readyState >= 1) onLoaded();
+		return () => {
+			video.removeEventListener('timeupdate', onTime);
+			video.removeEventListener('seeking', onSeeking);
+			video.removeEventListener('loadedmetadata', onLoaded);
+		};
 	}
 
 	start(getVideo: () => HTMLVideoElement | null): () => void {
@@ -66,8 +100,11 @@ export class LiveClock {
 			if (this.rollCall && this.rollCall.secondsLeft > 0) this.rollCall = { ...this.rollCall, secondsLeft: this.rollCall.secondsLeft - 1 };
 			if (Date.now() - this.#lastBeat >= this.#interval * 1000) void this.#beat(v);
 		}, 1000);
-		void this.#beat(getVideo());
+		const first = getVideo();
+		const unguard = this.#mode === 'replay' && first ? this.#guardReplay(first) : () => {};
+		void this.#beat(first);
 		return () => {
+			unguard();
 			window.clearInterval(timer);
 			document.removeEventListener('visibilitychange', onVisibility);
 			window.removeEventListener('pagehide', onPageHide);
@@ -109,6 +146,7 @@ export class LiveClock {
 			this.#takeover = false;
 			this.liveSeconds = body.liveSeconds;
 			this.replaySeconds = body.replaySeconds;
+			this.#watched = body.watchedSeconds;
 			this.streamUp = body.streamUp;
 			this.#interval = body.nextBeatSeconds;
 			if (body.rollCall && !this.#answered.includes(body.rollCall.id)) this.rollCall = body.rollCall;
@@ -119,8 +157,11 @@ export class LiveClock {
 			} else {
 				this.elsewhere = null;
 				this.notice = body.refused?.message ?? null;
-				this.stateText =
-					payload.state === 'playing'
+				// a skip in the replay: back to where the counted watching stopped
+				if (body.refused?.code === 'seek_ahead' && video) video.currentTime = body.watchedSeconds;
+				this.stateText = body.refused
+					? '未计时。'
+					: payload.state === 'playing'
 						? this.#mode === 'live' && !body.streamUp
 							? '直播信号中断，恢复后继续计时。'
 							: this.#mode === 'live' && body.rollCall && body.rollCall.secondsLeft > 0

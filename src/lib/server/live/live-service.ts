@@ -289,6 +289,8 @@ export type LiveBeatResult = {
 	credit: number;
 	liveSeconds: number;
 	replaySeconds: number;
+	/** replay: how far the counted watching reached (the player goes back there after a skip) */
+	watchedSeconds: number;
 	streamUp: boolean;
 	/** answered with a photo when face verification is on */
 	rollCall: { id: number; secondsLeft: number; face: boolean } | null;
@@ -308,7 +310,7 @@ export async function recordLiveBeat(
 	now: Date,
 	config: LiveConfig
 ): Promise<LiveBeatResult> {
-	const base = { credit: 0, liveSeconds: 0, replaySeconds: 0, streamUp: false, rollCall: null, faceCheck: false, nextBeatSeconds: config.intervalSeconds };
+	const base = { credit: 0, liveSeconds: 0, replaySeconds: 0, watchedSeconds: 0, streamUp: false, rollCall: null, faceCheck: false, nextBeatSeconds: config.intervalSeconds };
 	const event = {
 		class_id: cls.id,
 		person_id: input.personId,
@@ -329,6 +331,7 @@ export async function recordLiveBeat(
 		const stateOut = {
 			liveSeconds: s.att?.live_seconds ?? 0,
 			replaySeconds: s.att?.replay_seconds ?? 0,
+			watchedSeconds: s.att?.watched_seconds ?? 0,
 			streamUp,
 			rollCall:
 				rc && !rc.answered && (rollCallOpen || rollCallOverdue)
@@ -364,6 +367,7 @@ export async function recordLiveBeat(
 			...stateOut,
 			liveSeconds: d.next.live_seconds,
 			replaySeconds: d.next.replay_seconds,
+			watchedSeconds: d.next.watched_seconds,
 			credit: d.credit,
 			faceCheck: d.next.face_pending,
 			refused: d.refused ? { code: d.refused, message: LIVE_REFUSAL_MESSAGES[d.refused] } : null

@@ -34,6 +34,6 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		hlsUrl: urls?.hlsUrl ?? null,
 		replayUrl: urls?.replayUrl ?? null,
 		intervalSeconds: config.intervalSeconds,
-		attendance: { liveSeconds: att?.live_seconds ?? 0, replaySeconds: att?.replay_seconds ?? 0 }
+		attendance: { liveSeconds: att?.live_seconds ?? 0, replaySeconds: att?.replay_seconds ?? 0, watchedSeconds: Number(att?.watched_seconds ?? 0) }
 	};
 };
