@@ -6,7 +6,7 @@ import { makeOrg, makeUser } from '../support/factories.ts';
 import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
 import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
 import { DEFAULT_STUDY_CONFIG, type StudyConfig } from '../../src/lib/server/study/credit.ts';
-import { FaceEngine, FaceImageError } from '../../src/lib/server/face/engine.ts';
+import { FaceBusyError, FaceEngine, FaceImageError } from '../../src/lib/server/face/engine.ts';
 import { sampleJpeg, sampleRgb } from '../../src/lib/server/face/samples.ts';
 import { encodeJpeg } from '../../src/lib/server/face/image.ts';
 import { printRecapture, shifted, zoomed } from '../../src/lib/server/face/recapture.ts';
@@ -29,6 +29,20 @@ beforeAll(async () => {
 	await engine.warm();
 }, 120_000);
 afterAll(async () => engine?.close());
+
+describe('the face model under load', () => {
+	it('a photo the model does not finish in time is refused as busy (HTTP 503), not as an error (500), and nothing stays queued', async () => {
+		const slow = new FaceEngine({ workers: 1, queueMax: 4, timeoutMs: 1 });
+		try {
+			const late = await slow.analyse(sampleJpeg('a_reference')).catch((e: unknown) => e);
+			expect(late).toBeInstanceOf(FaceBusyError);
+			expect((late as Error).message).toBe('人脸核验超时，请稍后重试');
+			expect(slow.load).toBe(0);
+		} finally {
+			await slow.close();
+		}
+	}, 60_000);
+});
 
 describe('face rules on the package photos', () => {
 	it('same man matches under other photos and darker light; other people, two faces, no face do not', async () => {

@@ -2,6 +2,8 @@
 // page was visible; the server's clock and the stream's up/down record decide what counts
 // (src/lib/server/live/attendance.ts).
 
+import { takeFacePhoto } from './face-photo.ts';
+
 type Mode = 'live' | 'replay';
 type BeatResponse = {
 	refused: { code: string; message: string } | null;
@@ -181,29 +183,8 @@ export class LiveClock {
 	/** A photo for the session's face check, or (rollCall.face) to answer the 点名; matched on the server. */
 	async sendFacePhoto(): Promise<void> {
 		const rollCallId = this.rollCall?.face ? this.rollCall.id : null;
-		let payload: Record<string, unknown>;
-		let stream: MediaStream | null = null;
-		try {
-			stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: 640, height: 480 }, audio: false });
-			this.cameraOn = true;
-			const video = document.createElement('video');
-			video.muted = true;
-			video.playsInline = true;
-			video.srcObject = stream;
-			await video.play();
-			await new Promise((r) => setTimeout(r, 400));
-			const canvas = document.createElement('canvas');
-			canvas.width = video.videoWidth || 640;
-			canvas.height = video.videoHeight || 480;
-			canvas.getContext('2d')!.drawImage(video, 0, 0, canvas.width, canvas.height);
-			const dataUrl = canvas.toDataURL('image/jpeg', 0.85);
-			payload = { tabId: this.#tabId, rollCallId, image: dataUrl.slice(dataUrl.indexOf(',') + 1) };
-		} catch {
-			payload = { tabId: this.#tabId, rollCallId, camera: 'unavailable' };
-		} finally {
-			stream?.getTracks().forEach((t) => t.stop());
-			this.cameraOn = false;
-		}
+		const image = await takeFacePhoto((on) => (this.cameraOn = on));
+		const payload = image === null ? { tabId: this.#tabId, rollCallId, camera: 'unavailable' } : { tabId: this.#tabId, rollCallId, image };
 		try {
 			const res = await fetch(`/api/live/${this.#classId}/face`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
 			const body = (await res.json()) as { passed?: boolean; message: string };

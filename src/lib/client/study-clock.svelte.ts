@@ -1,6 +1,8 @@
 // The lesson page's side of study-time accounting. It only reports; the server's clock
 // decides what is credited (src/lib/server/study/credit.ts).
 
+import { takeFacePhoto } from './face-photo.ts';
+
 type Progress = { creditedSeconds: number; watchedSeconds: number; reachedEnd: boolean; completed: boolean };
 type Options = {
 	enrolmentId: number;
@@ -117,29 +119,8 @@ export class StudyClock {
 	async answerFaceCheck(): Promise<void> {
 		if (!this.check) return;
 		const id = this.check.id;
-		let payload: Record<string, unknown>;
-		let stream: MediaStream | null = null;
-		try {
-			stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: 640, height: 480 }, audio: false });
-			this.cameraOn = true;
-			const video = document.createElement('video');
-			video.muted = true;
-			video.playsInline = true;
-			video.srcObject = stream;
-			await video.play();
-			await new Promise((r) => setTimeout(r, 400));
-			const canvas = document.createElement('canvas');
-			canvas.width = video.videoWidth || 640;
-			canvas.height = video.videoHeight || 480;
-			canvas.getContext('2d')!.drawImage(video, 0, 0, canvas.width, canvas.height);
-			const dataUrl = canvas.toDataURL('image/jpeg', 0.85);
-			payload = { checkId: id, tabId: this.#tabId, image: dataUrl.slice(dataUrl.indexOf(',') + 1) };
-		} catch {
-			payload = { checkId: id, tabId: this.#tabId, camera: 'unavailable' };
-		} finally {
-			stream?.getTracks().forEach((t) => t.stop());
-			this.cameraOn = false;
-		}
+		const image = await takeFacePhoto((on) => (this.cameraOn = on));
+		const payload = image === null ? { checkId: id, tabId: this.#tabId, camera: 'unavailable' } : { checkId: id, tabId: this.#tabId, image };
 		try {
 			const res = await fetch('/api/study/face', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
 			const body = (await res.json()) as { passed?: boolean; message: string };

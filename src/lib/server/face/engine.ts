@@ -21,9 +21,10 @@ export type DetectedFace = {
 };
 export type FaceAnalysis = { width: number; height: number; faces: DetectedFace[]; ms: number };
 
+/** The model cannot take the photo now (queue full, or it took too long): the page may retry. HTTP 503. */
 export class FaceBusyError extends Error {
-	constructor() {
-		super('核验繁忙，稍后重试');
+	constructor(message = '核验繁忙，稍后重试') {
+		super(message);
 	}
 }
 export class FaceImageError extends Error {}
@@ -157,7 +158,7 @@ export class FaceEngine {
 			slot.busy = job;
 			job.timer = setTimeout(() => {
 				if (slot.busy !== job) return;
-				job.reject(new Error('人脸核验超时'));
+				job.reject(new FaceBusyError('人脸核验超时，请稍后重试'));
 				// a stuck worker is replaced
 				slot.busy = null;
 				void slot.worker.terminate();

@@ -5,11 +5,10 @@ import { liveFaceSchema } from '#lib/schemas/live.ts';
 import { requireAudienceClass } from '#lib/server/live/guard.ts';
 import { submitLiveFaceSnapshot } from '#lib/server/live/live-face.ts';
 import { clientInfo } from '#lib/server/study/http.ts';
-import { badRequest, decodeBase64, ok, parseBody } from '../../../exam/http.ts';
-import { FaceError } from '#lib/server/face/face-service.ts';
-import { FaceBusyError, FaceImageError, faceEngine } from '#lib/server/face/engine.ts';
+import { parseBody } from '../../../exam/http.ts';
+import { answerFace, snapshotOf } from '../../../face-http.ts';
+import { faceEngine } from '#lib/server/face/engine.ts';
 import { faceThresholds } from '#lib/server/face/config.ts';
-import { checkFaceImage } from '#lib/server/face/image.ts';
 
 const LIVE_FACE_BODY_LIMIT = 900 * 1024;
 
@@ -20,25 +19,8 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 	const { cls, personId } = await requireAudienceClass(db, scope, params.id);
 	const body = await parseBody(request, liveFaceSchema, LIVE_FACE_BODY_LIMIT);
 	if (!body.ok) return body.response;
-	let bytes: Uint8Array | null = null;
-	if ('image' in body.data) {
-		bytes = decodeBase64(body.data.image);
-		const problem = checkFaceImage(bytes);
-		if (problem) return badRequest(`抓拍照片 image：${problem}`, problem.startsWith('照片过大') ? 413 : 400);
-	}
-	try {
-		const result = await submitLiveFaceSnapshot(
-			db,
-			faceEngine(),
-			faceThresholds(),
-			{ personId, cls, tabId: body.data.tabId, rollCallId: body.data.rollCallId ?? null, bytes, client: clientInfo(request, getClientAddress) },
-			now()
-		);
-		return ok(result);
-	} catch (err) {
-		if (err instanceof FaceBusyError) return badRequest(err.message, 503);
-		if (err instanceof FaceImageError) return badRequest(`抓拍照片 image：${err.message}`);
-		if (err instanceof FaceError) return badRequest(err.message, err.status);
-		throw err;
-	}
+	const photo = snapshotOf(body.data);
+	if ('response' in photo) return photo.response;
+	const input = { personId, cls, tabId: body.data.tabId, rollCallId: body.data.rollCallId ?? null, bytes: photo.bytes, client: clientInfo(request, getClientAddress) };
+	return answerFace(() => submitLiveFaceSnapshot(db, faceEngine(), faceThresholds(), input, now()));
 };
