@@ -146,26 +146,8 @@ export async function isOwnPublishedCourse(db: Db, orgId: number, courseId: numb
 	return course !== undefined;
 }
 
-export type NewSession = {
-	owner_org_id: number;
-	blueprint_id: number;
-	course_id: number | null;
-	name: string;
-	mode: 'online' | 'exam_point';
-	exam_point: string | null;
-	opens_at: Date;
-	closes_at: Date;
-	access_code: string | null;
-	paper_mode: 'fixed' | 'per_candidate';
-	max_attempts: number | null;
-	require_fullscreen: boolean;
-	require_webcam: boolean;
-	require_id_check: boolean;
-	allow_new_device: boolean;
-	review_policy: SessionRow['review_policy'];
-	created_by: number;
-	created_at: Date;
-};
+/** A session as scheduled: the row without its id, status and preparation, plus who and when. */
+export type NewSession = Omit<SessionRow, 'id' | 'status' | 'papers_prepared_at'> & { created_by: number; created_at: Date };
 
 export async function insertSession(db: Db, values: NewSession): Promise<number> {
 	const row = await db.insertInto('exam_sessions').values(values).returning('id').executeTakeFirstOrThrow();

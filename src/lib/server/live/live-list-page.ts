@@ -5,7 +5,8 @@ import type { Db } from '../db/index.ts';
 import { formFailure, zodFailure } from '../../forms/failure.ts';
 import { scheduleFromForm, scheduleLiveSchema } from '../../schemas/live.ts';
 import type { LiveListData } from '../../domain/live.ts';
-import { phaseOf, rollCallRuleOf, scheduleLiveClass } from './live-service.ts';
+import { rollCallRuleOf, scheduleLiveClass } from './live-service.ts';
+import { liveClassSummary } from './my-live.ts';
 import { findOrgName, listLecturers, listOwnedCourses, listOwnedLiveClasses } from './live.repository.ts';
 import { listEnterpriseChoices } from './choices.query.ts';
 import type { LiveServerConfig } from './config.ts';
@@ -34,16 +35,7 @@ export async function loadLiveList(db: Db, scope: Scope, settings: LiveSettings,
 		configured: settings.server !== null,
 		canSchedule,
 		orgName: enterprise ? await findOrgName(db, scope.orgId) : null,
-		classes: classes.map((c) => ({
-			id: c.id,
-			title: c.title,
-			lecturer: c.lecturer_name,
-			startsAt: c.starts_at.toISOString(),
-			endsAt: c.ends_at.toISOString(),
-			phase: phaseOf(c, now),
-			hasReplay: c.replay_file !== null,
-			creditHours: c.credit_hours
-		})),
+		classes: classes.map((c) => liveClassSummary(c, now)),
 		lecturers: canSchedule ? await listLecturers(db, scope.orgId) : [],
 		courses: canSchedule ? await listOwnedCourses(db, scope.orgId) : [],
 		enterprises: enterprise ? null : canSchedule ? await listEnterpriseChoices(db) : [],
