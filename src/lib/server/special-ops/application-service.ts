@@ -62,7 +62,7 @@ export async function batchApply(db: Db, actor: Actor, input: BatchInput, now: D
 	if (licence) return { ok: false, errors: { institution: licence } };
 
 	const orgId = orgOf(actor);
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const persons = await findPersonsInOrg(tx, orgId, ids);
 		if (persons.length !== ids.length) return { ok: false as const, errors: { persons: `所选员工中有 ${ids.length - persons.length} 人不在本单位在职名单中，请刷新页面后重新选择` } };
 		const rowErrors: string[] = [];
@@ -222,7 +222,7 @@ export async function applyAsIndividual(db: Db, actor: Actor, input: IndividualI
 	if (licence) return { ok: false, errors: { institution: licence } };
 	if ((await findLiveApplications(db, [person.id], op.code)).length) return { ok: false, errors: { code: `您已有一份${op.item}的报名尚未结束` } };
 	try {
-		return await db.transaction().execute(async (tx) => {
+		return await withTransaction(db, async (tx) => {
 			const [id] = await insertApplications(tx, [
 				{ person_id: person.id, special_operation_code: op.code, institution_org_id: input.institutionOrgId, enterprise_org_id: null, channel: 'individual', status: 'draft', submitted_by: actor.userId, submitted_at: now, updated_at: now }
 			]);
@@ -265,7 +265,7 @@ export async function reviewApplication(db: Db, actor: Actor, id: number, input:
 		const age = checkAge(app.id_number, today).filter((f) => !f.ok);
 		if (age.length) return { ok: false, errors: { form: age.map((f) => `${f.message}（依据：${f.cite}）`).join('；') } };
 	}
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const locked = await lockApplication(tx, id);
 		if (!locked || locked.status !== 'submitted') return { ok: false as const, errors: { form: '这份报名不在待审查状态（可能刚被其他人审查或申请人撤回），请刷新页面' } };
 		await setReview(tx, id, { status: DECISION_STATUS[input.decision], review_reason: reason || null, reviewed_by: actor.userId, reviewed_at: now });

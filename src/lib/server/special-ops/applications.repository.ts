@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { ApplicationStatus } from '../../domain/so-application.ts';
 
 // All SQL for 特种作业 applications (报名) and their review (资格审查).
@@ -148,8 +149,8 @@ export async function findApplication(db: Db, id: number) {
 }
 
 /** Locks the application row for a state change (two reviewers, or a review racing a resubmission). */
-export async function lockApplication(db: Db, id: number) {
-	return db.selectFrom('so_applications').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+export async function lockApplication(tx: Tx, id: number) {
+	return tx.selectFrom('so_applications').select(['id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export type ListFilter = { enterpriseOrgId?: number; personId?: number; institutionOrgId?: number; regionPath?: string; status?: ApplicationStatus; limit?: number };

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 
 // SQL of 考试点 (exam_centres) and their rooms (exam_centre_rooms). Every read is filtered by the
 // owning institution: another institution's centre is "not found".
@@ -62,16 +63,16 @@ export async function listSchedulableRooms(db: Db, institutionOrgId: number, kin
 
 export type RoomWithCentre = { id: number; kind: string; name: string; capacity: number; special_operation_code: string | null; active: boolean; centre_id: number; centre_name: string; address: string; centre_active: boolean };
 
-/** The room if it belongs to the institution; locks it when `lock` (scheduling serialises per room). */
-export async function findRoom(db: Db, institutionOrgId: number, roomId: number, lock = false): Promise<RoomWithCentre | undefined> {
-	let q = db
+/** Locks the room if it belongs to the institution, and returns it (scheduling and room changes serialise per room). */
+export async function lockRoom(tx: Tx, institutionOrgId: number, roomId: number): Promise<RoomWithCentre | undefined> {
+	return tx
 		.selectFrom('exam_centre_rooms as x')
 		.innerJoin('exam_centres as c', 'c.id', 'x.centre_id')
 		.select(['x.id', 'x.kind', 'x.name', 'x.capacity', 'x.special_operation_code', 'x.active', 'c.id as centre_id', 'c.name as centre_name', 'c.address', 'c.active as centre_active'])
 		.where('x.id', '=', roomId)
-		.where('c.institution_org_id', '=', institutionOrgId);
-	if (lock) q = q.forUpdate('x');
-	return q.executeTakeFirst();
+		.where('c.institution_org_id', '=', institutionOrgId)
+		.forUpdate('x')
+		.executeTakeFirst();
 }
 
 export async function insertCentre(db: Db, values: { institutionOrgId: number; name: string; address: string; regionCode: string; videoRecording: boolean; createdBy: number; now: Date }) {

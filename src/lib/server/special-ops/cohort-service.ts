@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
-import type { ScopedActor } from '../audit/actor.ts';
+import { withTransaction } from '../db/transaction.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import type { CohortForm } from '../../schemas/special-ops-scheduling.ts';
 import { listSpecialOperations } from './centres.repository.ts';
 import { findApplications } from './scheduling.repository.ts';
@@ -15,15 +15,15 @@ export type CohortResult = { ok: true; id: number } | { ok: false; message: stri
 
 export async function createCohort(db: Db, actor: ScopedActor, input: CohortForm, now: Date): Promise<CohortResult> {
 	if (!(await listSpecialOperations(db)).some((o) => o.code === input.specialOperationCode)) return { ok: false, field: 'specialOperationCode', message: '操作项目不存在' };
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const id = await insertCohort(tx, { institutionOrgId: actor.orgId, code: input.specialOperationCode, name: input.name, startsOn: input.startsOn, endsOn: input.endsOn, createdBy: actor.userId, now });
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.cohort_create', target: `training_cohort:${id}`, detail: { ...input }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.cohort_create', `training_cohort:${id}`, { ...input });
 		return { ok: true as const, id };
 	});
 }
 
 export async function addCohortTeacher(db: Db, actor: ScopedActor, cohortId: number, userId: number, now: Date): Promise<CohortResult | null> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const cohort = await findCohort(tx, actor.orgId, cohortId);
 		if (!cohort) return null;
 		const staff = await listInstitutionStaff(tx, actor.orgId);
@@ -36,14 +36,14 @@ export async function addCohortTeacher(db: Db, actor: ScopedActor, cohortId: num
 			return { ok: false as const, field: 'userId', message: separationMessage([{ examinerName: teacher.display_name, cohortName: cohort.name, candidateNames: names }]) };
 		}
 		await insertCohortTeacher(tx, cohortId, userId);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.cohort_teacher_add', target: `training_cohort:${cohortId}`, detail: { userId }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.cohort_teacher_add', `training_cohort:${cohortId}`, { userId });
 		return { ok: true as const, id: cohortId };
 	});
 }
 
 /** Attaches applications to a cohort: same institution, same 操作项目, live; all or nothing. */
 export async function attachApplications(db: Db, actor: ScopedActor, cohortId: number, applicationIds: readonly number[], now: Date): Promise<{ ok: true } | { ok: false; errors: string[] } | null> {
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const cohort = await findCohort(tx, actor.orgId, cohortId);
 		if (!cohort) return null;
 		const ids = [...new Set(applicationIds)];
@@ -64,7 +64,7 @@ export async function attachApplications(db: Db, actor: ScopedActor, cohortId: n
 		}
 		if (errors.length) return { ok: false as const, errors };
 		await setApplicationsCohort(tx, cohortId, ids, now);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.cohort_attach', target: `training_cohort:${cohortId}`, detail: { applicationIds: ids }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.cohort_attach', `training_cohort:${cohortId}`, { applicationIds: ids });
 		return { ok: true as const };
 	});
 }

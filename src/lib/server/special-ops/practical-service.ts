@@ -2,9 +2,9 @@
 // (offline-queued, seq-idempotent), evidence, sign-off (two examiners, third review beyond the
 // tolerance), corrections after the result is final. Every write is audited.
 import type { Db } from '#lib/server/db/index.ts';
-import type { Role } from '#lib/domain/labels.ts';
+import { withTransaction, type Tx } from '#lib/server/db/transaction.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
-import { appendAudit } from '#lib/server/audit/audit.ts';
+import { audit, type ScopedActor } from '#lib/server/audit/actor.ts';
 import { saveFile } from '#lib/server/files/files.repository.ts';
 import { cleanFileName, formatMegabytes, sniffMime } from '#lib/server/files/upload.ts';
 import { checkPracticalAllowed } from './practical-rules.ts';
@@ -12,13 +12,12 @@ import { combineSignoffs, findTickRule, replaySteps, type Outcome, type Signoff 
 import * as repo from './practical.repository.ts';
 import { findPassedTheory } from './theory-result.query.ts';
 
-export type Actor = { userId: number; role: Role; orgId: number; ip: string | null; now: Date };
 export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string };
 const refuse = (status: Refusal['status'], message: string): Refusal => ({ ok: false, status, message });
 const NOT_FOUND = refuse(404, '没有这场实操考试记录');
 
-/** The examiner's view of a session: their own institution's session and assigned to it. */
-export async function requireExaminerSession(db: Db, actor: Actor, sessionId: number) {
+/** The examiner's view of a session: their own institution's session and assigned to it (an institution admin sees all of its sessions). */
+export async function requireExaminerSession(db: Db, actor: Pick<ScopedActor, 'userId' | 'role' | 'orgId'>, sessionId: number) {
 	const session = await repo.findPracticalSession(db, sessionId);
 	if (!session || session.orgId !== actor.orgId) return null;
 	if (actor.role !== 'institution_admin' && !(await repo.isPracticalExaminer(db, sessionId, actor.userId))) return null;
@@ -33,7 +32,7 @@ export function parseAdmissionCode(text: string): { kind: 'P' | 'T'; sessionId: 
 }
 
 /** Scan or typed code → the candidate of this session (no write; the examiner confirms the photo next). */
-export async function lookUpCandidate(db: Db, actor: Actor, sessionId: number, code: string) {
+export async function lookUpCandidate(db: Db, actor: ScopedActor, sessionId: number, code: string) {
 	const session = await requireExaminerSession(db, actor, sessionId);
 	if (!session) return NOT_FOUND;
 	const parsed = parseAdmissionCode(code);
@@ -46,19 +45,19 @@ export async function lookUpCandidate(db: Db, actor: Actor, sessionId: number, c
 }
 
 /** Confirms identity (photo checked) and starts the clock, after the attempt rules allow it. */
-export async function startAttempt(db: Db, actor: Actor, attemptId: number): Promise<{ ok: true } | Refusal> {
-	return db.transaction().execute(async (tx) => {
-		const attempt = await repo.findAttempt(tx, attemptId, true);
+export async function startAttempt(db: Db, actor: ScopedActor, attemptId: number, now: Date): Promise<{ ok: true } | Refusal> {
+	return withTransaction(db, async (tx) => {
+		const attempt = await repo.lockAttempt(tx, attemptId);
 		if (!attempt) return NOT_FOUND;
 		const session = await requireExaminerSession(tx, actor, attempt.sessionId);
 		if (!session) return NOT_FOUND;
 		if (attempt.status !== 'scheduled') return refuse(409, '该考生已核验并开始考试，或已有结果');
 		if (await repo.taughtApplicant(tx, attempt.applicationId, actor.userId))
 			return refuse(403, '您是该考生所在培训班的授课教师，按教考分离原则（30号令 第六条）不能担任其考评员');
-		const decision = await checkAttemptAllowed(tx, attempt, actor.now);
+		const decision = await checkAttemptAllowed(tx, attempt, now);
 		if (!decision.allowed) return refuse(409, decision.reason);
-		await repo.markStarted(tx, attemptId, actor.userId, actor.now);
-		await audit(tx, actor, 'practical.start', attemptId, { applicationId: attempt.applicationId, attemptNo: attempt.attemptNo, rule: decision.ruleCode });
+		await repo.markStarted(tx, attemptId, actor.userId, now);
+		await auditAttempt(tx, actor, now, 'practical.start', attemptId, { applicationId: attempt.applicationId, attemptNo: attempt.attemptNo, rule: decision.ruleCode });
 		return { ok: true as const };
 	});
 }
@@ -80,9 +79,9 @@ export type IncomingStep = { seq: number; code: string; kind: 'deduct' | 'veto' 
  * Stores an examiner's ticks (from the page or its offline queue). Seq-idempotent: a batch sent
  * twice stores each step once, so a replayed queue never deducts twice. Returns the replayed total.
  */
-export async function recordSteps(db: Db, actor: Actor, attemptId: number, steps: IncomingStep[]) {
-	return db.transaction().execute(async (tx) => {
-		const attempt = await repo.findAttempt(tx, attemptId, true);
+export async function recordSteps(db: Db, actor: ScopedActor, attemptId: number, steps: IncomingStep[], now: Date) {
+	return withTransaction(db, async (tx) => {
+		const attempt = await repo.lockAttempt(tx, attemptId);
 		if (!attempt) return NOT_FOUND;
 		const session = await requireExaminerSession(tx, actor, attempt.sessionId);
 		if (!session || !(await repo.isPracticalExaminer(tx, attempt.sessionId, actor.userId))) return NOT_FOUND;
@@ -110,8 +109,8 @@ export async function recordSteps(db: Db, actor: Actor, attemptId: number, steps
 			}
 			known.set(s.seq, s.kind);
 		}
-		const added = await repo.insertSteps(tx, attemptId, actor.userId, rows, actor.now);
-		if (added) await audit(tx, actor, 'practical.steps', attemptId, { added, seqs: rows.map((r) => r.seq) });
+		const added = await repo.insertSteps(tx, attemptId, actor.userId, rows, now);
+		if (added) await auditAttempt(tx, actor, now, 'practical.steps', attemptId, { added, seqs: rows.map((r) => r.seq) });
 		const all = await repo.listSteps(tx, attemptId, actor.userId);
 		const replay = replaySteps(sheet.definition, all);
 		return { ok: true as const, added, duplicates: steps.length - added, lastSeq: all.reduce((m, s) => Math.max(m, s.seq), 0), total: replay.total, veto: replay.veto };
@@ -122,9 +121,9 @@ export async function recordSteps(db: Db, actor: Actor, attemptId: number, steps
  * The examiner signs their total. Sign-offs are serialised on the attempt row, so two examiners
  * signing at once get 'first' and 'second', never both 'first'.
  */
-export async function signOff(db: Db, actor: Actor, attemptId: number): Promise<({ ok: true } & { outcome: Outcome }) | Refusal> {
-	return db.transaction().execute(async (tx) => {
-		const attempt = await repo.findAttempt(tx, attemptId, true);
+export async function signOff(db: Db, actor: ScopedActor, attemptId: number, now: Date): Promise<({ ok: true } & { outcome: Outcome }) | Refusal> {
+	return withTransaction(db, async (tx) => {
+		const attempt = await repo.lockAttempt(tx, attemptId);
 		if (!attempt) return NOT_FOUND;
 		const session = await requireExaminerSession(tx, actor, attempt.sessionId);
 		if (!session || !(await repo.isPracticalExaminer(tx, attempt.sessionId, actor.userId))) return NOT_FOUND;
@@ -141,23 +140,23 @@ export async function signOff(db: Db, actor: Actor, attemptId: number): Promise<
 		else return refuse(409, '成绩已确定');
 		const replay = replaySteps(sheet.definition, await repo.listSteps(tx, attemptId, actor.userId));
 		const mine: Signoff = { examinerUserId: actor.userId, role, score: replay.total, veto: replay.veto };
-		await repo.insertSignoff(tx, attemptId, mine, actor.now);
+		await repo.insertSignoff(tx, attemptId, mine, now);
 		const outcome = combineSignoffs(sheet.definition, [...existing, mine]);
 		if (outcome.state === 'final')
-			await repo.setAttemptResult(tx, attemptId, { status: 'final', score: outcome.score, veto: outcome.veto, passed: outcome.passed, finalisedAt: actor.now, publishedAt: actor.now });
+			await repo.setAttemptResult(tx, attemptId, { status: 'final', score: outcome.score, veto: outcome.veto, passed: outcome.passed, finalisedAt: now, publishedAt: now });
 		else await repo.setAttemptResult(tx, attemptId, { status: 'scored', score: null, veto: null, passed: null, finalisedAt: null, publishedAt: null });
-		await audit(tx, actor, 'practical.signoff', attemptId, { role, score: mine.score, veto: mine.veto, outcome: outcome.state });
+		await auditAttempt(tx, actor, now, 'practical.signoff', attemptId, { role, score: mine.score, veto: mine.veto, outcome: outcome.state });
 		return { ok: true as const, outcome };
 	});
 }
 
 /** A change to a final result: needs a reason (2–300 characters); the old result is kept. */
-export async function correctResult(db: Db, actor: Actor, attemptId: number, input: { score: number; veto: boolean; reason: string }): Promise<{ ok: true } | Refusal> {
+export async function correctResult(db: Db, actor: ScopedActor, attemptId: number, input: { score: number; veto: boolean; reason: string }, now: Date): Promise<{ ok: true } | Refusal> {
 	const reason = input.reason.trim();
 	if ([...reason].length < 2 || [...reason].length > 300) return refuse(400, '更正理由：请填写 2–300 个字');
 	if (!Number.isFinite(input.score) || input.score < 0 || input.score > 100) return refuse(400, '更正后分数：应在 0–100 之间');
-	return db.transaction().execute(async (tx) => {
-		const attempt = await repo.findAttempt(tx, attemptId, true);
+	return withTransaction(db, async (tx) => {
+		const attempt = await repo.lockAttempt(tx, attemptId);
 		if (!attempt) return NOT_FOUND;
 		const session = await requireExaminerSession(tx, actor, attempt.sessionId);
 		if (!session) return NOT_FOUND;
@@ -166,9 +165,9 @@ export async function correctResult(db: Db, actor: Actor, attemptId: number, inp
 		const passMark = sheet?.definition.passMark ?? 80;
 		const score = Math.round(input.score * 100) / 100;
 		const passed = !input.veto && score >= passMark;
-		await repo.insertCorrection(tx, { attemptId, byUser: actor.userId, previousScore: attempt.score, score, previousPassed: attempt.passed, passed, reason, at: actor.now });
-		await repo.setAttemptResult(tx, attemptId, { status: 'final', score, veto: input.veto, passed, finalisedAt: attempt.finalisedAt, publishedAt: attempt.publishedAt ?? actor.now });
-		await audit(tx, actor, 'practical.correct', attemptId, { previousScore: attempt.score, score, previousPassed: attempt.passed, passed, reason });
+		await repo.insertCorrection(tx, { attemptId, byUser: actor.userId, previousScore: attempt.score, score, previousPassed: attempt.passed, passed, reason, at: now });
+		await repo.setAttemptResult(tx, attemptId, { status: 'final', score, veto: input.veto, passed, finalisedAt: attempt.finalisedAt, publishedAt: attempt.publishedAt ?? now });
+		await auditAttempt(tx, actor, now, 'practical.correct', attemptId, { previousScore: attempt.score, score, previousPassed: attempt.passed, passed, reason });
 		return { ok: true as const };
 	});
 }
@@ -185,25 +184,25 @@ export function sniffEvidence(head: Uint8Array): string | null {
 }
 
 /** Stores a photo or short clip as evidence of the attempt (file store, owned by the institution). */
-export async function addEvidence(db: Db, actor: Actor, attemptId: number, file: { name: string; size: number; data: Blob; itemCode: string | null }) {
+export async function addEvidence(db: Db, actor: ScopedActor, attemptId: number, file: { name: string; size: number; data: Blob; itemCode: string | null }, now: Date) {
 	const name = cleanFileName(file.name);
 	if (file.size === 0) return refuse(400, `文件“${name}”是空的`);
 	if (file.size > EVIDENCE_MAX_BYTES) return refuse(400, `文件“${name}”有 ${formatMegabytes(file.size)}，超过上限 ${formatMegabytes(EVIDENCE_MAX_BYTES)}`);
 	const mime = sniffEvidence(new Uint8Array(await file.data.slice(0, 16).arrayBuffer()));
 	if (!mime) return refuse(400, `文件“${name}”不是 JPEG/PNG 照片或 MP4/WebM 视频`);
-	return db.transaction().execute(async (tx) => {
-		const attempt = await repo.findAttempt(tx, attemptId, true);
+	return withTransaction(db, async (tx) => {
+		const attempt = await repo.lockAttempt(tx, attemptId);
 		if (!attempt) return NOT_FOUND;
 		const session = await requireExaminerSession(tx, actor, attempt.sessionId);
 		if (!session || !(await repo.isPracticalExaminer(tx, attempt.sessionId, actor.userId))) return NOT_FOUND;
 		if (attempt.status === 'scheduled' || attempt.status === 'absent') return refuse(409, '考试尚未开始，不能上传过程记录');
-		const stored = await saveFile(tx, { ownerOrgId: session.orgId, name, mime, data: file.data, createdBy: actor.userId, now: actor.now });
-		const id = await repo.insertEvidence(tx, { attemptId, itemCode: file.itemCode, fileId: stored.id, byUser: actor.userId, at: actor.now });
-		await audit(tx, actor, 'practical.evidence', attemptId, { fileId: stored.id, mime, size: file.size });
+		const stored = await saveFile(tx, { ownerOrgId: session.orgId, name, mime, data: file.data, createdBy: actor.userId, now });
+		const id = await repo.insertEvidence(tx, { attemptId, itemCode: file.itemCode, fileId: stored.id, byUser: actor.userId, at: now });
+		await auditAttempt(tx, actor, now, 'practical.evidence', attemptId, { fileId: stored.id, mime, size: file.size });
 		return { ok: true as const, id, fileId: stored.id };
 	});
 }
 
-async function audit(db: Db, actor: Actor, action: string, attemptId: number, detail: Record<string, unknown>) {
-	await appendAudit(db, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action, target: `practical_attempt:${attemptId}`, detail, ip: actor.ip });
+function auditAttempt(tx: Tx, actor: ScopedActor, now: Date, action: string, attemptId: number, detail: Record<string, unknown>): Promise<void> {
+	return audit(tx, actor, now, action, `practical_attempt:${attemptId}`, detail);
 }

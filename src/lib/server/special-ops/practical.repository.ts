@@ -2,6 +2,7 @@
 // sign-offs, corrections and evidence.
 import { sql } from 'kysely';
 import type { Db } from '#lib/server/db/index.ts';
+import type { Tx } from '#lib/server/db/transaction.ts';
 import { parseSheetDefinition, PRACTICAL_SHEETS, type SheetDefinition } from './practical-sheets.ts';
 import { signoffRole, stepKind, type ScoreStep, type Signoff } from './practical-scoring.ts';
 
@@ -171,10 +172,15 @@ export async function listSessionAttempts(db: Db, sessionId: number): Promise<At
 	return (await attemptQuery(db).where('a.session_id', '=', sessionId).orderBy('a.station_no').execute()).map(toAttempt);
 }
 
-export async function findAttempt(db: Db, attemptId: number, lock = false): Promise<AttemptRow | undefined> {
-	if (lock) await db.selectFrom('practical_attempts').select('id').where('id', '=', attemptId).forUpdate().executeTakeFirst();
+export async function findAttempt(db: Db, attemptId: number): Promise<AttemptRow | undefined> {
 	const r = await attemptQuery(db).where('a.id', '=', attemptId).executeTakeFirst();
 	return r ? toAttempt(r) : undefined;
+}
+
+/** Locks the attempt row (start, ticks, sign-offs, corrections and evidence of one attempt are serialised), then reads it. */
+export async function lockAttempt(tx: Tx, attemptId: number): Promise<AttemptRow | undefined> {
+	await tx.selectFrom('practical_attempts').select('id').where('id', '=', attemptId).forUpdate().executeTakeFirst();
+	return findAttempt(tx, attemptId);
 }
 
 export async function findAttemptBySessionApplication(db: Db, sessionId: number, applicationId: number): Promise<AttemptRow | undefined> {

@@ -1,25 +1,25 @@
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { withTransaction } from '../db/transaction.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { notifyExamScheduled } from '../notifications/producers.ts';
-import type { ScopedActor } from '../audit/actor.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { createSession, listInstitutionExaminers } from '../exams/session-service.ts';
 import type { PracticalSessionForm, TheorySessionForm } from '../../schemas/special-ops-scheduling.ts';
 import { allocateNumbers } from './scheduling.ts';
 import { separationRefusal } from './separation-check.ts';
 import { checkAge } from './eligibility.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { findRoom, type RoomWithCentre } from './centres.repository.ts';
+import { lockRoom, type RoomWithCentre } from './centres.repository.ts';
 import {
 	applicationIdsOfPracticalSession,
 	findApplications,
-	findPracticalSession,
 	findRoomBookings,
 	findSheet,
-	findTheorySessionAtRoom,
 	insertPracticalAttempts,
 	insertPracticalSession,
 	insertTheoryCandidates,
+	lockPracticalSession,
+	lockTheorySessionAtRoom,
 	personsOnTheoryRoster,
 	practicalExaminers,
 	practicalHistory,
@@ -52,8 +52,8 @@ async function checkExaminers(db: Db, orgId: number, examinerIds: readonly numbe
 
 /** A theory session (existing exam session) in a computer room: the exam engine's creation plus room_id. */
 export async function scheduleTheorySession(db: Db, actor: ScopedActor, input: TheorySessionForm, now: Date): Promise<ScheduleResult> {
-	return db.transaction().execute(async (tx): Promise<ScheduleResult> => {
-		const room = await findRoom(tx, actor.orgId, input.roomId, true);
+	return withTransaction(db, async (tx): Promise<ScheduleResult> => {
+		const room = await lockRoom(tx, actor.orgId, input.roomId);
 		if (!room || room.kind !== 'computer') return { ok: false as const, errors: { roomId: '机考室不存在' } };
 		if (!room.active || !room.centre_active) return { ok: false as const, errors: { roomId: `${room.centre_name}${room.name}已停用` } };
 		const bookings = await findRoomBookings(tx, room.id, input.opensAt, input.closesAt);
@@ -84,7 +84,7 @@ export async function scheduleTheorySession(db: Db, actor: ScopedActor, input: T
 		);
 		if (!created.ok) return created;
 		await setExamSessionRoom(tx, created.sessionId, room.id);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.theory_schedule', target: `exam_session:${created.sessionId}`, detail: { roomId: room.id, centreId: room.centre_id }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.theory_schedule', `exam_session:${created.sessionId}`, { roomId: room.id, centreId: room.centre_id });
 		return created;
 	});
 }
@@ -95,8 +95,8 @@ export async function schedulePracticalSession(db: Db, actor: ScopedActor, input
 	const examinerIds = [...new Set(input.examinerIds)];
 	const bad = await checkExaminers(db, actor.orgId, examinerIds);
 	if (bad) return { ok: false, errors: { examinerIds: bad } };
-	return db.transaction().execute(async (tx): Promise<ScheduleResult> => {
-		const room = await findRoom(tx, actor.orgId, input.roomId, true);
+	return withTransaction(db, async (tx): Promise<ScheduleResult> => {
+		const room = await lockRoom(tx, actor.orgId, input.roomId);
 		if (!room || room.kind !== 'practical' || !room.special_operation_code) return { ok: false as const, errors: { roomId: '实操室不存在' } };
 		if (!room.active || !room.centre_active) return { ok: false as const, errors: { roomId: `${room.centre_name}${room.name}已停用` } };
 		const sheet = await findSheet(tx, sheetCode, Number(versionText));
@@ -117,14 +117,13 @@ export async function schedulePracticalSession(db: Db, actor: ScopedActor, input
 			now
 		});
 		await replacePracticalExaminers(tx, id, examinerIds);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'special_ops.practical_schedule',
-			target: `practical_session:${id}`,
-			detail: { name: input.name, roomId: room.id, sheet: `${sheet.code}@${sheet.version}`, opensAt: input.opensAt.toISOString(), closesAt: input.closesAt.toISOString(), examinerIds },
-			ip: actor.ip
+		await audit(tx, actor, now, 'special_ops.practical_schedule', `practical_session:${id}`, {
+			name: input.name,
+			roomId: room.id,
+			sheet: `${sheet.code}@${sheet.version}`,
+			opensAt: input.opensAt.toISOString(),
+			closesAt: input.closesAt.toISOString(),
+			examinerIds
 		});
 		return { ok: true as const, sessionId: id };
 	});
@@ -149,8 +148,8 @@ function ageRefusals(apps: readonly { id: number; person_name: string; id_number
 
 /** Seats accepted applications on a theory session (lowest free seats); all or nothing. */
 export async function assignToTheory(db: Db, actor: ScopedActor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
-	return db.transaction().execute(async (tx) => {
-		const session = await findTheorySessionAtRoom(tx, actor.orgId, sessionId, true);
+	return withTransaction(db, async (tx) => {
+		const session = await lockTheorySessionAtRoom(tx, actor.orgId, sessionId);
 		if (!session) return null;
 		if (session.status === 'cancelled') return { ok: false as const, errors: ['场次已取消，不能安排考生'] };
 		const { apps, errors } = await acceptedApplications(tx, actor.orgId, applicationIds);
@@ -174,15 +173,15 @@ export async function assignToTheory(db: Db, actor: ScopedActor, sessionId: numb
 		await insertTheoryCandidates(tx, sessionId, rows, actor.userId, now);
 		await enqueueJob(tx, { kind: 'prepare-papers', dedupeKey: `session:${sessionId}`, payload: { sessionId }, runAfter: now, now });
 		await notifyExamScheduled(tx, sessionId, rows.map((r) => r.personId), now);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.theory_assign', target: `exam_session:${sessionId}`, detail: { seats: rows }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.theory_assign', `exam_session:${sessionId}`, { seats: rows });
 		return { ok: true as const, assigned: rows.length };
 	});
 }
 
 /** Puts accepted applications on a practical session (lowest free stations, next attempt_no); all or nothing. */
 export async function assignToPractical(db: Db, actor: ScopedActor, sessionId: number, applicationIds: readonly number[], now: Date): Promise<AssignResult | null> {
-	return db.transaction().execute(async (tx) => {
-		const session = await findPracticalSession(tx, actor.orgId, sessionId, true);
+	return withTransaction(db, async (tx) => {
+		const session = await lockPracticalSession(tx, actor.orgId, sessionId);
 		if (!session) return null;
 		if (session.status === 'cancelled') return { ok: false as const, errors: ['场次已取消，不能安排考生'] };
 		const { apps, errors } = await acceptedApplications(tx, actor.orgId, applicationIds);
@@ -199,7 +198,7 @@ export async function assignToPractical(db: Db, actor: ScopedActor, sessionId: n
 		if (refusal) return { ok: false as const, errors: [refusal] };
 		const rows = apps.map((a, i) => ({ applicationId: a.id, personId: a.person_id, stationNo: stations[i]!, attemptNo: (history.get(a.id)?.count ?? 0) + 1 }));
 		await insertPracticalAttempts(tx, sessionId, rows, now);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.practical_assign', target: `practical_session:${sessionId}`, detail: { stations: rows }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.practical_assign', `practical_session:${sessionId}`, { stations: rows });
 		return { ok: true as const, assigned: rows.length };
 	});
 }
@@ -208,14 +207,14 @@ export async function assignToPractical(db: Db, actor: ScopedActor, sessionId: n
 export async function setPracticalExaminers(db: Db, actor: ScopedActor, sessionId: number, examinerIds: readonly number[], now: Date): Promise<{ ok: true } | { ok: false; message: string } | null> {
 	const ids = [...new Set(examinerIds)];
 	const bad = await checkExaminers(db, actor.orgId, ids);
-	return db.transaction().execute(async (tx) => {
-		const session = await findPracticalSession(tx, actor.orgId, sessionId, true);
+	return withTransaction(db, async (tx) => {
+		const session = await lockPracticalSession(tx, actor.orgId, sessionId);
 		if (!session) return null;
 		if (bad) return { ok: false as const, message: bad };
 		const refusal = await separationRefusal(tx, ids, await applicationIdsOfPracticalSession(tx, sessionId));
 		if (refusal) return { ok: false as const, message: refusal };
 		await replacePracticalExaminers(tx, sessionId, ids);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'special_ops.practical_examiners', target: `practical_session:${sessionId}`, detail: { examinerIds: ids }, ip: actor.ip });
+		await audit(tx, actor, now, 'special_ops.practical_examiners', `practical_session:${sessionId}`, { examinerIds: ids });
 		return { ok: true as const };
 	});
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 
 // SQL of 特种作业 scheduling: sessions at 考试点 rooms, the accepted applications assigned to them
 // (exam_candidates with application_id + seat_no; practical_attempts with station_no), and the
@@ -70,8 +71,7 @@ export async function replacePracticalExaminers(db: Db, sessionId: number, userI
 
 export type TheorySessionAtRoom = { id: number; name: string; opens_at: Date; closes_at: Date; status: string; room_id: number; room_name: string; capacity: number; centre_name: string; address: string };
 
-export async function findTheorySessionAtRoom(db: Db, institutionOrgId: number, sessionId: number, lock = false): Promise<TheorySessionAtRoom | undefined> {
-	if (lock) await sql`select id from exam_sessions where id = ${sessionId} for update`.execute(db);
+export async function findTheorySessionAtRoom(db: Db, institutionOrgId: number, sessionId: number): Promise<TheorySessionAtRoom | undefined> {
 	const row = await db
 		.selectFrom('exam_sessions as s')
 		.innerJoin('exam_centre_rooms as x', 'x.id', 's.room_id')
@@ -81,6 +81,12 @@ export async function findTheorySessionAtRoom(db: Db, institutionOrgId: number, 
 		.where('s.owner_org_id', '=', institutionOrgId)
 		.executeTakeFirst();
 	return row as TheorySessionAtRoom | undefined;
+}
+
+/** Locks the theory session row (its roster changes are serialised), then reads it if it is the institution's. */
+export async function lockTheorySessionAtRoom(tx: Tx, institutionOrgId: number, sessionId: number): Promise<TheorySessionAtRoom | undefined> {
+	await sql`select id from exam_sessions where id = ${sessionId} for update`.execute(tx);
+	return findTheorySessionAtRoom(tx, institutionOrgId, sessionId);
 }
 
 export type PracticalSessionRow = {
@@ -101,8 +107,7 @@ export type PracticalSessionRow = {
 	video_recording: boolean;
 };
 
-export async function findPracticalSession(db: Db, institutionOrgId: number, sessionId: number, lock = false): Promise<PracticalSessionRow | undefined> {
-	if (lock) await sql`select id from practical_sessions where id = ${sessionId} for update`.execute(db);
+export async function findPracticalSession(db: Db, institutionOrgId: number, sessionId: number): Promise<PracticalSessionRow | undefined> {
 	const row = await db
 		.selectFrom('practical_sessions as s')
 		.innerJoin('exam_centre_rooms as x', 'x.id', 's.room_id')
@@ -113,6 +118,12 @@ export async function findPracticalSession(db: Db, institutionOrgId: number, ses
 		.where('s.institution_org_id', '=', institutionOrgId)
 		.executeTakeFirst();
 	return row as PracticalSessionRow | undefined;
+}
+
+/** Locks the practical session row (its roster and examiner changes are serialised), then reads it if it is the institution's. */
+export async function lockPracticalSession(tx: Tx, institutionOrgId: number, sessionId: number): Promise<PracticalSessionRow | undefined> {
+	await sql`select id from practical_sessions where id = ${sessionId} for update`.execute(tx);
+	return findPracticalSession(tx, institutionOrgId, sessionId);
 }
 
 /** The institution's sessions held at its 考试点 rooms, newest first. */

@@ -1,9 +1,9 @@
 // Export of a regulator region's 特种作业 data for a date range, and the all-or-nothing import of
 // certificate records issued elsewhere, through an ExchangeAdapter.
 import type { Db } from '../../db/index.ts';
-import { appendAudit } from '../../audit/audit.ts';
+import { withTransaction } from '../../db/transaction.ts';
+import { audit, type ScopedActor } from '../../audit/actor.ts';
 import { addDays } from '../../certificates/rules.ts';
-import type { Actor } from '../../certificates/issue-service.ts';
 import type { ExchangeAdapter } from './adapter.ts';
 import { EXCHANGE_FORMAT, EXCHANGE_VERSION, type ExchangeBundle, type RowError } from './format.ts';
 import {
@@ -17,7 +17,7 @@ import {
 	listExportResults
 } from './exchange.repository.ts';
 
-export type RegionActor = Actor & { regionPath: string; regionCode: string };
+export type RegionActor = ScopedActor & { regionPath: string; regionCode: string };
 
 /** Start of a Shanghai calendar day as an instant. */
 const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`);
@@ -65,7 +65,7 @@ export async function buildExport(db: Db, actor: RegionActor, period: { from: st
 			replacesNumber: c.replaces_number
 		}))
 	};
-	await appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exchange.export', target: `region:${region.code}`, detail: { ...period, applications: bundle.applications.length, examResults: bundle.examResults.length, certificates: bundle.certificates.length }, ip: actor.ip ?? null });
+	await audit(db, actor, now, 'exchange.export', `region:${region.code}`, { ...period, applications: bundle.applications.length, examResults: bundle.examResults.length, certificates: bundle.certificates.length });
 	return bundle;
 }
 
@@ -79,7 +79,7 @@ export type ImportOutcome = { ok: true; imported: number } | { ok: false; errors
 export async function importExternalCertificates(db: Db, actor: RegionActor, adapter: ExchangeAdapter, input: string, now: Date): Promise<ImportOutcome> {
 	const parsed = await adapter.readCertificates(input);
 	if (!parsed.ok) return parsed;
-	return db.transaction().execute(async (tx) => {
+	return withTransaction(db, async (tx) => {
 		const records = parsed.records;
 		const codes = await knownOperationCodes(tx);
 		const persons = new Map((await findPersonsInRegion(tx, actor.regionPath, [...new Set(records.map((r) => r.idNumber))])).map((p) => [p.id_number, p]));
@@ -111,7 +111,7 @@ export async function importExternalCertificates(db: Db, actor: RegionActor, ada
 				imported_at: now
 			}))
 		);
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exchange.import_certificates', target: `region:${actor.regionCode}`, detail: { count: records.length, source: adapter.name, numbers: records.slice(0, 50).map((r) => r.number) }, ip: actor.ip ?? null });
+		await audit(tx, actor, now, 'exchange.import_certificates', `region:${actor.regionCode}`, { count: records.length, source: adapter.name, numbers: records.slice(0, 50).map((r) => r.number) });
 		return { ok: true as const, imported: records.length };
 	});
 }

@@ -1,20 +1,20 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
-import { getDb } from '#lib/server/runtime.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { admissionCodeSchema, attemptRefSchema } from '#lib/schemas/practical.ts';
 import { listSessionAttempts } from '#lib/server/special-ops/practical.repository.ts';
 import { lookUpCandidate, requireExaminerSession, startAttempt } from '#lib/server/special-ops/practical-service.ts';
-import { actorOf, clientIp } from '../practical-pages.server.ts';
 
 const STATUS = { scheduled: '待检录', in_progress: '考试中', scored: '待签字', final: '已出成绩', absent: '缺考' } as const;
 
 async function context(locals: App.Locals, sessionIdText: string, getClientAddress: () => string) {
 	const scope = requireRole(locals, 'examiner', 'institution_admin');
 	const db = await getDb();
-	const actor = actorOf(scope, clientIp(getClientAddress));
+	const actor = actorOf(scope, { getClientAddress });
 	const session = await requireExaminerSession(db, actor, requireIdParam(sessionIdText, '没有这个实操考试场次'));
 	if (!session) error(404, '没有这个实操考试场次');
 	return { db, actor, session };
@@ -55,7 +55,7 @@ export const actions: Actions = {
 		const { db, actor } = await context(locals, params.sessionId, getClientAddress);
 		const parsed = attemptRefSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { action: 'start', message: parsed.error.issues[0]?.message ?? '考生记录无效' });
-		const r = await startAttempt(db, actor, parsed.data.attempt_id);
+		const r = await startAttempt(db, actor, parsed.data.attempt_id, now());
 		if (!r.ok) return fail(r.status, { action: 'start', message: r.message });
 		redirect(303, `/institution/practical/attempts/${parsed.data.attempt_id}`);
 	}

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { addDays } from '#lib/server/certificates/rules.ts';
@@ -21,7 +22,7 @@ export const actions: Actions = {
 		const file = (await request.formData()).get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: [{ row: 0, message: '请选择要导入的 JSON 文件' }], errorCount: 1 });
 		if (file.size > EXCHANGE_MAX_BYTES) return fail(400, { errors: [{ row: 0, message: '文件超过 5 MB' }], errorCount: 1 });
-		const r = await importExternalCertificates(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), regionPath: scope.regionPath, regionCode: scope.regionCode }, fileJsonAdapter, await file.text(), now());
+		const r = await importExternalCertificates(await getDb(), { ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath, regionCode: scope.regionCode }, fileJsonAdapter, await file.text(), now());
 		if (!r.ok) return fail(400, { errors: r.errors.slice(0, 200), errorCount: r.errors.length });
 		return { imported: r.imported };
 	}

@@ -1,10 +1,10 @@
 import type { RequestHandler } from './$types';
 import { requireApiRole } from '#lib/server/auth/guards.ts';
-import { getDb } from '#lib/server/runtime.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { addEvidence, EVIDENCE_MAX_BYTES } from '#lib/server/special-ops/practical-service.ts';
 import { badRequest, ok } from '../../../exam/http.ts';
-import { actorOf, clientIp } from '../../../../institution/practical/practical-pages.server.ts';
 
 /** A photo or short clip of the practical exam, posted as multipart form data with upload progress. */
 export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
@@ -22,6 +22,6 @@ export const POST: RequestHandler = async ({ locals, params, request, getClientA
 	if (!(file instanceof File)) return badRequest('请选择要上传的照片或视频');
 	const item = String(form.get('item_code') ?? '').trim();
 	const itemCode = /^[A-Z0-9]{1,10}$/.test(item) ? item : null;
-	const r = await addEvidence(await getDb(), actorOf(scope, clientIp(getClientAddress)), attemptId, { name: file.name, size: file.size, data: file, itemCode });
+	const r = await addEvidence(await getDb(), actorOf(scope, { getClientAddress }), attemptId, { name: file.name, size: file.size, data: file, itemCode }, now());
 	return r.ok ? ok(r, 201) : badRequest(r.message, r.status);
 };

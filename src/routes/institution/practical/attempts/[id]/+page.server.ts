@@ -1,13 +1,14 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
-import { getDb } from '#lib/server/runtime.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
+import { getDb, now } from '#lib/server/runtime.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { correctionSchema } from '#lib/schemas/practical.ts';
 import { getSheet, isPracticalExaminer, listCorrections, listEvidence, listSignoffs, listSteps } from '#lib/server/special-ops/practical.repository.ts';
 import { combineSignoffs } from '#lib/server/special-ops/practical-scoring.ts';
 import { correctResult, signOff } from '#lib/server/special-ops/practical-service.ts';
-import { actorOf, clientIp, requireExaminedAttempt } from '../../practical-pages.server.ts';
+import { requireExaminedAttempt } from '../../practical-pages.server.ts';
 
 const ROLE_LABELS = { first: '考评员一', second: '考评员二', third: '复评考评员' } as const;
 
@@ -68,7 +69,7 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'examiner', 'institution_admin');
 		const db = await getDb();
 		const { attempt } = await requireExaminedAttempt(db, scope, params.id);
-		const r = await signOff(db, actorOf(scope, clientIp(getClientAddress)), attempt.id);
+		const r = await signOff(db, actorOf(scope, { getClientAddress }), attempt.id, now());
 		if (!r.ok) return fail(r.status, { action: 'signoff', message: r.message });
 		const o = r.outcome;
 		return { action: 'signoff', done: o.state === 'final' ? `已签字，成绩确定：${o.score} 分，${o.passed ? '合格' : '不合格'}` : `已签字。${o.message}` };
@@ -79,7 +80,7 @@ export const actions: Actions = {
 		const { attempt } = await requireExaminedAttempt(db, scope, params.id);
 		const parsed = correctionSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { action: 'correct', message: parsed.error.issues[0]?.message ?? '填写有误' });
-		const r = await correctResult(db, actorOf(scope, clientIp(getClientAddress)), attempt.id, parsed.data);
+		const r = await correctResult(db, actorOf(scope, { getClientAddress }), attempt.id, parsed.data, now());
 		if (!r.ok) return fail(r.status, { action: 'correct', message: r.message });
 		return { action: 'correct', done: '成绩已更正，理由已记录。' };
 	}
