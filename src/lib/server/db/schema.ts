@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Blueprint } from '../question-engine/blueprint.ts';
 
 // The database's tables as data. Kysely's table types are derived from this object, and
 // tests/integration/schema-types.spec.ts compares it with information_schema of a migrated
@@ -18,6 +19,12 @@ const tsD = { pg: 'timestamptz', gen: true } as const;
 const tsN = { pg: 'timestamptz', null: true } as const;
 const j = { pg: 'jsonb' } as const;
 const jN = { pg: 'jsonb', null: true } as const;
+/**
+ * A jsonb column whose value has a known shape: the type is TypeScript's only (written by the use
+ * case that validated it; the database checks it is JSON). Reads come back typed, with no cast.
+ */
+type JsonSpec<T> = { readonly pg: 'jsonb'; readonly shape: T };
+const json = <T>(): JsonSpec<T> => ({ pg: 'jsonb' }) as JsonSpec<T>;
 const dateT = { pg: 'date' } as const;
 const dateN = { pg: 'date', null: true } as const;
 
@@ -248,8 +255,8 @@ export const schema = {
 		id: serial,
 		owner_org_id: int,
 		name: t,
-		bank_ids: j,
-		definition: j,
+		bank_ids: json<number[]>(),
+		definition: json<Blueprint>(),
 		certificate_type: t,
 		exam_kind: { pg: 'text', gen: true },
 		practice_open: boolD,
@@ -776,7 +783,13 @@ type TsOf<P extends PgType> = P extends 'text' | 'numeric'
 type Nullable<S extends ColSpec> = S extends { null: true } ? TsOf<S['pg']> | null : TsOf<S['pg']>;
 // A column with a default may be left out on insert; timestamps keep their Date/string types.
 type GenOf<T> = T extends ColumnType<infer Sel, infer Ins, infer Upd> ? ColumnType<Sel, Ins | undefined, Upd> : Generated<T>;
-type ColumnOf<S> = S extends ColSpec ? (S extends { gen: true } ? GenOf<Nullable<S>> : Nullable<S>) : never;
+type ColumnOf<S> = S extends JsonSpec<infer V>
+	? ColumnType<V, V | string, V | string>
+	: S extends ColSpec
+		? S extends { gen: true }
+			? GenOf<Nullable<S>>
+			: Nullable<S>
+		: never;
 
 export type DB = {
 	[T in keyof typeof schema]: { -readonly [C in keyof (typeof schema)[T]]: ColumnOf<(typeof schema)[T][C]> };

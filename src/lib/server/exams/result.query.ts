@@ -1,5 +1,4 @@
 import type { Db } from '../db/index.ts';
-import type { Blueprint } from '../question-engine/blueprint.ts';
 import type { PaperGrade, QuestionResponse } from '../question-engine/grading.ts';
 import { QUESTION_TYPE_LABELS, answerKeys, caseHeaders, type CaseHeader } from '../../question-bank/schema.ts';
 import { FINISH_REASON_LABELS, type FinishReason } from './attempt.ts';
@@ -54,7 +53,7 @@ export async function listMySessions(db: Db, personId: number, now: Date): Promi
 		const last = access.lastFinishedAttemptId
 			? await db.selectFrom('exam_attempts').select(['id', 'passed', 'score', 'decision']).where('id', '=', access.lastFinishedAttemptId).executeTakeFirst()
 			: undefined;
-		const def = r.definition as Blueprint;
+		const def = r.definition;
 		out.push({
 			id: r.id,
 			name: r.name,
@@ -102,7 +101,7 @@ export async function getSessionForCandidate(db: Db, sessionId: number, personId
 		.select(['s.access_code', 's.require_fullscreen', 's.require_webcam', 's.require_id_check', 's.allow_new_device', 's.review_policy', 'b.definition', 'o.name as institution'])
 		.where('s.id', '=', sessionId)
 		.executeTakeFirstOrThrow();
-	const def = s.definition as Blueprint;
+	const def = s.definition;
 	return {
 		...mine,
 		hasAccessCode: !!s.access_code,
@@ -222,7 +221,7 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 	const lock = show === 'review' && a.paper_id !== null ? await findPaperLock(db, personId, a.paper_id, now) : null;
 	if (lock) show = 'score';
 	const voided = a.decision === 'voided';
-	const def = a.definition as Blueprint | null;
+	const def = a.definition;
 
 	let byKnowledge: AttemptResult['byKnowledge'] = [];
 	let review: ReviewItem[] = [];

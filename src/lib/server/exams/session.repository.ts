@@ -17,11 +17,11 @@ export type BlueprintRow = {
 };
 
 export async function findBlueprint(db: Db, id: number): Promise<BlueprintRow | undefined> {
-	return (await db
+	return db
 		.selectFrom('exam_blueprints')
 		.select(['id', 'owner_org_id', 'name', 'bank_ids', 'definition', 'certificate_type', 'exam_kind', 'practice_open'])
 		.where('id', '=', id)
-		.executeTakeFirst()) as BlueprintRow | undefined;
+		.executeTakeFirst();
 }
 
 export type SessionRow = {
@@ -339,7 +339,7 @@ export async function listOrgBlueprints(db: Db, orgId: number) {
 		.where('b.owner_org_id', '=', orgId)
 		.orderBy('b.updated_at', 'desc')
 		.execute();
-	return rows.map((r) => ({ ...r, bank_ids: r.bank_ids as number[], definition: r.definition as Blueprint, sessions: Number(r.sessions ?? 0) }));
+	return rows.map((r) => ({ ...r, sessions: Number(r.sessions ?? 0) }));
 }
 
 export async function findOwnBlueprintRow(db: Db, orgId: number, blueprintId: number) {
@@ -349,5 +349,5 @@ export async function findOwnBlueprintRow(db: Db, orgId: number, blueprintId: nu
 		.where('id', '=', blueprintId)
 		.where('owner_org_id', '=', orgId)
 		.executeTakeFirst();
-	return row ? { ...row, bank_ids: row.bank_ids as number[], definition: row.definition as Blueprint } : undefined;
+	return row;
 }

@@ -15,7 +15,7 @@ import {
 } from './practice.repository.ts';
 import { ROLE_CATEGORY_LABELS } from '../../domain/labels.ts';
 import { QUESTION_TYPES } from '../../question-bank/schema.ts';
-import { checkBlueprintAgainstPool, knowledgeMatches, roundPoints, type Blueprint, type PoolItem } from '../question-engine/blueprint.ts';
+import { checkBlueprintAgainstPool, knowledgeMatches, roundPoints, type PoolItem } from '../question-engine/blueprint.ts';
 import { createRng, randomOrder, shuffle, type Rng } from '../question-engine/random.ts';
 import { groupUnits, takeUnits } from '../question-engine/paper.ts';
 import type { StoredSlot } from '../exams/attempt.ts';
@@ -173,7 +173,7 @@ export async function startMockExam(db: Db, input: { personId: number; blueprint
 	}
 	const lock = await findExamLock(db, input.personId, now);
 	if (locksAnyBank(lock, bankIds)) return { ok: false, reason: examLockMessage(lock) };
-	const definition = blueprint.definition as Blueprint;
+	const definition = blueprint.definition;
 	const pool = await loadPool(db, bankIds);
 	if (checkBlueprintAgainstPool(definition, pool).length) return { ok: false, reason: '题库题目不足，暂时无法组卷，请联系出题机构。' };
 	const attemptId = await withTransaction(db, async (tx) => {
