@@ -7,6 +7,7 @@ import { seedReference } from '../seeds/index.ts';
 import { syncRepositoryBanks } from '../src/lib/server/question-bank/sync.ts';
 import { exportQuestionsXlsx } from '../src/lib/server/question-bank/excel.ts';
 import { importQuestionsXlsx } from '../src/lib/server/question-bank/edit.ts';
+import { SYSTEM_ACTOR } from '../src/lib/server/audit/actor.ts';
 import type { Question } from '../src/lib/question-bank/schema.ts';
 
 const url = process.env.BENCH_DATABASE_URL;
@@ -39,7 +40,7 @@ const questions: Question[] = Array.from({ length: ROWS }, (_, i) => ({
 const xlsx = await exportQuestionsXlsx({ code: 'bench', name: '基准题库' }, questions);
 
 const t0 = performance.now();
-const result = await importQuestionsXlsx(db, { data: new Uint8Array(xlsx), ownerOrgId: org.id, bank: null, create: { code: 'bench', name: '基准题库' } }, { userId: user.id, role: 'institution_admin', ip: null, now: new Date() }).catch((e) => ({ ok: false as const, errors: [{ row: null, column: null, message: String(e) }] }));
+const result = await importQuestionsXlsx(db, { data: new Uint8Array(xlsx), ownerOrgId: org.id, bank: null, create: { code: 'bench', name: '基准题库' } }, { ...SYSTEM_ACTOR, userId: user.id, role: 'institution_admin' }, new Date()).catch((e) => ({ ok: false as const, errors: [{ row: null, column: null, message: String(e) }] }));
 const importMs = Math.round(performance.now() - t0);
 if (!result.ok) {
 	console.error(result.errors.slice(0, 5));

@@ -10,6 +10,7 @@ import http from 'node:http';
 import { startServer } from '../tests/support/server.ts';
 import { makeBlueprint, makeEnterprise, makeSession } from '../tests/support/cert-factories.ts';
 import { decideCertificates, proposeCertificates } from '../src/lib/server/certificates/issue-service.ts';
+import { SYSTEM_ACTOR } from '../src/lib/server/audit/actor.ts';
 import { certificateConfigFromEnv } from '../src/lib/server/certificates/rules.ts';
 import { loadPrints } from '../src/lib/server/certificates/certificates.query.ts';
 import { renderCertificatesPdf } from '../src/lib/server/certificates/certificate-pdf.ts';
@@ -42,8 +43,8 @@ const paper = await db.insertInto('exam_papers').values({ session_id: session, s
 await sql`insert into exam_attempts (mode, session_id, candidate_id, person_id, paper_id, status, finish_reason, started_at, finished_at, score, passed, created_at)
 	select 'exam', ${session}, c.id, c.person_id, ${paper.id}, 'finished', 'submitted', now(), now(), 90, true, now() from exam_candidates c where c.session_id = ${session}`.execute(db);
 const attempts = (await db.selectFrom('exam_attempts').select('id').where('session_id', '=', session).execute()).map((a) => a.id);
-const proposed = await proposeCertificates(db, { userId: null, role: 'institution_admin', orgId: inst.id }, session, attempts, now, config);
-const issued = await decideCertificates(db, { userId: null, role: 'regulator', orgId: reg.id, regionPath: '/500000/500112/' }, proposed.done.map((d) => d.id), 'approve', null, now, config);
+const proposed = await proposeCertificates(db, { ...SYSTEM_ACTOR, role: 'institution_admin', orgId: inst.id }, session, attempts, now, config);
+const issued = await decideCertificates(db, { ...SYSTEM_ACTOR, role: 'regulator', orgId: reg.id, regionPath: '/500000/500112/' }, proposed.done.map((d) => d.id), 'approve', null, now, config);
 console.log(`fixtures: certificates=${issued.done.length} setup_ms=${Math.round(performance.now() - t0)} (propose + number + sign Ed25519 & SM2)`);
 
 // --- PDFs: one file per certificate, as a learner's download renders it ---

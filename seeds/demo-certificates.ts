@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../src/lib/server/db/index.ts';
 import { decideCertificates, listSessionCandidates, proposeCertificates } from '../src/lib/server/certificates/issue-service.ts';
 import { certificateConfigFromEnv } from '../src/lib/server/certificates/rules.ts';
+import { SYSTEM_ACTOR } from '../src/lib/server/audit/actor.ts';
 
 async function firstUser(db: Db, orgId: number, roles: string[]) {
 	const row = await db.selectFrom('memberships').select(['user_id', 'role']).where('org_id', '=', orgId).where('role', 'in', roles).orderBy('id').limit(1).executeTakeFirst();
@@ -40,7 +41,7 @@ export async function seedDemoCertificates(db: Db, now: Date): Promise<{ propose
 		const eligible = (await listSessionCandidates(db, session.id)).filter((c) => c.eligibility.eligible);
 		if (eligible.length === 0) continue;
 		const inst = await firstUser(db, session.owner_org_id, ['institution_admin']);
-		const r = await proposeCertificates(db, { ...inst, orgId: session.owner_org_id, ip: null }, session.id, eligible.map((c) => c.attempt_id), now, config);
+		const r = await proposeCertificates(db, { ...SYSTEM_ACTOR, ...inst, orgId: session.owner_org_id }, session.id, eligible.map((c) => c.attempt_id), now, config);
 		proposed += r.done.length;
 		issued += r.done.filter((d) => d.status === 'issued').length;
 		const pending = r.done.filter((d) => d.status === 'proposed');
@@ -50,7 +51,7 @@ export async function seedDemoCertificates(db: Db, now: Date): Promise<{ propose
 			const reg = await regulatorFor(db, holderOf.get(row.attempt_id!)!);
 			if (!reg) continue; // no regulator covers the enterprise: stays proposed
 			const user = await firstUser(db, reg.id, ['regulator']);
-			const d = await decideCertificates(db, { ...user, orgId: reg.id, regionPath: reg.path, ip: null }, [row.id], 'approve', null, now, config);
+			const d = await decideCertificates(db, { ...SYSTEM_ACTOR, ...user, orgId: reg.id, regionPath: reg.path }, [row.id], 'approve', null, now, config);
 			issued += d.done.length;
 		}
 	}

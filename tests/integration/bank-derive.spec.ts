@@ -8,6 +8,7 @@ import { deriveBankFromPlatform } from '../../src/lib/server/question-bank/deriv
 import { exportBankXlsx, importQuestionsXlsx, saveQuestion } from '../../src/lib/server/question-bank/edit.ts';
 import { getQuestionDetail, listVisibleBanks } from '../../src/lib/server/question-bank/bank.query.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
+import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
 import { DEFAULT_MAX_ROWS, exportQuestionsXlsx } from '../../src/lib/server/question-bank/excel.ts';
 import type { Question, StoredQuestion } from '../../src/lib/question-bank/schema.ts';
 import { loadPool } from '../../src/lib/server/exams/exam.repository.ts';
@@ -47,8 +48,8 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 	let orgB: number;
 	let adminA: number;
 	let adminB: number;
-	const actorA = () => ({ userId: adminA, role: 'institution_admin', orgId: orgA, ip: '10.0.0.1', now: NOW });
-	const actorB = () => ({ userId: adminB, role: 'institution_admin', orgId: orgB, ip: '10.0.0.2', now: NOW });
+	const actorA = () => ({ userId: adminA, role: 'institution_admin', orgId: orgA, personId: null, ip: '10.0.0.1' });
+	const actorB = () => ({ userId: adminB, role: 'institution_admin', orgId: orgB, personId: null, ip: '10.0.0.2' });
 
 	beforeAll(async () => {
 		t = await createTestDatabase(backend);
@@ -66,11 +67,11 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		const platformId = (await db.selectFrom('qb_banks').select('id').where('code', '=', SOURCE).executeTakeFirstOrThrow()).id;
 		await db.updateTable('qb_questions').set({ status: 'retired' }).where('bank_id', '=', platformId).where('code', '=', 'aqsc-0003').execute();
 		const detail = (await getQuestionDetail(db, platformId, 'aqsc-0002'))!;
-		await saveQuestion(db, { id: platformId, code: SOURCE, name: 'x' }, { ...detail.current, stem: `${detail.current.stem}（修订）` }, { userId: adminA, role: 'platform_admin', ip: null, now: NOW }, 'edit');
+		await saveQuestion(db, { id: platformId, code: SOURCE, name: 'x' }, { ...detail.current, stem: `${detail.current.stem}（修订）` }, { ...SYSTEM_ACTOR, userId: adminA, role: 'platform_admin' }, 'edit', NOW);
 
 		const before = await snapshot(db, SOURCE);
 		const beforeKnowledge = await knowledgeOf(db, SOURCE);
-		const result = await deriveBankFromPlatform(db, { sourceCode: SOURCE, code: 'a-aqsc', name: '本机构安全生产法题库' }, actorA());
+		const result = await deriveBankFromPlatform(db, { sourceCode: SOURCE, code: 'a-aqsc', name: '本机构安全生产法题库' }, actorA(), NOW);
 		const active = before.filter((q) => q.status === 'active');
 		expect(result).toEqual({ ok: true, bankCode: 'a-aqsc', questions: active.length, knowledgePoints: beforeKnowledge.length });
 
@@ -110,24 +111,24 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		const banks = async () => Number((await db.selectFrom('qb_banks').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 		const n = await banks();
 		for (const code of ['a-aqsc', SOURCE]) {
-			expect(await deriveBankFromPlatform(db, { sourceCode: SOURCE, code, name: '再来一次' }, actorA())).toEqual({ ok: false, errors: { code: `题库代码“${code}”已被使用，请换一个` } });
+			expect(await deriveBankFromPlatform(db, { sourceCode: SOURCE, code, name: '再来一次' }, actorA(), NOW)).toEqual({ ok: false, errors: { code: `题库代码“${code}”已被使用，请换一个` } });
 		}
 		// B cannot derive into A's bank code
-		expect(await deriveBankFromPlatform(db, { sourceCode: SOURCE, code: 'a-aqsc', name: 'B 的' }, actorB())).toMatchObject({ ok: false, errors: { code: expect.stringContaining('已被使用') } });
+		expect(await deriveBankFromPlatform(db, { sourceCode: SOURCE, code: 'a-aqsc', name: 'B 的' }, actorB(), NOW)).toMatchObject({ ok: false, errors: { code: expect.stringContaining('已被使用') } });
 		expect(await banks()).toBe(n);
 		expect((await snapshot(db, 'a-aqsc')).every((q) => q.current_version === 1)).toBe(true);
 	});
 
 	it('derives only from platform banks: another institution\'s bank or a missing one is refused', async () => {
-		expect(await deriveBankFromPlatform(db, { sourceCode: 'a-aqsc', code: 'b-copy', name: 'B 抄 A' }, actorB())).toEqual({ ok: false, errors: { source: '没有这个平台题库' } });
-		expect(await deriveBankFromPlatform(db, { sourceCode: 'no-such-bank', code: 'b-copy', name: 'x' }, actorB())).toEqual({ ok: false, errors: { source: '没有这个平台题库' } });
+		expect(await deriveBankFromPlatform(db, { sourceCode: 'a-aqsc', code: 'b-copy', name: 'B 抄 A' }, actorB(), NOW)).toEqual({ ok: false, errors: { source: '没有这个平台题库' } });
+		expect(await deriveBankFromPlatform(db, { sourceCode: 'no-such-bank', code: 'b-copy', name: 'x' }, actorB(), NOW)).toEqual({ ok: false, errors: { source: '没有这个平台题库' } });
 		expect(await db.selectFrom('qb_banks').select('id').where('code', '=', 'b-copy').executeTakeFirst()).toBeUndefined();
 	});
 
 	it('a derived question can be edited: a new version in the derived bank only', async () => {
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'a-aqsc').executeTakeFirstOrThrow();
 		const detail = (await getQuestionDetail(db, bank.id, 'aqsc-0001'))!;
-		const r = await saveQuestion(db, bank, { ...detail.current, stem: `${detail.current.stem}（本机构）`, difficulty: 4 }, { userId: adminA, role: 'institution_admin', ip: null, now: NOW }, 'edit');
+		const r = await saveQuestion(db, bank, { ...detail.current, stem: `${detail.current.stem}（本机构）`, difficulty: 4 }, { ...SYSTEM_ACTOR, userId: adminA, role: 'institution_admin' }, 'edit', NOW);
 		expect(r).toEqual({ ok: true, unchanged: false });
 		const mine = (await snapshot(db, 'a-aqsc')).find((q) => q.code === 'aqsc-0001')!;
 		expect([mine.current_version, mine.difficulty]).toEqual([2, 4]);
@@ -146,14 +147,14 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 			knowledge: 'k1',
 			difficulty: 2
 		});
-		const actor = { userId: adminA, role: 'institution_admin', ip: null, now: NOW };
+		const actor = { ...SYSTEM_ACTOR, userId: adminA, role: 'institution_admin' };
 		const first = await exportQuestionsXlsx({ code: 'a-bulk', name: '批量' }, Array.from({ length: DEFAULT_MAX_ROWS }, (_, i) => make(i, '初版')), new Map([['k1', '责任制']]));
-		const created = await importQuestionsXlsx(db, { data: first, ownerOrgId: orgA, bank: null, create: { code: 'a-bulk', name: '批量' } }, actor);
+		const created = await importQuestionsXlsx(db, { data: first, ownerOrgId: orgA, bank: null, create: { code: 'a-bulk', name: '批量' } }, actor, NOW);
 		expect(created).toMatchObject({ ok: true, added: DEFAULT_MAX_ROWS });
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'a-bulk').executeTakeFirstOrThrow();
 		const second = await exportQuestionsXlsx(bank, Array.from({ length: DEFAULT_MAX_ROWS }, (_, i) => make(i, '修订版')));
 		const started = performance.now();
-		const changed = await importQuestionsXlsx(db, { data: second, ownerOrgId: orgA, bank }, actor);
+		const changed = await importQuestionsXlsx(db, { data: second, ownerOrgId: orgA, bank }, actor, NOW);
 		console.log(`[${backend}] re-import of ${DEFAULT_MAX_ROWS} changed questions: ${Math.round(performance.now() - started)} ms`);
 		expect(changed).toMatchObject({ ok: true, added: 0, changed: DEFAULT_MAX_ROWS, unchanged: 0 });
 		const rows = await snapshot(db, 'a-bulk');
@@ -171,14 +172,14 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		expect((await getQuestionDetail(db, mine.id, 'aqsc-0004'))!.derivedFrom).toMatchObject({ bankCode: SOURCE, code: 'aqsc-0004', version: 1, platformVersion: 1, platformChanged: false });
 		expect((await getQuestionDetail(db, platform.id, 'aqsc-0004'))!.derivedFrom).toBeNull();
 		const upstream = (await getQuestionDetail(db, platform.id, 'aqsc-0004'))!;
-		await saveQuestion(db, platform, { ...upstream.current, explanation: `${upstream.current.explanation}（平台更新）` }, { userId: adminA, role: 'platform_admin', ip: null, now: NOW }, 'edit');
+		await saveQuestion(db, platform, { ...upstream.current, explanation: `${upstream.current.explanation}（平台更新）` }, { ...SYSTEM_ACTOR, userId: adminA, role: 'platform_admin' }, 'edit', NOW);
 		expect((await getQuestionDetail(db, mine.id, 'aqsc-0004'))!.derivedFrom).toMatchObject({ version: 1, platformVersion: 2, platformChanged: true });
 	});
 
 	it('Excel export → import as a new bank keeps knowledge-point names', async () => {
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', SOURCE).executeTakeFirstOrThrow();
 		const data = await exportBankXlsx(db, bank);
-		const r = await importQuestionsXlsx(db, { data, ownerOrgId: orgB, bank: null, create: { code: 'b-from-excel', name: '导入副本' } }, { userId: adminB, role: 'institution_admin', ip: null, now: NOW });
+		const r = await importQuestionsXlsx(db, { data, ownerOrgId: orgB, bank: null, create: { code: 'b-from-excel', name: '导入副本' } }, { ...SYSTEM_ACTOR, userId: adminB, role: 'institution_admin' }, NOW);
 		expect(r).toMatchObject({ ok: true, bankCode: 'b-from-excel' });
 		const used = new Set((await snapshot(db, SOURCE)).filter((q) => q.status === 'active').map((q) => q.knowledge_code));
 		const platformNames = new Map((await knowledgeOf(db, SOURCE)).map((k) => [k.code, k.name]));
@@ -196,7 +197,7 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		for (const bank of platform) {
 			const data = await exportBankXlsx(db, bank);
 			const code = `rt-${bank.code}`;
-			const r = await importQuestionsXlsx(db, { data, ownerOrgId: orgB, bank: null, create: { code, name: `${bank.name}（副本）` } }, { userId: adminB, role: 'institution_admin', ip: null, now: NOW });
+			const r = await importQuestionsXlsx(db, { data, ownerOrgId: orgB, bank: null, create: { code, name: `${bank.name}（副本）` } }, { ...SYSTEM_ACTOR, userId: adminB, role: 'institution_admin' }, NOW);
 			expect(r, bank.code).toMatchObject({ ok: true, bankCode: code });
 			const before = (await snapshot(db, bank.code)).filter((q) => q.status === 'active');
 			const after = await snapshot(db, code);
@@ -240,7 +241,7 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 	}, 180_000);
 
 	it('a case written in an order other than its codes keeps that order through export and re-import', async () => {
-		const actor = { userId: adminB, role: 'institution_admin', ip: null, now: NOW };
+		const actor = { ...SYSTEM_ACTOR, userId: adminB, role: 'institution_admin' };
 		const member = (n: number): StoredQuestion => ({
 			id: `ord-000${n}`,
 			type: 'judge',
@@ -255,10 +256,10 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 			case_scenario: '某企业安排两名工人清理污水井，现场未配备气体检测仪。'
 		});
 		const written = [member(3), member(1), member(2)];
-		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx({ code: 'b-ord', name: '顺序' }, written), ownerOrgId: orgB, bank: null, create: { code: 'b-ord', name: '顺序' } }, actor)).toMatchObject({ ok: true, added: 3 });
+		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx({ code: 'b-ord', name: '顺序' }, written), ownerOrgId: orgB, bank: null, create: { code: 'b-ord', name: '顺序' } }, actor, NOW)).toMatchObject({ ok: true, added: 3 });
 		const first = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'b-ord').executeTakeFirstOrThrow();
 		const again = await exportBankXlsx(db, first);
-		expect(await importQuestionsXlsx(db, { data: again, ownerOrgId: orgB, bank: null, create: { code: 'b-ord-2', name: '顺序2' } }, actor)).toMatchObject({ ok: true, added: 3 });
+		expect(await importQuestionsXlsx(db, { data: again, ownerOrgId: orgB, bank: null, create: { code: 'b-ord-2', name: '顺序2' } }, actor, NOW)).toMatchObject({ ok: true, added: 3 });
 		const pool = async (code: string) => {
 			const id = (await db.selectFrom('qb_banks').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
 			return (await db.selectFrom('qb_questions').select('code').where('bank_id', '=', id).orderBy('id').execute()).map((r) => r.code);
@@ -269,12 +270,12 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 
 	it('import refuses a lone case member and a scenario that drifts from the bank\'s other members of the case, all or nothing', async () => {
 		const bank = await db.selectFrom('qb_banks').select(['id', 'code', 'name']).where('code', '=', 'rt-aqsc-law-2021').executeTakeFirstOrThrow();
-		const actor = { userId: adminB, role: 'institution_admin', ip: null, now: NOW };
+		const actor = { ...SYSTEM_ACTOR, userId: adminB, role: 'institution_admin' };
 		const before = await snapshot(db, bank.code);
 		const current = (code: string) => before.find((q) => q.code === code)!.content as StoredQuestion;
 		const lone: StoredQuestion = { ...current('aqsc-0001'), id: 'rt-lone-0001', stem: '孤立的案例题：从业人员发现直接危及人身安全的紧急情况时可以怎样做？', case: 'rt-case-99', case_title: '孤案', case_scenario: '某企业发生紧急情况。' };
 		const drift: StoredQuestion = { ...current('aqsc-0169'), case_scenario: `${current('aqsc-0169').case_scenario}（改写）` };
-		const r = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, [drift, lone]), ownerOrgId: orgB, bank }, actor);
+		const r = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, [drift, lone]), ownerOrgId: orgB, bank }, actor, NOW);
 		expect(r).toEqual({
 			ok: false,
 			errors: [
@@ -286,7 +287,7 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 
 		// moving two of the three members out of the case would leave it with one question
 		const out = ['aqsc-0169', 'aqsc-0170'].map((c): StoredQuestion => ({ ...current(c), case: undefined, case_title: undefined, case_scenario: undefined }));
-		const moved = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, out), ownerOrgId: orgB, bank }, actor);
+		const moved = await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, out), ownerOrgId: orgB, bank }, actor, NOW);
 		expect(moved.ok).toBe(false);
 		if (!moved.ok) expect(moved.errors.map((e) => e.message)).toEqual([
 			'第2行“案例组”：题目“aqsc-0169”移出案例组“aqsc-case-01”后，该组只剩 1 道题，一个案例组至少需要 2 道题；请一并调整该组的其他题目',
@@ -296,7 +297,7 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 
 		// the whole case with the new scenario is accepted: each member gets a new version showing it
 		const whole = ['aqsc-0169', 'aqsc-0170', 'aqsc-0171'].map((c) => ({ ...current(c), case_scenario: drift.case_scenario }));
-		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, whole), ownerOrgId: orgB, bank }, actor)).toMatchObject({ ok: true, added: 0, changed: 3 });
+		expect(await importQuestionsXlsx(db, { data: await exportQuestionsXlsx(bank, whole), ownerOrgId: orgB, bank }, actor, NOW)).toMatchObject({ ok: true, added: 0, changed: 3 });
 		const after = await snapshot(db, bank.code);
 		for (const c of ['aqsc-0169', 'aqsc-0170', 'aqsc-0171']) expect((after.find((q) => q.code === c)!.content as StoredQuestion).case_scenario).toBe(drift.case_scenario);
 	});
@@ -311,7 +312,7 @@ describe.each(BACKENDS)('bank derived from a platform bank (%s)', (backend) => {
 		const sheet = wb.getWorksheet('题目')!;
 		sheet.spliceColumns(QUESTION_COLUMNS.indexOf(GROUP_COLUMNS[0]) + 1, GROUP_COLUMNS.length);
 		expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(QUESTION_COLUMNS.filter((c) => !(GROUP_COLUMNS as readonly string[]).includes(c)));
-		const r = await importQuestionsXlsx(db, { data: Buffer.from(await wb.xlsx.writeBuffer()), ownerOrgId: orgB, bank }, { userId: adminB, role: 'institution_admin', ip: null, now: NOW });
+		const r = await importQuestionsXlsx(db, { data: Buffer.from(await wb.xlsx.writeBuffer()), ownerOrgId: orgB, bank }, { ...SYSTEM_ACTOR, userId: adminB, role: 'institution_admin' }, NOW);
 		expect(r).toMatchObject({ ok: true, changed: 2 });
 		const after = await snapshot(db, bank.code);
 		for (const q of picked) {

@@ -18,7 +18,7 @@ import {
 	retireCourse,
 	updateCourse,
 	updateLesson,
-	type Actor
+	type CourseAuthor
 } from '../../src/lib/server/courses/course-editor.ts';
 import { findOwnedCourse, listLessons, listModules } from '../../src/lib/server/courses/courses.repository.ts';
 import { listOwnedCourses } from '../../src/lib/server/courses/courses.query.ts';
@@ -57,8 +57,8 @@ async function audits(db: Db, action: string) {
 describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 	let t: TestDatabase;
 	let db: Db;
-	let actor: Actor;
-	let other: Actor;
+	let actor: CourseAuthor;
+	let other: CourseAuthor;
 	beforeAll(async () => {
 		t = await createTestDatabase(backend);
 		db = t.db;
@@ -66,30 +66,30 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		const instB = await makeOrg(db, 'institution');
 		const userA = await makeUser(db, { role: 'institution_admin', orgId: instA });
 		const userB = await makeUser(db, { role: 'institution_admin', orgId: instB });
-		actor = { userId: userA.id, role: 'institution_admin', orgId: instA, ip: '10.0.0.1', now: NOW };
-		other = { userId: userB.id, role: 'institution_admin', orgId: instB, ip: '10.0.0.2', now: NOW };
+		actor = { userId: userA.id, role: 'institution_admin', orgId: instA, personId: null, ip: '10.0.0.1' };
+		other = { userId: userB.id, role: 'institution_admin', orgId: instB, personId: null, ip: '10.0.0.2' };
 	});
 	afterAll(async () => t?.close());
 
 	async function create(extra: Partial<NewCourse> = {}) {
-		const r = await createCourse(db, actor, newCourse(extra));
+		const r = await createCourse(db, actor, newCourse(extra), NOW);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
 		return r.courseId;
 	}
 	async function moduleIn(courseId: number, title = '第一章') {
-		const r = await addModule(db, actor, courseId, title);
+		const r = await addModule(db, actor, courseId, title, NOW);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
 		return r.moduleId;
 	}
 	async function lessonIn(courseId: number, moduleId: number, input: { title?: string; kind?: 'text' | 'video' | 'pdf'; minutes?: number } = {}) {
-		const r = await addLesson(db, actor, courseId, moduleId, { title: input.title ?? '第一节', kind: input.kind ?? 'text', minutes: input.minutes ?? 45 });
+		const r = await addLesson(db, actor, courseId, moduleId, { title: input.title ?? '第一节', kind: input.kind ?? 'text', minutes: input.minutes ?? 45 }, NOW);
 		if (!r.ok) throw new Error(JSON.stringify(r.errors));
 		return r.lessonId;
 	}
 
 	it('creates a draft course owned by the institution, and audits it', async () => {
 		const input = newCourse({ title: '三级安全教育', training_type: 'three_level', audience_high_risk: true, credit_hours: 24.5 });
-		const r = await createCourse(db, actor, input);
+		const r = await createCourse(db, actor, input, NOW);
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
 		const course = (await findOwnedCourse(db, r.courseId, actor.orgId))!;
@@ -112,9 +112,9 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 
 	it('refuses a taken code and unknown industries, in Chinese, naming the field', async () => {
 		const input = newCourse();
-		expect((await createCourse(db, actor, input)).ok).toBe(true);
-		expect(await createCourse(db, other, { ...input, title: '另一个' })).toEqual({ ok: false, errors: { code: `课程代码“${input.code}”已被使用，请换一个` } });
-		expect(await createCourse(db, actor, newCourse({ audience_industries: ['it_machinery', 'no_such'] }))).toEqual({
+		expect((await createCourse(db, actor, input, NOW)).ok).toBe(true);
+		expect(await createCourse(db, other, { ...input, title: '另一个' }, NOW)).toEqual({ ok: false, errors: { code: `课程代码“${input.code}”已被使用，请换一个` } });
+		expect(await createCourse(db, actor, newCourse({ audience_industries: ['it_machinery', 'no_such'] }), NOW)).toEqual({
 			ok: false,
 			errors: { audience_industries: '适用行业中有不存在的行业代码：no_such' }
 		});
@@ -127,19 +127,19 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		const m3 = await moduleIn(courseId, '第三章');
 		const order = async () => (await listModules(db, courseId)).map((m) => m.title);
 		expect(await order()).toEqual(['第一章', '第二章', '第三章']);
-		expect((await moveModule(db, actor, courseId, m3, 'up')).ok).toBe(true);
+		expect((await moveModule(db, actor, courseId, m3, 'up', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['第一章', '第三章', '第二章']);
-		expect((await moveModule(db, actor, courseId, m1, 'down')).ok).toBe(true);
+		expect((await moveModule(db, actor, courseId, m1, 'down', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['第三章', '第一章', '第二章']);
 		// at the edge a move changes nothing
-		expect((await moveModule(db, actor, courseId, m3, 'up')).ok).toBe(true);
+		expect((await moveModule(db, actor, courseId, m3, 'up', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['第三章', '第一章', '第二章']);
-		expect((await renameModule(db, actor, courseId, m2, '第二章 应急管理')).ok).toBe(true);
+		expect((await renameModule(db, actor, courseId, m2, '第二章 应急管理', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['第三章', '第一章', '第二章 应急管理']);
 
 		await lessonIn(courseId, m1);
-		expect(await deleteModule(db, actor, courseId, m1)).toEqual({ ok: false, errors: { form: '章节“第一章”下还有 1 个课时，请先删除这些课时，再删除章节' } });
-		expect((await deleteModule(db, actor, courseId, m3)).ok).toBe(true);
+		expect(await deleteModule(db, actor, courseId, m1, NOW)).toEqual({ ok: false, errors: { form: '章节“第一章”下还有 1 个课时，请先删除这些课时，再删除章节' } });
+		expect((await deleteModule(db, actor, courseId, m3, NOW)).ok).toBe(true);
 		expect((await listModules(db, courseId)).map((m) => [m.title, m.position])).toEqual([
 			['第一章', 1],
 			['第二章 应急管理', 2]
@@ -157,35 +157,35 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		const d = await lessonIn(courseId, m2, { title: 'D' });
 		const order = async () => (await listLessons(db, courseId)).map((l) => l.title);
 		expect(await order()).toEqual(['A', 'B', 'C', 'D']);
-		expect((await moveLesson(db, actor, courseId, c, 'up')).ok).toBe(true);
+		expect((await moveLesson(db, actor, courseId, c, 'up', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['A', 'C', 'B', 'D']);
-		expect((await moveLesson(db, actor, courseId, a, 'down')).ok).toBe(true);
+		expect((await moveLesson(db, actor, courseId, a, 'down', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['C', 'A', 'B', 'D']);
 		// the last lesson of 第一章 does not jump into 第二章, nor D into 第一章
-		expect((await moveLesson(db, actor, courseId, b, 'down')).ok).toBe(true);
-		expect((await moveLesson(db, actor, courseId, d, 'up')).ok).toBe(true);
+		expect((await moveLesson(db, actor, courseId, b, 'down', NOW)).ok).toBe(true);
+		expect((await moveLesson(db, actor, courseId, d, 'up', NOW)).ok).toBe(true);
 		expect(await order()).toEqual(['C', 'A', 'B', 'D']);
 		expect((await listLessons(db, courseId)).filter((l) => l.moduleId === m1).map((l) => l.position)).toEqual([1, 2, 3]);
 		// a module of another course is not this course's
 		const elsewhere = await moduleIn(await create(), '别处');
-		expect(await addLesson(db, actor, courseId, elsewhere, { title: 'X', kind: 'text', minutes: 5 })).toMatchObject({ ok: false, notFound: true });
+		expect(await addLesson(db, actor, courseId, elsewhere, { title: 'X', kind: 'text', minutes: 5 }, NOW)).toMatchObject({ ok: false, notFound: true });
 	});
 
 	it('updates a lesson and stores an uploaded file for it', async () => {
 		const courseId = await create();
 		const m = await moduleIn(courseId);
 		const lessonId = await lessonIn(courseId, m, { kind: 'text' });
-		expect((await updateLesson(db, actor, courseId, lessonId, { title: '第一节 安全生产法', minutes: 30, body_md: '# 总则' })).ok).toBe(true);
+		expect((await updateLesson(db, actor, courseId, lessonId, { title: '第一节 安全生产法', minutes: 30, body_md: '# 总则' }, null, NOW)).ok).toBe(true);
 		let lesson = (await listLessons(db, courseId))[0]!;
 		expect(lesson).toMatchObject({ title: '第一节 安全生产法', minutes: 30, bodyMd: '# 总则', kind: 'text', fileId: null });
 
 		// a file for a text lesson, or of the wrong type, is refused
-		expect(await updateLesson(db, actor, courseId, lessonId, {}, pdfUpload())).toEqual({ ok: false, errors: { file: '图文课时不使用文件：请先把课时类型改为视频或 PDF' } });
-		expect(await updateLesson(db, actor, courseId, lessonId, { kind: 'video' }, pdfUpload())).toEqual({ ok: false, errors: { file: '文件“应急处置卡.pdf”是 PDF 文档，与课时类型不符' } });
+		expect(await updateLesson(db, actor, courseId, lessonId, {}, pdfUpload(), NOW)).toEqual({ ok: false, errors: { file: '图文课时不使用文件：请先把课时类型改为视频或 PDF' } });
+		expect(await updateLesson(db, actor, courseId, lessonId, { kind: 'video' }, pdfUpload(), NOW)).toEqual({ ok: false, errors: { file: '文件“应急处置卡.pdf”是 PDF 文档，与课时类型不符' } });
 		expect((await listLessons(db, courseId))[0]!.kind).toBe('text'); // rolled back
 
 		const upload = pdfUpload();
-		const r = await updateLesson(db, actor, courseId, lessonId, { kind: 'pdf' }, upload);
+		const r = await updateLesson(db, actor, courseId, lessonId, { kind: 'pdf' }, upload, NOW);
 		expect(r.ok).toBe(true);
 		lesson = (await listLessons(db, courseId))[0]!;
 		expect(lesson).toMatchObject({ kind: 'pdf', file: { name: '应急处置卡.pdf', mime: 'application/pdf', sizeBytes: upload.size } });
@@ -197,15 +197,15 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		expect(JSON.stringify(audit.detail)).toContain('应急处置卡.pdf');
 
 		// a video lesson keeps its length; back to text, the file is detached
-		expect((await updateLesson(db, actor, courseId, lessonId, { kind: 'video', video_seconds: 90 }, videoUpload())).ok).toBe(true);
+		expect((await updateLesson(db, actor, courseId, lessonId, { kind: 'video', video_seconds: 90 }, videoUpload(), NOW)).ok).toBe(true);
 		expect((await listLessons(db, courseId))[0]).toMatchObject({ kind: 'video', videoSeconds: 90, file: { mime: 'video/webm' } });
-		expect((await updateLesson(db, actor, courseId, lessonId, { kind: 'text' })).ok).toBe(true);
+		expect((await updateLesson(db, actor, courseId, lessonId, { kind: 'text' }, null, NOW)).ok).toBe(true);
 		expect((await listLessons(db, courseId))[0]).toMatchObject({ kind: 'text', fileId: null, videoSeconds: null });
 	});
 
 	it('refuses to publish, with every reason in Chinese', async () => {
 		const courseId = await create({ credit_hours: 2 });
-		expect(await publishCourse(db, actor, courseId)).toEqual({
+		expect(await publishCourse(db, actor, courseId, NOW)).toEqual({
 			ok: false,
 			errors: { form: '课程不能发布：课程还没有课时：请至少添加一个课时' },
 			problems: ['课程还没有课时：请至少添加一个课时']
@@ -214,7 +214,7 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		await lessonIn(courseId, m, { title: '第一节', kind: 'text', minutes: 45 });
 		await lessonIn(courseId, m, { title: '事故案例视频', kind: 'video', minutes: 10 });
 		await lessonIn(courseId, m, { title: '应急处置卡', kind: 'pdf', minutes: 5 });
-		const r = await publishCourse(db, actor, courseId);
+		const r = await publishCourse(db, actor, courseId, NOW);
 		expect(r.ok).toBe(false);
 		if (r.ok) return;
 		expect(r.problems).toEqual([
@@ -231,29 +231,29 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		const m = await moduleIn(courseId);
 		const text = await lessonIn(courseId, m, { kind: 'text', minutes: 40 });
 		const pdf = await lessonIn(courseId, m, { kind: 'pdf', minutes: 5 });
-		expect((await updateLesson(db, actor, courseId, pdf, {}, pdfUpload())).ok).toBe(true);
+		expect((await updateLesson(db, actor, courseId, pdf, {}, pdfUpload(), NOW)).ok).toBe(true);
 		const later = new Date(NOW.getTime() + 60_000);
-		expect(await publishCourse(db, { ...actor, now: later }, courseId)).toEqual({ ok: true });
+		expect(await publishCourse(db, actor, courseId, later)).toEqual({ ok: true });
 		expect(await findOwnedCourse(db, courseId, actor.orgId)).toMatchObject({ status: 'published', publishedAt: later });
-		expect(await publishCourse(db, actor, courseId)).toEqual({ ok: false, errors: { form: '课程已经发布' } });
+		expect(await publishCourse(db, actor, courseId, NOW)).toEqual({ ok: false, errors: { form: '课程已经发布' } });
 		expect((await audits(db, 'course.publish')).some((a) => a.target?.startsWith('course:'))).toBe(true);
 
 		// learners are studying it: a change that breaks the rules is rolled back
-		const broken = await updateLesson(db, actor, courseId, text, { minutes: 10 });
+		const broken = await updateLesson(db, actor, courseId, text, { minutes: 10 }, null, NOW);
 		expect(broken.ok).toBe(false);
 		if (!broken.ok) expect(broken.problems).toEqual(['课程学时 1 超过课时合计：全部课时共 15 分钟，按 1 学时 = 45 分钟折合 0.3 学时；请增加课时，或把课程学时改为不超过 0.3']);
 		expect((await listLessons(db, courseId)).find((l) => l.id === text)!.minutes).toBe(40);
-		const unfiled = await addLesson(db, actor, courseId, m, { title: '新视频', kind: 'video', minutes: 5 });
+		const unfiled = await addLesson(db, actor, courseId, m, { title: '新视频', kind: 'video', minutes: 5 }, NOW);
 		expect(unfiled.ok).toBe(false);
 		expect((await listLessons(db, courseId)).length).toBe(2);
 		// a harmless change goes through
-		expect((await updateLesson(db, actor, courseId, text, { title: '第一节（修订）' })).ok).toBe(true);
+		expect((await updateLesson(db, actor, courseId, text, { title: '第一节（修订）' }, null, NOW)).ok).toBe(true);
 
-		expect(await retireCourse(db, actor, courseId)).toEqual({ ok: true });
+		expect(await retireCourse(db, actor, courseId, NOW)).toEqual({ ok: true });
 		expect((await findOwnedCourse(db, courseId, actor.orgId))!.status).toBe('retired');
-		expect(await retireCourse(db, actor, courseId)).toEqual({ ok: false, errors: { form: '只有已发布的课程才能下架' } });
+		expect(await retireCourse(db, actor, courseId, NOW)).toEqual({ ok: false, errors: { form: '只有已发布的课程才能下架' } });
 		expect((await audits(db, 'course.retire')).length).toBeGreaterThanOrEqual(1);
-		expect(await publishCourse(db, actor, courseId)).toEqual({ ok: true });
+		expect(await publishCourse(db, actor, courseId, NOW)).toEqual({ ok: true });
 	});
 
 	it('refuses to delete a lesson that a learner has studied', async () => {
@@ -266,13 +266,13 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		const enrolment = await db.insertInto('enrolments').values({ person_id: person.id, course_id: courseId, plan_year: 2026, source: 'manual', created_at: NOW }).returning('id').executeTakeFirstOrThrow();
 		await db.insertInto('lesson_progress').values({ enrolment_id: enrolment.id, lesson_id: studied, credited_seconds: 30, first_at: NOW, last_at: NOW }).execute();
 
-		expect(await deleteLesson(db, actor, courseId, studied)).toEqual({ ok: false, errors: { form: '已有学员学习过课时“已学课时”，为保留学习记录，不能删除；可以修改它，或下架整门课程' } });
+		expect(await deleteLesson(db, actor, courseId, studied, NOW)).toEqual({ ok: false, errors: { form: '已有学员学习过课时“已学课时”，为保留学习记录，不能删除；可以修改它，或下架整门课程' } });
 		// a study event alone (say, a refused heartbeat) is evidence too
 		const evidenced = await lessonIn(courseId, m, { title: '有记录课时' });
 		await db.insertInto('study_events').values({ at: NOW, person_id: person.id, enrolment_id: enrolment.id, lesson_id: evidenced, kind: 'refused', reason: 'test' }).execute();
-		expect((await deleteLesson(db, actor, courseId, evidenced)).ok).toBe(false);
+		expect((await deleteLesson(db, actor, courseId, evidenced, NOW)).ok).toBe(false);
 		expect((await listLessons(db, courseId)).map((l) => l.title)).toEqual(['已学课时', '新课时', '有记录课时']);
-		expect((await deleteLesson(db, actor, courseId, fresh)).ok).toBe(true);
+		expect((await deleteLesson(db, actor, courseId, fresh, NOW)).ok).toBe(true);
 		expect((await listLessons(db, courseId)).map((l) => [l.title, l.position])).toEqual([
 			['已学课时', 1],
 			['有记录课时', 2]
@@ -286,17 +286,17 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		const lessonId = await lessonIn(courseId, m);
 		const auditBefore = (await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n;
 		const notFound = { ok: false, notFound: true, errors: { form: '没有这门课程' } };
-		expect(await updateCourse(db, other, courseId, { ...newCourse(), title: '改名' })).toEqual(notFound);
-		expect(await addModule(db, other, courseId, '外来章节')).toEqual(notFound);
-		expect(await renameModule(db, other, courseId, m, '外来')).toEqual(notFound);
-		expect(await moveModule(db, other, courseId, m, 'up')).toEqual(notFound);
-		expect(await deleteModule(db, other, courseId, m)).toEqual(notFound);
-		expect(await addLesson(db, other, courseId, m, { title: 'x', kind: 'text', minutes: 1 })).toEqual(notFound);
-		expect(await updateLesson(db, other, courseId, lessonId, { title: '外来' }, pdfUpload())).toEqual(notFound);
-		expect(await moveLesson(db, other, courseId, lessonId, 'down')).toEqual(notFound);
-		expect(await deleteLesson(db, other, courseId, lessonId)).toEqual(notFound);
-		expect(await publishCourse(db, other, courseId)).toEqual(notFound);
-		expect(await retireCourse(db, other, courseId)).toEqual(notFound);
+		expect(await updateCourse(db, other, courseId, { ...newCourse(), title: '改名' }, NOW)).toEqual(notFound);
+		expect(await addModule(db, other, courseId, '外来章节', NOW)).toEqual(notFound);
+		expect(await renameModule(db, other, courseId, m, '外来', NOW)).toEqual(notFound);
+		expect(await moveModule(db, other, courseId, m, 'up', NOW)).toEqual(notFound);
+		expect(await deleteModule(db, other, courseId, m, NOW)).toEqual(notFound);
+		expect(await addLesson(db, other, courseId, m, { title: 'x', kind: 'text', minutes: 1 }, NOW)).toEqual(notFound);
+		expect(await updateLesson(db, other, courseId, lessonId, { title: '外来' }, pdfUpload(), NOW)).toEqual(notFound);
+		expect(await moveLesson(db, other, courseId, lessonId, 'down', NOW)).toEqual(notFound);
+		expect(await deleteLesson(db, other, courseId, lessonId, NOW)).toEqual(notFound);
+		expect(await publishCourse(db, other, courseId, NOW)).toEqual(notFound);
+		expect(await retireCourse(db, other, courseId, NOW)).toEqual(notFound);
 		// nothing changed, nothing audited
 		expect((await findOwnedCourse(db, courseId, actor.orgId))!.title).toBe('主要负责人年度再培训');
 		expect((await listLessons(db, courseId)).map((l) => l.title)).toEqual(['第一节']);
@@ -304,7 +304,7 @@ describe.each(BACKENDS)('course authoring (%s)', (backend) => {
 		expect(await listOwnedCourses(db, other.orgId)).toEqual([]);
 
 		// the route guard answers 404 for it, and for ids that are not ids
-		const scopeOf = (a: Actor): Scope => ({ userId: a.userId!, personId: null, role: 'institution_admin', membershipId: 1, orgId: a.orgId, orgKind: 'institution', regionCode: '500112', regionPath: '/500000/500112/' });
+		const scopeOf = (a: CourseAuthor): Scope => ({ userId: a.userId!, personId: null, role: 'institution_admin', membershipId: 1, orgId: a.orgId, orgKind: 'institution', regionCode: '500112', regionPath: '/500000/500112/' });
 		expect((await requireOwnedCourse(db, scopeOf(actor), String(courseId))).id).toBe(courseId);
 		for (const raw of [String(courseId), 'abc', '-1', '99999999999']) {
 			const thrown = await requireOwnedCourse(db, scopeOf(other), raw).then(

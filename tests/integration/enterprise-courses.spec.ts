@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg } from '../support/factories.ts';
 import { makeCourse, makePerson } from '../support/study-factories.ts';
-import { addLesson, addModule, createCourse, publishCourse, type Actor } from '../../src/lib/server/courses/course-editor.ts';
+import { addLesson, addModule, createCourse, publishCourse, type CourseAuthor } from '../../src/lib/server/courses/course-editor.ts';
 import { findOwnedCourse } from '../../src/lib/server/courses/courses.repository.ts';
 import { assignCourse, generateAnnualPlan } from '../../src/lib/server/study/plan-service.ts';
 import { SYSTEM_ACTOR } from '../../src/lib/server/audit/actor.ts';
@@ -34,7 +34,7 @@ describe.each(BACKENDS)("an enterprise's own courses (%s)", (backend) => {
 		// the platform's 厂级 part of the 高危 new-hire programme: 12 学时
 		platform = (await makeCourse(db, [{ minutes: 270 }, { minutes: 270 }], { roles: WORKERS, hours: 12, trainingType: 'three_level', highRisk: true })).courseId;
 		// the enterprise's admin writes the 车间级 and 班组级 part (60 学时) with the course editor
-		const actor: Actor = { userId: null, role: 'enterprise_admin', orgId: own, ip: null, now: NOW };
+		const actor: CourseAuthor = { ...SYSTEM_ACTOR, role: 'enterprise_admin', orgId: own };
 		const created = await createCourse(db, actor, {
 			code: 'own-workshop-team',
 			title: '车间级和班组级安全教育（本单位）',
@@ -44,13 +44,13 @@ describe.each(BACKENDS)("an enterprise's own courses (%s)", (backend) => {
 			audience_industries: [],
 			audience_high_risk: true,
 			credit_hours: 60
-		});
+		}, NOW);
 		if (!created.ok) throw new Error(JSON.stringify(created.errors));
 		ownCourse = created.courseId;
-		const mod = await addModule(db, actor, ownCourse, '车间级');
+		const mod = await addModule(db, actor, ownCourse, '车间级', NOW);
 		if (!mod.ok) throw new Error('module');
-		for (let i = 1; i <= 5; i++) expect((await addLesson(db, actor, ownCourse, mod.moduleId, { title: `第${i}节`, kind: 'text', minutes: 540 })).ok).toBe(true);
-		expect(await publishCourse(db, actor, ownCourse)).toEqual({ ok: true });
+		for (let i = 1; i <= 5; i++) expect((await addLesson(db, actor, ownCourse, mod.moduleId, { title: `第${i}节`, kind: 'text', minutes: 540 }, NOW)).ok).toBe(true);
+		expect(await publishCourse(db, actor, ownCourse, NOW)).toEqual({ ok: true });
 	});
 	afterAll(async () => t?.close());
 

@@ -185,19 +185,19 @@ for (const backend of BACKENDS) {
 			const classId = await schedule('编辑回放课时', 'replay_allowed', courseId, [learner]);
 			await record(classId, '1');
 			const lesson = (await replayLessons(classId))[0]!;
-			const editor = { userId: admin.userId!, role: 'institution_admin', orgId: admin.orgId!, ip: null, now: at(5000) };
+			const editor = { ...admin, orgId: admin.orgId! };
 			// a draft course: a published one also re-checks its publish rules on every save (the factory's
 			// course has 10 minutes for 1 学时), which is not what this test is about
 			await db.updateTable('courses').set({ status: 'draft' }).where('id', '=', courseId).execute();
 			const refused = async (patch: Parameters<typeof updateLesson>[4]) => {
-				const r = await updateLesson(db, editor, courseId, lesson.id, patch);
+				const r = await updateLesson(db, editor, courseId, lesson.id, patch, null, at(5000));
 				return r.ok ? null : r.errors;
 			};
 			expect(await refused({ minutes: 30 })).toEqual({ minutes: '直播回放课时的学时按直播的回放规则计入直播考勤，不能另设计入学时的分钟数' });
 			expect(await refused({ kind: 'text' })).toEqual({ kind: '直播回放课时固定为视频，不能改类型' });
 			expect(await refused({ video_seconds: 600 })).toEqual({ video_seconds: '直播回放的时长来自录像，不能修改' });
 			const upload = { kind: 'video' as const, name: 'x.mp4', mime: 'video/mp4', size: 4, data: new Uint8Array([0, 0, 0, 0]) };
-			expect((await updateLesson(db, editor, courseId, lesson.id, {}, upload)).ok).toBe(false);
+			expect((await updateLesson(db, editor, courseId, lesson.id, {}, upload, at(5000))).ok).toBe(false);
 			// the same values, and a new name and text, are saved
 			expect(await refused({ title: '回放：编辑后的名称', body_md: '讲座要点', minutes: 0, kind: 'video' })).toBeNull();
 			const after = await db.selectFrom('lessons').select(['title', 'body_md', 'minutes', 'kind', 'video_seconds', 'file_id']).where('id', '=', lesson.id).executeTakeFirstOrThrow();

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, SYSTEM_ACTOR, type Actor } from '../audit/actor.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import {
@@ -50,15 +50,21 @@ import {
 import { canonicalPayload, encodeBitstring, hashIdNumber, parseSignedCertificate, signEd25519, signSm2, statusListSigningBytes, type CertificatePayload, type SignedCertificate, type SignedStatusList, type StatusList } from './signature.ts';
 import { ensureIssuerKeys, PLATFORM_ISSUER_NAME } from './keys.ts';
 
-export type Actor = { userId: number | null; role: string; orgId: number; ip?: string | null };
-export type RegulatorActor = Actor & { regionPath: string };
+/** Who decides about certificates: the shared actor, whose organisation (issuing institution or regulator) is known. */
+export type CertificateActor = Actor & { orgId: number };
+export type RegulatorActor = CertificateActor & { regionPath: string };
 
 /**
- * The audit entry of a certificate decision. This actor has no personId (special-ops and the seeds
- * build it too), which the shared `audit` helper needs, so it is written here once.
+ * @deprecated The actor special-ops (so-certificate-service, exchange-service) still imports from here
+ * under the name `Actor`, built by its routes without personId. Special-ops is moving to the shared
+ * actor of audit/actor.ts (issue 18); this goes with that move. Issuing itself takes CertificateActor.
  */
-function auditCertificate(db: Db, actor: Actor, now: Date, action: string, certificateId: number, detail: Record<string, unknown>) {
-	return appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action, target: `certificate:${certificateId}`, detail, ip: actor.ip ?? null });
+type SpecialOpsActor = Omit<CertificateActor, 'personId' | 'role' | 'ip'> & { role: string; ip?: string | null };
+export type { SpecialOpsActor as Actor };
+
+/** The audit entry of a certificate decision. */
+function auditCertificate(db: Db, actor: CertificateActor, now: Date, action: string, certificateId: number, detail: Record<string, unknown>) {
+	return audit(db, actor, now, action, `certificate:${certificateId}`, detail);
 }
 
 export type Eligibility = { eligible: true; kind: CertificateKind } | { eligible: false; kind: CertificateKind | null; reason: string };
@@ -86,7 +92,7 @@ export type BatchResult = { done: { id: number; number: string | null; status: s
  * The institution puts forward the chosen passed candidates of its own session. Statutory types
  * become proposals for the regulator; 培训合格证明 are issued (signed by the institution) at once.
  */
-export async function proposeCertificates(db: Db, actor: Actor, sessionId: number, attemptIds: number[], now: Date, config: CertificateConfig): Promise<BatchResult> {
+export async function proposeCertificates(db: Db, actor: CertificateActor, sessionId: number, attemptIds: number[], now: Date, config: CertificateConfig): Promise<BatchResult> {
 	return withTransaction(db, async (tx) => {
 		const session = await findSessionOwner(tx, sessionId);
 		if (!session || session.owner_org_id !== actor.orgId) throw new CertificateError('not_found', '考试场次不存在');
@@ -139,7 +145,7 @@ export class CertificateError extends Error {
 }
 
 /** Numbers, signs and issues one locked, proposed certificate. Returns its number. */
-async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: number, actor: Actor, now: Date, config: CertificateConfig): Promise<string> {
+async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: number, actor: CertificateActor, now: Date, config: CertificateConfig): Promise<string> {
 	const cert = await getCertificate(tx, certificateId);
 	const issuedOn = shanghaiDate(now);
 	const terms = termsOnIssue(cert.type, issuedOn, config);
@@ -154,7 +160,7 @@ async function issueCertificate(tx: Db, certificateId: number, issuerOrgId: numb
  * issuer's key like any other, so it can be verified online and offline.
  */
 export async function issueImportedCertificate(tx: Db, certificateId: number, issuerOrgId: number, dates: { issuedOn: string; validUntil: string }, now: Date): Promise<string> {
-	return signAndIssue(tx, certificateId, issuerOrgId, { ...dates, nextReviewDue: null, ruleCode: 'imported' }, { userId: null, role: 'system', orgId: issuerOrgId }, now);
+	return signAndIssue(tx, certificateId, issuerOrgId, { ...dates, nextReviewDue: null, ruleCode: 'imported' }, { ...SYSTEM_ACTOR, role: 'system', orgId: issuerOrgId }, now);
 }
 
 async function signAndIssue(
@@ -162,7 +168,7 @@ async function signAndIssue(
 	certificateId: number,
 	issuerOrgId: number,
 	terms: { issuedOn: string; validUntil: string; nextReviewDue: string | null; ruleCode: string },
-	actor: Actor,
+	actor: CertificateActor,
 	now: Date
 ): Promise<string> {
 	const cert = await getCertificate(tx, certificateId);
@@ -293,7 +299,7 @@ export async function decideCertificates(
  * Revokes an issued certificate and republishes the status list. Statutory certificates: a regulator
  * whose region contains the holder enterprise; 培训合格证明: the issuing institution.
  */
-export async function revokeCertificate(db: Db, actor: Actor & { regionPath?: string }, id: number, reason: string, now: Date): Promise<{ number: string }> {
+export async function revokeCertificate(db: Db, actor: CertificateActor & { regionPath?: string }, id: number, reason: string, now: Date): Promise<{ number: string }> {
 	const why = reason.trim();
 	if (!why || why.length > 200) throw new CertificateError('invalid', '撤销理由必填，不超过200字');
 	return withTransaction(db, async (tx) => {

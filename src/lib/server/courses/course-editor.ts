@@ -1,7 +1,8 @@
 import type { Db } from '../db/index.ts';
+import { withTransaction, type Tx } from '../db/transaction.ts';
 import type { CourseMeta, Direction, LessonFields, NewCourse, NewLesson } from '../../schemas/course.ts';
 import type { LessonKind } from '../../domain/courses.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type Actor } from '../audit/actor.ts';
 import { getXueshiMinutes } from '../study/requirements.repository.ts';
 import { saveFile } from '../files/files.repository.ts';
 import type { ValidUpload } from '../files/upload.ts';
@@ -16,6 +17,7 @@ import {
 	lessonHasStudyRecords,
 	listLessons,
 	listModules,
+	lockOwnedCourse,
 	renameModuleRow,
 	renumberLessons,
 	renumberModules,
@@ -32,7 +34,8 @@ import {
 // Use cases behind the course authoring screens of a training institution. Each opens its
 // own transaction, acts only on courses the actor's institution owns, and writes an audit entry.
 
-export type Actor = { userId: number | null; role: string; orgId: number; ip: string | null; now: Date };
+/** Who writes a course: the shared actor, whose organisation (institution or enterprise) owns the course. */
+export type CourseAuthor = Actor & { orgId: number };
 
 export type Refusal = { ok: false; notFound?: true; errors: Record<string, string>; problems?: string[] };
 export type Result<T = object> = ({ ok: true } & T) | Refusal;
@@ -41,7 +44,10 @@ const courseNotFound: Refusal = { ok: false, notFound: true, errors: { form: '�
 const moduleNotFound: Refusal = { ok: false, notFound: true, errors: { form: '课程中没有这个章节' } };
 const lessonNotFound: Refusal = { ok: false, notFound: true, errors: { form: '课程中没有这个课时' } };
 
-/** Carries a refusal out of a transaction so that everything written in it is rolled back. */
+/**
+ * Carries a refusal out of a transaction so that everything written in it is rolled back (the use
+ * cases are called with the database, so the transaction is their own).
+ */
 class Refused extends Error {
 	constructor(readonly refusal: Refusal) {
 		super('refused');
@@ -65,8 +71,8 @@ async function checkIndustries(db: Db, codes: string[]): Promise<Refusal | null>
 	return unknown.length ? { ok: false, errors: { audience_industries: `适用行业中有不存在的行业代码：${unknown.join('、')}` } } : null;
 }
 
-function auditOf(actor: Actor, action: string, course: Pick<Course, 'id' | 'code'>, detail: Record<string, unknown>) {
-	return { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action, target: `course:${course.code}`, ip: actor.ip, detail: { course_id: course.id, ...detail } };
+function auditCourse(tx: Tx, actor: CourseAuthor, now: Date, action: string, course: Pick<Course, 'id' | 'code'>, detail: Record<string, unknown>) {
+	return audit(tx, actor, now, action, `course:${course.code}`, { course_id: course.id, ...detail });
 }
 
 /**
@@ -75,14 +81,15 @@ function auditOf(actor: Actor, action: string, course: Pick<Course, 'id' | 'code
  */
 async function changeCourse<T>(
 	db: Db,
-	actor: Actor,
+	actor: CourseAuthor,
 	courseId: number,
 	action: string,
-	change: (tx: Db, course: Course, detail: Record<string, unknown>) => Promise<Result<T>>
+	now: Date,
+	change: (tx: Tx, course: Course, detail: Record<string, unknown>) => Promise<Result<T>>
 ): Promise<Result<T>> {
 	try {
-		return await db.transaction().execute(async (tx) => {
-			const course = await findOwnedCourse(tx, courseId, actor.orgId, true);
+		return await withTransaction(db, async (tx) => {
+			const course = await lockOwnedCourse(tx, courseId, actor.orgId);
 			if (!course) throw new Refused(courseNotFound);
 			const detail: Record<string, unknown> = {};
 			const result = await change(tx, course, detail);
@@ -94,8 +101,8 @@ async function changeCourse<T>(
 					throw new Refused({ ok: false, errors: { form: `课程已发布，修改后仍须满足发布条件，本次修改未保存：${problems.join('；')}。如需大幅调整，请先下架课程。` }, problems });
 				}
 			}
-			await touchCourse(tx, courseId, actor.now);
-			await appendAudit(tx, auditOf(actor, action, course, detail));
+			await touchCourse(tx, courseId, now);
+			await auditCourse(tx, actor, now, action, course, detail);
 			return result;
 		});
 	} catch (e) {
@@ -104,37 +111,37 @@ async function changeCourse<T>(
 	}
 }
 
-export async function createCourse(db: Db, actor: Actor, input: NewCourse): Promise<Result<{ courseId: number }>> {
+export async function createCourse(db: Db, actor: CourseAuthor, input: NewCourse, now: Date): Promise<Result<{ courseId: number }>> {
 	const bad = await checkIndustries(db, input.audience_industries);
 	if (bad) return bad;
-	return db.transaction().execute(async (tx) => {
-		const id = await insertCourse(tx, { ...toValues(input), code: input.code, ownerOrgId: actor.orgId, status: 'draft', now: actor.now });
+	return withTransaction(db, async (tx) => {
+		const id = await insertCourse(tx, { ...toValues(input), code: input.code, ownerOrgId: actor.orgId, status: 'draft', now });
 		if (id === undefined) return { ok: false as const, errors: { code: `课程代码“${input.code}”已被使用，请换一个` } };
-		await appendAudit(tx, auditOf(actor, 'course.create', { id, code: input.code }, { title: input.title }));
+		await auditCourse(tx, actor, now, 'course.create', { id, code: input.code }, { title: input.title });
 		return { ok: true as const, courseId: id };
 	});
 }
 
-export async function updateCourse(db: Db, actor: Actor, courseId: number, meta: CourseMeta): Promise<Result> {
-	return changeCourse(db, actor, courseId, 'course.update', async (tx, course, detail) => {
+export async function updateCourse(db: Db, actor: CourseAuthor, courseId: number, meta: CourseMeta, now: Date): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.update', now, async (tx, course, detail) => {
 		const bad = await checkIndustries(tx, meta.audience_industries);
 		if (bad) return bad;
-		await updateCourseValues(tx, course.id, toValues(meta), actor.now);
+		await updateCourseValues(tx, course.id, toValues(meta), now);
 		Object.assign(detail, { title: meta.title, credit_hours: meta.credit_hours });
 		return { ok: true };
 	});
 }
 
-export async function addModule(db: Db, actor: Actor, courseId: number, title: string): Promise<Result<{ moduleId: number }>> {
-	return changeCourse(db, actor, courseId, 'course.module_add', async (tx, course, detail) => {
+export async function addModule(db: Db, actor: CourseAuthor, courseId: number, title: string, now: Date): Promise<Result<{ moduleId: number }>> {
+	return changeCourse(db, actor, courseId, 'course.module_add', now, async (tx, course, detail) => {
 		const moduleId = await insertModule(tx, course.id, title);
 		Object.assign(detail, { module_id: moduleId, title });
 		return { ok: true, moduleId };
 	});
 }
 
-export async function renameModule(db: Db, actor: Actor, courseId: number, moduleId: number, title: string): Promise<Result> {
-	return changeCourse(db, actor, courseId, 'course.module_rename', async (tx, course, detail) => {
+export async function renameModule(db: Db, actor: CourseAuthor, courseId: number, moduleId: number, title: string, now: Date): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.module_rename', now, async (tx, course, detail) => {
 		const m = (await listModules(tx, course.id)).find((x) => x.id === moduleId);
 		if (!m) return moduleNotFound;
 		await renameModuleRow(tx, moduleId, title);
@@ -152,8 +159,8 @@ function moved<T extends { id: number }>(items: T[], id: number, direction: Dire
 	return ids;
 }
 
-export async function moveModule(db: Db, actor: Actor, courseId: number, moduleId: number, direction: Direction): Promise<Result> {
-	return changeCourse(db, actor, courseId, 'course.module_move', async (tx, course, detail) => {
+export async function moveModule(db: Db, actor: CourseAuthor, courseId: number, moduleId: number, direction: Direction, now: Date): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.module_move', now, async (tx, course, detail) => {
 		const order = moved(await listModules(tx, course.id), moduleId, direction);
 		if (!order) return moduleNotFound;
 		await renumberModules(tx, order);
@@ -162,8 +169,8 @@ export async function moveModule(db: Db, actor: Actor, courseId: number, moduleI
 	});
 }
 
-export async function deleteModule(db: Db, actor: Actor, courseId: number, moduleId: number): Promise<Result> {
-	return changeCourse(db, actor, courseId, 'course.module_delete', async (tx, course, detail) => {
+export async function deleteModule(db: Db, actor: CourseAuthor, courseId: number, moduleId: number, now: Date): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.module_delete', now, async (tx, course, detail) => {
 		const modules = await listModules(tx, course.id);
 		const m = modules.find((x) => x.id === moduleId);
 		if (!m) return moduleNotFound;
@@ -176,8 +183,8 @@ export async function deleteModule(db: Db, actor: Actor, courseId: number, modul
 	});
 }
 
-export async function addLesson(db: Db, actor: Actor, courseId: number, moduleId: number, input: NewLesson): Promise<Result<{ lessonId: number }>> {
-	return changeCourse(db, actor, courseId, 'course.lesson_add', async (tx, course, detail) => {
+export async function addLesson(db: Db, actor: CourseAuthor, courseId: number, moduleId: number, input: NewLesson, now: Date): Promise<Result<{ lessonId: number }>> {
+	return changeCourse(db, actor, courseId, 'course.lesson_add', now, async (tx, course, detail) => {
 		if (!(await listModules(tx, course.id)).some((m) => m.id === moduleId)) return moduleNotFound;
 		const lessonId = await insertLesson(tx, course.id, moduleId, { title: input.title, kind: input.kind, minutes: input.minutes, bodyMd: '', fileId: null, videoSeconds: null });
 		Object.assign(detail, { lesson_id: lessonId, module_id: moduleId, title: input.title, kind: input.kind, minutes: input.minutes });
@@ -190,18 +197,19 @@ function fileFits(kind: LessonKind, mime: string): boolean {
 }
 
 /**
- * Changes a lesson's fields (those given) and, with `upload`, stores a new file for it. A file
+ * Changes a lesson's fields (those given) and, with an `upload`, stores a new file for it. A file
  * that no longer fits the lesson's type (text, or a PDF on a video lesson) is detached.
  */
 export async function updateLesson(
 	db: Db,
-	actor: Actor,
+	actor: CourseAuthor,
 	courseId: number,
 	lessonId: number,
 	patch: Partial<LessonFields>,
-	upload?: ValidUpload
+	upload: ValidUpload | null,
+	now: Date
 ): Promise<Result<{ fileId: number | null }>> {
-	return changeCourse(db, actor, courseId, 'course.lesson_update', async (tx, course, detail) => {
+	return changeCourse(db, actor, courseId, 'course.lesson_update', now, async (tx, course, detail) => {
 		const lesson = (await listLessons(tx, course.id)).find((l) => l.id === lessonId);
 		if (!lesson) return lessonNotFound;
 		if (lesson.liveClassId !== null) {
@@ -213,7 +221,7 @@ export async function updateLesson(
 		if (upload) {
 			if (kind === 'text') return { ok: false, errors: { file: '图文课时不使用文件：请先把课时类型改为视频或 PDF' } };
 			if (upload.kind !== kind) return { ok: false, errors: { file: `文件“${upload.name}”是${upload.kind === 'pdf' ? ' PDF 文档' : '视频'}，与课时类型不符` } };
-			const stored = await saveFile(tx, { ownerOrgId: actor.orgId, name: upload.name, mime: upload.mime, data: upload.data, createdBy: actor.userId, now: actor.now });
+			const stored = await saveFile(tx, { ownerOrgId: actor.orgId, name: upload.name, mime: upload.mime, data: upload.data, createdBy: actor.userId, now });
 			fileId = stored.id;
 			detail.file = { id: stored.id, name: stored.name, mime: stored.mime, size: stored.sizeBytes, sha256: stored.sha256 };
 		}
@@ -236,7 +244,7 @@ export async function updateLesson(
  * class's attendance (its replay rule), so its kind, length and minutes are not the author's to set:
  * 0 minutes keeps the course's own 学时 total from counting the class a second time.
  */
-function replayLessonRefusal(lesson: Lesson, patch: Partial<LessonFields>, upload: ValidUpload | undefined): Refusal | null {
+function replayLessonRefusal(lesson: Lesson, patch: Partial<LessonFields>, upload: ValidUpload | null): Refusal | null {
 	if (upload) return { ok: false, errors: { file: '直播回放课时播放直播的录像，不能上传文件' } };
 	if (patch.kind !== undefined && patch.kind !== lesson.kind) return { ok: false, errors: { kind: '直播回放课时固定为视频，不能改类型' } };
 	if (patch.minutes !== undefined && patch.minutes !== lesson.minutes) {
@@ -246,8 +254,8 @@ function replayLessonRefusal(lesson: Lesson, patch: Partial<LessonFields>, uploa
 	return null;
 }
 
-export async function moveLesson(db: Db, actor: Actor, courseId: number, lessonId: number, direction: Direction): Promise<Result> {
-	return changeCourse(db, actor, courseId, 'course.lesson_move', async (tx, course, detail) => {
+export async function moveLesson(db: Db, actor: CourseAuthor, courseId: number, lessonId: number, direction: Direction, now: Date): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.lesson_move', now, async (tx, course, detail) => {
 		const lessons = await listLessons(tx, course.id);
 		const lesson = lessons.find((l) => l.id === lessonId);
 		if (!lesson) return lessonNotFound;
@@ -257,8 +265,8 @@ export async function moveLesson(db: Db, actor: Actor, courseId: number, lessonI
 	});
 }
 
-export async function deleteLesson(db: Db, actor: Actor, courseId: number, lessonId: number): Promise<Result> {
-	return changeCourse(db, actor, courseId, 'course.lesson_delete', async (tx, course, detail) => {
+export async function deleteLesson(db: Db, actor: CourseAuthor, courseId: number, lessonId: number, now: Date): Promise<Result> {
+	return changeCourse(db, actor, courseId, 'course.lesson_delete', now, async (tx, course, detail) => {
 		const lessons = await listLessons(tx, course.id);
 		const lesson = lessons.find((l) => l.id === lessonId);
 		if (!lesson) return lessonNotFound;
@@ -273,28 +281,28 @@ export async function deleteLesson(db: Db, actor: Actor, courseId: number, lesso
 }
 
 /** Draft (or retired) → published, when the course meets the rules; otherwise every reason. */
-export async function publishCourse(db: Db, actor: Actor, courseId: number): Promise<Result> {
-	return db.transaction().execute(async (tx) => {
-		const course = await findOwnedCourse(tx, courseId, actor.orgId, true);
+export async function publishCourse(db: Db, actor: CourseAuthor, courseId: number, now: Date): Promise<Result> {
+	return withTransaction(db, async (tx) => {
+		const course = await lockOwnedCourse(tx, courseId, actor.orgId);
 		if (!course) return courseNotFound;
 		if (course.status === 'published') return { ok: false as const, errors: { form: '课程已经发布' } };
 		const lessons: Lesson[] = await listLessons(tx, courseId);
 		const problems = publishProblems(course, lessons, await getXueshiMinutes(tx));
 		if (problems.length) return { ok: false as const, errors: { form: `课程不能发布：${problems.join('；')}` }, problems };
-		await setCourseStatus(tx, courseId, 'published', actor.now);
-		await appendAudit(tx, auditOf(actor, 'course.publish', course, { from: course.status, lessons: lessons.length, credit_hours: course.creditHours }));
+		await setCourseStatus(tx, courseId, 'published', now);
+		await auditCourse(tx, actor, now, 'course.publish', course, { from: course.status, lessons: lessons.length, credit_hours: course.creditHours });
 		return { ok: true as const };
 	});
 }
 
 /** Published → retired: learners can no longer study it. */
-export async function retireCourse(db: Db, actor: Actor, courseId: number): Promise<Result> {
-	return db.transaction().execute(async (tx) => {
-		const course = await findOwnedCourse(tx, courseId, actor.orgId, true);
+export async function retireCourse(db: Db, actor: CourseAuthor, courseId: number, now: Date): Promise<Result> {
+	return withTransaction(db, async (tx) => {
+		const course = await lockOwnedCourse(tx, courseId, actor.orgId);
 		if (!course) return courseNotFound;
 		if (course.status !== 'published') return { ok: false as const, errors: { form: '只有已发布的课程才能下架' } };
-		await setCourseStatus(tx, courseId, 'retired', actor.now);
-		await appendAudit(tx, auditOf(actor, 'course.retire', course, {}));
+		await setCourseStatus(tx, courseId, 'retired', now);
+		await auditCourse(tx, actor, now, 'course.retire', course, {});
 		return { ok: true as const };
 	});
 }

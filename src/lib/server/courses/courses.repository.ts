@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 import type { RoleCategory } from '../../domain/labels.ts';
 import type { CourseStatus, LessonKind, TrainingType } from '../../domain/courses.ts';
 
@@ -82,11 +83,15 @@ function toCourse(r: CourseRow): Course {
 	};
 }
 
-/** The course if the organisation owns it; `lock` holds it until the transaction ends. */
-export async function findOwnedCourse(db: Db, id: number, orgId: number, lock = false): Promise<Course | undefined> {
-	let q = db.selectFrom('courses').selectAll().where('id', '=', id).where('owner_org_id', '=', orgId);
-	if (lock) q = q.forUpdate();
-	const row = await q.executeTakeFirst();
+/** The course if the organisation owns it. */
+export async function findOwnedCourse(db: Db, id: number, orgId: number): Promise<Course | undefined> {
+	const row = await db.selectFrom('courses').selectAll().where('id', '=', id).where('owner_org_id', '=', orgId).executeTakeFirst();
+	return row && toCourse(row);
+}
+
+/** The course if the organisation owns it, held until the transaction ends (one change at a time). */
+export async function lockOwnedCourse(tx: Tx, id: number, orgId: number): Promise<Course | undefined> {
+	const row = await tx.selectFrom('courses').selectAll().where('id', '=', id).where('owner_org_id', '=', orgId).forUpdate().executeTakeFirst();
 	return row && toCourse(row);
 }
 

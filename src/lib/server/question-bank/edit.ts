@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type Actor } from '../audit/actor.ts';
 import { findCitedText } from './sources.ts';
 import { listBankQuestionsForExport, listCaseMembers, listCurrentContents, listKnowledge, loadSourceMap } from './bank.query.ts';
 import { bankCodeExists, findCurrentContent, lockQuestionByCode, replaceKnowledgePoints, setQuestionStatus, setReview } from './bank.repository.ts';
@@ -10,8 +10,6 @@ import { exportQuestionsXlsx, GROUP_COLUMNS, MIN_CASE_QUESTIONS, parseQuestionsX
 import { snippet } from '../excel/sheet.ts';
 
 // Use cases behind the bank screens. Each opens its own transaction and writes an audit entry.
-
-type Actor = { userId: number; role: string; ip: string | null; now: Date };
 
 /** Problems with a question's knowledge point and citations, in Chinese, or [] when it can be saved. */
 async function checkAgainstBank(db: Db, bankId: number, q: Question): Promise<{ field: string; message: string }[]> {
@@ -30,7 +28,7 @@ async function checkAgainstBank(db: Db, bankId: number, q: Question): Promise<{ 
 	return problems;
 }
 
-export async function saveQuestion(db: Db, bank: { id: number; code: string; name: string }, q: Question, actor: Actor, mode: 'create' | 'edit') {
+export async function saveQuestion(db: Db, bank: { id: number; code: string; name: string }, q: Question, actor: Actor, mode: 'create' | 'edit', now: Date) {
 	return withTransaction(db, async (tx) => {
 		const existing = await lockQuestionByCode(tx, bank.id, q.id);
 		if (mode === 'create' && existing) return { ok: false as const, errors: { id: `题号“${q.id}”已存在` } };
@@ -52,31 +50,31 @@ export async function saveQuestion(db: Db, bank: { id: number; code: string; nam
 			origin: 'browser',
 			retireMissing: false,
 			actorUserId: actor.userId,
-			now: actor.now
+			now
 		});
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: mode === 'create' ? 'question.create' : 'question.edit', target: `question:${bank.code}/${q.id}`, ip: actor.ip, detail: { changed: summary.changed + summary.added } });
+		await audit(tx, actor, now, mode === 'create' ? 'question.create' : 'question.edit', `question:${bank.code}/${q.id}`, { changed: summary.changed + summary.added });
 		return { ok: true as const, unchanged: summary.unchanged === 1 };
 	});
 }
 
-export async function setQuestionRetired(db: Db, bank: { id: number; code: string }, code: string, retired: boolean, actor: Actor) {
+export async function setQuestionRetired(db: Db, bank: { id: number; code: string }, code: string, retired: boolean, actor: Actor, now: Date) {
 	return withTransaction(db, async (tx) => {
 		const q = await lockQuestionByCode(tx, bank.id, code);
 		if (!q) return false;
-		await setQuestionStatus(tx, [q.id], retired ? 'retired' : 'active', actor.now);
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: retired ? 'question.retire' : 'question.restore', target: `question:${bank.code}/${code}`, ip: actor.ip });
+		await setQuestionStatus(tx, [q.id], retired ? 'retired' : 'active', now);
+		await audit(tx, actor, now, retired ? 'question.retire' : 'question.restore', `question:${bank.code}/${code}`);
 		return true;
 	});
 }
 
 /** An admin checked a 待复核 question whose cited article changed and confirms it is still right. */
-export async function confirmQuestionReview(db: Db, bank: { id: number; code: string }, code: string, actor: Actor) {
+export async function confirmQuestionReview(db: Db, bank: { id: number; code: string }, code: string, actor: Actor, now: Date) {
 	return withTransaction(db, async (tx) => {
 		const q = await lockQuestionByCode(tx, bank.id, code);
 		if (!q) return { ok: false as const, message: '题目不存在' };
 		if (q.review_reason?.includes('失效')) return { ok: false as const, message: '依据已失效：请修改题目，改为引用现行有效的依据后再保存' };
-		await setReview(tx, q.id, { status: 'ok', reason: null }, actor.now);
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'question.review_confirm', target: `question:${bank.code}/${code}`, ip: actor.ip, detail: { reason: q.review_reason } });
+		await setReview(tx, q.id, { status: 'ok', reason: null }, now);
+		await audit(tx, actor, now, 'question.review_confirm', `question:${bank.code}/${code}`, { reason: q.review_reason });
 		return { ok: true as const };
 	});
 }
@@ -92,7 +90,8 @@ export type ImportResult =
 export async function importQuestionsXlsx(
 	db: Db,
 	input: { data: Uint8Array; ownerOrgId: number; bank: { id: number; code: string; name: string } | null; create?: { code: string; name: string } },
-	actor: Actor
+	actor: Actor,
+	now: Date
 ): Promise<ImportResult> {
 	const parsed = await parseQuestionsXlsx(input.data);
 	if (!parsed.ok) return parsed;
@@ -130,7 +129,7 @@ export async function importQuestionsXlsx(
 			origin: 'excel',
 			retireMissing: false,
 			actorUserId: actor.userId,
-			now: actor.now
+			now
 		});
 		if (!input.bank) {
 			// a bank created from Excel takes its knowledge points from the file: names from the
@@ -138,7 +137,7 @@ export async function importQuestionsXlsx(
 			const codes = [...new Set(questions.map((q) => q.knowledge))];
 			await replaceKnowledgePoints(tx, summary.bankId, codes.map((c) => ({ id: c, name: parsed.knowledgeNames?.[c] ?? c, parent: null })));
 		}
-		await appendAudit(tx, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action: 'bank.import_xlsx', target: `bank:${code}`, ip: actor.ip, detail: { added: summary.added, changed: summary.changed } });
+		await audit(tx, actor, now, 'bank.import_xlsx', `bank:${code}`, { added: summary.added, changed: summary.changed });
 		return { ok: true as const, added: summary.added, changed: summary.changed, unchanged: summary.unchanged, bankCode: code };
 	});
 }

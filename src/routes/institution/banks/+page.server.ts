@@ -6,6 +6,7 @@ import { listVisibleBanks } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
 import { zodErrors } from '#lib/forms/failure.ts';
 import { newBankSchema } from '#lib/schemas/bank.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
@@ -15,7 +16,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	create: async ({ locals, request, getClientAddress }) => {
+	create: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const form = await request.formData();
 		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
@@ -26,7 +28,8 @@ export const actions: Actions = {
 		const result = await importQuestionsXlsx(
 			await getDb(),
 			{ data: new Uint8Array(await file.arrayBuffer()), ownerOrgId: scope.orgId, bank: null, create: parsed.data },
-			{ userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() }
+			actorOf(scope, event),
+			now()
 		);
 		if (!result.ok) return fail(400, { errors: { file: `导入失败，共 ${result.errors.length} 处问题，未写入任何内容` } as Record<string, string>, rows: result.errors });
 		redirect(303, `/institution/banks/${result.bankCode}?imported=${result.added}`);

@@ -7,6 +7,7 @@ import { createCourse } from '#lib/server/courses/course-editor.ts';
 import { newCourseFromForm, newCourseSchema } from '#lib/schemas/course.ts';
 import { postedCourseValues } from './form-values.server.ts';
 import { zodErrors } from '#lib/forms/failure.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 export const load: PageServerLoad = async ({ locals, route }) => {
 	const { scope, area, base } = requireCourseAuthor(locals, route.id);
@@ -15,12 +16,13 @@ export const load: PageServerLoad = async ({ locals, route }) => {
 };
 
 export const actions: Actions = {
-	create: async ({ locals, route, request, getClientAddress }) => {
+	create: async (event) => {
+		const { locals, route, request } = event;
 		const { scope, base } = requireCourseAuthor(locals, route.id);
 		const form = await request.formData();
 		const parsed = newCourseSchema.safeParse(newCourseFromForm(form));
 		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: postedCourseValues(form) });
-		const result = await createCourse(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() }, parsed.data);
+		const result = await createCourse(await getDb(), actorOf(scope, event), parsed.data, now());
 		if (!result.ok) return fail(400, { errors: result.errors, values: postedCourseValues(form) });
 		redirect(303, `${base}/${result.courseId}?created=1`);
 	}

@@ -13,6 +13,7 @@ import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '#lib/domain/labels.ts';
 import { openIntegrityFlags } from '#lib/server/proctoring/integrity.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 const id = idSchema;
 
@@ -53,17 +54,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-function actorOf(scope: ReturnType<typeof requireRole>, ip: string) {
-	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, regionPath: scope.regionPath, ip };
-}
-
 function failed(action: string, e: unknown) {
 	if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action, error: e.message });
 	throw e;
 }
 
 export const actions: Actions = {
-	decide: async ({ locals, request, getClientAddress }) => {
+	decide: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'regulator');
 		const form = await request.formData();
 		const parsed = z
@@ -71,31 +69,33 @@ export const actions: Actions = {
 			.safeParse({ id: form.getAll('id'), decision: form.get('decision'), reason: form.get('reason') ?? '' });
 		if (!parsed.success) return fail(400, { action: 'decide', error: parsed.error.issues[0]!.message });
 		try {
-			const r = await decideCertificates(await getDb(), actorOf(scope, getClientAddress()), parsed.data.id, parsed.data.decision, parsed.data.reason || null, now(), certificateConfig());
+			const r = await decideCertificates(await getDb(), { ...actorOf(scope, event), regionPath: scope.regionPath }, parsed.data.id, parsed.data.decision, parsed.data.reason || null, now(), certificateConfig());
 			return { action: 'decide', decision: parsed.data.decision, done: r.done, skipped: r.skipped };
 		} catch (e) {
 			return failed('decide', e);
 		}
 	},
-	revoke: async ({ locals, request, getClientAddress }) => {
+	revoke: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'regulator');
 		const form = await request.formData();
 		const parsed = z.object({ id, reason: z.string().trim().min(1, '请填写撤销理由').max(200, '撤销理由不超过200字') }).safeParse({ id: form.get('id'), reason: form.get('reason') ?? '' });
 		if (!parsed.success) return fail(400, { action: 'revoke', error: parsed.error.issues[0]!.message });
 		try {
-			const r = await revokeCertificate(await getDb(), actorOf(scope, getClientAddress()), parsed.data.id, parsed.data.reason, now());
+			const r = await revokeCertificate(await getDb(), { ...actorOf(scope, event), regionPath: scope.regionPath }, parsed.data.id, parsed.data.reason, now());
 			return { action: 'revoke', revoked: r.number };
 		} catch (e) {
 			return failed('revoke', e);
 		}
 	},
-	review: async ({ locals, request, getClientAddress }) => {
+	review: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'regulator');
 		const form = await request.formData();
 		const parsed = z.object({ id, reviewedOn: z.iso.date({ message: '复审日期格式不正确' }), extended: z.literal('on').optional() }).safeParse({ id: form.get('id'), reviewedOn: form.get('reviewedOn'), extended: form.get('extended') ?? undefined });
 		if (!parsed.success) return fail(400, { action: 'review', error: parsed.error.issues[0]!.message });
 		try {
-			const r = await recordReview(await getDb(), actorOf(scope, getClientAddress()), parsed.data.id, parsed.data.reviewedOn, { extended: !!parsed.data.extended }, now());
+			const r = await recordReview(await getDb(), { ...actorOf(scope, event), regionPath: scope.regionPath }, parsed.data.id, parsed.data.reviewedOn, { extended: !!parsed.data.extended }, now());
 			return { action: 'review', nextReviewDue: r.nextReviewDue };
 		} catch (e) {
 			return failed('review', e);

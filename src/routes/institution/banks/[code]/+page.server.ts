@@ -10,6 +10,7 @@ import { deriveBankFromPlatform } from '#lib/server/question-bank/derive.ts';
 import { zodErrors } from '#lib/forms/failure.ts';
 import { newBankSchema } from '#lib/schemas/bank.ts';
 import { QUESTION_TYPES } from '#lib/question-bank/schema.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 const filterSchema = z.object({
 	q: z.string().trim().max(100).optional().catch(undefined),
@@ -40,23 +41,25 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 };
 
 export const actions: Actions = {
-	derive: async ({ locals, params, request, getClientAddress }) => {
+	derive: async (event) => {
+		const { locals, params, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const form = await request.formData();
 		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
 		if (!parsed.success) return fail(400, { derive: { errors: zodErrors(parsed.error), values: { code: String(form.get('code') ?? ''), name: String(form.get('name') ?? '') } } });
-		const result = await deriveBankFromPlatform(await getDb(), { sourceCode: params.code, ...parsed.data }, { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() });
+		const result = await deriveBankFromPlatform(await getDb(), { sourceCode: params.code, ...parsed.data }, actorOf(scope, event), now());
 		if (!result.ok) return fail(400, { derive: { errors: result.errors, values: parsed.data } });
 		redirect(303, `/institution/banks/${result.bankCode}?derived=${result.questions}`);
 	},
-	import: async ({ locals, params, request, getClientAddress }) => {
+	import: async (event) => {
+		const { locals, params, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
 		const file = (await request.formData()).get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: { file: '请选择要导入的 Excel（.xlsx）文件' } as Record<string, string>, rows: [] });
 		if (file.size > 20 * 1024 * 1024) return fail(400, { errors: { file: '文件超过20MB' } as Record<string, string>, rows: [] });
-		const result = await importQuestionsXlsx(db, { data: new Uint8Array(await file.arrayBuffer()), ownerOrgId: scope.orgId, bank }, { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() });
+		const result = await importQuestionsXlsx(db, { data: new Uint8Array(await file.arrayBuffer()), ownerOrgId: scope.orgId, bank }, actorOf(scope, event), now());
 		if (!result.ok) return fail(400, { errors: { file: `导入失败，共 ${result.errors.length} 处问题，未写入任何内容` } as Record<string, string>, rows: result.errors });
 		redirect(303, `/institution/banks/${bank.code}?imported=${result.added + result.changed}`);
 	}

@@ -10,6 +10,7 @@ import { listSessionCertificates } from '#lib/server/certificates/certificates.q
 import { certificateConfig } from '#lib/server/certificates/config.ts';
 import { CERTIFICATE_KIND_LABELS, isStatutory, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 
 async function sessionOf(locals: App.Locals, raw: string) {
@@ -60,26 +61,28 @@ const proposeSchema = z.object({ attempt: z.array(idSchema).min(1, '请至少选
 const revokeSchema = z.object({ id: idSchema, reason: z.string().trim().min(1, '请填写撤销理由').max(200, '撤销理由不超过200字') });
 
 export const actions: Actions = {
-	propose: async ({ locals, params, request, getClientAddress }) => {
+	propose: async (event) => {
+		const { locals, params, request } = event;
 		const { scope, session } = await sessionOf(locals, params.sessionId);
 		const form = await request.formData();
 		const parsed = proposeSchema.safeParse({ attempt: form.getAll('attempt') });
 		if (!parsed.success) return fail(400, { action: 'propose', error: parsed.error.issues[0]!.message });
 		try {
-			const r = await proposeCertificates(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() }, session.id, parsed.data.attempt, now(), certificateConfig());
+			const r = await proposeCertificates(await getDb(), actorOf(scope, event), session.id, parsed.data.attempt, now(), certificateConfig());
 			return { action: 'propose', done: r.done.length, issued: r.done.filter((d) => d.status === 'issued').length, skipped: r.skipped };
 		} catch (e) {
 			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action: 'propose', error: e.message });
 			throw e;
 		}
 	},
-	revoke: async ({ locals, params, request, getClientAddress }) => {
+	revoke: async (event) => {
+		const { locals, params, request } = event;
 		const { scope } = await sessionOf(locals, params.sessionId);
 		const form = await request.formData();
 		const parsed = revokeSchema.safeParse({ id: form.get('id'), reason: form.get('reason') ?? '' });
 		if (!parsed.success) return fail(400, { action: 'revoke', error: parsed.error.issues[0]!.message });
 		try {
-			const r = await revokeCertificate(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() }, parsed.data.id, parsed.data.reason, now());
+			const r = await revokeCertificate(await getDb(), actorOf(scope, event), parsed.data.id, parsed.data.reason, now());
 			return { action: 'revoke', revoked: r.number };
 		} catch (e) {
 			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action: 'revoke', error: e.message });

@@ -6,6 +6,7 @@ import { requireBank } from '#lib/server/question-bank/guard.ts';
 import { listKnowledge, listSourceChoices } from '#lib/server/question-bank/bank.query.ts';
 import { saveQuestion } from '#lib/server/question-bank/edit.ts';
 import { parseQuestionForm } from '#lib/schemas/question-form.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -15,13 +16,14 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
-	save: async ({ locals, params, request, getClientAddress }) => {
+	save: async (event) => {
+		const { locals, params, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
 		const parsed = parseQuestionForm(await request.formData());
 		if (!parsed.ok) return fail(400, { errors: parsed.errors });
-		const result = await saveQuestion(db, bank, parsed.question, { userId: scope.userId, role: scope.role, ip: getClientAddress(), now: now() }, 'create');
+		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, event), 'create', now());
 		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string> });
 		redirect(303, `/institution/banks/${bank.code}/q/${parsed.question.id}?saved=1`);
 	}

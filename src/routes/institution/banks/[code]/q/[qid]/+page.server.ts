@@ -6,6 +6,7 @@ import { requireBank } from '#lib/server/question-bank/guard.ts';
 import { getQuestionDetail, listKnowledge, listSourceChoices } from '#lib/server/question-bank/bank.query.ts';
 import { confirmQuestionReview, saveQuestion, setQuestionRetired } from '#lib/server/question-bank/edit.ts';
 import { parseQuestionForm } from '#lib/schemas/question-form.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin', 'examiner');
@@ -21,12 +22,9 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	};
 };
 
-function actorOf(scope: { userId: number; role: string }, ip: string) {
-	return { userId: scope.userId, role: scope.role, ip, now: now() };
-}
-
 export const actions: Actions = {
-	save: async ({ locals, params, request, getClientAddress }) => {
+	save: async (event) => {
+		const { locals, params, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
@@ -34,29 +32,32 @@ export const actions: Actions = {
 		form.set('id', params.qid);
 		const parsed = parseQuestionForm(form);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors });
-		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, getClientAddress()), 'edit');
+		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, event), 'edit', now());
 		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string> });
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}?saved=1`);
 	},
-	retire: async ({ locals, params, getClientAddress }) => {
+	retire: async (event) => {
+		const { locals, params } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
-		await setQuestionRetired(db, bank, params.qid, true, actorOf(scope, getClientAddress()));
+		await setQuestionRetired(db, bank, params.qid, true, actorOf(scope, event), now());
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
 	},
-	restore: async ({ locals, params, getClientAddress }) => {
+	restore: async (event) => {
+		const { locals, params } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
-		await setQuestionRetired(db, bank, params.qid, false, actorOf(scope, getClientAddress()));
+		await setQuestionRetired(db, bank, params.qid, false, actorOf(scope, event), now());
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
 	},
-	confirm: async ({ locals, params, getClientAddress }) => {
+	confirm: async (event) => {
+		const { locals, params } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
-		const r = await confirmQuestionReview(db, bank, params.qid, actorOf(scope, getClientAddress()));
+		const r = await confirmQuestionReview(db, bank, params.qid, actorOf(scope, event), now());
 		if (!r.ok) return fail(400, { errors: { form: r.message } as Record<string, string> });
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
 	}

@@ -5,7 +5,8 @@ import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireOwnedCourse } from '#lib/server/courses/guard.ts';
 import { listLessons, listModules } from '#lib/server/courses/courses.repository.ts';
-import { updateLesson, type Actor } from '#lib/server/courses/course-editor.ts';
+import { updateLesson } from '#lib/server/courses/course-editor.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { UPLOAD_LIMITS, validateUpload } from '#lib/server/files/upload.ts';
 import { idSchema, lessonFieldsFromForm, lessonFieldsSchema, replayLessonFieldsSchema, videoSecondsSchema } from '#lib/schemas/course.ts';
@@ -38,17 +39,14 @@ export const load: PageServerLoad = async ({ locals, params, route }) => {
 	};
 };
 
-function actorOf(scope: { userId: number; role: string; orgId: number }, ip: string): Actor {
-	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip, now: now() };
-}
-
 const uploadSchema = z.object({
 	kind: z.enum(['video', 'pdf'], { error: '请先选择课时类型（视频或 PDF）' }),
 	video_seconds: videoSecondsSchema.nullable()
 });
 
 export const actions: Actions = {
-	save: async ({ locals, params, route, request, getClientAddress }) => {
+	save: async (event) => {
+		const { locals, params, route, request } = event;
 		const { scope, db, course, lesson, base } = await begin(locals, params, route.id);
 		const form = await request.formData();
 		const candidate = lessonFieldsFromForm(form);
@@ -56,7 +54,7 @@ export const actions: Actions = {
 		// the use case, which refuses any change to them
 		const parsed = lesson.liveClassId !== null ? replayLessonFieldsSchema.safeParse(candidate) : lessonFieldsSchema.safeParse(candidate);
 		if (!parsed.success) return fail(400, { target: 'lesson', errors: zodErrors(parsed.error), values: candidate, preview: null });
-		const r = await updateLesson(db, actorOf(scope, getClientAddress()), course.id, lesson.id, parsed.data);
+		const r = await updateLesson(db, actorOf(scope, event), course.id, lesson.id, parsed.data, null, now());
 		if (!r.ok) {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
 			return fail(400, { target: 'lesson', errors: r.errors, values: candidate, preview: null });
@@ -71,7 +69,8 @@ export const actions: Actions = {
 		if (!body.success) return fail(400, { target: 'lesson', errors: { body_md: body.error.issues[0]!.message }, values: candidate, preview: null });
 		return { target: 'lesson', errors: {} as Record<string, string>, values: candidate, preview: renderMarkdown(body.data) };
 	},
-	upload: async ({ locals, params, route, request, getClientAddress }) => {
+	upload: async (event) => {
+		const { locals, params, route, request } = event;
 		const { scope, db, course, lesson, base } = await begin(locals, params, route.id);
 		const form = await request.formData();
 		const seconds = String(form.get('video_seconds') ?? '').trim();
@@ -82,7 +81,7 @@ export const actions: Actions = {
 		const checked = await validateUpload(parsed.data.kind, file);
 		if (!checked.ok) return fail(400, { target: 'upload', errors: { file: checked.message } });
 		const patch = parsed.data.kind === 'video' && parsed.data.video_seconds !== null ? { kind: parsed.data.kind, video_seconds: parsed.data.video_seconds } : { kind: parsed.data.kind };
-		const r = await updateLesson(db, actorOf(scope, getClientAddress()), course.id, lesson.id, patch, checked.upload);
+		const r = await updateLesson(db, actorOf(scope, event), course.id, lesson.id, patch, checked.upload, now());
 		if (!r.ok) {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
 			return fail(400, { target: 'upload', errors: r.errors });
