@@ -54,14 +54,6 @@ import { ensureIssuerKeys, PLATFORM_ISSUER_NAME } from './keys.ts';
 export type CertificateActor = Actor & { orgId: number };
 export type RegulatorActor = CertificateActor & { regionPath: string };
 
-/**
- * @deprecated The actor special-ops (so-certificate-service, exchange-service) still imports from here
- * under the name `Actor`, built by its routes without personId. Special-ops is moving to the shared
- * actor of audit/actor.ts (issue 18); this goes with that move. Issuing itself takes CertificateActor.
- */
-type SpecialOpsActor = Omit<CertificateActor, 'personId' | 'role' | 'ip'> & { role: string; ip?: string | null };
-export type { SpecialOpsActor as Actor };
-
 /** The audit entry of a certificate decision. */
 function auditCertificate(db: Db, actor: CertificateActor, now: Date, action: string, certificateId: number, detail: Record<string, unknown>) {
 	return audit(db, actor, now, action, `certificate:${certificateId}`, detail);

@@ -3,10 +3,10 @@
 // existing decideCertificates); the enterprise applies for 换证 and records leave / return dates.
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { getFile } from '../files/files.repository.ts';
-import { CertificateError, type Actor } from '../certificates/issue-service.ts';
+import { CertificateError } from '../certificates/issue-service.ts';
 import { findPassedTheory } from './theory-result.query.ts';
 import { proposalGaps, renewalGaps } from './certificate-rules.ts';
 import {
@@ -35,7 +35,7 @@ import {
  * the application, the practical attempt and the sha256 of the application's photo, which the
  * signature later covers.
  */
-export async function proposeApplicationCertificate(db: Db, actor: Actor, applicationId: number, now: Date): Promise<{ id: number; replaces: number | null }> {
+export async function proposeApplicationCertificate(db: Db, actor: ScopedActor, applicationId: number, now: Date): Promise<{ id: number; replaces: number | null }> {
 	return withTransaction(db, async (tx) => {
 		const app = await lockApplicationOfInstitution(tx, applicationId, actor.orgId);
 		if (!app) throw new CertificateError('not_found', '报名记录不存在');
@@ -80,14 +80,13 @@ export async function proposeApplicationCertificate(db: Db, actor: Actor, applic
 			proposed_at: now,
 			created_at: now
 		});
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'certificate.propose',
-			target: `certificate:${inserted.id}`,
-			detail: { applicationId: app.id, kind: app.kind, theoryAttemptId: theory!.attemptId, practicalAttemptId: app.kind === 'renewal' ? null : practical!.id, photoSha256: photo.sha256, replaces },
-			ip: actor.ip ?? null
+		await audit(tx, actor, now, 'certificate.propose', `certificate:${inserted.id}`, {
+			applicationId: app.id,
+			kind: app.kind,
+			theoryAttemptId: theory!.attemptId,
+			practicalAttemptId: app.kind === 'renewal' ? null : practical!.id,
+			photoSha256: photo.sha256,
+			replaces
 		});
 		return { id: inserted.id, replaces };
 	});
@@ -97,7 +96,7 @@ export async function proposeApplicationCertificate(db: Db, actor: Actor, applic
  * The enterprise applies for 换证 of its worker's certificate (19号令: renewed, not 复审'd). The new
  * application carries the earlier certificate; the photo of the latest application is reused.
  */
-export async function applyForRenewal(db: Db, actor: Actor, certificateId: number, institutionOrgId: number, now: Date): Promise<{ applicationId: number }> {
+export async function applyForRenewal(db: Db, actor: ScopedActor, certificateId: number, institutionOrgId: number, now: Date): Promise<{ applicationId: number }> {
 	return withTransaction(db, async (tx) => {
 		const cert = await getCertificateForRenewal(tx, certificateId);
 		const holder = cert ? await getPersonOrg(tx, cert.person_id) : null;
@@ -119,13 +118,13 @@ export async function applyForRenewal(db: Db, actor: Actor, certificateId: numbe
 			userId: actor.userId,
 			now
 		});
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'so_application.renewal', target: `so_application:${row.id}`, detail: { certificateId, number: cert.number, institutionOrgId }, ip: actor.ip ?? null });
+		await audit(tx, actor, now, 'so_application.renewal', `so_application:${row.id}`, { certificateId, number: cert.number, institutionOrgId });
 		return { applicationId: row.id };
 	});
 }
 
 /** Records a worker's leave (open) or return (closes the open absence, or a whole past one). */
-export async function recordPostAbsence(db: Db, actor: Actor, input: { personId: number; leftOn: string | null; returnedOn: string | null }, now: Date): Promise<{ id: number }> {
+export async function recordPostAbsence(db: Db, actor: ScopedActor, input: { personId: number; leftOn: string | null; returnedOn: string | null }, now: Date): Promise<{ id: number }> {
 	return withTransaction(db, async (tx) => {
 		const person = await findPersonOfOrg(tx, input.personId, actor.orgId);
 		if (!person) throw new CertificateError('not_found', '人员不存在');
@@ -145,7 +144,7 @@ export async function recordPostAbsence(db: Db, actor: Actor, input: { personId:
 			await setAbsenceReturn(tx, open.id, input.returnedOn);
 			id = open.id;
 		}
-		await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'person.post_absence', target: `person:${person.id}`, detail: { absenceId: id, leftOn: input.leftOn, returnedOn: input.returnedOn }, ip: actor.ip ?? null });
+		await audit(tx, actor, now, 'person.post_absence', `person:${person.id}`, { absenceId: id, leftOn: input.leftOn, returnedOn: input.returnedOn });
 		return { id };
 	});
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { CertificateError } from '#lib/server/certificates/issue-service.ts';
@@ -22,13 +23,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 const applySchema = z.object({ certificate: idSchema, institution: idSchema });
 
 export const actions: Actions = {
-	apply: async ({ locals, request, getClientAddress }) => {
+	apply: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const parsed = applySchema.safeParse({ certificate: form.get('certificate'), institution: form.get('institution') });
 		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]!.path[0] === 'institution' ? '请选择培训考核机构' : '请选择证书' });
 		try {
-			const r = await applyForRenewal(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() }, parsed.data.certificate, parsed.data.institution, now());
+			const r = await applyForRenewal(await getDb(), actorOf(scope, event), parsed.data.certificate, parsed.data.institution, now());
 			return { applied: r.applicationId };
 		} catch (e) {
 			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { error: e.message });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { CertificateError } from '#lib/server/certificates/issue-service.ts';
@@ -22,7 +23,8 @@ const date = z.union([z.literal(''), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '�
 const absenceSchema = z.object({ person: idSchema, leftOn: date, returnedOn: date });
 
 export const actions: Actions = {
-	record: async ({ locals, request, getClientAddress }) => {
+	record: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const parsed = absenceSchema.safeParse({ person: form.get('person'), leftOn: form.get('leftOn') ?? '', returnedOn: form.get('returnedOn') ?? '' });
@@ -31,7 +33,7 @@ export const actions: Actions = {
 			return fail(400, { error: field === 'person' ? '请选择人员' : `${field === 'leftOn' ? '离岗日期' : '返岗日期'}：${parsed.error.issues[0]!.message}` });
 		}
 		try {
-			await recordPostAbsence(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() }, { personId: parsed.data.person, leftOn: parsed.data.leftOn || null, returnedOn: parsed.data.returnedOn || null }, now());
+			await recordPostAbsence(await getDb(), actorOf(scope, event), { personId: parsed.data.person, leftOn: parsed.data.leftOn || null, returnedOn: parsed.data.returnedOn || null }, now());
 			return { recorded: true };
 		} catch (e) {
 			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { error: e.message });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { CertificateError } from '#lib/server/certificates/issue-service.ts';
 import { proposeApplicationCertificate } from '#lib/server/special-ops/so-certificate-service.ts';
@@ -36,12 +37,13 @@ export const load: PageServerLoad = async ({ locals }) => {
 const proposeSchema = z.object({ application: idSchema });
 
 export const actions: Actions = {
-	propose: async ({ locals, request, getClientAddress }) => {
+	propose: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const parsed = proposeSchema.safeParse({ application: (await request.formData()).get('application') });
 		if (!parsed.success) return fail(400, { error: '请选择报名记录' });
 		try {
-			const r = await proposeApplicationCertificate(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() }, parsed.data.application, now());
+			const r = await proposeApplicationCertificate(await getDb(), actorOf(scope, event), parsed.data.application, now());
 			return { proposed: r.id, application: parsed.data.application };
 		} catch (e) {
 			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { error: e.message, application: parsed.data.application });
