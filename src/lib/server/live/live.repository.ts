@@ -308,12 +308,6 @@ export async function completeReplayLesson(db: Db, classId: number, personId: nu
 	return Number(rows[0]?.n ?? 0);
 }
 
-/** The live class a lesson is the replay of (null: an ordinary lesson). */
-export async function findReplayLessonClass(db: Db, lessonId: number): Promise<number | null> {
-	const row = await db.selectFrom('lessons').select('live_class_id').where('id', '=', lessonId).executeTakeFirst();
-	return row?.live_class_id ?? null;
-}
-
 // ---- attendance (the hot path) ----
 
 export type LiveBeatState = {
