@@ -1,6 +1,5 @@
-import type { ScopedActor } from '../audit/actor.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import type { Db } from '../db/index.ts';
-import { appendAudit } from '../audit/audit.ts';
 import { listVisibleBanks } from '../question-bank/bank.query.ts';
 import { onePerDuplicateGroup, checkBlueprintAgainstPool, describeSection, parseBlueprint, QUALIFICATION_EXAM_DEFAULTS, sectionAccepts, type Blueprint, type BlueprintSection } from '../question-engine/blueprint.ts';
 import { blueprintMetaSchema, isStatutoryCertificate, rawBlueprint, type BlueprintFormValues } from '../../schemas/exam-admin.ts';
@@ -105,14 +104,13 @@ export async function saveBlueprint(db: Db, actor: ScopedActor, id: number | nul
 			if (!(await updateOwnBlueprint(tx, actor.orgId, id, stored))) return { ok: false as const, problems: ['组卷策略不存在'], supply };
 			blueprintId = id;
 		}
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: id === null ? 'exam.blueprint_create' : 'exam.blueprint_update',
-			target: `exam_blueprint:${blueprintId}`,
-			detail: { name: m.name, bankIds, certificateType: m.certificateType, examKind: m.examKind, totalPoints: parsed.blueprint.totalPoints, passMark: parsed.blueprint.passMark },
-			ip: actor.ip
+		await audit(tx, actor, now, id === null ? 'exam.blueprint_create' : 'exam.blueprint_update', `exam_blueprint:${blueprintId}`, {
+			name: m.name,
+			bankIds,
+			certificateType: m.certificateType,
+			examKind: m.examKind,
+			totalPoints: parsed.blueprint.totalPoints,
+			passMark: parsed.blueprint.passMark
 		});
 		return { ok: true as const, blueprintId };
 	});

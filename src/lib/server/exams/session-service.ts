@@ -1,6 +1,5 @@
 import type { Db } from '../db/index.ts';
 import type { Scope } from '../auth/guards.ts';
-import { appendAudit } from '../audit/audit.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { checkIdNumber, ID_NUMBER_MESSAGES, maskIdNumber } from '../../domain/identifiers.ts';
@@ -34,7 +33,7 @@ import {
 } from './session.repository.ts';
 import { canProctorSession } from '../proctoring/proctor-service.ts';
 import { notifyExamScheduled } from '../notifications/producers.ts';
-import type { ScopedActor } from '../audit/actor.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { theoryExaminerRefusal } from '../special-ops/separation-check.ts';
 
 // Exam sessions (场次) of an institution: creation, roster, examiners, paper preparation, cancel.
@@ -59,12 +58,9 @@ export type SessionSaveResult = { ok: true; sessionId: number } | { ok: false; e
 
 export { listOrgExaminers as listInstitutionExaminers, listOwnPublishedCourses, findSessionCandidate } from './session.repository.ts';
 
-/**
- * The audit entry of a session change. The exam actor (blueprint-service.ts) has no personId yet, which
- * the shared `audit` helper needs; special-ops builds the same actor, so it changes with that folder.
- */
+/** The audit entry of a session change. */
 function auditSession(db: Db, actor: ScopedActor, now: Date, action: string, sessionId: number, detail: Record<string, unknown>) {
-	return appendAudit(db, { at: now, actorUserId: actor.userId, actorRole: actor.role, action, target: `exam_session:${sessionId}`, detail, ip: actor.ip });
+	return audit(db, actor, now, action, `exam_session:${sessionId}`, detail);
 }
 
 async function enqueuePrepare(db: Db, sessionId: number, now: Date) {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import type { PersonInput, PersonUpdateInput } from '../../schemas/person.ts';
@@ -22,7 +22,7 @@ import {
 // Every use case checks the tenant inside its query (another enterprise's person is “not found”)
 // and writes one audit entry in the same transaction as the change.
 
-export type StaffActor = { userId: number; role: string; orgId: number; personId: number | null; ip: string | null; now: Date };
+export type StaffActor = ScopedActor & { now: Date };
 
 export type PersonWriteResult =
 	| { ok: true; personId: number }
@@ -46,15 +46,7 @@ export async function createPerson(db: Db, input: PersonInput, actor: StaffActor
 		const errors = await checkFields(tx, actor.orgId, { idNumber: input.idNumber, mobile: input.mobile }, input.specialOperationCode);
 		if (Object.keys(errors).length) return { ok: false as const, reason: 'invalid' as const, errors };
 		const personId = await insertPerson(tx, actor.orgId, input, actor.now);
-		await appendAudit(tx, {
-			at: actor.now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'person.create',
-			target: `person:${personId}`,
-			ip: actor.ip,
-			detail: { orgId: actor.orgId, idNumber: maskIdNumber(input.idNumber), roleCategory: input.roleCategory }
-		});
+		await audit(tx, actor, actor.now, 'person.create', `person:${personId}`, { orgId: actor.orgId, idNumber: maskIdNumber(input.idNumber), roleCategory: input.roleCategory });
 		return { ok: true as const, personId };
 	});
 }
@@ -112,15 +104,7 @@ export async function updatePerson(db: Db, personId: number, input: PersonUpdate
 				mobile: user.mobile !== null && user.mobile === before.mobile ? after.mobile : user.mobile
 			});
 		}
-		await appendAudit(tx, {
-			at: actor.now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'person.update',
-			target: `person:${personId}`,
-			ip: actor.ip,
-			detail: { changed, ...(user ? { userId: user.id } : {}) }
-		});
+		await audit(tx, actor, actor.now, 'person.update', `person:${personId}`, { changed, ...(user ? { userId: user.id } : {}) });
 		return { ok: true as const, personId };
 	});
 }
@@ -144,15 +128,7 @@ export async function setPersonActive(db: Db, personId: number, active: boolean,
 			await setUserDisabled(tx, user.id, !active);
 			if (!active) await invalidateUserSessions(tx, user.id);
 		}
-		await appendAudit(tx, {
-			at: actor.now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: active ? 'person.enable' : 'person.disable',
-			target: `person:${personId}`,
-			ip: actor.ip,
-			detail: user ? { userId: user.id } : {}
-		});
+		await audit(tx, actor, actor.now, active ? 'person.enable' : 'person.disable', `person:${personId}`, user ? { userId: user.id } : {});
 		return { ok: true as const, changed: true };
 	});
 }
