@@ -48,7 +48,7 @@ describe.each(BACKENDS)('account activation (%s)', (backend) => {
 	let adminId: number;
 	/** The admin prints a code for the person; null when none is issued (activated, disabled). */
 	async function printCode(p: { id: number; orgId: number }, now = T0): Promise<string | null> {
-		const r = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId: p.orgId, ip: '10.3.250.1' }, [p.id], PRINT, now);
+		const r = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId: p.orgId, personId: null, ip: '10.3.250.1' }, [p.id], PRINT, now);
 		return r.issued[0]?.code ?? null;
 	}
 	// Persons get a freshly printed code unless a code is given.
@@ -179,10 +179,10 @@ describe.each(BACKENDS)('account activation (%s)', (backend) => {
 		const foreign = await makePerson({ orgId: otherOrg });
 		const disabled = await makePerson({ active: false });
 		const mine = await makePerson();
-		const r = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId, ip: '10.3.250.2' }, [foreign.id, disabled.id, mine.id], PRINT, T0);
+		const r = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId, personId: null, ip: '10.3.250.2' }, [foreign.id, disabled.id, mine.id], PRINT, T0);
 		expect(r.issued.map((c) => c.personId)).toEqual([mine.id]);
 		expect(r.issued[0]).toMatchObject({ name: mine.name, idNumberMasked: expect.stringContaining('*'), expiresAt: new Date(T0.getTime() + 7 * 86_400_000) });
-		const all = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId, ip: '10.3.250.2' }, null, PRINT, T0);
+		const all = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId, personId: null, ip: '10.3.250.2' }, null, PRINT, T0);
 		expect(all.issued.map((c) => c.personId)).toContain(mine.id);
 		expect(all.issued.map((c) => c.personId)).not.toContain(foreign.id);
 		const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'activation_code.issue').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
@@ -194,7 +194,7 @@ describe.each(BACKENDS)('account activation (%s)', (backend) => {
 		const sent: { mobile: string; text: string }[] = [];
 		const sms: ActivationCodeChannel = { kind: 'sms', send: async (m) => void sent.push(m) };
 		const p = await makePerson();
-		const r = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId, ip: null }, [p.id], sms, T0);
+		const r = await issueActivationCodes(t.db, { userId: adminId, role: 'enterprise_admin', orgId, personId: null, ip: null }, [p.id], sms, T0);
 		expect(r).toMatchObject({ channel: 'sms', failed: 0, issued: [{ personId: p.id, code: null }] });
 		expect(sent).toHaveLength(1);
 		expect(sent[0]!.mobile).toBe(p.mobile);

@@ -27,7 +27,7 @@ describe.each(BACKENDS)('staff add / edit / disable (%s)', (backend) => {
 	let otherOrgId: number;
 	let actor: StaffActor;
 	const printCode = async (personId: number) =>
-		(await issueActivationCodes(t.db, { userId: actor.userId, role: actor.role, orgId: actor.orgId, ip: null }, [personId], { kind: 'print' }, NOW)).issued[0]!.code!;
+		(await issueActivationCodes(t.db, { userId: actor.userId, role: actor.role, orgId: actor.orgId, personId: actor.personId, ip: null }, [personId], { kind: 'print' }, NOW)).issued[0]!.code!;
 	let otherActor: StaffActor;
 	const auditOf = (personId: number) =>
 		t.db.selectFrom('audit_log').select(['action', 'actor_user_id', 'detail']).where('target', '=', `person:${personId}`).orderBy('id').execute();

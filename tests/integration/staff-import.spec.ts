@@ -44,7 +44,7 @@ describe.each(BACKENDS)('staff Excel import (%s)', (backend) => {
 	let orgId: number;
 	let otherOrgId: number;
 	let adminId: number;
-	const actor = () => ({ userId: adminId, role: 'enterprise_admin', orgId, ip: '10.1.0.1', now: NOW });
+	const actor = () => ({ userId: adminId, role: 'enterprise_admin', orgId, personId: null, ip: '10.1.0.1', now: NOW });
 	const run = async (data: Uint8Array, maxRows?: number) => importStaffXlsx(t.db, { data, maxRows }, actor());
 	/** Runs an import that must fail and proves it wrote nothing at all. */
 	const refused = async (data: Uint8Array, maxRows?: number) => {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 import { ACTIVATION_CODE_TTL_MS, activationCodeText, generateActivationCode, hashActivationCode, type ActivationCodeChannel } from './activation-code.ts';
 import { insertActivationCodes, listPersonsWithoutAccount, revokeLiveActivationCodes } from './activation.repository.ts';
@@ -18,7 +18,7 @@ export type IssueCodesResult = { channel: ActivationCodeChannel['kind']; issued:
  */
 export async function issueActivationCodes(
 	db: Db,
-	actor: { userId: number; role: string; orgId: number; ip: string | null },
+	actor: ScopedActor,
 	personIds: number[] | null,
 	channel: ActivationCodeChannel,
 	now: Date
@@ -32,15 +32,7 @@ export async function issueActivationCodes(
 			tx,
 			withCodes.map(({ person, code }) => ({ personId: person.id, codeHash: hashActivationCode(person.id, code), channel: channel.kind, issuedBy: actor.userId, issuedAt: now, expiresAt }))
 		);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'activation_code.issue',
-			target: `org:${actor.orgId}`,
-			ip: actor.ip,
-			detail: { channel: channel.kind, count: persons.length, personIds: persons.map((p) => p.id) }
-		});
+		await audit(tx, actor, now, 'activation_code.issue', `org:${actor.orgId}`, { channel: channel.kind, count: persons.length, personIds: persons.map((p) => p.id) });
 		return withCodes;
 	});
 	let failed = 0;

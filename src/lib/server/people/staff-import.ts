@@ -1,13 +1,13 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import type { PersonInput } from '../../schemas/person.ts';
 import { findIdentityClashes } from './identity-clashes.ts';
 import { insertPersons, lockPersonWrites } from './people.repository.ts';
 import { listSpecialOperations } from './people.query.ts';
 import { listErrors, parseStaffXlsx, type RowError } from './staff-excel.ts';
 
-export type StaffImportActor = { userId: number; role: string; orgId: number; ip: string | null; now: Date };
+export type StaffImportActor = ScopedActor & { now: Date };
 
 export type StaffImportResult =
 	| { ok: true; imported: number }
@@ -48,15 +48,7 @@ export async function importStaffXlsx(
 		// Every row without an error has its person; a mismatch would be a bug in the reader.
 		if (persons.length !== parsed.rows.length) throw new Error('staff import: a row has neither a person nor an error');
 		const imported = await insertPersons(tx, actor.orgId, persons, actor.now);
-		await appendAudit(tx, {
-			at: actor.now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'staff.import',
-			target: `org:${actor.orgId}`,
-			ip: actor.ip,
-			detail: { count: imported }
-		});
+		await audit(tx, actor, actor.now, 'staff.import', `org:${actor.orgId}`, { count: imported });
 		return { ok: true as const, imported };
 	});
 }

@@ -5,6 +5,6 @@ import { activationChannelFromEnv } from '#lib/server/people/activation-code.ts'
 
 /** Shared by the staff list (every unactivated person) and a person's page (that person). */
 export async function issueCodesFor(scope: Scope, personIds: number[] | null, ip: string) {
-	const result = await issueActivationCodes(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip }, personIds, activationChannelFromEnv(process.env), now());
+	const result = await issueActivationCodes(await getDb(), { userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip }, personIds, activationChannelFromEnv(process.env), now());
 	return { activationCodes: result };
 }

@@ -21,7 +21,7 @@ export const actions: Actions = {
 		const result = await importStaffXlsx(
 			await getDb(),
 			{ data: new Uint8Array(await file.arrayBuffer()) },
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress(), now: now() }
+			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress(), now: now() }
 		);
 		if (!result.ok) {
 			const summary = result.badRows > 0 ? `导入失败：共 ${result.badRows} 行有问题，未导入任何人员。请按下表修改后重新上传。` : '导入失败，未导入任何人员。';
