@@ -61,7 +61,7 @@ describe.each(BACKENDS)('supervision notices (%s)', (backend) => {
 		deadline: '2026-07-31',
 		...patch
 	});
-	const asEnterprise = (user: { id: number }, orgId: number) => ({ userId: user.id, role: 'enterprise_admin', orgId, ip: '10.0.0.7' });
+	const asEnterprise = (user: { id: number }, orgId: number) => ({ userId: user.id, role: 'enterprise_admin', orgId, personId: null, ip: '10.0.0.7' });
 	const count = async (table: 'supervision_notices' | 'supervision_notice_recipients' | 'notifications' | 'outbound_messages') =>
 		Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -111,7 +111,7 @@ describe.each(BACKENDS)('supervision notices (%s)', (backend) => {
 		const regulator = async (region: string, path: string): Promise<RegulatorActor> => {
 			const orgId = await makeOrg(db, 'regulator', region);
 			const user = await makeUser(db, { role: 'regulator', orgId });
-			return { userId: user.id, role: 'regulator', orgId, regionPath: path, ip: '10.0.0.9' };
+			return { userId: user.id, role: 'regulator', orgId, personId: null, regionPath: path, ip: '10.0.0.9' };
 		};
 		yubei = await regulator('500112', '/500000/500112/');
 		changshou = await regulator('500115', '/500000/500115/');

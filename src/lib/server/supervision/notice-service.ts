@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { enqueueOutbound, notify } from '../notifications/notify.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { countsForOrgsByRole, findNodeInScope, listEnterprisesBelowGoal } from '../coverage/coverage.query.ts';
@@ -25,8 +25,8 @@ import {
 // each enterprise admin reads and acknowledges it once; the regulator follows who acknowledged
 // and whether each gap has closed since.
 
-export type RegulatorActor = { userId: number; role: string; orgId: number; regionPath: string; ip: string | null };
-export type EnterpriseActor = { userId: number; role: string; orgId: number; ip: string | null };
+export type RegulatorActor = ScopedActor & { regionPath: string };
+export type EnterpriseActor = ScopedActor;
 export type Result<T = object> = ({ ok: true } & T) | { ok: false; notFound?: true; errors: Record<string, string> };
 
 /** The most enterprises one notice may go to ("all" of a city-wide gap list included). */
@@ -123,14 +123,13 @@ export async function sendSupervisionNotice(db: Db, actor: RegulatorActor, input
 				});
 			}
 		}
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'supervision.sent',
-			target: `supervision_notice:${noticeId}`,
-			detail: { targetId: target.id, node: node.code, recipients: input.recipients, orgIds: recipients.map((r) => r.org_id), deadline: input.deadline, title },
-			ip: actor.ip
+		await audit(tx, actor, now, 'supervision.sent', `supervision_notice:${noticeId}`, {
+			targetId: target.id,
+			node: node.code,
+			recipients: input.recipients,
+			orgIds: recipients.map((r) => r.org_id),
+			deadline: input.deadline,
+			title
 		});
 		const reached = new Set(admins.map((a) => a.org_id));
 		return { ok: true as const, id: noticeId, recipients: recipients.length, withoutAdmin: recipients.filter((r) => !reached.has(r.org_id)).length };
@@ -238,15 +237,7 @@ export async function acknowledgeNotice(db: Db, actor: EnterpriseActor, input: {
 		if (!(await setAcknowledged(tx, input.noticeId, actor.orgId, actor.userId, note, now))) {
 			return { ok: false as const, errors: { form: '本通知已经签收过了' } };
 		}
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'supervision.acknowledged',
-			target: `supervision_notice:${input.noticeId}`,
-			detail: { orgId: actor.orgId, note },
-			ip: actor.ip
-		});
+		await audit(tx, actor, now, 'supervision.acknowledged', `supervision_notice:${input.noticeId}`, { orgId: actor.orgId, note });
 		await notify(tx, {
 			userId: row.created_by,
 			kind: 'supervision_ack',

@@ -28,7 +28,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
 		const result = await acknowledgeNotice(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() },
+			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
 			{ noticeId: id, note: parsed.data.note },
 			now()
 		);

@@ -35,7 +35,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values });
 		const result = await sendSupervisionNotice(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, regionPath: scope.regionPath, ip: getClientAddress() },
+			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, regionPath: scope.regionPath, ip: getClientAddress() },
 			{ targetId: p.targetId, nodeCode: p.node, recipients: parsed.data.recipients, orgIds: parsed.data.orgs, title: parsed.data.title, body: parsed.data.body, deadline: parsed.data.deadline },
 			now()
 		);
