@@ -52,7 +52,7 @@ for (const backend of BACKENDS) {
 			const regulator = async (region: string, path: string): Promise<RegulatorActor> => {
 				const orgId = await makeOrg(db, 'regulator', region);
 				const user = await makeUser(db, { role: 'regulator', orgId });
-				return { userId: user.id, role: 'regulator', orgId, regionPath: path, ip: '10.0.0.9' };
+				return { userId: user.id, role: 'regulator', orgId, personId: null, regionPath: path, ip: '10.0.0.9' };
 			};
 			city = await regulator('500000', '/500000/');
 			yubei = await regulator('500112', '/500000/500112/');
@@ -109,9 +109,9 @@ for (const backend of BACKENDS) {
 			expect(await listSupervisionsOf(db, enterpriseB)).toHaveLength(0);
 
 			// another enterprise cannot answer it; an empty reply is refused
-			const asB = { userId: adminB.id, role: 'enterprise_admin', orgId: enterpriseB, ip: null };
+			const asB = { userId: adminB.id, role: 'enterprise_admin', orgId: enterpriseB, personId: null, ip: null };
 			expect(await replyToSupervision(db, asB, { key: keyOf(a2), reply: '已整改' }, NOW)).toMatchObject({ ok: false, notFound: true });
-			const asA = { userId: adminA.id, role: 'enterprise_admin', orgId: enterpriseA, ip: null };
+			const asA = { userId: adminA.id, role: 'enterprise_admin', orgId: enterpriseA, personId: null, ip: null };
 			expect(await replyToSupervision(db, asA, { key: keyOf(a2), reply: ' ' }, NOW)).toMatchObject({ ok: false, errors: { reply: expect.any(String) } });
 			// nor a finding that was never sent to it
 			expect(await replyToSupervision(db, asA, { key: keyOf(a1), reply: '已整改' }, NOW)).toMatchObject({ ok: false, notFound: true });

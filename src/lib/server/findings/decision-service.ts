@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { chinaDate } from '../../schemas/person.ts';
 import { listFindings, RULES, type Finding, type RuleCode } from './findings.query.ts';
 import { insertDecisions, listDecisionHistory, listLatestDecisions, lockFindings, type DecisionRow, type DecisionStatus } from './decisions.repository.ts';
@@ -28,8 +28,8 @@ export type FindingGroup = {
 	counts: Partial<Record<FindingStatus, number>>;
 };
 
-export type RegulatorActor = { userId: number; role: string; orgId: number; regionPath: string; ip: string | null };
-export type EnterpriseActor = { userId: number; role: string; orgId: number; ip: string | null };
+export type RegulatorActor = ScopedActor & { regionPath: string };
+export type EnterpriseActor = ScopedActor;
 
 const ruleOfKey = (key: string): RuleCode | null => {
 	const rule = key.split(':', 1)[0]!;
@@ -136,14 +136,11 @@ export async function decideFindings(db: Db, actor: RegulatorActor, input: Decid
 			}))
 		);
 		for (const f of targets) {
-			await appendAudit(tx, {
-				at: now,
-				actorUserId: actor.userId,
-				actorRole: actor.role,
-				action: `finding.${input.status}`,
-				target: `finding:${f.key}`,
-				detail: { note: note || null, dueOn: input.status === 'supervised' ? input.dueOn : null, orgId: input.status === 'supervised' ? f.orgId : null, group: input.groupKey ?? null },
-				ip: actor.ip
+			await audit(tx, actor, now, `finding.${input.status}`, `finding:${f.key}`, {
+				note: note || null,
+				dueOn: input.status === 'supervised' ? input.dueOn : null,
+				orgId: input.status === 'supervised' ? f.orgId : null,
+				group: input.groupKey ?? null
 			});
 		}
 		return { ok: true as const, decided: targets.length };
@@ -176,15 +173,7 @@ export async function replyToSupervision(db: Db, actor: EnterpriseActor, input: 
 				decided_at: now
 			}
 		]);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'finding.rectified',
-			target: `finding:${latest.finding_key}`,
-			detail: { reply },
-			ip: actor.ip
-		});
+		await audit(tx, actor, now, 'finding.rectified', `finding:${latest.finding_key}`, { reply });
 		return { ok: true as const, decided: 1 };
 	});
 }

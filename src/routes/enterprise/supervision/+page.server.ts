@@ -36,7 +36,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { target: fields.key ?? null, errors: zodErrors(parsed.error) });
 		const result = await replyToSupervision(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: getClientAddress() },
+			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
 			{ key: parsed.data.key, reply: parsed.data.reply },
 			now()
 		);

@@ -38,7 +38,7 @@ export const actions: Actions = {
 		const p = parsed.data;
 		const result = await decideFindings(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, regionPath: scope.regionPath, ip: getClientAddress() },
+			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, regionPath: scope.regionPath, ip: getClientAddress() },
 			{ status: p.status, note: p.note, dueOn: p.due_on || null, ...(p.group !== undefined ? { groupKey: p.group } : { keys: [p.key!] }) },
 			now()
 		);
