@@ -17,7 +17,7 @@
 //   answers_per_s: the most autosaves per second served in any step; p50_ms/p99_ms: at capacity_per_s;
 //   ratio: capacity_per_s / raw_pg_per_s.
 import { prefillExamHistory, prefillArg } from './prefill.ts';
-import { benchDatabaseUrl, ensureBuilt, jsonPoster, latencyStats, listArg, numberArg, openWipedDatabase, P99_GOAL_MS, runOpenLoop, stepTest, type Outcome } from './support.ts';
+import { benchDatabaseUrl, ensureBuilt, jsonPoster, latencyStats, listArg, numberArg, openWipedDatabase, P99_GOAL_MS, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
@@ -150,10 +150,14 @@ async function start(i: number): Promise<Outcome> {
 	return { ok: true };
 }
 const spikeSchedule = Array.from({ length: SPIKE }, () => Math.random() * 1000).sort((a, b) => a - b);
+const spikeCpu = serverCpuMs(server.proc.pid!);
 const spike = await runOpenLoop(spikeSchedule, (k) => start(k), { maxInFlight: SPIKE + 1, drainMs: 60_000 });
+const spikeCpuPerStart = spike.served ? (serverCpuMs(server.proc.pid!) - spikeCpu) / spike.served : 0;
 startErrors.push(...spike.notes);
 const st = spike.stats;
-log(`start spike: candidates=${SPIKE} within_ms=1000 served=${spike.served} lost=${spike.lost} wall_ms=${Math.round(spike.seconds * 1000)} p50_ms=${fmt(st.p50)} p95_ms=${fmt(st.p95)} p99_ms=${fmt(st.p99)} max_ms=${fmt(st.max)}`);
+log(
+	`start spike: candidates=${SPIKE} within_ms=1000 served=${spike.served} lost=${spike.lost} wall_ms=${Math.round(spike.seconds * 1000)} p50_ms=${fmt(st.p50)} p95_ms=${fmt(st.p95)} p99_ms=${fmt(st.p99)} max_ms=${fmt(st.max)} server_cpu_ms_per_start=${spikeCpuPerStart.toFixed(3)}`
+);
 if (spike.notes.length) log(`start errors (first 5): ${spike.notes.join(' | ')}`);
 // The other candidates start too (not measured), 50 at a time.
 for (let i = SPIKE; i < learners.length; i += 50) {
@@ -192,7 +196,7 @@ const started = learners.map((_, i) => i).filter((i) => attemptOf[i]);
 for (let j = 0; j < started.length; j += 20) await Promise.all(started.slice(j, j + 20).map((i) => answer(i)));
 
 // (b) capacity: open-loop steps, requests spread round-robin over the candidates
-const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => answer(started[k % started.length]!), log);
+const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => answer(started[k % started.length]!), log, () => serverCpuMs(server.proc.pid!));
 const capacity = capacityRun.capacity;
 const atCapacity = capacityRun.steps.find((s) => s.rate === capacity)?.result;
 const bestServed = Math.max(0, ...capacityRun.steps.map((s) => s.result.servedPerS));

@@ -10,7 +10,7 @@
 // Options: --workers n (ANXUN_WORKERS of the server) --skip-realistic
 // Last line: learners=<n> heartbeats_per_s=<n> p99_ms=<n> capacity_per_s=<n>
 import { prefillStudyEvents, prefillArg } from './prefill.ts';
-import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, runOpenLoop, stepTest, type Outcome } from './support.ts';
+import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -104,7 +104,7 @@ const events = await sql<{ n: number }>`select count(*)::int as n from study_eve
 console.log(`checks: over_credited=${over.rows[0]!.n} study_events=${events.rows[0]!.n}`);
 
 // (b) capacity, continuing round-robin over the learners
-const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => beat(k % LEARNERS), (line) => console.log(line));
+const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => beat(k % LEARNERS), (line) => console.log(line), () => serverCpuMs(server.proc.pid!));
 if (client.retried()) console.log(`retried once after ECONNRESET on a reused keep-alive socket: ${client.retried()}`);
 await server.stop();
 client.destroy();

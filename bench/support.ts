@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -171,7 +171,9 @@ export async function stepTest(
 	rates: readonly number[],
 	seconds: number,
 	send: (k: number) => Promise<Outcome>,
-	log: (line: string) => void
+	log: (line: string) => void,
+	/** CPU milliseconds the server has used so far (serverCpuMs): reported per request served in each step. */
+	serverCpu?: () => number
 ): Promise<{ capacity: number; steps: { rate: number; result: LoadResult }[] }> {
 	const steps: { rate: number; result: LoadResult }[] = [];
 	let capacity = 0;
@@ -180,11 +182,16 @@ export async function stepTest(
 		const base = k0;
 		const schedule = evenSchedule(rate, seconds);
 		k0 += schedule.length;
+		const cpuBefore = serverCpu?.();
+		const genBefore = process.cpuUsage();
 		const result = await runOpenLoop(schedule, (k) => send(base + k), { drainMs: 5000 });
+		const gen = process.cpuUsage(genBefore);
 		steps.push({ rate, result });
 		const pass = result.lost === 0 && result.stats.p99 < P99_GOAL_MS;
+		const perRequest = (ms: number) => (result.served ? (ms / result.served).toFixed(3) : 'n/a');
+		const cpu = cpuBefore === undefined ? '' : ` server_cpu_ms_per_req=${perRequest(serverCpu!() - cpuBefore)} generator_cpu_ms_per_req=${perRequest((gen.user + gen.system) / 1000)}`;
 		log(
-			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
+			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)}${cpu} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
 		);
 		// let the queue behind a failed step empty before the next one
 		await new Promise((r) => setTimeout(r, 1000));
@@ -249,4 +256,35 @@ export function jsonPoster(baseUrl: string, cookieName: string, maxSockets: numb
 		for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => post('/healthz', null).catch(() => undefined)));
 	}
 	return { post, warm, retried: () => retriedResets, destroy: () => agent.destroy() };
+}
+
+/**
+ * CPU milliseconds used so far by a process and all its descendants (the server and its worker
+ * processes), from /proc (Linux; 0 elsewhere). CPU per request does not queue the way latency
+ * does, so it compares two configurations even on a machine busy with other work.
+ */
+export function serverCpuMs(rootPid: number): number {
+	if (!existsSync('/proc/self/stat')) return 0;
+	const procs: { pid: number; ppid: number; ticks: number }[] = [];
+	for (const entry of readdirSync('/proc')) {
+		if (!/^[0-9]+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			procs.push({ pid: Number(entry), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	const tree = new Set([rootPid]);
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const p of procs) {
+			if (tree.has(p.pid) || !tree.has(p.ppid)) continue;
+			tree.add(p.pid);
+			grew = true;
+		}
+	}
+	// clock ticks are 1/100 s on Linux (USER_HZ)
+	return procs.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) * 10;
 }

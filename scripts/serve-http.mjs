@@ -40,13 +40,21 @@ function lingerOnUnreadBody(req, res) {
 	});
 }
 
+// The hook's init registered the hot paths (src/lib/server/http/hot-paths.ts): autosave, 开始考试 and
+// study heartbeats in their plain, well-formed form are answered there, everything else by SvelteKit.
+const hotPaths = globalThis[Symbol.for('anxun.hot-paths')];
+
 const server = http.createServer((req, res) => {
 	if (ownProtocol) req.headers[OWN_HEADER] = 'http';
 	lingerOnUnreadBody(req, res);
-	handler(req, res, () => {
-		res.statusCode = 404;
-		res.end();
-	});
+	const kit = () =>
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end();
+		});
+	const taken = hotPaths ? hotPaths(req, res) : false;
+	if (taken === false) kit();
+	else taken.then((answered) => answered || kit(), kit);
 });
 server.listen(port, host, () => console.log(`Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`));
 

@@ -1,5 +1,4 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
-import { randomUUID } from 'node:crypto';
 import { getDb, liveSettings, startDatabase } from '#lib/server/runtime.ts';
 import { withStreamingOrigin } from '#lib/server/live/csp.ts';
 import { SESSION_COOKIE, validateSessionToken } from '#lib/server/auth/session.ts';
@@ -9,11 +8,15 @@ import { bodyLimitFor, FORM_BODY_LIMIT, tooLargeMessage } from '#lib/server/http
 import { controlCharacterProblem, guardRequest, isIdParamName, readBodyUpTo, type BodyState } from '#lib/server/http/input-guard.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { isChineseMessage, statusTitle } from '#lib/domain/http-errors.ts';
+import { unexpectedError } from '#lib/server/http/json-reply.ts';
+import { registerHotPaths } from '#lib/server/http/hot-paths.ts';
 
 export const init: ServerInit = async () => {
 	await startDatabase();
 	// Sweeps expired exam attempts and runs queued jobs; ANXUN_WORKER_INTERVAL_MS=0 turns it off.
 	startWorker(getDb, Number(process.env.ANXUN_WORKER_INTERVAL_MS ?? 5000));
+	// scripts/serve-http.mjs answers the exam and study hot endpoints with these before SvelteKit.
+	registerHotPaths();
 };
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -136,7 +139,5 @@ export const handleError: HandleServerError = ({ kind, error, event }) => {
 	if (kind === 'app') return;
 	if (kind === 'framework') return { message: isChineseMessage(error.message) ? error.message : statusTitle(error.status) };
 	if (kind === 'validation') return { message: '请求参数不正确' };
-	const errorId = randomUUID().slice(0, 8);
-	console.error(`[错误 ${errorId}] ${event.request.method} ${event.url.pathname}`, error);
-	return { status: 500, message: `服务器错误，请稍后重试；如仍有问题，请把错误编号 ${errorId} 告诉管理员`, errorId };
+	return unexpectedError(event.request.method, event.url.pathname, error);
 };

@@ -12,8 +12,23 @@ export function registerPool(db: Db, pool: pg.Pool): void {
 	pools.set(db, pool);
 }
 
+// prefix + text → name: hashing the text in JavaScript on every call cost the autosave measurable CPU
+// (a Map lookup hashes the string natively); a statement has a handful of texts at most.
+const names = new Map<string, string>();
+const NAMES_MAX = 1000;
+
 /** FNV-1a of the text: the name changes whenever the text does (pg refuses one name for two texts). */
 function nameOf(prefix: string, text: string): string {
+	const key = `${prefix}\u0000${text}`;
+	const known = names.get(key);
+	if (known) return known;
+	if (names.size >= NAMES_MAX) names.clear();
+	const name = fnvName(prefix, text);
+	names.set(key, name);
+	return name;
+}
+
+function fnvName(prefix: string, text: string): string {
 	let h = 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) {
 		h ^= text.charCodeAt(i);

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { requestFacts } from '#lib/server/http/json-reply.ts';
 import type { ClientInfo } from './heartbeat.ts';
+import { clientInfoOf } from './study-api.ts';
 
 /** The JSON body, or null when it is not JSON (zod then reports the bad request). */
 export async function readJson(request: Request): Promise<unknown> {
@@ -13,12 +14,5 @@ export async function readJson(request: Request): Promise<unknown> {
 
 /** IP and a short fingerprint of the user agent: evidence for "many persons on one device". */
 export function clientInfo(request: Request, getClientAddress: () => string): ClientInfo {
-	let ip: string | null = null;
-	try {
-		ip = getClientAddress();
-	} catch {
-		ip = null;
-	}
-	const ua = request.headers.get('user-agent') ?? '';
-	return { ip, device: ua ? createHash('sha256').update(ua).digest('hex').slice(0, 16) : null };
+	return clientInfoOf(requestFacts(request, getClientAddress));
 }

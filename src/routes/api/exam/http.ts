@@ -1,8 +1,9 @@
-import { json } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { describeIssues } from '#lib/schemas/exam.ts';
-import { jsonControlCharacterProblem } from '#lib/server/http/input-guard.ts';
+import { parseJsonValue, refusal, reply, replyResponse, requestFacts } from '#lib/server/http/json-reply.ts';
+import { clientContextOf, NO_ATTEMPT, NO_PERSON } from '#lib/server/exams/exam-api.ts';
 import type { ClientContext } from '#lib/server/exams/attempt-service.ts';
+
+export { answersAndEvents } from '#lib/server/exams/exam-api.ts';
 
 // Shared by the exam endpoints: a size-limited JSON body, the caller's connection facts, 400s.
 
@@ -39,44 +40,38 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
 	}
 }
 
-/** Parses the body with the schema, or the 400/413 response to return. */
-export async function parseBody<S extends z.ZodType>(request: Request, schema: S, limit: number): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
-	let body: unknown;
+/** The JSON body (undefined when it is not JSON), or the 413 to return over the limit. */
+export async function readBody(request: Request, limit: number): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
 	try {
-		body = await readJsonBody(request, limit);
+		return { ok: true, body: await readJsonBody(request, limit) };
 	} catch (err) {
 		if (err instanceof BodyTooLarge) return { ok: false, response: badRequest(`请求内容过大（最大 ${limit / 1024} KB）`, 413) };
 		throw err;
 	}
-	if (body === undefined) return { ok: false, response: badRequest('请求内容须为 JSON') };
-	const control = jsonControlCharacterProblem(body);
-	if (control) return { ok: false, response: badRequest(control) };
-	const parsed = schema.safeParse(body);
-	if (!parsed.success) return { ok: false, response: badRequest(describeIssues(parsed.error)) };
-	return { ok: true, data: parsed.data };
+}
+
+/** Parses the body with the schema, or the 400/413 response to return. */
+export async function parseBody<S extends z.ZodType>(request: Request, schema: S, limit: number): Promise<{ ok: true; data: z.infer<S> } | { ok: false; response: Response }> {
+	const read = await readBody(request, limit);
+	if (!read.ok) return read;
+	const parsed = parseJsonValue(read.body, schema);
+	return parsed.ok ? parsed : { ok: false, response: replyResponse(parsed.reply) };
 }
 
 export function badRequest(message: string, status = 400): Response {
-	return json({ message }, { status, headers: { 'cache-control': 'no-store' } });
+	return replyResponse(refusal(message, status));
 }
 
 export function notFound(): Response {
-	return json({ message: '没有这次考试记录' }, { status: 404, headers: { 'cache-control': 'no-store' } });
+	return badRequest(NO_ATTEMPT, 404);
 }
 
 export function ok(body: unknown, status = 200): Response {
-	return json(body, { status, headers: { 'cache-control': 'no-store' } });
+	return replyResponse(reply(body, status));
 }
 
 export function clientContext(request: Request, getClientAddress: () => string, clientId: string): ClientContext {
-	let ip: string | null = null;
-	try {
-		ip = getClientAddress();
-	} catch {
-		ip = null;
-	}
-	const ua = request.headers.get('user-agent');
-	return { clientId, ip, userAgent: ua ? ua.slice(0, 400) : null };
+	return clientContextOf(requestFacts(request, getClientAddress), clientId);
 }
 
 export function decodeBase64(text: string): Uint8Array {
@@ -85,13 +80,6 @@ export function decodeBase64(text: string): Uint8Array {
 
 /** The learner's person id, or the 403 to return (an account without a person record cannot sit exams). */
 export function personOf(scope: { personId: number | null }): number | Response {
-	return scope.personId ?? badRequest('当前账号没有关联学员档案，不能参加考试。', 403);
+	return scope.personId ?? badRequest(NO_PERSON, 403);
 }
 
-/** The answers and proctoring events of a sync or submit body, as the attempt service takes them. */
-export function answersAndEvents(b: { answers: { seq: number; slot: number; response: unknown; at?: string | undefined }[]; events: { kind: string; at: string; detail?: Record<string, unknown> | undefined }[] }) {
-	return {
-		answers: b.answers.map((a) => ({ seq: a.seq, slot: a.slot, response: a.response, clientAt: a.at ? new Date(a.at) : null })),
-		events: b.events.map((e) => ({ kind: e.kind, at: new Date(e.at), detail: e.detail }))
-	};
-}

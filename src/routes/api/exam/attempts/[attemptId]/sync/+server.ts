@@ -1,31 +1,14 @@
 import type { RequestHandler } from './$types';
 import { requireApiRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { idParam } from '#lib/schemas/params.ts';
-import { syncSchema } from '#lib/schemas/exam.ts';
-import { syncAttempt } from '#lib/server/exams/attempt-service.ts';
-import { answersAndEvents, clientContext, notFound, ok, parseBody, personOf, SYNC_BODY_LIMIT } from '../../../http.ts';
+import { syncReply } from '#lib/server/exams/exam-api.ts';
+import { replyResponse, requestFacts } from '#lib/server/http/json-reply.ts';
+import { readBody, SYNC_BODY_LIMIT } from '../../../http.ts';
 
-/** Autosave: answers (idempotent by seq) and proctoring events; acknowledges examiner warnings. */
+/** Autosave. The built server answers well-formed calls on its hot path (hot-paths.ts) with the same syncReply. */
 export const POST: RequestHandler = async ({ locals, params, request, getClientAddress }) => {
 	const scope = requireApiRole(locals, 'learner');
-	const personId = personOf(scope);
-	if (personId instanceof Response) return personId;
-	const attemptId = idParam(params.attemptId);
-	if (!attemptId) return notFound();
-	const body = await parseBody(request, syncSchema, SYNC_BODY_LIMIT);
-	if (!body.ok) return body.response;
-	const b = body.data;
-	const result = await syncAttempt(
-		await getDb(),
-		{
-			attemptId,
-			personId,
-			client: clientContext(request, getClientAddress, b.clientId),
-			...answersAndEvents(b),
-			acknowledge: b.ack
-		},
-		now()
-	);
-	return result ? ok(result) : notFound();
+	const read = await readBody(request, SYNC_BODY_LIMIT);
+	if (!read.ok) return read.response;
+	return replyResponse(await syncReply(await getDb(), scope, params.attemptId, read.body, requestFacts(request, getClientAddress), now()));
 };
