@@ -132,7 +132,7 @@ export async function revokeRole(db: Db, actor: ScopedActor, org: OrgRow, userId
 		const membership = account.memberships.find((m) => m.org_id === org.id && m.role === role);
 		if (!membership) return refuse(400, 'role', `该账号没有“${ROLE_LABELS[role]}”角色`);
 		const rest = account.memberships.filter((m) => m.id !== membership.id);
-		if (userId === actor.userId && ACCOUNT_ADMIN_ROLES.includes(role) && !rest.some((m) => ACCOUNT_ADMIN_ROLES.includes(m.role as Role))) {
+		if (userId === actor.userId && ACCOUNT_ADMIN_ROLES.includes(role) && !rest.some((m) => ACCOUNT_ADMIN_ROLES.includes(m.role))) {
 			return refuse(400, 'role', '不能撤销您自己最后一个管理员角色');
 		}
 		if (!rest.some((m) => m.org_id === org.id)) return refuse(400, 'role', '这是该账号在本单位的最后一个角色；不再使用的账号请停用');
