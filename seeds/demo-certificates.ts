@@ -8,8 +8,9 @@ import type { Db } from '../src/lib/server/db/index.ts';
 import { decideCertificates, listSessionCandidates, proposeCertificates } from '../src/lib/server/certificates/issue-service.ts';
 import { certificateConfigFromEnv } from '../src/lib/server/certificates/rules.ts';
 import { SYSTEM_ACTOR } from '../src/lib/server/audit/actor.ts';
+import type { Role } from '../src/lib/domain/labels.ts';
 
-async function firstUser(db: Db, orgId: number, roles: string[]) {
+async function firstUser(db: Db, orgId: number, roles: Role[]) {
 	const row = await db.selectFrom('memberships').select(['user_id', 'role']).where('org_id', '=', orgId).where('role', 'in', roles).orderBy('id').limit(1).executeTakeFirst();
 	return row ? { userId: row.user_id, role: row.role } : { userId: null, role: roles[0]! };
 }

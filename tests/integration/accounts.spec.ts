@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser, TEST_PASSWORD } from '../support/factories.ts';
-import { createAccount, endAccountSessions, grantRole, issueResetCode, resolveManagedOrg, revokeRole, setDisabled, type AccountActor } from '../../src/lib/server/accounts/account-admin.ts';
+import { createAccount, endAccountSessions, grantRole, issueResetCode, resolveManagedOrg, revokeRole, setDisabled } from '../../src/lib/server/accounts/account-admin.ts';
+import type { ScopedActor } from '../../src/lib/server/audit/actor.ts';
 import { findOrganisation, type OrgRow } from '../../src/lib/server/accounts/accounts.repository.ts';
 import { requestSelfReset, resetFailureMessage, resetPassword, SELF_RESET_PER_HOUR } from '../../src/lib/server/accounts/password-reset.ts';
 import { endOwnSession, listOwnSessions } from '../../src/lib/server/accounts/own-sessions.ts';
@@ -21,7 +22,7 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 	let t: TestDatabase;
 	let enterprise: OrgRow;
 	let otherEnterprise: OrgRow;
-	let admin: AccountActor;
+	let admin: ScopedActor;
 	let ipSeq = 0;
 	const ip = () => `10.9.${Math.floor(++ipSeq / 250)}.${ipSeq % 250}`;
 	let mobileSeq = 0;
@@ -33,7 +34,7 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		return Number((await q.executeTakeFirstOrThrow()).n);
 	}
 	async function newAccount() {
-		const r = await createAccount(t.db, admin, enterprise, { name: '新账号', mobile: mobile(), role: 'enterprise_admin' });
+		const r = await createAccount(t.db, admin, enterprise, { name: '新账号', mobile: mobile(), role: 'enterprise_admin' }, T0);
 		if (!r.ok) throw new Error(r.message);
 		return r;
 	}
@@ -48,20 +49,20 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		enterprise = (await findOrganisation(t.db, await makeOrg(t.db, 'enterprise')))!;
 		otherEnterprise = (await findOrganisation(t.db, await makeOrg(t.db, 'enterprise')))!;
 		const a = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: mobile() });
-		admin = { userId: a.id, role: 'enterprise_admin', orgId: enterprise.id, ip: '10.9.255.1', now: T0 };
+		admin = { userId: a.id, role: 'enterprise_admin', orgId: enterprise.id, personId: null, ip: '10.9.255.1' };
 	}, 120_000);
 	afterAll(async () => t?.close());
 
 	it('keeps an enterprise admin to enterprise roles and to their own organisation', async () => {
 		const before = await countRows('memberships');
-		const regulatorAccount = await createAccount(t.db, admin, enterprise, { name: '冒充监管', mobile: mobile(), role: 'regulator' });
+		const regulatorAccount = await createAccount(t.db, admin, enterprise, { name: '冒充监管', mobile: mobile(), role: 'regulator' }, T0);
 		expect(regulatorAccount).toMatchObject({ ok: false, status: 400, field: 'role' });
 		expect(!regulatorAccount.ok && regulatorAccount.message).toContain('只能授予');
 
 		const created = await newAccount();
-		const grant = await grantRole(t.db, admin, enterprise, created.userId, 'regulator');
+		const grant = await grantRole(t.db, admin, enterprise, created.userId, 'regulator', T0);
 		expect(grant).toMatchObject({ ok: false, status: 403 });
-		const grantPlatform = await grantRole(t.db, admin, enterprise, created.userId, 'platform_admin');
+		const grantPlatform = await grantRole(t.db, admin, enterprise, created.userId, 'platform_admin', T0);
 		expect(grantPlatform).toMatchObject({ ok: false, status: 403 });
 		expect(await countRows('memberships')).toBe(before + 1); // only the created account's one role
 
@@ -69,15 +70,15 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		expect(await resolveManagedOrg(t.db, admin, otherEnterprise.id)).toBeNull();
 		expect((await resolveManagedOrg(t.db, { role: 'platform_admin', orgId: enterprise.id }, otherEnterprise.id))?.id).toBe(otherEnterprise.id);
 		const foreign = await makeUser(t.db, { role: 'learner', orgId: otherEnterprise.id });
-		expect(await grantRole(t.db, admin, enterprise, foreign.id, 'enterprise_admin')).toMatchObject({ ok: false, status: 404 });
-		expect(await setDisabled(t.db, admin, enterprise, foreign.id, true)).toMatchObject({ ok: false, status: 404 });
-		expect(await issueResetCode(t.db, admin, enterprise, foreign.id)).toMatchObject({ ok: false, status: 404 });
+		expect(await grantRole(t.db, admin, enterprise, foreign.id, 'enterprise_admin', T0)).toMatchObject({ ok: false, status: 404 });
+		expect(await setDisabled(t.db, admin, enterprise, foreign.id, true, T0)).toMatchObject({ ok: false, status: 404 });
+		expect(await issueResetCode(t.db, admin, enterprise, foreign.id, T0)).toMatchObject({ ok: false, status: 404 });
 		expect(await countRows('memberships', { user_id: foreign.id })).toBe(1);
 
 		// an account that also holds a role elsewhere: roles here yes, account-wide actions no
 		await t.db.insertInto('memberships').values({ user_id: foreign.id, role: 'enterprise_admin', org_id: enterprise.id }).execute();
-		expect(await setDisabled(t.db, admin, enterprise, foreign.id, true)).toMatchObject({ ok: false, status: 403 });
-		expect(await issueResetCode(t.db, admin, enterprise, foreign.id)).toMatchObject({ ok: false, status: 403 });
+		expect(await setDisabled(t.db, admin, enterprise, foreign.id, true, T0)).toMatchObject({ ok: false, status: 403 });
+		expect(await issueResetCode(t.db, admin, enterprise, foreign.id, T0)).toMatchObject({ ok: false, status: 403 });
 
 		const audit = await t.db.selectFrom('audit_log').select(['action', 'target']).where('action', 'like', 'account.%').execute();
 		expect(audit).toContainEqual({ action: 'account.create', target: `user:${created.userId}` });
@@ -87,21 +88,21 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 	it('grants and revokes roles, but never an admin\'s own last admin role or an account\'s last role here', async () => {
 		const created = await newAccount();
 		// learner only for a person on the organisation's list
-		expect(await grantRole(t.db, admin, enterprise, created.userId, 'learner')).toMatchObject({ ok: false, field: 'role' });
-		expect(await revokeRole(t.db, admin, enterprise, created.userId, 'enterprise_admin')).toMatchObject({ ok: false, message: expect.stringContaining('最后一个角色') });
-		expect(await revokeRole(t.db, admin, enterprise, admin.userId, 'enterprise_admin')).toMatchObject({ ok: false, message: '不能撤销您自己最后一个管理员角色' });
+		expect(await grantRole(t.db, admin, enterprise, created.userId, 'learner', T0)).toMatchObject({ ok: false, field: 'role' });
+		expect(await revokeRole(t.db, admin, enterprise, created.userId, 'enterprise_admin', T0)).toMatchObject({ ok: false, message: expect.stringContaining('最后一个角色') });
+		expect(await revokeRole(t.db, admin, enterprise, admin.userId, 'enterprise_admin', T0)).toMatchObject({ ok: false, message: '不能撤销您自己最后一个管理员角色' });
 
 		const person = await t.db
 			.insertInto('persons')
 			.values({ name: '学员甲', id_number: '11010519491231002X', mobile: mobile(), org_id: enterprise.id, role_category: 'frontline' })
 			.returning(['id', 'mobile'])
 			.executeTakeFirstOrThrow();
-		const learnerAdmin = await createAccount(t.db, admin, enterprise, { name: '学员甲', mobile: person.mobile!, role: 'enterprise_admin' });
+		const learnerAdmin = await createAccount(t.db, admin, enterprise, { name: '学员甲', mobile: person.mobile!, role: 'enterprise_admin' }, T0);
 		expect(learnerAdmin.ok).toBe(true);
 		if (!learnerAdmin.ok) return;
-		expect(await grantRole(t.db, admin, enterprise, learnerAdmin.userId, 'learner')).toEqual({ ok: true });
+		expect(await grantRole(t.db, admin, enterprise, learnerAdmin.userId, 'learner', T0)).toEqual({ ok: true });
 		const session = await createSession(t.db, learnerAdmin.userId, (await t.db.selectFrom('memberships').select('id').where('user_id', '=', learnerAdmin.userId).where('role', '=', 'enterprise_admin').executeTakeFirstOrThrow()).id, T0);
-		expect(await revokeRole(t.db, admin, enterprise, learnerAdmin.userId, 'enterprise_admin')).toEqual({ ok: true });
+		expect(await revokeRole(t.db, admin, enterprise, learnerAdmin.userId, 'enterprise_admin', T0)).toEqual({ ok: true });
 		const roles = await t.db.selectFrom('memberships').select('role').where('user_id', '=', learnerAdmin.userId).execute();
 		expect(roles).toEqual([{ role: 'learner' }]);
 		// the session that acted as the revoked role now acts as the remaining one
@@ -112,10 +113,10 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 
 	it('creates accounts that must change the password at first login, and records the last login', async () => {
 		const m = mobile();
-		const r = await createAccount(t.db, admin, enterprise, { name: '钱新', mobile: m, role: 'enterprise_admin' });
+		const r = await createAccount(t.db, admin, enterprise, { name: '钱新', mobile: m, role: 'enterprise_admin' }, T0);
 		if (!r.ok) throw new Error(r.message);
 		expect(r.initialPassword).toMatch(/^(?=.*[A-Za-z])(?=.*\d).{10}$/);
-		const again = await createAccount(t.db, admin, enterprise, { name: '钱新', mobile: m, role: 'enterprise_admin' });
+		const again = await createAccount(t.db, admin, enterprise, { name: '钱新', mobile: m, role: 'enterprise_admin' }, T0);
 		expect(again).toMatchObject({ ok: false, field: 'mobile' });
 		const login = await loginToken(m, r.initialPassword, at(5));
 		expect(login.mustChangePassword).toBe(true);
@@ -130,8 +131,8 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		const s1 = await loginToken(m);
 		const s2 = await loginToken(m);
 		expect(await countRows('sessions', { user_id: u.id })).toBe(2);
-		expect(await setDisabled(t.db, admin, enterprise, admin.userId, true)).toMatchObject({ ok: false, message: '不能停用您自己的账号' });
-		expect(await setDisabled(t.db, { ...admin, now: at(1) }, enterprise, u.id, true)).toEqual({ ok: true, changed: true });
+		expect(await setDisabled(t.db, admin, enterprise, admin.userId, true, T0)).toMatchObject({ ok: false, message: '不能停用您自己的账号' });
+		expect(await setDisabled(t.db, admin, enterprise, u.id, true, at(1))).toEqual({ ok: true, changed: true });
 		expect(await countRows('sessions', { user_id: u.id })).toBe(0);
 		expect(await validateSessionToken(t.db, s1.token, at(2))).toBeNull();
 		expect(await validateSessionToken(t.db, s2.token, at(2))).toBeNull();
@@ -141,9 +142,9 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		expect(row).toEqual({ disabled: true, disabled_at: at(1) });
 		expect(await countRows('memberships', { user_id: u.id })).toBe(1);
 		// a reset code for a disabled account is refused
-		expect(await issueResetCode(t.db, admin, enterprise, u.id)).toMatchObject({ ok: false, message: expect.stringContaining('已停用') });
+		expect(await issueResetCode(t.db, admin, enterprise, u.id, T0)).toMatchObject({ ok: false, message: expect.stringContaining('已停用') });
 
-		expect(await setDisabled(t.db, { ...admin, now: at(4) }, enterprise, u.id, false)).toEqual({ ok: true, changed: true });
+		expect(await setDisabled(t.db, admin, enterprise, u.id, false, at(4))).toEqual({ ok: true, changed: true });
 		expect((await loginWithPassword(t.db, { account: m, password: TEST_PASSWORD, ip: ip(), now: at(5) })).ok).toBe(true);
 		const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_user_id']).where('target', '=', `user:${u.id}`).where('action', 'in', ['account.disable', 'account.enable']).orderBy('id').execute();
 		expect(audit).toEqual([
@@ -157,16 +158,16 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		const u = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: m });
 		const s = await loginToken(m);
 		await loginToken(m);
-		expect(await endAccountSessions(t.db, admin, enterprise, u.id)).toEqual({ ok: true, ended: 2 });
+		expect(await endAccountSessions(t.db, admin, enterprise, u.id, T0)).toEqual({ ok: true, ended: 2 });
 		expect(await validateSessionToken(t.db, s.token, T0)).toBeNull();
-		expect(await endAccountSessions(t.db, admin, otherEnterprise, u.id)).toMatchObject({ ok: false, status: 404 });
+		expect(await endAccountSessions(t.db, admin, otherEnterprise, u.id, T0)).toMatchObject({ ok: false, status: 404 });
 	});
 
 	it('accepts an admin-issued reset code once, within 24 hours, and only the newest one', async () => {
 		const m = mobile();
 		const u = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: m });
 		const old = await loginToken(m);
-		const issued = await issueResetCode(t.db, admin, enterprise, u.id);
+		const issued = await issueResetCode(t.db, admin, enterprise, u.id, T0);
 		if (!issued.ok) throw new Error(issued.message);
 		expect(issued.code).toMatch(/^[2-9A-HJ-NP-Z]{8}$/);
 		expect(issued.expiresAt).toEqual(at(24 * 60));
@@ -189,14 +190,14 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		if (!twice.ok) expect(resetFailureMessage(twice)).toContain('已经使用过');
 		expect(await verifyPassword((await t.db.selectFrom('users').select('password_hash').where('id', '=', u.id).executeTakeFirstOrThrow()).password_hash, NEW_PASSWORD)).toBe(true);
 
-		const late = await issueResetCode(t.db, { ...admin, now: at(10) }, enterprise, u.id);
+		const late = await issueResetCode(t.db, admin, enterprise, u.id, at(10));
 		if (!late.ok) throw new Error(late.message);
 		const expired = await resetPassword(t.db, { account: m, code: late.code, password: 'Another2026', ip: ip(), now: at(10 + 24 * 60) });
 		expect(expired).toEqual({ ok: false, reason: 'expired' });
 		if (!expired.ok) expect(resetFailureMessage(expired)).toContain('已过期');
 
-		const a = await issueResetCode(t.db, { ...admin, now: at(20) }, enterprise, u.id);
-		const b = await issueResetCode(t.db, { ...admin, now: at(21) }, enterprise, u.id);
+		const a = await issueResetCode(t.db, admin, enterprise, u.id, at(20));
+		const b = await issueResetCode(t.db, admin, enterprise, u.id, at(21));
 		if (!a.ok || !b.ok) throw new Error('issue failed');
 		expect(await resetPassword(t.db, { account: m, code: a.code, password: 'Another2026', ip: ip(), now: at(22) })).toEqual({ ok: false, reason: 'revoked' });
 		expect(await resetPassword(t.db, { account: m, code: b.code, password: 'Another2026', ip: ip(), now: at(22) })).toEqual({ ok: true, userId: u.id });
@@ -240,7 +241,7 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 	it('throttles guessing of reset codes per account', async () => {
 		const m = mobile();
 		const u = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: m });
-		const issued = await issueResetCode(t.db, admin, enterprise, u.id);
+		const issued = await issueResetCode(t.db, admin, enterprise, u.id, T0);
 		if (!issued.ok) throw new Error(issued.message);
 		for (let i = 0; i < 5; i++) expect((await resetPassword(t.db, { account: m, code: `00000${i}`, password: NEW_PASSWORD, ip: ip(), now: at(1) })).ok).toBe(false);
 		const blocked = await resetPassword(t.db, { account: m, code: issued.code, password: NEW_PASSWORD, ip: ip(), now: at(2) });

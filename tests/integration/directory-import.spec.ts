@@ -39,8 +39,9 @@ function errorsOf(r: DirectoryImportResult): RowError[] {
 describe.each(BACKENDS)('enterprise directory import (%s)', (backend) => {
 	let t: TestDatabase;
 	let regulatorUserId: number;
+	let regulatorOrgId: number;
 	const run = async (data: Uint8Array, regionPath = YUBEI) =>
-		importDirectoryXlsx(t.db, { data }, { userId: regulatorUserId, role: 'regulator', regionPath, ip: '10.2.0.1', now: NOW });
+		importDirectoryXlsx(t.db, { data }, { userId: regulatorUserId, role: 'regulator', orgId: regulatorOrgId, personId: null, regionPath, ip: '10.2.0.1' }, NOW);
 	const refused = async (data: Uint8Array) => {
 		const before = await countAllRows(t.db);
 		const errors = errorsOf(await run(data));
@@ -52,8 +53,8 @@ describe.each(BACKENDS)('enterprise directory import (%s)', (backend) => {
 
 	beforeAll(async () => {
 		t = await createTestDatabase(backend);
-		const regulator = await makeOrg(t.db, 'regulator', '500112', '渝北区应急管理局');
-		regulatorUserId = (await makeUser(t.db, { role: 'regulator', orgId: regulator })).id;
+		regulatorOrgId = await makeOrg(t.db, 'regulator', '500112', '渝北区应急管理局');
+		regulatorUserId = (await makeUser(t.db, { role: 'regulator', orgId: regulatorOrgId })).id;
 	});
 	afterAll(async () => t?.close());
 

@@ -57,8 +57,13 @@ describe.each(BACKENDS)('merging a duplicate enterprise (%s)', (backend) => {
 		keepId = keep.id;
 		yubeiEnterpriseId = (await org('重庆渝北精工机械有限公司')).id;
 		const user = (mobile: string) => t.db.selectFrom('users').select('id').where('mobile', '=', mobile).executeTakeFirstOrThrow();
-		changshou = { userId: (await user('13800000010')).id, role: 'regulator', regionPath: '/500000/500115/', ip: '10.1.0.1' };
-		yubei = { userId: (await user('13800000003')).id, role: 'regulator', regionPath: '/500000/500112/', ip: '10.1.0.2' };
+		const regulator = async (mobile: string, regionPath: string, ip: string): Promise<MergeActor> => {
+			const userId = (await user(mobile)).id;
+			const { org_id } = await t.db.selectFrom('memberships').select('org_id').where('user_id', '=', userId).where('role', '=', 'regulator').executeTakeFirstOrThrow();
+			return { userId, role: 'regulator', orgId: org_id, personId: null, regionPath, ip };
+		};
+		changshou = await regulator('13800000010', '/500000/500115/', '10.1.0.1');
+		yubei = await regulator('13800000003', '/500000/500112/', '10.1.0.2');
 
 		// The same company entered a second time: half of its staff (with their accounts, study,
 		// exams and certificates) were put on the duplicate.

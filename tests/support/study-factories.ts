@@ -1,4 +1,5 @@
 import type { Db } from '../../src/lib/server/db/index.ts';
+import type { TrainingType } from '../../src/lib/domain/courses.ts';
 import { makeOrg, validIdNumber } from './factories.ts';
 
 let n = 0;
@@ -24,7 +25,7 @@ export type LessonSpec = { kind?: 'text' | 'video' | 'pdf'; minutes: number; vid
 export async function makeCourse(
 	db: Db,
 	lessons: LessonSpec[],
-	opts: { status?: 'draft' | 'published' | 'retired'; roles?: string[]; trainingType?: string; hours?: number; highRisk?: boolean | null } = {}
+	opts: { status?: 'draft' | 'published' | 'retired'; roles?: string[]; trainingType?: TrainingType; hours?: number; highRisk?: boolean | null } = {}
 ) {
 	const institution = await makeOrg(db, 'institution');
 	const at = new Date('2026-01-01T00:00:00Z');

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { ACCOUNT_ADMIN_ROLES, rolesForOrgKind } from '#lib/server/accounts/roles.ts';
 import { listAccountsOfOrg, listOrganisations } from '#lib/server/accounts/accounts.repository.ts';
@@ -12,7 +13,6 @@ import {
 	resolveManagedOrg,
 	revokeRole,
 	setDisabled,
-	type AccountActor,
 	type Refusal
 } from '#lib/server/accounts/account-admin.ts';
 import { accountRefSchema, accountRoleSchema, createAccountSchema, formStrings } from '#lib/schemas/account.ts';
@@ -58,8 +58,7 @@ type Ctx = { locals: App.Locals; url: URL; request: Request; getClientAddress: (
 
 async function begin(ctx: Ctx) {
 	const { scope, db, org } = await managedOrg(ctx.locals, ctx.url);
-	const actor: AccountActor = { userId: scope.userId, role: scope.role, orgId: scope.orgId, ip: ctx.getClientAddress(), now: now() };
-	return { db, org, actor, form: await ctx.request.formData() };
+	return { db, org, actor: actorOf(scope, ctx), at: now(), form: await ctx.request.formData() };
 }
 
 /** A refusal shown beside the form (`target`: 'create' or the account's id). */
@@ -73,59 +72,59 @@ function badForm(form: FormData) {
 
 export const actions: Actions = {
 	create: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const values = formStrings(form, ['name', 'mobile', 'role'] as const);
 		const parsed = createAccountSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { target: 'create', values, errors: zodErrors(parsed.error) });
-		const result = await createAccount(db, actor, org, parsed.data);
+		const result = await createAccount(db, actor, org, parsed.data, at);
 		if (!result.ok) return refuse('create', result, { values });
 		return { created: { name: parsed.data.name, mobile: parsed.data.mobile, password: result.initialPassword } };
 	},
 	grant: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const parsed = accountRoleSchema.safeParse(formStrings(form, ['userId', 'role'] as const));
 		if (!parsed.success) return badForm(form);
-		const result = await grantRole(db, actor, org, parsed.data.userId, parsed.data.role);
+		const result = await grantRole(db, actor, org, parsed.data.userId, parsed.data.role, at);
 		if (!result.ok) return refuse(String(parsed.data.userId), result);
 		return { done: '已授予角色' };
 	},
 	revoke: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const parsed = accountRoleSchema.safeParse(formStrings(form, ['userId', 'role'] as const));
 		if (!parsed.success) return badForm(form);
-		const result = await revokeRole(db, actor, org, parsed.data.userId, parsed.data.role);
+		const result = await revokeRole(db, actor, org, parsed.data.userId, parsed.data.role, at);
 		if (!result.ok) return refuse(String(parsed.data.userId), result);
 		return { done: '已撤销角色' };
 	},
 	disable: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const parsed = accountRefSchema.safeParse(formStrings(form, ['userId'] as const));
 		if (!parsed.success) return badForm(form);
-		const result = await setDisabled(db, actor, org, parsed.data.userId, true);
+		const result = await setDisabled(db, actor, org, parsed.data.userId, true, at);
 		if (!result.ok) return refuse(String(parsed.data.userId), result);
 		return { done: '账号已停用，其所有登录已结束' };
 	},
 	enable: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const parsed = accountRefSchema.safeParse(formStrings(form, ['userId'] as const));
 		if (!parsed.success) return badForm(form);
-		const result = await setDisabled(db, actor, org, parsed.data.userId, false);
+		const result = await setDisabled(db, actor, org, parsed.data.userId, false, at);
 		if (!result.ok) return refuse(String(parsed.data.userId), result);
 		return { done: '账号已启用' };
 	},
 	endSessions: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const parsed = accountRefSchema.safeParse(formStrings(form, ['userId'] as const));
 		if (!parsed.success) return badForm(form);
-		const result = await endAccountSessions(db, actor, org, parsed.data.userId);
+		const result = await endAccountSessions(db, actor, org, parsed.data.userId, at);
 		if (!result.ok) return refuse(String(parsed.data.userId), result);
 		return { done: `已结束 ${result.ended} 个登录会话` };
 	},
 	resetCode: async (ctx) => {
-		const { db, org, actor, form } = await begin(ctx);
+		const { db, org, actor, at, form } = await begin(ctx);
 		const parsed = accountRefSchema.safeParse(formStrings(form, ['userId'] as const));
 		if (!parsed.success) return badForm(form);
-		const result = await issueResetCode(db, actor, org, parsed.data.userId);
+		const result = await issueResetCode(db, actor, org, parsed.data.userId, at);
 		if (!result.ok) return refuse(String(parsed.data.userId), result);
 		return { resetCode: { userId: parsed.data.userId, name: result.name, code: result.code, expiresAt: result.expiresAt } };
 	}

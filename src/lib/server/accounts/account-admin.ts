@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { hashPassword } from '../auth/password.ts';
 import { maskMobile } from '../../domain/identifiers.ts';
 import { ROLE_LABELS, type Role } from '../../domain/labels.ts';
@@ -31,12 +31,11 @@ import { generateAdminResetCode, hashResetCode, RESET_CODE_TTL_MS } from './rese
 // holds roles in another organisation are the platform admin's: one organisation's admin must
 // not lock out or take over someone's account in another.
 
-export type AccountActor = { userId: number; role: Role; orgId: number; ip: string; now: Date };
 export type Refusal = { ok: false; status: 400 | 403 | 404; field: string; message: string };
 const refuse = (status: Refusal['status'], field: string, message: string): Refusal => ({ ok: false, status, field, message });
 
 /** The organisation whose accounts the actor manages: their own; the platform admin's pick. */
-export async function resolveManagedOrg(db: Db, actor: Pick<AccountActor, 'role' | 'orgId'>, requestedOrgId: number | null): Promise<OrgRow | null> {
+export async function resolveManagedOrg(db: Db, actor: Pick<ScopedActor, 'role' | 'orgId'>, requestedOrgId: number | null): Promise<OrgRow | null> {
 	if (actor.role !== 'platform_admin' && requestedOrgId !== null && requestedOrgId !== actor.orgId) return null;
 	const org = await findOrganisation(db, actor.role === 'platform_admin' ? (requestedOrgId ?? actor.orgId) : actor.orgId);
 	return org ?? null;
@@ -48,8 +47,8 @@ function roleList(kind: string): string {
 		.join('、');
 }
 
-function audit(db: Db, actor: AccountActor, action: string, userId: number, detail: Record<string, unknown>) {
-	return appendAudit(db, { at: actor.now, actorUserId: actor.userId, actorRole: actor.role, action, target: `user:${userId}`, ip: actor.ip, detail });
+function auditAccount(db: Db, actor: ScopedActor, now: Date, action: string, userId: number, detail: Record<string, unknown>) {
+	return audit(db, actor, now, action, `user:${userId}`, detail);
 }
 
 /** The account, if it holds a role in the organisation (else it does not exist for this admin). */
@@ -59,7 +58,7 @@ async function accountInOrg(tx: Db, org: OrgRow, userId: number): Promise<Accoun
 	return account;
 }
 
-function accountWideRefusal(actor: AccountActor, org: OrgRow, account: AccountRow): Refusal | null {
+function accountWideRefusal(actor: ScopedActor, org: OrgRow, account: AccountRow): Refusal | null {
 	if (actor.role === 'platform_admin') return null;
 	if (account.memberships.some((m) => m.org_id !== org.id)) return refuse(403, 'form', '该账号在其他单位也有角色，停用或重置密码须由平台管理员办理');
 	return null;
@@ -85,9 +84,10 @@ export type CreateAccountInput = { name: string; mobile: string; role: Role };
 
 export async function createAccount(
 	db: Db,
-	actor: AccountActor,
+	actor: ScopedActor,
 	org: OrgRow,
-	input: CreateAccountInput
+	input: CreateAccountInput,
+	now: Date
 ): Promise<{ ok: true; userId: number; initialPassword: string } | Refusal> {
 	if (!rolesForOrgKind(org.kind).includes(input.role)) return refuse(400, 'role', `${org.name}只能授予：${roleList(org.kind)}`);
 	const initialPassword = generateInitialPassword();
@@ -99,9 +99,9 @@ export async function createAccount(
 				return refuse(400, 'mobile', '该手机号（或对应人员的身份证号）已有账号；给已有账号增加角色请用列表中的“授予角色”');
 			}
 			if (input.role === 'learner' && !person) return refuse(400, 'mobile', '学员账号须对应本单位人员名单中手机号相同的人员；请先在人员名单中添加此人');
-			const userId = await insertAccount(tx, { displayName: input.name, mobile: input.mobile, idNumber: person?.id_number ?? null, personId: person?.id ?? null, passwordHash, now: actor.now });
+			const userId = await insertAccount(tx, { displayName: input.name, mobile: input.mobile, idNumber: person?.id_number ?? null, personId: person?.id ?? null, passwordHash, now });
 			await insertMembership(tx, userId, input.role, org.id);
-			await audit(tx, actor, 'account.create', userId, { orgId: org.id, role: input.role, mobile: maskMobile(input.mobile), personId: person?.id ?? null });
+			await auditAccount(tx, actor, now, 'account.create', userId, { orgId: org.id, role: input.role, mobile: maskMobile(input.mobile), personId: person?.id ?? null });
 			return { ok: true as const, userId, initialPassword };
 		});
 	} catch (e) {
@@ -110,7 +110,7 @@ export async function createAccount(
 	}
 }
 
-export async function grantRole(db: Db, actor: AccountActor, org: OrgRow, userId: number, role: Role): Promise<{ ok: true } | Refusal> {
+export async function grantRole(db: Db, actor: ScopedActor, org: OrgRow, userId: number, role: Role, now: Date): Promise<{ ok: true } | Refusal> {
 	if (!rolesForOrgKind(org.kind).includes(role)) return refuse(403, 'role', `${org.name}只能授予：${roleList(org.kind)}`);
 	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
@@ -120,29 +120,29 @@ export async function grantRole(db: Db, actor: AccountActor, org: OrgRow, userId
 			return refuse(400, 'role', '只有本单位人员名单中的人员可以授予学员角色');
 		}
 		await insertMembership(tx, userId, role, org.id);
-		await audit(tx, actor, 'account.role_grant', userId, { orgId: org.id, role });
+		await auditAccount(tx, actor, now, 'account.role_grant', userId, { orgId: org.id, role });
 		return { ok: true as const };
 	});
 }
 
-export async function revokeRole(db: Db, actor: AccountActor, org: OrgRow, userId: number, role: Role): Promise<{ ok: true } | Refusal> {
+export async function revokeRole(db: Db, actor: ScopedActor, org: OrgRow, userId: number, role: Role, now: Date): Promise<{ ok: true } | Refusal> {
 	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		const membership = account.memberships.find((m) => m.org_id === org.id && m.role === role);
 		if (!membership) return refuse(400, 'role', `该账号没有“${ROLE_LABELS[role]}”角色`);
 		const rest = account.memberships.filter((m) => m.id !== membership.id);
-		if (userId === actor.userId && ACCOUNT_ADMIN_ROLES.includes(role) && !rest.some((m) => ACCOUNT_ADMIN_ROLES.includes(m.role as Role))) {
+		if (userId === actor.userId && ACCOUNT_ADMIN_ROLES.includes(role) && !rest.some((m) => ACCOUNT_ADMIN_ROLES.includes(m.role))) {
 			return refuse(400, 'role', '不能撤销您自己最后一个管理员角色');
 		}
 		if (!rest.some((m) => m.org_id === org.id)) return refuse(400, 'role', '这是该账号在本单位的最后一个角色；不再使用的账号请停用');
 		await deleteMembership(tx, membership.id, rest[0]?.id ?? null);
-		await audit(tx, actor, 'account.role_revoke', userId, { orgId: org.id, role });
+		await auditAccount(tx, actor, now, 'account.role_revoke', userId, { orgId: org.id, role });
 		return { ok: true as const };
 	});
 }
 
-export async function setDisabled(db: Db, actor: AccountActor, org: OrgRow, userId: number, disabled: boolean): Promise<{ ok: true; changed: boolean } | Refusal> {
+export async function setDisabled(db: Db, actor: ScopedActor, org: OrgRow, userId: number, disabled: boolean, now: Date): Promise<{ ok: true; changed: boolean } | Refusal> {
 	if (disabled && userId === actor.userId) return refuse(400, 'form', '不能停用您自己的账号');
 	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
@@ -150,29 +150,29 @@ export async function setDisabled(db: Db, actor: AccountActor, org: OrgRow, user
 		const wide = accountWideRefusal(actor, org, account);
 		if (wide) return wide;
 		if (account.disabled === disabled) return { ok: true as const, changed: false };
-		await setAccountDisabled(tx, userId, disabled, actor.now);
+		await setAccountDisabled(tx, userId, disabled, now);
 		let sessionsEnded = 0;
 		if (disabled) {
 			sessionsEnded = await deleteUserSessions(tx, userId);
-			await revokeLiveResets(tx, userId, actor.now);
+			await revokeLiveResets(tx, userId, now);
 		}
-		await audit(tx, actor, disabled ? 'account.disable' : 'account.enable', userId, { orgId: org.id, sessionsEnded });
+		await auditAccount(tx, actor, now, disabled ? 'account.disable' : 'account.enable', userId, { orgId: org.id, sessionsEnded });
 		return { ok: true as const, changed: true };
 	});
 }
 
-export async function endAccountSessions(db: Db, actor: AccountActor, org: OrgRow, userId: number): Promise<{ ok: true; ended: number } | Refusal> {
+export async function endAccountSessions(db: Db, actor: ScopedActor, org: OrgRow, userId: number, now: Date): Promise<{ ok: true; ended: number } | Refusal> {
 	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
 		const ended = await deleteUserSessions(tx, userId);
-		await audit(tx, actor, 'account.sessions_end', userId, { orgId: org.id, ended });
+		await auditAccount(tx, actor, now, 'account.sessions_end', userId, { orgId: org.id, ended });
 		return { ok: true as const, ended };
 	});
 }
 
 /** A one-time reset code, shown to the admin once; only its hash is kept. */
-export async function issueResetCode(db: Db, actor: AccountActor, org: OrgRow, userId: number): Promise<{ ok: true; code: string; expiresAt: Date; name: string } | Refusal> {
+export async function issueResetCode(db: Db, actor: ScopedActor, org: OrgRow, userId: number, now: Date): Promise<{ ok: true; code: string; expiresAt: Date; name: string } | Refusal> {
 	return withTransaction(db, async (tx) => {
 		const account = await accountInOrg(tx, org, userId);
 		if (!account) return NOT_FOUND;
@@ -180,10 +180,10 @@ export async function issueResetCode(db: Db, actor: AccountActor, org: OrgRow, u
 		if (wide) return wide;
 		if (account.disabled) return refuse(400, 'form', '账号已停用，请先启用再重置密码');
 		const code = generateAdminResetCode();
-		const expiresAt = new Date(actor.now.getTime() + RESET_CODE_TTL_MS);
-		await revokeLiveResets(tx, userId, actor.now);
-		await insertReset(tx, { userId, codeHash: hashResetCode(userId, code), issuedBy: actor.userId, channel: 'admin', expiresAt, now: actor.now });
-		await audit(tx, actor, 'password.reset_issued', userId, { orgId: org.id, channel: 'admin', expiresAt: expiresAt.toISOString() });
+		const expiresAt = new Date(now.getTime() + RESET_CODE_TTL_MS);
+		await revokeLiveResets(tx, userId, now);
+		await insertReset(tx, { userId, codeHash: hashResetCode(userId, code), issuedBy: actor.userId, channel: 'admin', expiresAt, now });
+		await auditAccount(tx, actor, now, 'password.reset_issued', userId, { orgId: org.id, channel: 'admin', expiresAt: expiresAt.toISOString() });
 		return { ok: true as const, code, expiresAt, name: account.display_name };
 	});
 }

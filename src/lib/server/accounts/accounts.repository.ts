@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { Tx } from '../db/transaction.ts';
 import { timestamp } from '../people/people.repository.ts';
+import type { Role } from '../../domain/labels.ts';
 
 // All SQL behind account administration, password resets and a user's own sessions.
 
@@ -52,7 +53,7 @@ export async function listAccountsOfOrg(db: Db, orgId: number, now: Date): Promi
 	return [...byId.values()];
 }
 
-export type AccountRow = { id: number; display_name: string; person_id: number | null; disabled: boolean; memberships: { id: number; role: string; org_id: number }[] };
+export type AccountRow = { id: number; display_name: string; person_id: number | null; disabled: boolean; memberships: { id: number; role: Role; org_id: number }[] };
 
 /** The account with every one of its memberships (all organisations), the user row locked. */
 export async function findAccountForUpdate(db: Db, userId: number): Promise<AccountRow | undefined> {
@@ -109,7 +110,7 @@ export async function insertAccount(
 	return row.id;
 }
 
-export async function insertMembership(db: Db, userId: number, role: string, orgId: number): Promise<number> {
+export async function insertMembership(db: Db, userId: number, role: Role, orgId: number): Promise<number> {
 	const row = await db.insertInto('memberships').values({ user_id: userId, role, org_id: orgId }).returning('id').executeTakeFirstOrThrow();
 	return row.id;
 }

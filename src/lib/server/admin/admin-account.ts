@@ -4,8 +4,9 @@ import { hashPassword } from '../auth/password.ts';
 import { generateOneTimePassword } from '../auth/one-time-password.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 import { findUserByAccount, insertUserWithMembership } from '../orgs/orgs.repository.ts';
+import type { Role } from '../../domain/labels.ts';
 
-export type NewAdminAccount = { name: string; mobile: string; idNumber: string | null; role: string; orgId: number };
+export type NewAdminAccount = { name: string; mobile: string; idNumber: string | null; role: Role; orgId: number };
 
 export type CreatedAccount = { ok: true; userId: number; password: string } | { ok: false; errors: Record<string, string> };
 

@@ -138,7 +138,7 @@ export async function listPublishedKeys(db: Db, now: Date, kids?: string[]): Pro
 	const rows = await listKeysWithIssuer(db, kids);
 	const keys: PublishedKey[] = rows.map((r) => ({
 		kid: r.kid,
-		alg: r.alg as PublishedKey['alg'],
+		alg: r.alg,
 		issuer: { id: r.issuer_org_id, name: r.issuer_name ?? PLATFORM_ISSUER_NAME },
 		publicKey: r.public_key,
 		created: new Date(r.created_at).toISOString(),

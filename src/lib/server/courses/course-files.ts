@@ -6,7 +6,7 @@ import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { lessonKindSchema, lessonMinutesSchema, newCourseSchema, videoSecondsSchema, type NewCourse } from '../../schemas/course.ts';
 import type { LessonKind } from '../../domain/courses.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, SYSTEM_ACTOR } from '../audit/actor.ts';
 import { getXueshiMinutes } from '../study/requirements.repository.ts';
 import { findFileByHash, hashContent, saveFile } from '../files/files.repository.ts';
 import { SNIFF_BYTES, checkUpload } from '../files/upload.ts';
@@ -249,7 +249,7 @@ export async function syncRepositoryCourses(db: Db, root: string, ownerOrgId: nu
 					if (l.quiz) await setLessonQuiz(tx, lessonId, l.quiz);
 				}
 			}
-			await appendAudit(tx, { at: now, actorUserId: null, action: 'course.import', target: `course:${c.course.code}`, detail: { course_id: courseId, source: relative(resolve(root), c.dir) } });
+			await audit(tx, SYSTEM_ACTOR, now, 'course.import', `course:${c.course.code}`, { course_id: courseId, source: relative(resolve(root), c.dir) });
 			summary.added.push(c.course.code);
 		}
 		return summary;

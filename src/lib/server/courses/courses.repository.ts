@@ -52,13 +52,13 @@ type CourseRow = {
 	code: string;
 	title: string;
 	description: string;
-	training_type: string;
+	training_type: TrainingType;
 	audience_roles: unknown;
 	audience_industries: unknown;
 	audience_high_risk: boolean | null;
 	credit_hours: string | number;
 	owner_org_id: number | null;
-	status: string;
+	status: CourseStatus;
 	created_at: Date;
 	updated_at: Date;
 	published_at: Date | null;
@@ -70,13 +70,13 @@ function toCourse(r: CourseRow): Course {
 		code: r.code,
 		title: r.title,
 		description: r.description,
-		trainingType: r.training_type as TrainingType,
+		trainingType: r.training_type,
 		audienceRoles: jsonArray<RoleCategory>(r.audience_roles),
 		audienceIndustries: jsonArray<string>(r.audience_industries),
 		audienceHighRisk: r.audience_high_risk,
 		creditHours: Number(r.credit_hours),
 		ownerOrgId: r.owner_org_id,
-		status: r.status as CourseStatus,
+		status: r.status,
 		createdAt: r.created_at,
 		updatedAt: r.updated_at,
 		publishedAt: r.published_at
@@ -224,7 +224,7 @@ export async function listLessons(db: Db, courseId: number): Promise<Lesson[]> {
 		courseId: r.course_id,
 		moduleId: r.module_id,
 		title: r.title,
-		kind: r.kind as LessonKind,
+		kind: r.kind,
 		bodyMd: r.body_md,
 		fileId: r.file_id,
 		videoSeconds: r.video_seconds,

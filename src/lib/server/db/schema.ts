@@ -1,5 +1,15 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Blueprint } from '../question-engine/blueprint.ts';
+import type { PaperGrade } from '../question-engine/grading.ts';
+import type { ItemStats } from '../question-engine/item-analysis.ts';
+import type { QuestionType } from '../../question-bank/schema.ts';
+import type { Role, RoleCategory } from '../../domain/labels.ts';
+import type { CourseStatus, LessonKind, TrainingType } from '../../domain/courses.ts';
+import type { AttemptStatus, FinishReason, StoredSlot } from '../exams/attempt.ts';
+import type { Decision } from '../proctoring/integrity.ts';
+import type { DecisionStatus } from '../findings/decisions.repository.ts';
+import type { RequirementKind, RequirementRule } from '../study/requirements.ts';
+import type { PublishedKey } from '../certificates/signature.ts';
 
 // The database's tables as data. Kysely's table types are derived from this object, and
 // tests/integration/schema-types.spec.ts compares it with information_schema of a migrated
@@ -19,12 +29,18 @@ const tsD = { pg: 'timestamptz', gen: true } as const;
 const tsN = { pg: 'timestamptz', null: true } as const;
 const j = { pg: 'jsonb' } as const;
 const jN = { pg: 'jsonb', null: true } as const;
+/** A column whose values TypeScript knows more precisely than its PostgreSQL type (`shape` exists only in the type). */
+type Shaped<T> = { readonly shape: T };
 /**
  * A jsonb column whose value has a known shape: the type is TypeScript's only (written by the use
  * case that validated it; the database checks it is JSON). Reads come back typed, with no cast.
  */
-type JsonSpec<T> = { readonly pg: 'jsonb'; readonly shape: T };
-const json = <T>(): JsonSpec<T> => ({ pg: 'jsonb' }) as JsonSpec<T>;
+const json = <T>() => ({ pg: 'jsonb' }) as { readonly pg: 'jsonb' } & Shaped<T>;
+const jsonN = <T>() => ({ pg: 'jsonb', null: true }) as { readonly pg: 'jsonb'; readonly null: true } & Shaped<T>;
+/** A text column with a fixed vocabulary (a CHECK constraint, or one list in the code): read and written as the union. */
+const oneOf = <T extends string>() => ({ pg: 'text' }) as { readonly pg: 'text' } & Shaped<T>;
+const oneOfN = <T extends string>() => ({ pg: 'text', null: true }) as { readonly pg: 'text'; readonly null: true } & Shaped<T>;
+const oneOfD = <T extends string>() => ({ pg: 'text', gen: true }) as { readonly pg: 'text'; readonly gen: true } & Shaped<T>;
 const dateT = { pg: 'date' } as const;
 const dateN = { pg: 'date', null: true } as const;
 
@@ -80,7 +96,7 @@ export const schema = {
 		disabled_at: tsN,
 		email: tN
 	},
-	memberships: { id: serial, user_id: int, role: t, org_id: int },
+	memberships: { id: serial, user_id: int, role: oneOf<Role>(), org_id: int },
 	sessions: { id: t, secret_hash: { pg: 'bytea' }, user_id: int, membership_id: intN, created_at: ts, expires_at: ts, user_agent: tN, ip: tN, last_seen_at: tsN },
 	password_resets: { id: serial, user_id: int, code_hash: t, issued_by: intN, channel: t, expires_at: ts, used_at: tsN, revoked_at: tsN, created_at: ts },
 	audit_log: {
@@ -108,7 +124,7 @@ export const schema = {
 		review_status: t,
 		review_reason: tN,
 		current_version: int,
-		type: t,
+		type: oneOf<QuestionType>(),
 		difficulty: int,
 		knowledge_code: t,
 		search_text: t,
@@ -148,13 +164,13 @@ export const schema = {
 		code: t,
 		title: t,
 		description: { pg: 'text', gen: true },
-		training_type: t,
+		training_type: oneOf<TrainingType>(),
 		audience_roles: { pg: 'jsonb', gen: true },
 		audience_industries: { pg: 'jsonb', gen: true },
 		audience_high_risk: { pg: 'boolean', null: true },
 		credit_hours: { pg: 'numeric' },
 		owner_org_id: intN,
-		status: { pg: 'text', gen: true },
+		status: oneOfD<CourseStatus>(),
 		created_at: ts,
 		updated_at: ts,
 		published_at: { pg: 'timestamptz', null: true }
@@ -165,7 +181,7 @@ export const schema = {
 		course_id: int,
 		module_id: int,
 		title: t,
-		kind: t,
+		kind: oneOf<LessonKind>(),
 		body_md: { pg: 'text', gen: true },
 		file_id: intN,
 		video_seconds: intN,
@@ -177,13 +193,13 @@ export const schema = {
 	training_requirements: {
 		code: t,
 		title: t,
-		role_categories: { pg: 'jsonb' },
+		role_categories: json<RoleCategory[]>(),
 		high_risk: { pg: 'boolean', null: true },
-		kind: t,
+		kind: oneOf<RequirementKind>(),
 		hours: { pg: 'numeric' },
 		basis_doc: t,
 		basis_article: t,
-		status: t,
+		status: oneOf<RequirementRule['status']>(),
 		note: tN,
 		effective_from: { pg: 'date', null: true },
 		effective_to: { pg: 'date', null: true },
@@ -270,19 +286,19 @@ export const schema = {
 		blueprint_id: int,
 		course_id: intN,
 		name: t,
-		mode: t,
+		mode: oneOf<'online' | 'exam_point'>(),
 		exam_point: tN,
 		opens_at: ts,
 		closes_at: ts,
 		access_code: tN,
-		paper_mode: t,
+		paper_mode: oneOf<'fixed' | 'per_candidate'>(),
 		max_attempts: intN,
 		require_fullscreen: boolD,
 		require_webcam: boolD,
 		require_id_check: boolD,
 		allow_new_device: boolD,
-		review_policy: t,
-		status: { pg: 'text', gen: true },
+		review_policy: oneOf<'none' | 'score_only' | 'after_close'>(),
+		status: oneOfD<'scheduled' | 'cancelled'>(),
 		papers_prepared_at: tsN,
 		created_by: intN,
 		created_at: ts,
@@ -300,17 +316,17 @@ export const schema = {
 		application_id: intN,
 		seat_no: intN
 	},
-	exam_papers: { id: serial, session_id: intN, blueprint_id: intN, seed: t, slots: j, total_points: { pg: 'numeric' }, created_at: ts },
+	exam_papers: { id: serial, session_id: intN, blueprint_id: intN, seed: t, slots: json<StoredSlot[]>(), total_points: { pg: 'numeric' }, created_at: ts },
 	exam_attempts: {
 		id: serial,
-		mode: t,
+		mode: oneOf<'exam' | 'practice'>(),
 		session_id: intN,
 		candidate_id: intN,
 		person_id: int,
 		paper_id: int,
 		attempt_no: { pg: 'integer', gen: true },
-		status: t,
-		finish_reason: tN,
+		status: oneOf<AttemptStatus>(),
+		finish_reason: oneOfN<FinishReason>(),
 		started_at: tsN,
 		deadline_at: tsN,
 		finished_at: tsN,
@@ -320,9 +336,9 @@ export const schema = {
 		user_agent: tN,
 		score: { pg: 'numeric', null: true },
 		passed: { pg: 'boolean', null: true },
-		result: jN,
+		result: jsonN<PaperGrade>(),
 		flags: jN,
-		decision: tN,
+		decision: oneOfN<Decision>(),
 		decision_reason: tN,
 		decided_by: intN,
 		decided_at: tsN,
@@ -333,7 +349,7 @@ export const schema = {
 	exam_snapshots: { id: serial, attempt_id: int, kind: t, file_id: int, taken_at: ts },
 	exam_actions: { id: serial, attempt_id: int, kind: t, message: t, seconds: intN, by_user: intN, at: ts, acknowledged_at: tsN },
 	wrong_answers: { person_id: int, question_id: int, wrong_count: { pg: 'integer', gen: true }, last_wrong_at: ts, resolved_at: tsN },
-	item_stats: { question_id: int, version: int, bank_id: int, responses: int, stats: j, computed_at: ts },
+	item_stats: { question_id: int, version: int, bank_id: int, responses: int, stats: json<ItemStats>(), computed_at: ts },
 	jobs: {
 		id: { pg: 'bigint', gen: true },
 		kind: t,
@@ -394,7 +410,7 @@ export const schema = {
 		created_at: ts
 	},
 	certificate_sequences: { type: t, year: int, region_code: t, last_value: int },
-	signing_keys: { kid: t, issuer_org_id: intN, alg: t, public_key: t, private_key_enc: t, created_at: ts, retired_at: tsN, revoked_at: tsN },
+	signing_keys: { kid: t, issuer_org_id: intN, alg: oneOf<PublishedKey['alg']>(), public_key: t, private_key_enc: t, created_at: ts, retired_at: tsN, revoked_at: tsN },
 	certificate_status_lists: { id: serial, published_at: ts, bit_length: int, encoded_list: t, revoked_count: int, key_id: t, signature: t },
 	certificate_lookups: { id: { pg: 'bigint', gen: true }, at: ts, ip: t, query: t, certificate_id: intN, outcome: t },
 	// coverage (migration 006)
@@ -455,7 +471,7 @@ export const schema = {
 		id: serial,
 		finding_key: t,
 		rule: t,
-		status: t,
+		status: oneOf<DecisionStatus>(),
 		note: tN,
 		due_on: { pg: 'date', null: true },
 		org_id: intN,
@@ -507,7 +523,7 @@ export const schema = {
 		updated_at: ts
 	},
 	exam_centres: { id: serial, institution_org_id: int, name: t, address: t, region_code: t, video_recording: boolD, active: boolD, created_by: intN, created_at: ts },
-	exam_centre_rooms: { id: serial, centre_id: int, kind: t, name: t, capacity: int, special_operation_code: tN, active: boolD },
+	exam_centre_rooms: { id: serial, centre_id: int, kind: oneOf<'computer' | 'practical'>(), name: t, capacity: int, special_operation_code: tN, active: boolD },
 	practical_sheets: { code: t, version: int, special_operation_code: t, title: t, definition: j, sources: { pg: 'jsonb', gen: true }, created_at: ts },
 	practical_sessions: {
 		id: serial,
@@ -783,13 +799,18 @@ type TsOf<P extends PgType> = P extends 'text' | 'numeric'
 type Nullable<S extends ColSpec> = S extends { null: true } ? TsOf<S['pg']> | null : TsOf<S['pg']>;
 // A column with a default may be left out on insert; timestamps keep their Date/string types.
 type GenOf<T> = T extends ColumnType<infer Sel, infer Ins, infer Upd> ? ColumnType<Sel, Ins | undefined, Upd> : Generated<T>;
-type ColumnOf<S> = S extends JsonSpec<infer V>
-	? ColumnType<V, V | string, V | string>
-	: S extends ColSpec
+type NullOf<S, V> = S extends { null: true } ? V | null : V;
+// jsonb is written as the value or its JSON text; a text vocabulary only as one of its values.
+type ShapedOf<S extends ColSpec, V> = S['pg'] extends 'jsonb' ? ColumnType<NullOf<S, V>, NullOf<S, V | string>, NullOf<S, V | string>> : NullOf<S, V>;
+type ColumnOf<S> = S extends ColSpec
+	? S extends Shaped<infer V>
 		? S extends { gen: true }
+			? GenOf<ShapedOf<S, V>>
+			: ShapedOf<S, V>
+		: S extends { gen: true }
 			? GenOf<Nullable<S>>
 			: Nullable<S>
-		: never;
+	: never;
 
 export type DB = {
 	[T in keyof typeof schema]: { -readonly [C in keyof (typeof schema)[T]]: ColumnOf<(typeof schema)[T][C]> };

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { caseHeaders, type CaseHeader } from '../../question-bank/schema.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { validateResponse, type QuestionResponse } from '../question-engine/grading.ts';
 import { computeDeadline, DEFAULT_GRACE_SECONDS, gradableFromSlot, isExpired, secondsLeft, type StoredSlot } from './attempt.ts';
 import { checkEligibility, type Eligibility } from './eligibility.ts';
@@ -436,14 +436,16 @@ export async function submitAttempt(
  * Finishes an in-progress attempt. The finish commits first, with a queued job for its side
  * effects (grading, flags, 错题本, item statistics); the job then runs right away outside the
  * finish's transaction, and if this process dies first, any instance's worker runs it.
- * Returns false when the attempt was not in progress.
+ * Returns false when the attempt was not in progress. `actor` is the examiner who terminated it
+ * (with the reason they gave), audited as exam.terminate; null when the candidate submitted or
+ * the time ran out (the server's own finish is not audited).
  */
 export async function finishAttempt(
 	db: Db,
 	attemptId: number,
 	reason: 'submitted' | 'deadline' | 'terminated',
 	now: Date,
-	actor: { userId: number; role: string; message: string; ip: string | null } | null
+	actor: (ScopedActor & { message: string }) | null
 ): Promise<boolean> {
 	const finished = await withTransaction(db, async (tx) => {
 		const attempt = await findAttempt(tx, attemptId);
@@ -455,7 +457,7 @@ export async function finishAttempt(
 		await insertEvents(tx, attemptId, [{ at: now, source: reason === 'terminated' ? 'examiner' : 'server', kind, detail: actor ? { message: actor.message } : {} }]);
 		if (actor) {
 			await insertExamAction(tx, attemptId, { kind: 'terminate', message: actor.message, byUser: actor.userId, at: now });
-			await appendAudit(tx, { at: now, actorUserId: actor.userId, actorRole: actor.role, action: 'exam.terminate', target: `exam_attempt:${attemptId}`, detail: { reason: actor.message }, ip: actor.ip });
+			await audit(tx, actor, now, 'exam.terminate', `exam_attempt:${attemptId}`, { reason: actor.message });
 		}
 		await enqueueJob(tx, { kind: 'attempt-finished', dedupeKey: `attempt:${attemptId}`, payload: { attemptId }, runAfter: now, now });
 		return true;

@@ -49,7 +49,7 @@ export async function loadPool(db: Db, bankIds: readonly number[], now?: Date): 
 		const item: PoolItem = {
 			questionId: String(r.id),
 			version: r.current_version,
-			type: r.type as PoolItem['type'],
+			type: r.type,
 			knowledge: r.knowledge_code,
 			difficulty: r.difficulty,
 			optionKeys: Object.keys(options).sort(),
@@ -116,7 +116,7 @@ export async function insertPapers(db: Db, papers: { sessionId: number | null; b
 
 export async function getPaperSlots(db: Db, paperId: number): Promise<StoredSlot[]> {
 	const row = await db.selectFrom('exam_papers').select('slots').where('id', '=', paperId).executeTakeFirstOrThrow();
-	return row.slots as StoredSlot[];
+	return row.slots;
 }
 
 export type AttemptRow = {
@@ -147,11 +147,11 @@ export type AttemptRow = {
 };
 
 export async function findAttempt(db: Db, attemptId: number): Promise<AttemptRow | undefined> {
-	return (await db.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).executeTakeFirst()) as AttemptRow | undefined;
+	return db.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).executeTakeFirst();
 }
 
 export async function lockAttempt(db: Db, attemptId: number): Promise<AttemptRow | undefined> {
-	return (await db.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst()) as AttemptRow | undefined;
+	return db.selectFrom('exam_attempts').selectAll().where('id', '=', attemptId).forUpdate().executeTakeFirst();
 }
 
 /** What an answer request needs, in one read: the attempt, its clock, and the slots it names. */

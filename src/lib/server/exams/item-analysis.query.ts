@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import type { ItemFlag, ItemStats } from '../question-engine/item-analysis.ts';
+import type { ItemFlag } from '../question-engine/item-analysis.ts';
 import { ITEM_ANALYSIS_CONVENTIONS } from '../question-engine/item-analysis.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { difficultyMismatch, EMPIRICAL_DIFFICULTY } from '../question-engine/empirical-difficulty.ts';
@@ -33,7 +33,7 @@ export async function bankItemStats(db: Db, bankId: number) {
 		.orderBy('s.version')
 		.execute();
 	const items = rows.map((r) => {
-		const stats = r.stats as ItemStats;
+		const stats = r.stats;
 		const content = r.content as { stem: string; answer: unknown; difficulty?: number };
 		const current = r.version === r.current_version;
 		// declared: the version's own; empirical: the question's, which belongs to its current version

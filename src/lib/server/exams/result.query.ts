@@ -1,10 +1,10 @@
 import type { Db } from '../db/index.ts';
-import type { PaperGrade, QuestionResponse } from '../question-engine/grading.ts';
+import type { QuestionResponse } from '../question-engine/grading.ts';
 import { QUESTION_TYPE_LABELS, answerKeys, caseHeaders, type CaseHeader } from '../../question-bank/schema.ts';
-import { FINISH_REASON_LABELS, type FinishReason } from './attempt.ts';
+import { FINISH_REASON_LABELS } from './attempt.ts';
 import { checkSessionAccess } from './attempt-service.ts';
 import { currentAnswers, getPaperSlots, loadQuestionVersions } from './exam.repository.ts';
-import { DECISION_LABELS, type Decision } from '../proctoring/integrity.ts';
+import { DECISION_LABELS } from '../proctoring/integrity.ts';
 import { examLockMessage } from './exam-lock.ts';
 import { findPaperLock } from './exam-lock.query.ts';
 
@@ -57,7 +57,7 @@ export async function listMySessions(db: Db, personId: number, now: Date): Promi
 		out.push({
 			id: r.id,
 			name: r.name,
-			mode: r.mode as MySession['mode'],
+			mode: r.mode,
 			examPoint: r.exam_point,
 			opensAt: r.opens_at,
 			closesAt: r.closes_at,
@@ -109,7 +109,7 @@ export async function getSessionForCandidate(db: Db, sessionId: number, personId
 		requireWebcam: s.require_webcam,
 		requireIdCheck: s.require_id_check,
 		allowNewDevice: s.allow_new_device,
-		reviewPolicy: s.review_policy as SessionForCandidate['reviewPolicy'],
+		reviewPolicy: s.review_policy,
 		questionCount: def.sections.reduce((n, x) => n + x.count, 0),
 		sections: def.sections.map((x) => ({ type: x.type, label: QUESTION_TYPE_LABELS[x.type], count: x.count, points: x.points })),
 		multipleScoring: def.multipleScoring,
@@ -213,7 +213,7 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 		.where('a.person_id', '=', personId)
 		.executeTakeFirst();
 	if (!a || a.status !== 'finished') return undefined;
-	const grade = a.result as PaperGrade | null;
+	const grade = a.result;
 	const policy = a.mode === 'practice' ? 'after_close' : (a.review_policy ?? 'score_only');
 	const closed = a.mode === 'practice' || (a.closes_at !== null && now >= a.closes_at);
 	let show: AttemptResult['show'] = policy === 'none' ? 'pass_only' : policy === 'after_close' && closed ? 'review' : 'score';
@@ -275,10 +275,10 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 	}
 	return {
 		attemptId: a.id,
-		mode: a.mode as 'exam' | 'practice',
+		mode: a.mode,
 		title: a.session_name ?? a.blueprint_name ?? '练习',
 		sessionId: a.session_id,
-		finishReason: a.finish_reason ? FINISH_REASON_LABELS[a.finish_reason as FinishReason] : null,
+		finishReason: a.finish_reason ? FINISH_REASON_LABELS[a.finish_reason] : null,
 		finishedAt: a.finished_at,
 		graded: grade !== null,
 		show,
@@ -291,7 +291,7 @@ export async function getAttemptResult(db: Db, attemptId: number, personId: numb
 		answered: grade && show !== 'pass_only' ? grade.answered : null,
 		unanswered: grade && show !== 'pass_only' ? grade.unanswered : null,
 		byKnowledge,
-		decision: a.decision ? { label: DECISION_LABELS[a.decision as Decision], reason: a.decision_reason, voided } : null,
+		decision: a.decision ? { label: DECISION_LABELS[a.decision], reason: a.decision_reason, voided } : null,
 		review
 	};
 }

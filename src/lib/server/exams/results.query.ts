@@ -16,14 +16,14 @@ export type ResultRow = {
 	attemptNo: number;
 	startedAt: string | null;
 	finishedAt: string | null;
-	finishReason: string | null;
+	finishReason: FinishReason | null;
 	score: number | null;
 	possible: number | null;
 	passed: boolean | null;
 	/** Passed and not voided: what counts. */
 	counts: boolean;
 	flags: IntegrityFlag[];
-	decision: string | null;
+	decision: Decision | null;
 	decisionReason: string | null;
 };
 
@@ -103,12 +103,12 @@ export async function buildResultsXlsx(session: { name: string; opensAt: Date; c
 			no: r.attemptNo,
 			start: r.startedAt ? formatDateTime(r.startedAt) : '',
 			end: r.finishedAt ? formatDateTime(r.finishedAt) : '',
-			reason: r.finishReason ? FINISH_REASON_LABELS[r.finishReason as FinishReason] ?? r.finishReason : '',
+			reason: r.finishReason ? FINISH_REASON_LABELS[r.finishReason] ?? r.finishReason : '',
 			score: r.score,
 			possible: r.possible,
 			result: resultLabel(r),
 			flags: r.flags.map((f) => `${f.label}（${f.rule}）`).join('；'),
-			decision: r.decision ? DECISION_LABELS[r.decision as Decision] : r.flags.length ? '待复核' : '',
+			decision: r.decision ? DECISION_LABELS[r.decision] : r.flags.length ? '待复核' : '',
 			decisionReason: r.decisionReason ?? ''
 		});
 	});

@@ -47,7 +47,7 @@ export type SessionRow = {
 };
 
 export async function findSession(db: Db, id: number): Promise<SessionRow | undefined> {
-	return (await db.selectFrom('exam_sessions').selectAll().where('id', '=', id).executeTakeFirst()) as SessionRow | undefined;
+	return db.selectFrom('exam_sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function findCandidate(db: Db, sessionId: number, personId: number) {
@@ -291,7 +291,7 @@ export type ReadyAttempt = { sessionId: number; candidateId: number; personId: n
 
 /** Writes waiting ('ready') first attempts in bulk, a thousand rows a statement. */
 export async function insertReadyAttempts(db: Db, attempts: readonly ReadyAttempt[]): Promise<void> {
-	const rows = attempts.map((a) => ({ mode: 'exam', session_id: a.sessionId, candidate_id: a.candidateId, person_id: a.personId, paper_id: a.paperId, attempt_no: 1, status: 'ready', created_at: a.now }));
+	const rows = attempts.map((a) => ({ mode: 'exam' as const, session_id: a.sessionId, candidate_id: a.candidateId, person_id: a.personId, paper_id: a.paperId, attempt_no: 1, status: 'ready' as const, created_at: a.now }));
 	for (let i = 0; i < rows.length; i += 1000) await db.insertInto('exam_attempts').values(rows.slice(i, i + 1000)).execute();
 }
 

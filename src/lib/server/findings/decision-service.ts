@@ -43,7 +43,7 @@ async function withStatus(db: Db, findings: Finding[]): Promise<FindingWithStatu
 	for (const h of history) byKey.set(h.finding_key, [...(byKey.get(h.finding_key) ?? []), h]);
 	return findings.map((f) => {
 		const h = byKey.get(f.key) ?? [];
-		return { ...f, status: (h.at(-1)?.status as FindingStatus | undefined) ?? 'pending', history: h };
+		return { ...f, status: h.at(-1)?.status ?? 'pending', history: h };
 	});
 }
 

@@ -8,7 +8,7 @@ export type DecisionRow = {
 	id: number;
 	finding_key: string;
 	rule: string;
-	status: string;
+	status: DecisionStatus;
 	note: string | null;
 	due_on: string | null;
 	org_id: number | null;

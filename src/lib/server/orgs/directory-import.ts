@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { listDirectoryErrors, parseDirectoryXlsx, type EnterpriseRow, type RowError } from './directory-excel.ts';
 import {
 	findByCreditCodes,
@@ -15,7 +15,8 @@ import {
 	type ExistingEnterprise
 } from './directory.repository.ts';
 
-export type DirectoryImportActor = { userId: number; role: string; regionPath: string; ip: string | null; now: Date };
+/** A regulator: the directory is imported into its region. */
+export type DirectoryImportActor = ScopedActor & { regionPath: string };
 
 /** One updated enterprise and the labels of the fields that changed. */
 export type DirectoryChange = { row: number; creditCode: string; name: string; fields: string[] };
@@ -69,7 +70,7 @@ function merge(existing: ExistingEnterprise, row: EnterpriseValues): EnterpriseV
  * the platform are created (active, no accounts); those already in the jurisdiction are updated
  * and the changed fields reported. 高危 follows from the industry (industries.high_risk).
  */
-export async function importDirectoryXlsx(db: Db, input: { data: Uint8Array; maxRows?: number }, actor: DirectoryImportActor): Promise<DirectoryImportResult> {
+export async function importDirectoryXlsx(db: Db, input: { data: Uint8Array; maxRows?: number }, actor: DirectoryImportActor, now: Date): Promise<DirectoryImportResult> {
 	const started = performance.now();
 	const [regions, outsideRegions, industries] = await Promise.all([
 		listJurisdictionRegions(db, actor.regionPath),
@@ -113,17 +114,16 @@ export async function importDirectoryXlsx(db: Db, input: { data: Uint8Array; max
 			return { ok: false as const, errors: listDirectoryErrors(errors), badRows: new Set(errors.map((x) => x.row)).size };
 		}
 		if (creates.length + updates.length + unchanged !== parsed.total) throw new Error('directory import: a row has neither an enterprise nor an error');
-		const created = await insertEnterprises(tx, creates, actor.now);
+		const created = await insertEnterprises(tx, creates, now);
 		const updated = await updateEnterprises(tx, updates);
 		if (updated !== updates.length) throw new Error(`directory import: updated ${updated} of ${updates.length} enterprises`);
-		await appendAudit(tx, {
-			at: actor.now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'enterprise.directory_import',
-			target: `region:${actor.regionPath}`,
-			ip: actor.ip,
-			detail: { rows: parsed.total, created, updated, unchanged, sha256: fileHash, updatedCodes: changes.slice(0, MAX_LISTED_CHANGES).map((c) => c.creditCode) }
+		await audit(tx, actor, now, 'enterprise.directory_import', `region:${actor.regionPath}`, {
+			rows: parsed.total,
+			created,
+			updated,
+			unchanged,
+			sha256: fileHash,
+			updatedCodes: changes.slice(0, MAX_LISTED_CHANGES).map((c) => c.creditCode)
 		});
 		return {
 			ok: true as const,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import * as repo from './merge.repository.ts';
 
 // 合并重复企业: the same company entered twice. Everything that belongs to the duplicate moves to the
@@ -9,7 +9,8 @@ import * as repo from './merge.repository.ts';
 // same person is never on both lists. Coverage counts follow the persons' org_id through the
 // coverage triggers at commit.
 
-export type MergeActor = { userId: number; role: string; regionPath: string | null; ip: string | null };
+/** regionPath null: the platform admin (every enterprise); a regulator's region otherwise. */
+export type MergeActor = ScopedActor & { regionPath: string | null };
 
 export function searchMergeCandidates(db: Db, regionPath: string | null, q: string) {
 	return repo.searchEnterprises(db, regionPath, q);
@@ -49,15 +50,7 @@ export async function mergeEnterprises(db: Db, actor: MergeActor, keepId: number
 		moved['memberships.org_id'] = membershipsMoved;
 		moved['memberships.merged'] = membershipsMerged;
 		await repo.markMerged(tx, dupId, keepId, now);
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: actor.userId,
-			actorRole: actor.role,
-			action: 'org.merge',
-			target: `org:${keepId}`,
-			ip: actor.ip,
-			detail: { keepId, keepName: keep.name, dupId, dupName: dup.name, dupCreditCode: dup.credit_code, counts: before, moved }
-		});
+		await audit(tx, actor, now, 'org.merge', `org:${keepId}`, { keepId, keepName: keep.name, dupId, dupName: dup.name, dupCreditCode: dup.credit_code, counts: before, moved });
 		return { ok: true, moved };
 	});
 }

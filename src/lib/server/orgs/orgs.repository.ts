@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import type { Role } from '../../domain/labels.ts';
 
 // All SQL that writes organisations, their 机构资质 rows and their first accounts.
 
@@ -119,7 +120,7 @@ export async function findUserByAccount(db: Db, mobile: string, idNumber: string
 export async function insertUserWithMembership(
 	db: Db,
 	user: { displayName: string; mobile: string; idNumber: string | null; passwordHash: string },
-	membership: { role: string; orgId: number }
+	membership: { role: Role; orgId: number }
 ): Promise<number> {
 	const created = await db
 		.insertInto('users')

@@ -56,7 +56,7 @@ export async function extendAttempt(db: Db, attemptId: number, minutes: number, 
 
 export async function terminateAttempt(db: Db, attemptId: number, reason: string, actor: ScopedActor, now: Date): Promise<ProctorActionResult> {
 	// The action row and the audit entry are written in the finish's own transaction: all or nothing.
-	const done = await finishAttempt(db, attemptId, 'terminated', now, { userId: actor.userId, role: actor.role, message: reason, ip: actor.ip });
+	const done = await finishAttempt(db, attemptId, 'terminated', now, { ...actor, message: reason });
 	return done ? { ok: true } : { ok: false, message: '该考生不在考试中，无法终止' };
 }
 

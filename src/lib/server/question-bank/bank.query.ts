@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { Question, StoredQuestion } from '../../question-bank/schema.ts';
+import type { Question, QuestionType, StoredQuestion } from '../../question-bank/schema.ts';
 import { findCitedText, listArticles } from './sources.ts';
 
 // Read-only queries for the bank screens. An institution sees platform banks (read-only)
@@ -101,7 +101,7 @@ export async function countByDifficultyAndKnowledge(db: Db, bankId: number) {
 	};
 }
 
-export type QuestionFilter = { q?: string; type?: string; difficulty?: number; knowledge?: string; status?: 'active' | 'retired'; review?: 'pending_review' };
+export type QuestionFilter = { q?: string; type?: QuestionType; difficulty?: number; knowledge?: string; status?: 'active' | 'retired'; review?: 'pending_review' };
 
 export async function listQuestions(db: Db, bankId: number, filter: QuestionFilter, page: number, pageSize = 50) {
 	let query = db

@@ -42,7 +42,7 @@ export async function listRooms(db: Db, centreId: number): Promise<RoomRow[]> {
 		.orderBy('x.kind')
 		.orderBy('x.id')
 		.execute();
-	return rows as RoomRow[];
+	return rows;
 }
 
 /** Active rooms of the institution's active centres, with their centre (scheduling pickers). */

@@ -80,7 +80,7 @@ export async function findTheorySessionAtRoom(db: Db, institutionOrgId: number, 
 		.where('s.id', '=', sessionId)
 		.where('s.owner_org_id', '=', institutionOrgId)
 		.executeTakeFirst();
-	return row as TheorySessionAtRoom | undefined;
+	return row;
 }
 
 /** Locks the theory session row (its roster changes are serialised), then reads it if it is the institution's. */
@@ -117,7 +117,7 @@ export async function findPracticalSession(db: Db, institutionOrgId: number, ses
 		.where('s.id', '=', sessionId)
 		.where('s.institution_org_id', '=', institutionOrgId)
 		.executeTakeFirst();
-	return row as PracticalSessionRow | undefined;
+	return row;
 }
 
 /** Locks the practical session row (its roster and examiner changes are serialised), then reads it if it is the institution's. */

@@ -78,7 +78,7 @@ export async function getCatalogueDetail(db: Db, courseId: number, viewerOrgId: 
 	return {
 		modules: modules.map((m) => ({
 			title: m.title,
-			lessons: lessons.filter((l) => l.module_id === m.id).map((l) => ({ title: l.title, kind: l.kind as LessonKind, minutes: Number(l.minutes) }))
+			lessons: lessons.filter((l) => l.module_id === m.id).map((l) => ({ title: l.title, kind: l.kind, minutes: Number(l.minutes) }))
 		})),
 		sources
 	};

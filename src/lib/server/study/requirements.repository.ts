@@ -17,13 +17,13 @@ export async function listRequirementRules(db: Db): Promise<RequirementRow[]> {
 	return rows.map((r) => ({
 		code: r.code,
 		title: r.title,
-		role_categories: r.role_categories as RequirementRule['role_categories'],
+		role_categories: r.role_categories,
 		high_risk: r.high_risk,
-		kind: r.kind as RequirementRule['kind'],
+		kind: r.kind,
 		hours: Number(r.hours),
 		basis_doc: r.basis_doc,
 		basis_article: r.basis_article,
-		status: r.status as RequirementRule['status'],
+		status: r.status,
 		note: r.note,
 		effective_from: r.effective_from,
 		effective_to: r.effective_to

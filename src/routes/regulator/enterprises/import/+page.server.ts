@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { XLSX_UPLOAD_BYTES } from '#lib/server/http/body-limit.ts';
 import { importDirectoryXlsx } from '#lib/server/orgs/directory-import.ts';
@@ -12,7 +13,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	import: async ({ locals, request, getClientAddress }) => {
+	import: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'regulator');
 		const file = (await request.formData()).get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: { file: '请选择要导入的 Excel（.xlsx）文件' } as Record<string, string>, rows: [] });
@@ -20,7 +22,8 @@ export const actions: Actions = {
 		const result = await importDirectoryXlsx(
 			await getDb(),
 			{ data: new Uint8Array(await file.arrayBuffer()) },
-			{ userId: scope.userId, role: scope.role, regionPath: scope.regionPath, ip: getClientAddress(), now: now() }
+			{ ...actorOf(scope, event), regionPath: scope.regionPath },
+			now()
 		);
 		if (!result.ok) {
 			const summary = result.badRows > 0 ? `导入失败：共 ${result.badRows} 行有问题，未导入任何企业。请按下表修改后重新上传。` : '导入失败，未导入任何企业。';
