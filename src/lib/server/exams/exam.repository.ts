@@ -348,9 +348,9 @@ export async function loadAttemptShape(db: Db, attemptId: number): Promise<Attem
 	if (!row) return undefined;
 	const shape: AttemptShape = {
 		personId: row.person_id,
-		mode: row.mode as AttemptShape['mode'],
+		mode: row.mode,
 		paperId: row.paper_id,
-		slots: new Map((row.slots as StoredSlot[]).map((s) => [s.slot, s]))
+		slots: new Map(row.slots.map((s) => [s.slot, s]))
 	};
 	if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.delete(shapeCache.keys().next().value as number);
 	shapeCache.set(attemptId, shape);
