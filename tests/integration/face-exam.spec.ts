@@ -2,7 +2,7 @@
 // flag for the examiner, never an automatic fail (real model, both databases).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { makeOrg, makeUser } from '../support/factories.ts';
+import { actorFor, makeOrg, makeUser } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
 import { makeBlueprint, makeExamBank, makeSession } from '../support/exam-factories.ts';
 import { startAttempt, submitAttempt } from '../../src/lib/server/exams/attempt-service.ts';
@@ -44,10 +44,10 @@ for (const backend of BACKENDS) {
 			for (let i = 0; i < 2; i++) {
 				const personId = await makePerson(db, ent);
 				const userId = (await makeUser(db, { role: 'learner', orgId: ent })).id;
-				await recordConsent(db, { personId, userId, action: 'given', ip: null }, new Date());
-				const e = await enrolFromCapture(db, engine, T, { personId, userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, new Date());
+				await recordConsent(db, actorFor(userId, ent, 'learner', personId), { personId, action: 'given' }, new Date());
+				const e = await enrolFromCapture(db, engine, T, actorFor(userId, ent, 'learner', personId), { personId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, new Date());
 				if (!e.ok) throw new Error(e.message);
-				await decideReference(db, { referenceId: e.referenceId, orgId: ent, userId: admin, confirm: true }, new Date());
+				await decideReference(db, actorFor(admin, ent, 'enterprise_admin'), { referenceId: e.referenceId, confirm: true }, new Date());
 				persons.push({ personId, userId });
 			}
 			const session = await makeSession(db, { ownerOrgId: inst, blueprintId: bp, personIds: persons.map((p) => p.personId), requireWebcam: true });
@@ -73,10 +73,10 @@ for (const backend of BACKENDS) {
 			const bp = await makeBlueprint(db, inst, [bank.id]);
 			const personId = await makePerson(db, ent);
 			const userId = (await makeUser(db, { role: 'learner', orgId: ent })).id;
-			await recordConsent(db, { personId, userId, action: 'given', ip: null }, new Date());
-			const e = await enrolFromCapture(db, engine, T, { personId, userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, new Date());
+			await recordConsent(db, actorFor(userId, ent, 'learner', personId), { personId, action: 'given' }, new Date());
+			const e = await enrolFromCapture(db, engine, T, actorFor(userId, ent, 'learner', personId), { personId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, new Date());
 			if (!e.ok) throw new Error(e.message);
-			await decideReference(db, { referenceId: e.referenceId, orgId: ent, userId: admin, confirm: true }, new Date());
+			await decideReference(db, actorFor(admin, ent, 'enterprise_admin'), { referenceId: e.referenceId, confirm: true }, new Date());
 			const session = await makeSession(db, { ownerOrgId: inst, blueprintId: bp, personIds: [personId], requireWebcam: true });
 			const photo = sampleJpeg('c_person');
 			const started = await startAttempt(db, { sessionId: session, personId, userId, accessCode: '', client, identityPhoto: photo }, new Date());

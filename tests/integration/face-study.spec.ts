@@ -2,7 +2,7 @@
 // both databases. Photos are cut from the model package's own picture (src/lib/server/face/samples.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { makeOrg, makeUser } from '../support/factories.ts';
+import { actorFor, makeOrg, makeUser } from '../support/factories.ts';
 import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
 import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
 import { DEFAULT_STUDY_CONFIG, type StudyConfig } from '../../src/lib/server/study/credit.ts';
@@ -124,11 +124,11 @@ for (const backend of BACKENDS) {
 		}
 
 		async function consentAndEnrol(s: Awaited<ReturnType<typeof enrolled>>) {
-			await recordConsent(db, { personId: s.personId, userId: s.userId, action: 'given', ip: null }, at(-100));
-			const e = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, at(-90));
+			await recordConsent(db, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, action: 'given' }, at(-100));
+			const e = await enrolFromCapture(db, engine, T, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, at(-90));
 			if (!e.ok) throw new Error(e.message);
 			expect((await faceStatus(db, s.personId)).active).toBe(false); // pending the admin
-			await decideReference(db, { referenceId: e.referenceId, orgId, userId: adminId, confirm: true }, at(-80));
+			await decideReference(db, actorFor(adminId, orgId, 'enterprise_admin'), { referenceId: e.referenceId, confirm: true }, at(-80));
 			expect((await faceStatus(db, s.personId)).active).toBe(true);
 		}
 
@@ -145,19 +145,19 @@ for (const backend of BACKENDS) {
 
 		it('enrolment needs three frames of one person; the admin of another enterprise cannot confirm', async () => {
 			const s = await enrolled();
-			await recordConsent(db, { personId: s.personId, userId: s.userId, action: 'given', ip: null }, at(0));
-			const mixed = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('b_person')] }, at(1));
+			await recordConsent(db, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, action: 'given' }, at(0));
+			const mixed = await enrolFromCapture(db, engine, T, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('b_person')] }, at(1));
 			expect(mixed).toEqual({ ok: false, message: expect.stringContaining('不是同一人') });
-			const same = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_reference')] }, at(1));
+			const same = await enrolFromCapture(db, engine, T, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_reference')] }, at(1));
 			expect(same).toEqual({ ok: false, message: expect.stringContaining('完全相同') });
 			const still = sampleRgb('a_other');
-			const photo = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [encodeJpeg(still), encodeJpeg(shifted(still, 4, 2)), encodeJpeg(zoomed(still, 0.95))] }, at(1));
+			const photo = await enrolFromCapture(db, engine, T, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, frames: [encodeJpeg(still), encodeJpeg(shifted(still, 4, 2)), encodeJpeg(zoomed(still, 0.95))] }, at(1));
 			expect(photo).toMatchObject({ ok: false, message: expect.stringContaining('疑似翻拍') });
 			expect((await faceStatus(db, s.personId)).reference).toBeNull();
-			const ok = await enrolFromCapture(db, engine, T, { personId: s.personId, userId: s.userId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, at(2));
+			const ok = await enrolFromCapture(db, engine, T, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, frames: [sampleJpeg('a_reference'), sampleJpeg('a_other'), sampleJpeg('a_third')] }, at(2));
 			expect(ok.ok).toBe(true);
 			const otherOrg = await makeOrg(db, 'enterprise');
-			await expect(decideReference(db, { referenceId: (ok as { referenceId: number }).referenceId, orgId: otherOrg, userId: adminId, confirm: true }, at(3))).rejects.toThrow(FaceError);
+			await expect(decideReference(db, actorFor(adminId, otherOrg, 'enterprise_admin'), { referenceId: (ok as { referenceId: number }).referenceId, confirm: true }, at(3))).rejects.toThrow(FaceError);
 		}, 60_000);
 
 		it('the session starts with a face check; nothing is credited until a photo matches; another person is recorded and not credited', async () => {
@@ -204,7 +204,7 @@ for (const backend of BACKENDS) {
 			const s = await enrolled();
 			await consentAndEnrol(s);
 			expect((await s.send(0)).check?.kind).toBe('face');
-			await recordConsent(db, { personId: s.personId, userId: s.userId, action: 'withdrawn', ip: null }, at(10));
+			await recordConsent(db, actorFor(s.userId, orgId, 'learner', s.personId), { personId: s.personId, action: 'withdrawn' }, at(10));
 			expect((await faceStatus(db, s.personId)).active).toBe(false);
 			expect((await s.send(1000, 'tab-cccccccc')).check).toBeNull();
 			await s.send(1030, 'tab-cccccccc');
@@ -236,7 +236,7 @@ for (const backend of BACKENDS) {
 			expect(item?.reference).toMatch(/^data:image\/jpeg;base64,/);
 			expect(await mayReview(db, item!.id, { orgId: await makeOrg(db, 'enterprise') })).toBe(false);
 			expect(await mayReview(db, item!.id, { orgId })).toBe(true);
-			await reviewCheck(db, { checkId: item!.id, userId: adminId, decision: 'other', note: '同事代学' }, at(6));
+			await reviewCheck(db, actorFor(adminId, orgId, 'enterprise_admin'), { checkId: item!.id, decision: 'other', note: '同事代学' }, at(6));
 			expect((await reviewQueue(db, { orgId })).some((q) => q.id === item!.id)).toBe(false);
 			const audit = await db.selectFrom('audit_log').select('action').where('action', '=', 'face.reviewed').execute();
 			expect(audit.length).toBeGreaterThan(0);

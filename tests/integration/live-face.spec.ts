@@ -4,7 +4,7 @@
 // (the real one is proven in face-study.spec.ts): the photo's first byte says which face it shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { makeOrg, makeUser } from '../support/factories.ts';
+import { actorFor, makeOrg, makeUser } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { answerRollCall, checkPublish, issueStreamKey, recordLiveBeat, scheduleLiveClass, startRollCall, type Actor } from '../../src/lib/server/live/live-service.ts';
@@ -96,7 +96,7 @@ for (const backend of BACKENDS) {
 			alice = await makePerson(db, enterprise, { role: 'frontline' });
 			bob = await makePerson(db, enterprise, { role: 'frontline' });
 			const aliceUser = await makeUser(db, { role: 'learner', orgId: enterprise });
-			await recordConsent(db, { personId: alice, userId: aliceUser.id, action: 'given', ip: null }, at(-90000));
+			await recordConsent(db, actorFor(aliceUser.id, enterprise, 'learner', alice), { personId: alice, action: 'given' }, at(-90000));
 			await db
 				.insertInto('face_references')
 				.values({ person_id: alice, source: 'capture', image_enc: seal(new Uint8Array([1, 2, 3])), embedding_enc: sealEmbedding(REFERENCE), status: 'confirmed', created_at: at(-90000), confirmed_at: at(-90000) })

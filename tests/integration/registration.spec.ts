@@ -2,7 +2,7 @@
 // platform admin, and what confirmation creates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { makeOrg, makeUser, validCreditCode, validIdNumber } from '../support/factories.ts';
+import { actorFor, makeOrg, makeUser, validCreditCode, validIdNumber } from '../support/factories.ts';
 import { REGISTRATION_FORM_FIELDS, registrationSchema, refusalSchema, type RegistrationInput } from '../../src/lib/schemas/registration.ts';
 import {
 	confirmRegistration,
@@ -93,9 +93,9 @@ describe.each(BACKENDS)('enterprise self-registration (%s)', (backend) => {
 		const yubeiOrg = await makeOrg(t.db, 'regulator', '500112', '重庆市渝北区应急管理局');
 		const changshouOrg = await makeOrg(t.db, 'regulator', '500115', '重庆市长寿区应急管理局');
 		const platform = await makeOrg(t.db, 'platform', '500000');
-		yubei = { userId: (await makeUser(t.db, { role: 'regulator', orgId: yubeiOrg })).id, role: 'regulator', regionPath: '/500000/500112/', ip: '10.0.0.1' };
-		changshou = { userId: (await makeUser(t.db, { role: 'regulator', orgId: changshouOrg })).id, role: 'regulator', regionPath: '/500000/500115/', ip: '10.0.0.2' };
-		admin = { userId: (await makeUser(t.db, { role: 'platform_admin', orgId: platform })).id, role: 'platform_admin', regionPath: null, ip: '10.0.0.3' };
+		yubei = { ...actorFor((await makeUser(t.db, { role: 'regulator', orgId: yubeiOrg })).id, yubeiOrg, 'regulator'), regionPath: '/500000/500112/', ip: '10.0.0.1' };
+		changshou = { ...actorFor((await makeUser(t.db, { role: 'regulator', orgId: changshouOrg })).id, changshouOrg, 'regulator'), regionPath: '/500000/500115/', ip: '10.0.0.2' };
+		admin = { ...actorFor((await makeUser(t.db, { role: 'platform_admin', orgId: platform })).id, platform, 'platform_admin'), regionPath: null, ip: '10.0.0.3' };
 	});
 	afterAll(async () => t?.close());
 

@@ -1,3 +1,4 @@
+import type { ScopedActor } from '../../src/lib/server/audit/actor.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { seedReference } from '../../seeds/index.ts';
 import { hashPassword } from '../../src/lib/server/auth/password.ts';
@@ -41,4 +42,9 @@ export async function makeUser(db: Db, opts: { role: Role; orgId: number; mobile
 		.executeTakeFirstOrThrow();
 	await db.insertInto('memberships').values({ user_id: user.id, role: opts.role, org_id: opts.orgId }).execute();
 	return { id: user.id, mobile };
+}
+
+/** A signed-in actor for calling use cases directly, as actorOf(scope, event) builds one in a route. */
+export function actorFor(userId: number, orgId: number, role: string, personId: number | null = null): ScopedActor {
+	return { userId, orgId, role, personId, ip: null };
 }

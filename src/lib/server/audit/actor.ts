@@ -41,7 +41,7 @@ export function actorOf(scope: Pick<Scope, 'userId' | 'role' | 'orgId' | 'person
 /**
  * Appends one audit entry for `actor`. Joins the caller's transaction, so a use case's writes and
  * its audit entry commit together (call it with the transaction the writes used).
- * Direct appendAudit only where no Actor is passed in: anonymous or self-service steps (login, logout, password change/reset, own sessions, notification settings, activation, registration submit) that record the user themselves or nobody; face-service.ts and the registration review still await conversion.
+ * Direct appendAudit only where no Actor is passed in: anonymous or self-service steps (login, logout, password change/reset, own sessions, notification settings, activation, registration submit) that record the user themselves or nobody.
  */
 export function audit(db: Db, actor: Actor, at: Date, action: string, target: string | null, detail: Record<string, unknown> = {}): Promise<void> {
 	return appendAudit(db, { at, actorUserId: actor.userId, actorRole: actor.role, action, target, detail, ip: actor.ip });

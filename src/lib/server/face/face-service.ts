@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { readFileRange } from '../files/files.repository.ts';
 import type { FaceAnalysis } from './engine.ts';
 import { judgeEnrolment, judgeFace, type FaceOutcome, type FaceThresholds, type FaceVerdict } from './rules.ts';
@@ -60,16 +60,16 @@ export async function faceStatus(db: Db, personId: number): Promise<FaceStatus> 
 	return { consent: { given, at: c ? new Date(c.at) : null, version: c?.text_version ?? null }, reference, active: given && reference?.status === 'confirmed' };
 }
 
-export async function recordConsent(db: Db, input: { personId: number; userId: number; action: 'given' | 'withdrawn'; ip: string | null }, now: Date): Promise<void> {
+export async function recordConsent(db: Db, actor: ScopedActor, input: { personId: number; action: 'given' | 'withdrawn' }, now: Date): Promise<void> {
 	await withTransaction(db, async (tx) => {
-		await insertConsent(tx, { person_id: input.personId, action: input.action, text_version: CONSENT_VERSION, at: now, user_id: input.userId, ip: input.ip });
+		await insertConsent(tx, { person_id: input.personId, action: input.action, text_version: CONSENT_VERSION, at: now, user_id: actor.userId, ip: actor.ip });
 		if (input.action === 'withdrawn') {
 			// withdrawal: no more face processing; the reference is revoked (kept encrypted only as
 			// long as the retention rules keep the training record), pending face checks end
 			await revokeReferences(tx, input.personId);
 			await missPendingStudyFaceChecks(tx, input.personId, now);
 		}
-		await appendAudit(tx, { at: now, actorUserId: input.userId, action: input.action === 'given' ? 'face.consent_given' : 'face.consent_withdrawn', target: `person:${input.personId}`, detail: { version: CONSENT_VERSION }, ip: input.ip });
+		await audit(tx, actor, now, input.action === 'given' ? 'face.consent_given' : 'face.consent_withdrawn', `person:${input.personId}`, { version: CONSENT_VERSION });
 	});
 }
 
@@ -96,7 +96,7 @@ async function specialOpsPhoto(db: Db, personId: number): Promise<Uint8Array | n
  * Enrolment from the 证件照 of an accepted 特种作业 application: already checked by the
  * institution, so the reference is confirmed at once. Returns false when there is none.
  */
-export async function enrolFromSpecialOps(db: Db, engine: Analyser, t: FaceThresholds, input: { personId: number; userId: number }, now: Date): Promise<boolean> {
+export async function enrolFromSpecialOps(db: Db, engine: Analyser, t: FaceThresholds, actor: ScopedActor, input: { personId: number }, now: Date): Promise<boolean> {
 	await requireConsent(db, input.personId);
 	const photo = await specialOpsPhoto(db, input.personId);
 	if (!photo) return false;
@@ -106,13 +106,13 @@ export async function enrolFromSpecialOps(db: Db, engine: Analyser, t: FaceThres
 	await withTransaction(db, async (tx) => {
 		await revokeReferences(tx, input.personId);
 		await insertReference(tx, { person_id: input.personId, source: 'special_ops_photo', image_enc: seal(photo), embedding_enc: sealEmbedding(embedding), status: 'confirmed', created_at: now, confirmed_at: now });
-		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'special_ops_photo' } });
+		await audit(tx, actor, now, 'face.enrolled', `person:${input.personId}`, { source: 'special_ops_photo' });
 	});
 	return true;
 }
 
 /** Enrolment from three camera frames (one live face, the same person): pending until the enterprise admin confirms. */
-export async function enrolFromCapture(db: Db, engine: Analyser, t: FaceThresholds, input: { personId: number; userId: number; frames: Uint8Array[] }, now: Date): Promise<{ ok: true; referenceId: number } | { ok: false; message: string }> {
+export async function enrolFromCapture(db: Db, engine: Analyser, t: FaceThresholds, actor: ScopedActor, input: { personId: number; frames: Uint8Array[] }, now: Date): Promise<{ ok: true; referenceId: number } | { ok: false; message: string }> {
 	await requireConsent(db, input.personId);
 	const digests = input.frames.map(sha256);
 	if (new Set(digests).size < digests.length) return { ok: false, message: '3 张照片中有完全相同的照片：请重新拍摄' };
@@ -123,20 +123,20 @@ export async function enrolFromCapture(db: Db, engine: Analyser, t: FaceThreshol
 	const referenceId = await withTransaction(db, async (tx) => {
 		await revokeReferences(tx, input.personId);
 		const id = await insertReference(tx, { person_id: input.personId, source: 'capture', image_enc: seal(input.frames[1]!), embedding_enc: sealEmbedding(j.embedding), status: 'pending', created_at: now });
-		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.enrolled', target: `person:${input.personId}`, detail: { source: 'capture', referenceId: id, motion: j.motion } });
+		await audit(tx, actor, now, 'face.enrolled', `person:${input.personId}`, { source: 'capture', referenceId: id, motion: j.motion });
 		return id;
 	});
 	return { ok: true, referenceId };
 }
 
 /** The enterprise admin confirms (or rejects) a captured reference of one of their staff. */
-export async function decideReference(db: Db, input: { referenceId: number; orgId: number; userId: number; confirm: boolean }, now: Date): Promise<void> {
+export async function decideReference(db: Db, actor: ScopedActor, input: { referenceId: number; confirm: boolean }, now: Date): Promise<void> {
 	const r = await findReferenceWithOrg(db, input.referenceId);
-	if (!r || r.org_id !== input.orgId) throw new FaceError('没有这张登记照片', 404);
+	if (!r || r.org_id !== actor.orgId) throw new FaceError('没有这张登记照片', 404);
 	if (r.status !== 'pending') throw new FaceError('这张登记照片已处理', 409);
 	await withTransaction(db, async (tx) => {
-		await decideReferenceRow(tx, r.id, { confirm: input.confirm, userId: input.userId, now });
-		await appendAudit(tx, { at: now, actorUserId: input.userId, action: input.confirm ? 'face.reference_confirmed' : 'face.reference_rejected', target: `person:${r.person_id}`, detail: { referenceId: r.id } });
+		await decideReferenceRow(tx, r.id, { confirm: input.confirm, userId: actor.userId, now });
+		await audit(tx, actor, now, input.confirm ? 'face.reference_confirmed' : 'face.reference_rejected', `person:${r.person_id}`, { referenceId: r.id });
 	});
 }
 
@@ -246,10 +246,10 @@ export async function submitStudySnapshot(
 }
 
 /** In-person sign-in: the alternative for a person who does not consent. */
-export async function recordSignin(db: Db, input: { personId: number; orgId: number; userId: number; note: string | null }, now: Date): Promise<void> {
+export async function recordSignin(db: Db, actor: ScopedActor, input: { personId: number; note: string | null }, now: Date): Promise<void> {
 	await withTransaction(db, async (tx) => {
-		await insertSignin(tx, { person_id: input.personId, recorded_by: input.userId, org_id: input.orgId, at: now, note: input.note });
-		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.signin_recorded', target: `person:${input.personId}`, detail: { note: input.note } });
+		await insertSignin(tx, { person_id: input.personId, recorded_by: actor.userId, org_id: actor.orgId, at: now, note: input.note });
+		await audit(tx, actor, now, 'face.signin_recorded', `person:${input.personId}`, { note: input.note });
 	});
 }
 
@@ -257,11 +257,11 @@ export const REVIEW_LABELS = { self: '本人', other: '非本人', unsure: '无�
 export type ReviewDecision = keyof typeof REVIEW_LABELS;
 
 /** A reviewer's decision on a face check; the caller has checked the reviewer may see it. */
-export async function reviewCheck(db: Db, input: { checkId: number; userId: number; decision: ReviewDecision; note: string | null }, now: Date): Promise<void> {
+export async function reviewCheck(db: Db, actor: ScopedActor, input: { checkId: number; decision: ReviewDecision; note: string | null }, now: Date): Promise<void> {
 	await withTransaction(db, async (tx) => {
-		await insertReview(tx, { check_id: input.checkId, decision: input.decision, decided_by: input.userId, at: now, note: input.note });
+		await insertReview(tx, { check_id: input.checkId, decision: input.decision, decided_by: actor.userId, at: now, note: input.note });
 		await keepUnmatchedCheck(tx, input.checkId);
-		await appendAudit(tx, { at: now, actorUserId: input.userId, action: 'face.reviewed', target: `face_check:${input.checkId}`, detail: { decision: input.decision, note: input.note } });
+		await audit(tx, actor, now, 'face.reviewed', `face_check:${input.checkId}`, { decision: input.decision, note: input.note });
 	});
 }
 

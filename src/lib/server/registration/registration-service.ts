@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { audit, type ScopedActor } from '../audit/actor.ts';
 import { hashPassword } from '../auth/password.ts';
 import { enqueueOutbound, notify } from '../notifications/notify.ts';
 import { recentAuditTimes } from '../people/activation.repository.ts';
@@ -24,7 +25,8 @@ import * as repo from './registration.repository.ts';
 // 实名注册 use cases. The reviewer's scope is a region path (regulator) or null (platform admin);
 // an application outside it behaves as if it did not exist.
 
-export type Reviewer = { userId: number; role: string; regionPath: string | null; ip: string | null };
+/** The regulator (its region) or platform admin (regionPath null: everywhere) deciding an application. */
+export type Reviewer = ScopedActor & { regionPath: string | null };
 
 export type SubmitResult = { ok: true; id: number } | { ok: false; status: 400 | 409 | 429; field: string; message: string };
 
@@ -181,15 +183,7 @@ export async function confirmRegistration(db: Db, reviewer: Reviewer, id: number
 			idempotencyKey: `registration:${id}:confirmed`,
 			now
 		});
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: reviewer.userId,
-			actorRole: reviewer.role,
-			action: 'registration.confirm',
-			target: `registration:${id}`,
-			ip: reviewer.ip,
-			detail: { orgId, personId, userId, creditCode: a.credit_code, contact: maskIdNumber(a.contact_id_number) }
-		});
+		await audit(tx, reviewer, now, 'registration.confirm', `registration:${id}`, { orgId, personId, userId, creditCode: a.credit_code, contact: maskIdNumber(a.contact_id_number) });
 		return { ok: true, orgId, userId, account: a.contact_mobile, password };
 	});
 }
@@ -210,15 +204,7 @@ export async function refuseRegistration(db: Db, reviewer: Reviewer, id: number,
 			idempotencyKey: `registration:${id}:refused`,
 			now
 		});
-		await appendAudit(tx, {
-			at: now,
-			actorUserId: reviewer.userId,
-			actorRole: reviewer.role,
-			action: 'registration.refuse',
-			target: `registration:${id}`,
-			ip: reviewer.ip,
-			detail: { creditCode: a.credit_code, reason }
-		});
+		await audit(tx, reviewer, now, 'registration.refuse', `registration:${id}`, { creditCode: a.credit_code, reason });
 		return { ok: true, orgId: null, userId: null, account: null, password: null };
 	});
 }

@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireRole } from '../auth/guards.ts';
+import { actorOf } from '../audit/actor.ts';
 import { getDb, now } from '../runtime.ts';
 import { requireIdParam } from '../../schemas/params.ts';
 import { refusalSchema } from '../../schemas/registration.ts';
@@ -15,7 +16,7 @@ type ReviewerRole = 'regulator' | 'platform_admin';
 
 function reviewerOf(event: Event, role: ReviewerRole): Reviewer {
 	const scope = requireRole(event.locals, role);
-	return { userId: scope.userId, role: scope.role, regionPath: role === 'platform_admin' ? null : scope.regionPath, ip: event.getClientAddress() };
+	return { ...actorOf(scope, event), regionPath: role === 'platform_admin' ? null : scope.regionPath };
 }
 
 export function loadQueue(role: ReviewerRole) {

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { reviewSchema } from '#lib/schemas/face.ts';
@@ -15,30 +16,33 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	reference: async ({ locals, request }) => {
+	reference: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const id = idParam(String(form.get('referenceId') ?? ''));
 		const confirm = form.get('decision') === 'confirm';
 		if (!id) return fail(400, { error: '登记照片编号 referenceId 不正确' });
 		try {
-			await decideReference(await getDb(), { referenceId: id, orgId: scope.orgId, userId: scope.userId, confirm }, now());
+			await decideReference(await getDb(), actorOf(scope, event), { referenceId: id, confirm }, now());
 		} catch (err) {
 			if (err instanceof FaceError) return fail(err.status, { error: err.message });
 			throw err;
 		}
 		return { done: confirm ? '已确认登记照片。' : '已退回登记照片。' };
 	},
-	review: async ({ locals, request }) => {
+	review: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = reviewSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]?.message ?? '复核内容不正确' });
 		const db = await getDb();
 		if (!(await mayReview(db, parsed.data.checkId, { orgId: scope.orgId }))) return fail(404, { error: '没有这条核验记录' });
-		await reviewCheck(db, { checkId: parsed.data.checkId, userId: scope.userId, decision: parsed.data.decision, note: parsed.data.note }, now());
+		await reviewCheck(db, actorOf(scope, event), { checkId: parsed.data.checkId, decision: parsed.data.decision, note: parsed.data.note }, now());
 		return { done: '已记录复核结论。' };
 	},
-	signin: async ({ locals, request }) => {
+	signin: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const personId = idParam(String(form.get('personId') ?? ''));
@@ -46,7 +50,7 @@ export const actions: Actions = {
 		if (!personId) return fail(400, { error: '请选择人员 personId' });
 		const db = await getDb();
 		if (!(await isPersonOfOrg(db, personId, scope.orgId))) return fail(404, { error: '没有这名人员' });
-		await recordSignin(db, { personId, orgId: scope.orgId, userId: scope.userId, note }, now());
+		await recordSignin(db, actorOf(scope, event), { personId, note }, now());
 		return { done: '已记录现场签到。' };
 	}
 };

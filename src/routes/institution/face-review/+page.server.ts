@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { reviewSchema } from '#lib/schemas/face.ts';
 import { reviewCheck } from '#lib/server/face/face-service.ts';
@@ -13,13 +14,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	review: async ({ locals, request }) => {
+	review: async (event) => {
+		const { locals, request } = event;
 		const scope = requireRole(locals, 'examiner');
 		const parsed = reviewSchema.safeParse(Object.fromEntries(await request.formData()));
 		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]?.message ?? '复核内容不正确' });
 		const db = await getDb();
 		if (!(await mayReview(db, parsed.data.checkId, { examinerUserId: scope.userId }))) return fail(404, { error: '没有这条核验记录' });
-		await reviewCheck(db, { checkId: parsed.data.checkId, userId: scope.userId, decision: parsed.data.decision, note: parsed.data.note }, now());
+		await reviewCheck(db, actorOf(scope, event), { checkId: parsed.data.checkId, decision: parsed.data.decision, note: parsed.data.note }, now());
 		return { done: '已记录复核结论。' };
 	}
 };

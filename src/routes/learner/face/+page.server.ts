@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { CONSENT_TEXT, CONSENT_VERSION, enrolFromCapture, enrolFromSpecialOps, faceStatus, FaceError, recordConsent } from '#lib/server/face/face-service.ts';
 import { FaceBusyError, FaceImageError, faceEngine } from '#lib/server/face/engine.ts';
@@ -40,27 +41,31 @@ async function guarded<T>(work: () => Promise<T>) {
 }
 
 export const actions: Actions = {
-	consent: async ({ locals, getClientAddress }) => {
+	consent: async (event) => {
+		const { locals } = event;
 		const { scope, personId } = person(locals);
 		if (personId === null) return fail(403, { error: '当前账号没有关联学员档案' });
-		await recordConsent(await getDb(), { personId, userId: scope.userId, action: 'given', ip: getClientAddress() }, now());
+		await recordConsent(await getDb(), actorOf(scope, event), { personId, action: 'given' }, now());
 		return { done: '已记录您的同意。' };
 	},
-	withdraw: async ({ locals, getClientAddress }) => {
+	withdraw: async (event) => {
+		const { locals } = event;
 		const { scope, personId } = person(locals);
 		if (personId === null) return fail(403, { error: '当前账号没有关联学员档案' });
-		await recordConsent(await getDb(), { personId, userId: scope.userId, action: 'withdrawn', ip: getClientAddress() }, now());
+		await recordConsent(await getDb(), actorOf(scope, event), { personId, action: 'withdrawn' }, now());
 		return { done: '已撤回同意：不再抓拍比对。请联系企业培训管理员安排现场签到。' };
 	},
-	enrolPhoto: async ({ locals }) => {
+	enrolPhoto: async (event) => {
+		const { locals } = event;
 		const { scope, personId } = person(locals);
 		if (personId === null) return fail(403, { error: '当前账号没有关联学员档案' });
 		return guarded(async () => {
-			const ok = await enrolFromSpecialOps(await getDb(), faceEngine(), faceThresholds(), { personId, userId: scope.userId }, now());
+			const ok = await enrolFromSpecialOps(await getDb(), faceEngine(), faceThresholds(), actorOf(scope, event), { personId }, now());
 			return ok ? { done: '已使用特种作业报名证件照作为登记照片。' } : fail(404, { error: '没有可用的特种作业报名证件照，请拍摄 3 张照片登记。' });
 		});
 	},
-	enrolCapture: async ({ locals, request }) => {
+	enrolCapture: async (event) => {
+		const { locals, request } = event;
 		const { scope, personId } = person(locals);
 		if (personId === null) return fail(403, { error: '当前账号没有关联学员档案' });
 		const form = await request.formData();
@@ -74,7 +79,7 @@ export const actions: Actions = {
 			frames.push(bytes);
 		}
 		return guarded(async () => {
-			const r = await enrolFromCapture(await getDb(), faceEngine(), faceThresholds(), { personId, userId: scope.userId, frames }, now());
+			const r = await enrolFromCapture(await getDb(), faceEngine(), faceThresholds(), actorOf(scope, event), { personId, frames }, now());
 			return r.ok ? { done: '登记照片已提交，待企业培训管理员确认。' } : fail(400, { error: `登记照片 frames：${r.message}` });
 		});
 	}
