@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { z } from 'zod';
+import { archiveYearSchema } from '#lib/schemas/archive.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { ARCHIVE_STATUS_LABELS, archiveYearOf, getEnterpriseArchive, listArchiveYears } from '#lib/server/study/archive.query.ts';
@@ -8,7 +9,7 @@ import { ARCHIVE_STATUS_LABELS, archiveYearOf, getEnterpriseArchive, listArchive
 const PAGE_SIZE = 200;
 
 const querySchema = z.object({
-	year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+	year: archiveYearSchema.optional().catch(undefined),
 	status: z.enum(['met', 'unmet', 'none']).optional().catch(undefined),
 	page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined)
 });
