@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { acknowledgeNotice, openNoticeForEnterprise } from '#lib/server/supervision/notice-service.ts';
@@ -28,7 +29,7 @@ export const actions: Actions = {
 		if (!parsed.success) return zodFailure(parsed.error);
 		const result = await acknowledgeNotice(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
+			actorOf(scope, { getClientAddress }),
 			{ noticeId: id, note: parsed.data.note },
 			now()
 		);
