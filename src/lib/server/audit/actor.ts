@@ -39,6 +39,16 @@ export function actorOf(scope: Pick<Scope, 'userId' | 'role' | 'orgId' | 'person
 }
 
 /**
+ * The actor of a page a regulator (its region) and the platform admin (every region) share, such as
+ * the registration review and the enterprise merge: `regionPath` is null for the platform admin.
+ */
+export type RegionalActor = { userId: number; role: string; regionPath: string | null; ip: string | null };
+
+export function regionalActorOf(scope: Pick<Scope, 'userId' | 'role' | 'regionPath'>, event: AddressSource): RegionalActor {
+	return { userId: scope.userId, role: scope.role, regionPath: scope.role === 'platform_admin' ? null : scope.regionPath, ip: clientAddress(event) };
+}
+
+/**
  * Appends one audit entry for `actor`. Joins the caller's transaction, so a use case's writes and
  * its audit entry commit together (call it with the transaction the writes used).
  */

@@ -3,6 +3,7 @@ import { requireRole } from '../auth/guards.ts';
 import { getDb, now } from '../runtime.ts';
 import { idParam } from '../../schemas/params.ts';
 import { mergeEnterprises, previewMerge, searchMergeCandidates } from './merge.ts';
+import { regionalActorOf } from '../audit/actor.ts';
 
 // The merge page is the same for the platform admin (every enterprise) and a regulator (its
 // region): these build its load and action.
@@ -11,8 +12,7 @@ type Event = { locals: App.Locals; getClientAddress: () => string; url: URL };
 type MergeRole = 'regulator' | 'platform_admin';
 
 function scopeOf(event: Event, role: MergeRole) {
-	const scope = requireRole(event.locals, role);
-	return { userId: scope.userId, role: scope.role, regionPath: role === 'platform_admin' ? null : scope.regionPath, ip: event.getClientAddress() };
+	return regionalActorOf(requireRole(event.locals, role), event);
 }
 
 export function loadMerge(role: MergeRole) {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
+import type { RegionalActor } from '../audit/actor.ts';
 import { hashPassword } from '../auth/password.ts';
 import { enqueueOutbound, notify } from '../notifications/notify.ts';
 import { recentAuditTimes } from '../people/activation.repository.ts';
@@ -24,7 +25,7 @@ import * as repo from './registration.repository.ts';
 // 实名注册 use cases. The reviewer's scope is a region path (regulator) or null (platform admin);
 // an application outside it behaves as if it did not exist.
 
-export type Reviewer = { userId: number; role: string; regionPath: string | null; ip: string | null };
+export type Reviewer = RegionalActor;
 
 export type SubmitResult = { ok: true; id: number } | { ok: false; status: 400 | 409 | 429; field: string; message: string };
 

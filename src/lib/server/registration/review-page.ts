@@ -6,6 +6,7 @@ import { refusalSchema } from '../../schemas/registration.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { confirmRegistration, getRegistration, listRegistrations, refuseRegistration, type Reviewer } from './registration-service.ts';
 import { formFailure, zodFailure } from '../../forms/failure.ts';
+import { regionalActorOf } from '../audit/actor.ts';
 
 // The review queue is the same page for a regulator (its region) and the platform admin (all):
 // these build its load and actions, so the two routes stay three lines each.
@@ -14,8 +15,7 @@ type Event = { locals: App.Locals; getClientAddress: () => string };
 type ReviewerRole = 'regulator' | 'platform_admin';
 
 function reviewerOf(event: Event, role: ReviewerRole): Reviewer {
-	const scope = requireRole(event.locals, role);
-	return { userId: scope.userId, role: scope.role, regionPath: role === 'platform_admin' ? null : scope.regionPath, ip: event.getClientAddress() };
+	return regionalActorOf(requireRole(event.locals, role), event);
 }
 
 export function loadQueue(role: ReviewerRole) {
