@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { makeOrg, makeUser } from '../support/factories.ts';
 import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
+import { at, LIVE_CLIENT as client, LIVE_CONFIG as CONFIG, liveBeat as live, makeLiveStaff, oneHourClass, publishClass, scheduleClass, T0 } from '../support/live-factories.ts';
 import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
 import { DEFAULT_STUDY_CONFIG } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
@@ -20,13 +21,9 @@ import {
 import { findAttendance, findLiveClass, isInAudience, listAttendance, listQuestions, listRollCalls, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
 import { requireAudienceClass, requireConsoleClass } from '../../src/lib/server/live/guard.ts';
 import type { Scope } from '../../src/lib/server/auth/guards.ts';
-import { creditedHours, DEFAULT_ROLLCALL_RULE, planRollCalls, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
+import { creditedHours, DEFAULT_ROLLCALL_RULE, planRollCalls, type LiveBeatInput } from '../../src/lib/server/live/attendance.ts';
 
-// The server's clock is a parameter: the rules are proven without waiting for a real class.
-const T0 = Date.parse('2026-12-10T02:00:00Z'); // class starts here
-const at = (s: number) => new Date(T0 + s * 1000);
-const CONFIG: LiveConfig = { intervalSeconds: 30, toleranceSeconds: 5, seekToleranceSeconds: 3, rollCallSeconds: 60 };
-const client = { ip: '10.0.0.9', device: 'test' };
+// The server's clock is a parameter (at(s), see live-factories.ts): the rules are proven without waiting for a real class.
 const scopeOf = (s: Partial<Scope> & Pick<Scope, 'role' | 'orgId'>): Scope => ({
 	userId: 0,
 	personId: null,
@@ -36,7 +33,6 @@ const scopeOf = (s: Partial<Scope> & Pick<Scope, 'role' | 'orgId'>): Scope => ({
 	regionPath: '/500000/500112/',
 	...s
 });
-const live = (tabId: string, extra: Partial<LiveBeatInput> = {}): LiveBeatInput => ({ tabId, mode: 'live', state: 'playing', position: null, ...extra });
 
 for (const backend of BACKENDS) {
 	describe(`live classes: attendance and bad input (${backend})`, () => {
@@ -54,35 +50,9 @@ for (const backend of BACKENDS) {
 		let named: number;
 		let outsider: number;
 
-		async function schedule(extra: Partial<Parameters<typeof scheduleLiveClass>[2]> = {}): Promise<LiveClassRow> {
-			const r = await scheduleLiveClass(
-				db,
-				admin,
-				{
-					title: '全员安全生产直播课',
-					lecturerUserId: lecturer,
-					startsAt: at(0),
-					endsAt: at(3600),
-					audience: { orgIds: [enterprise], roleCategories: ['frontline'], personIds: [named] },
-					creditHours: 1,
-					signinBeforeMinutes: 15,
-					signinAfterMinutes: 10,
-					replayRule: 'live_only',
-					...extra
-				},
-				at(-86400)
-			);
-			if (!r.ok) throw new Error(JSON.stringify(r.errors));
-			return (await findLiveClass(db, r.id))!;
-		}
-
-		async function publish(cls: LiveClassRow, s: number) {
-			const { streamKey } = await issueStreamKey(db, admin, cls, at(s - 1));
-			const [name, query] = streamKey.split('?');
-			const r = await checkPublish(db, { name: name!, key: new URLSearchParams(query).get('key')!, addr: '127.0.0.1' }, at(s));
-			expect(r.ok).toBe(true);
-			return streamKey;
-		}
+		const schedule = (extra: Partial<Parameters<typeof scheduleLiveClass>[2]> = {}) =>
+			scheduleClass(db, admin, { title: '全员安全生产直播课', lecturerUserId: lecturer, audience: { orgIds: [enterprise], roleCategories: ['frontline'], personIds: [named] }, ...extra });
+		const publish = (cls: LiveClassRow, s: number) => publishClass(db, admin, cls, s);
 
 		async function beat(cls: LiveClassRow, personId: number, s: number, b: LiveBeatInput) {
 			return recordLiveBeat(db, cls, { personId, beat: b, client }, at(s), CONFIG);
@@ -95,9 +65,7 @@ for (const backend of BACKENDS) {
 			otherInstitution = await makeOrg(db, 'institution');
 			enterprise = await makeOrg(db, 'enterprise');
 			outsiderOrg = await makeOrg(db, 'enterprise');
-			const a = await makeUser(db, { role: 'institution_admin', orgId: institution });
-			admin = { userId: a.id, orgId: institution, role: 'institution_admin', personId: null, ip: null };
-			lecturer = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
+			({ admin, lecturer } = await makeLiveStaff(db, institution));
 			await makeUser(db, { role: 'examiner', orgId: otherInstitution });
 			alice = await makePerson(db, enterprise, { role: 'frontline' });
 			bob = await makePerson(db, enterprise, { role: 'frontline' });
@@ -235,17 +203,7 @@ for (const backend of BACKENDS) {
 		it('an enterprise schedules its own 全员 class: own staff only; another enterprise cannot open its console', async () => {
 			const ea = await makeUser(db, { role: 'enterprise_admin', orgId: enterprise });
 			const actor: Actor = { userId: ea.id, orgId: enterprise, role: 'enterprise_admin', personId: null, ip: null };
-			const input = (audience: { orgIds: number[]; roleCategories: string[]; personIds: number[] }) => ({
-				title: '本企业全员安全培训',
-				lecturerUserId: ea.id,
-				startsAt: at(0),
-				endsAt: at(3600),
-				audience,
-				creditHours: 1,
-				signinBeforeMinutes: 15,
-				signinAfterMinutes: 10,
-				replayRule: 'live_only' as const
-			});
+			const input = (audience: { orgIds: number[]; roleCategories: string[]; personIds: number[] }) => oneHourClass({ title: '本企业全员安全培训', lecturerUserId: ea.id, audience });
 			const foreignPerson = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise], roleCategories: [], personIds: [outsider] }), at(-86400));
 			expect(foreignPerson).toMatchObject({ ok: false, errors: { audience: '指定人员中有不属于本企业的人员' } });
 			const foreignOrg = await scheduleLiveClass(db, actor, input({ orgIds: [enterprise, outsiderOrg], roleCategories: [], personIds: [] }), at(-86400));
@@ -361,26 +319,7 @@ for (const backend of BACKENDS) {
 			expect(planRollCalls(DEFAULT_ROLLCALL_RULE, at(0), at(600), () => 0.5)).toHaveLength(1);
 			expect(planRollCalls({ minPerHour: 0, maxPerHour: 0, answerSeconds: 60 }, at(0), at(3600), () => 0.5)).toHaveLength(0);
 
-			const r = await scheduleLiveClass(
-				db,
-				admin,
-				{
-					title: '自动点名',
-					lecturerUserId: lecturer,
-					startsAt: at(0),
-					endsAt: at(3600),
-					audience: { orgIds: [enterprise], roleCategories: [], personIds: [] },
-					creditHours: 1,
-					signinBeforeMinutes: 15,
-					signinAfterMinutes: 10,
-					replayRule: 'live_only',
-					rollCallRule: DEFAULT_ROLLCALL_RULE
-				},
-				at(-86400),
-				() => 0.5
-			);
-			if (!r.ok) throw new Error(JSON.stringify(r.errors));
-			const cls = (await findLiveClass(db, r.id))!;
+			const cls = await scheduleClass(db, admin, { title: '自动点名', lecturerUserId: lecturer, audience: { orgIds: [enterprise], roleCategories: [], personIds: [] }, rollCallRule: DEFAULT_ROLLCALL_RULE }, () => 0.5);
 			expect(cls.rollcall_rule).toEqual(DEFAULT_ROLLCALL_RULE);
 			const stored = await listRollCalls(db, cls.id);
 			expect(stored.length).toBe(3);

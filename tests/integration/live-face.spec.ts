@@ -6,20 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { actorFor, makeOrg, makeUser } from '../support/factories.ts';
 import { makePerson } from '../support/study-factories.ts';
+import { at, LIVE_CLIENT as client, LIVE_CONFIG as CONFIG, liveBeat as live, makeLiveStaff, publishClass, scheduleClass } from '../support/live-factories.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
-import { answerRollCall, checkPublish, issueStreamKey, recordLiveBeat, scheduleLiveClass, startRollCall, type Actor } from '../../src/lib/server/live/live-service.ts';
+import { answerRollCall, recordLiveBeat, startRollCall, type Actor } from '../../src/lib/server/live/live-service.ts';
 import { submitLiveFaceSnapshot } from '../../src/lib/server/live/live-face.ts';
-import { findAttendance, findLiveClass, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
-import { decideLiveBeat, type LiveBeatInput, type LiveConfig } from '../../src/lib/server/live/attendance.ts';
+import { findAttendance, type LiveClassRow } from '../../src/lib/server/live/live.repository.ts';
+import { decideLiveBeat, type LiveBeatInput } from '../../src/lib/server/live/attendance.ts';
 import { FaceError, recordConsent, type Analyser } from '../../src/lib/server/face/face-service.ts';
 import { DEFAULT_FACE_THRESHOLDS } from '../../src/lib/server/face/rules.ts';
 import { seal, sealEmbedding } from '../../src/lib/server/face/vault.ts';
-
-const T0 = Date.parse('2026-12-10T02:00:00Z');
-const at = (s: number) => new Date(T0 + s * 1000);
-const CONFIG: LiveConfig = { intervalSeconds: 30, toleranceSeconds: 5, seekToleranceSeconds: 3, rollCallSeconds: 60 };
-const client = { ip: '10.0.0.9', device: 'test' };
-const live = (tabId: string, extra: Partial<LiveBeatInput> = {}): LiveBeatInput => ({ tabId, mode: 'live', state: 'playing', position: null, ...extra });
 
 const REFERENCE = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 const STRANGER = REFERENCE.map((v) => -30 * v);
@@ -90,9 +85,8 @@ for (const backend of BACKENDS) {
 			db = t.db;
 			const institution = await makeOrg(db, 'institution');
 			const enterprise = await makeOrg(db, 'enterprise');
-			const a = await makeUser(db, { role: 'institution_admin', orgId: institution });
-			admin = { userId: a.id, orgId: institution, role: 'institution_admin', personId: null, ip: null };
-			const lecturer = (await makeUser(db, { role: 'examiner', orgId: institution })).id;
+			const staff = await makeLiveStaff(db, institution);
+			admin = staff.admin;
 			alice = await makePerson(db, enterprise, { role: 'frontline' });
 			bob = await makePerson(db, enterprise, { role: 'frontline' });
 			const aliceUser = await makeUser(db, { role: 'learner', orgId: enterprise });
@@ -101,27 +95,8 @@ for (const backend of BACKENDS) {
 				.insertInto('face_references')
 				.values({ person_id: alice, source: 'capture', image_enc: seal(new Uint8Array([1, 2, 3])), embedding_enc: sealEmbedding(REFERENCE), status: 'confirmed', created_at: at(-90000), confirmed_at: at(-90000) })
 				.execute();
-			const r = await scheduleLiveClass(
-				db,
-				admin,
-				{
-					title: '人脸核验直播课',
-					lecturerUserId: lecturer,
-					startsAt: at(0),
-					endsAt: at(3600),
-					audience: { orgIds: [enterprise], roleCategories: [], personIds: [] },
-					creditHours: 1,
-					signinBeforeMinutes: 15,
-					signinAfterMinutes: 10,
-					replayRule: 'live_only'
-				},
-				at(-86400)
-			);
-			if (!r.ok) throw new Error(JSON.stringify(r.errors));
-			cls = (await findLiveClass(db, r.id))!;
-			const { streamKey } = await issueStreamKey(db, admin, cls, at(-2));
-			const [name, query] = streamKey.split('?');
-			expect((await checkPublish(db, { name: name!, key: new URLSearchParams(query).get('key')!, addr: '127.0.0.1' }, at(0))).ok).toBe(true);
+			cls = await scheduleClass(db, admin, { title: '人脸核验直播课', lecturerUserId: staff.lecturer, audience: { orgIds: [enterprise], roleCategories: [], personIds: [] } });
+			await publishClass(db, admin, cls, 0, at(-2));
 		});
 		afterAll(async () => t?.close());
 

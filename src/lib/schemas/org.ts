@@ -14,7 +14,8 @@ const CONTROL = /\p{Cc}/u;
 const chars = (s: string) => [...s].length;
 const emptyToNull = (v: unknown) => (v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? null : v);
 
-function text(label: string, max: number) {
+/** A required one-line text field of `max` characters at most (also the registration form's). */
+export function requiredText(label: string, max: number) {
 	return z
 		.string({ error: `请填写${label}` })
 		.trim()
@@ -44,10 +45,10 @@ const date = (label: string) =>
 	z.string({ error: `请填写${label}` }).trim().refine(isCalendarDate, `${label}应为 YYYY-MM-DD 格式的有效日期`);
 
 const base = {
-	name: text('单位名称', 100),
+	name: requiredText('单位名称', 100),
 	regionCode,
-	address: optional(text('地址', 200)),
-	legalRep: optional(text('法定代表人', 50))
+	address: optional(requiredText('地址', 200)),
+	legalRep: optional(requiredText('法定代表人', 50))
 };
 
 export const enterpriseSchema = z.object({
@@ -65,7 +66,7 @@ export const governmentSchema = z.object({
 	kind: z.literal('government'),
 	...base,
 	creditCode: optional(creditCodeSchema),
-	govType: optional(text('机关类型', 30))
+	govType: optional(requiredText('机关类型', 30))
 });
 
 export const orgSchema = z.discriminatedUnion('kind', [enterpriseSchema, institutionSchema, regulatorSchema, governmentSchema], {
@@ -87,7 +88,7 @@ export const scopeSchema = z
 	.refine((v) => !v.validUntil || v.validUntil >= v.validFrom, { message: '资质有效期至不能早于生效日期', path: ['validUntil'] });
 export type ScopeInput = z.infer<typeof scopeSchema>;
 
-export const suspendSchema = z.object({ reason: text('停用原因', 500) });
+export const suspendSchema = z.object({ reason: requiredText('停用原因', 500) });
 
 export const orgAdminAccountSchema = z.object({
 	name: personNameSchema,

@@ -1,34 +1,12 @@
 import { z } from 'zod';
-import { checkCreditCode, CREDIT_CODE_MESSAGES } from '../domain/identifiers.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../domain/labels.ts';
+import { creditCodeSchema, requiredText as text } from './org.ts';
 import { idNumberSchema, mobileSchema, personNameSchema } from './person.ts';
 
 // 实名注册: the public application form, the status lookup and the reviewer's decision.
 
 const CONTROL = /\p{Cc}/u;
 const chars = (s: string) => [...s].length;
-
-/** 统一社会信用代码: spaces dropped, upper-cased; GB 32100 check character. */
-export const creditCodeSchema = z
-	.string({ error: '请填写统一社会信用代码' })
-	.transform((s) => s.replace(/\s+/g, '').toUpperCase())
-	.pipe(
-		z
-			.string()
-			.min(1, '请填写统一社会信用代码')
-			.superRefine((s, ctx) => {
-				const problem = checkCreditCode(s);
-				if (problem) ctx.addIssue({ code: 'custom', message: CREDIT_CODE_MESSAGES[problem] });
-			})
-	);
-
-const text = (label: string, max: number) =>
-	z
-		.string({ error: `请填写${label}` })
-		.trim()
-		.min(1, `请填写${label}`)
-		.refine((s) => chars(s) <= max, `${label}最多${max}个字`)
-		.refine((s) => !CONTROL.test(s), `${label}不能包含换行或控制字符`);
 
 /** The contact's role in the enterprise. 特种作业人员 needs an operation item, so it is not offered here. */
 export const CONTACT_ROLE_CATEGORIES = ['principal', 'controller', 'deputy', 'safety_manager', 'frontline'] as const satisfies readonly RoleCategory[];

@@ -39,6 +39,16 @@ export function actorOf(scope: Pick<Scope, 'userId' | 'role' | 'orgId' | 'person
 }
 
 /**
+ * The actor of a page a regulator (its region) and the platform admin (every region) share, such as
+ * the registration review and the enterprise merge: `regionPath` is null for the platform admin.
+ */
+export type RegionalActor = ScopedActor & { regionPath: string | null };
+
+export function regionalActorOf(scope: Pick<Scope, 'userId' | 'role' | 'orgId' | 'personId' | 'regionPath'>, event: AddressSource): RegionalActor {
+	return { ...actorOf(scope, event), regionPath: scope.role === 'platform_admin' ? null : scope.regionPath };
+}
+
+/**
  * Appends one audit entry for `actor`. Joins the caller's transaction, so a use case's writes and
  * its audit entry commit together (call it with the transaction the writes used).
  * Direct appendAudit only where no Actor is passed in: anonymous or self-service steps (login, logout, password change/reset, own sessions, notification settings, activation, registration submit) that record the user themselves or nobody.

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.ts';
+import { withTransaction, type Tx } from '../db/transaction.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 // Any constant: serialises appends so each entry links to the one before it.
@@ -52,7 +53,7 @@ export function hashAuditEntry(prevHash: string, e: HashedFields): string {
 
 /** Appends one entry to the hash-chained audit log. Joins the caller's transaction if any. */
 export async function appendAudit(db: Db, input: AuditEntryInput): Promise<void> {
-	const write = async (tx: Db) => {
+	await withTransaction(db, async (tx: Tx) => {
 		await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(tx);
 		const last = await tx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
 		const prevHash = last?.hash ?? GENESIS_HASH;
@@ -71,9 +72,7 @@ export async function appendAudit(db: Db, input: AuditEntryInput): Promise<void>
 			.insertInto('audit_log')
 			.values({ ...fields, detail: JSON.stringify(fields.detail), prev_hash: prevHash, hash: hashAuditEntry(prevHash, fields) })
 			.execute();
-	};
-	if (db.isTransaction) await write(db);
-	else await db.transaction().execute(write);
+	});
 }
 
 export type AuditProblem =

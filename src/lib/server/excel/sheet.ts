@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { checkXlsxArchive, NOT_XLSX } from './zip-guard.ts';
 import { stripNeutralisingPrefix } from './safe-cells.ts';
 
-// Reading uploaded .xlsx files: shared by the question-bank and staff imports.
+// Reading uploaded .xlsx files: shared by the question-bank, staff and enterprise directory imports.
 
 export type RowError = { row: number | null; column: string | null; message: string };
 
@@ -92,15 +92,13 @@ export function toBufferView(data: Uint8Array | Buffer): Buffer {
 }
 
 export type Header<C extends string> = { index: Map<C, number>; errors: RowError[] };
+export type HeaderSpec<C extends string> = { names: [string, C][]; required: readonly C[]; ignored?: ReadonlySet<string>; unknownHint?: string };
 
 /**
  * Maps the header row (row 1) to known columns: unknown, duplicate and missing required
  * columns are reported by name. `names` maps every accepted spelling to its column.
  */
-export function readHeader<C extends string>(
-	ws: ExcelJS.Worksheet,
-	spec: { names: [string, C][]; required: readonly C[]; ignored?: ReadonlySet<string>; unknownHint?: string }
-): Header<C> {
+export function readHeader<C extends string>(ws: ExcelJS.Worksheet, spec: HeaderSpec<C>): Header<C> {
 	const index = new Map<C, number>();
 	const errors: RowError[] = [];
 	const known = new Map<string, C>(spec.names.map(([name, col]) => [normaliseHeader(name), col]));
@@ -141,4 +139,107 @@ export async function loadWorkbook(buf: Buffer): Promise<{ ok: true; workbook: E
 		return { ok: false, message: NOT_XLSX };
 	}
 	return { ok: true, workbook };
+}
+
+/** A non-blank data row: its Excel row number (header = 1) and exceljs' 1-based cell values. */
+export type DataRow = { n: number; values: unknown[] };
+
+/** What differs between the imports that read one sheet of rows under a header. */
+export type ImportSheetSpec<C extends string> = {
+	/** The sheet to read, out of the workbook's sheets (there is at least one). */
+	pickSheet: (sheets: ExcelJS.Worksheet[]) => ExcelJS.Worksheet;
+	header: HeaderSpec<C>;
+	/** The whole message when the sheet has no data row. */
+	noData: string;
+	maxRows: number;
+	/** What a row holds and how to split the file, in “文件有 N 行<rowsOf>，超过单次导入上限 M 行，<split>”. */
+	rowsOf: string;
+	split: string;
+	/** The advice after “不是有效的 Excel 文件：可能是旧版 .xls 文件或设置了打开密码，”. */
+	oldFormatAdvice?: string;
+};
+
+export type ImportSheet<C extends string> =
+	| { ok: true; ws: ExcelJS.Worksheet; header: Map<C, number>; rows: DataRow[] }
+	| { ok: false; errors: RowError[] };
+
+const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+/**
+ * The one way an import opens its upload: not empty, not an old .xls (OLE) or password-protected
+ * file, a zip, a workbook with sheets (via loadWorkbook); then the chosen sheet's header and its
+ * non-blank data rows, at least one and at most `maxRows`. Never throws for bad input.
+ */
+export async function readImportSheet<C extends string>(data: Uint8Array | Buffer, spec: ImportSheetSpec<C>): Promise<ImportSheet<C>> {
+	const fail = (message: string): ImportSheet<C> => ({ ok: false, errors: [{ row: null, column: null, message }] });
+	if (data.byteLength === 0) return fail('文件是空的');
+	const buf = toBufferView(data);
+	if (buf.subarray(0, 4).equals(OLE_SIGNATURE)) {
+		return fail(`${NOT_XLSX}：可能是旧版 .xls 文件或设置了打开密码，${spec.oldFormatAdvice ?? '请在 Excel 中另存为 .xlsx（并取消密码）后再导入'}`);
+	}
+	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fail(NOT_XLSX); // not a zip archive
+
+	const loaded = await loadWorkbook(buf);
+	if (!loaded.ok) return fail(loaded.message);
+	const sheets = loaded.workbook.worksheets;
+	if (sheets.length === 0) return fail(NOT_XLSX); // a zip, but no workbook in it
+
+	const ws = spec.pickSheet(sheets);
+	if (ws.actualRowCount === 0) return fail(spec.noData);
+
+	const header = readHeader(ws, spec.header);
+	if (header.errors.length) return { ok: false, errors: header.errors };
+
+	const rows: DataRow[] = [];
+	ws.eachRow((row, n) => {
+		if (n === 1) return;
+		const values = row.values as unknown[];
+		if (!isBlankRow(values)) rows.push({ n, values });
+	});
+	if (rows.length === 0) return fail(spec.noData);
+	if (rows.length > spec.maxRows) return fail(`文件有 ${rows.length} 行${spec.rowsOf}，超过单次导入上限 ${spec.maxRows} 行，${spec.split}`);
+	return { ok: true, ws, header: header.index, rows };
+}
+
+/**
+ * Content in a column whose header cell is empty is reported once, at the first row that has
+ * some. Returns, for each data row in order, the messages of the columns first seen in it.
+ */
+export function unnamedColumns(ws: ExcelJS.Worksheet): (n: number, values: unknown[]) => string[] {
+	const headerValues = ws.getRow(1).values as unknown[];
+	const named = new Set<number>();
+	for (let c = 1; c < headerValues.length; c++) if (readCell(headerValues[c]).kind !== 'empty') named.add(c);
+	const reported = new Set<number>();
+	return (n, values) => {
+		const messages: string[] = [];
+		for (let c = 1; c < values.length; c++) {
+			if (!named.has(c) && !reported.has(c) && readCell(values[c]).kind !== 'empty') {
+				reported.add(c);
+				messages.push(`第${columnLetter(c)}列没有列名，但第${n}行起有内容；请填写列名或删除该列`);
+			}
+		}
+		return messages;
+	};
+}
+
+/**
+ * After every `every` rows (but not the last) of a long import: tells `onProgress` and lets
+ * other requests run. The caller reports (total, total) itself at the end.
+ */
+export async function progressPause(done: number, total: number, every: number, onProgress?: (done: number, total: number) => void): Promise<void> {
+	if (done % every !== 0 || done >= total) return;
+	onProgress?.(done, total);
+	await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Row errors listed before the rest are summarised in one final entry. */
+export const MAX_LISTED_ERRORS = 500;
+
+/** Sorted by row and then by the order of `columns`; at most MAX_LISTED_ERRORS, then one entry saying how many more. */
+export function listRowErrors(errors: RowError[], columns: readonly string[]): RowError[] {
+	const order = new Map<string, number>(columns.map((c, i) => [c, i]));
+	const sorted = [...errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (order.get(a.column ?? '') ?? 99) - (order.get(b.column ?? '') ?? 99));
+	if (sorted.length <= MAX_LISTED_ERRORS) return sorted;
+	const badRows = new Set(sorted.map((e) => e.row)).size;
+	return [...sorted.slice(0, MAX_LISTED_ERRORS), { row: null, column: null, message: `还有 ${sorted.length - MAX_LISTED_ERRORS} 处错误未列出（共 ${badRows} 行有问题），请先修改以上各行后重新导入` }];
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { audit, type ScopedActor } from '../audit/actor.ts';
 import { readFileRange } from '../files/files.repository.ts';
+import { lockPersonStudy } from '../study/study.repository.ts';
 import type { FaceAnalysis } from './engine.ts';
 import { judgeEnrolment, judgeFace, type FaceOutcome, type FaceThresholds, type FaceVerdict } from './rules.ts';
 import { openEmbedding, seal, sealEmbedding } from './vault.ts';
@@ -26,7 +27,6 @@ import {
 	insertSignin,
 	insertStudyEvent,
 	keepUnmatchedCheck,
-	lockPersonStudy,
 	missPendingStudyFaceChecks,
 	passStudyCheck,
 	resumeLeaseFrom,

@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import type { Tx } from '../db/transaction.ts';
@@ -119,11 +119,6 @@ export async function findStudyCheck(db: Db, checkId: number) {
 
 export async function findStudyLease(db: Db, personId: number) {
 	return db.selectFrom('study_leases').select(['tab_id', 'lesson_id', 'released_at']).where('person_id', '=', personId).executeTakeFirst();
-}
-
-/** The person's study lock (the same key the study heartbeat's writers take). */
-export async function lockPersonStudy(tx: Tx, personId: number): Promise<void> {
-	await sql`select pg_advisory_xact_lock(7301, ${personId})`.execute(tx);
 }
 
 export async function insertStudyEvent(db: Db, row: Insertable<DB['study_events']>): Promise<void> {

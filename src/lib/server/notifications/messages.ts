@@ -1,6 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
+import { clampPage, pageCount } from '../../domain/paging.ts';
 import { CHANNELS, OPTIONAL_KINDS, type Channel, type OptionalKind } from './kinds.ts';
 import { countMessages, countUnread, findContact, findOwnMessage, listMessagesPage, listOwnOptOuts, replaceOptOuts, setEmail, setRead } from './messages.repository.ts';
 
@@ -13,8 +14,8 @@ export { countUnread };
 
 export async function listMessages(db: Db, userId: number, page: number) {
 	const [total, unread] = await Promise.all([countMessages(db, userId), countUnread(db, userId)]);
-	const pages = Math.max(1, Math.ceil(total / MESSAGES_PAGE_SIZE));
-	const current = Math.min(Math.max(1, page), pages);
+	const pages = pageCount(total, MESSAGES_PAGE_SIZE);
+	const current = clampPage(page, total, MESSAGES_PAGE_SIZE);
 	const items = await listMessagesPage(db, userId, MESSAGES_PAGE_SIZE, (current - 1) * MESSAGES_PAGE_SIZE);
 	return { items, total, unread, page: current, pages };
 }

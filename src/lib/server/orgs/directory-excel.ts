@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
-import { EMPTY, NOT_XLSX, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
+import { EMPTY, MAX_LISTED_ERRORS, cellText, listRowErrors, progressPause, readCell, readImportSheet, snippet, unnamedColumns, type Cell, type RowError } from '../excel/sheet.ts';
 import { checkCreditCode, creditCodeCheckChar, CREDIT_CODE_MESSAGES } from '../../domain/identifiers.ts';
 
 // Excel (.xlsx) template and reader for a regulator's enterprise directory (企业名录). Pure: the
@@ -31,7 +31,7 @@ const IGNORED_COLUMNS = new Set(['序号', '备注']);
 export const DIRECTORY_SHEET = '企业名录';
 export const NOTES_SHEET = '填写说明';
 export const MAX_DIRECTORY_ROWS = 50_000;
-export const MAX_LISTED_ERRORS = 500;
+export { MAX_LISTED_ERRORS };
 const PROGRESS_EVERY = 2000;
 
 export const NAME_MAX = 100;
@@ -143,17 +143,18 @@ function key(s: string): string {
 	return s.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 
-const fileError = (message: string): DirectoryParseResult => ({ readable: false, errors: [{ row: null, column: null, message }] });
 const NO_DATA = '没有企业数据：请在“企业名录”工作表第2行起填写，每行一家企业';
-const COLUMN_ORDER = new Map<string, number>(DIRECTORY_COLUMNS.map((c, i) => [c, i]));
 
 /** Sorted by row and column; at most MAX_LISTED_ERRORS, then one entry saying how many more. */
 export function listDirectoryErrors(errors: RowError[]): RowError[] {
-	const sorted = [...errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (COLUMN_ORDER.get(a.column ?? '') ?? 99) - (COLUMN_ORDER.get(b.column ?? '') ?? 99));
-	if (sorted.length <= MAX_LISTED_ERRORS) return sorted;
-	const badRows = new Set(sorted.map((e) => e.row)).size;
-	return [...sorted.slice(0, MAX_LISTED_ERRORS), { row: null, column: null, message: `还有 ${sorted.length - MAX_LISTED_ERRORS} 处错误未列出（共 ${badRows} 行有问题），请先修改以上各行后重新导入` }];
+	return listRowErrors(errors, DIRECTORY_COLUMNS);
 }
+
+/** This import's own wording for two of cellText's messages (kept as the directory import has always said them). */
+const OWN_WORDING: Partial<Record<Cell['kind'], string>> = {
+	formula: '是没有计算结果的公式，请改为直接填写内容',
+	boolean: '应为文字，当前是逻辑值'
+};
 
 type Lookup = { regions: Map<string, string | null>; outside: Set<string>; industries: Map<string, string>; industryNames: string };
 
@@ -190,15 +191,10 @@ function readRow(n: number, values: unknown[], header: Map<DirectoryColumn, numb
 	/** Text of the cell ('' when empty), or null when unusable (reported). */
 	const text = (col: DirectoryColumn, numbers: boolean): string | null => {
 		const c = cell(col);
-		let t: string;
-		if (c.kind === 'empty') return '';
-		if (c.kind === 'text') t = c.text;
-		else if (c.kind === 'number' && numbers && Number.isSafeInteger(c.value)) t = String(c.value);
-		else if (c.kind === 'formula') return fail(col, '是没有计算结果的公式，请改为直接填写内容'), null;
-		else if (c.kind === 'error') return fail(col, `单元格是错误值 ${c.code}`), null;
-		else return fail(col, c.kind === 'number' ? `应为文字，当前是数字 ${c.value}` : c.kind === 'date' ? '应为文字，当前是日期' : '应为文字，当前是逻辑值'), null;
-		if (CONTROL_RE.test(t)) return fail(col, '含有换行、制表符等控制字符，请删除后重试'), null;
-		return t;
+		const read = cellText(c, numbers ? 'integer' : 'none');
+		if ('error' in read) return fail(col, OWN_WORDING[c.kind] ?? read.error), null;
+		if (CONTROL_RE.test(read.text)) return fail(col, '含有换行、制表符等控制字符，请删除后重试'), null;
+		return read.text;
 	};
 	const required = (col: DirectoryColumn, numbers = false): string | null => {
 		const t = text(col, numbers);
@@ -265,52 +261,31 @@ function readRow(n: number, values: unknown[], header: Map<DirectoryColumn, numb
  * twice in the file are reported here, naming both rows.
  */
 export async function parseDirectoryXlsx(data: Uint8Array | Buffer, options: DirectoryParseOptions): Promise<DirectoryParseResult> {
-	const maxRows = options.maxRows ?? MAX_DIRECTORY_ROWS;
-	if (data.byteLength === 0) return fileError('文件是空的');
-	const buf = toBufferView(data);
-	if (buf.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) return fileError(`${NOT_XLSX}：可能是旧版 .xls 文件或设置了打开密码，请另存为 .xlsx 后再导入`);
-	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fileError(NOT_XLSX);
-	const loaded = await loadWorkbook(buf);
-	if (!loaded.ok) return fileError(loaded.message);
-	const wb = loaded.workbook;
-	if (wb.worksheets.length === 0) return fileError(NOT_XLSX);
-	const ws = wb.worksheets.find((s) => s.name.trim() === DIRECTORY_SHEET) ?? wb.worksheets.find((s) => s.name.trim() !== NOTES_SHEET) ?? wb.worksheets[0]!;
-	if (ws.actualRowCount === 0) return fileError(NO_DATA);
-
-	const header = readHeader(ws, {
-		names: [...DIRECTORY_COLUMNS.map((c) => [c, c] as [string, DirectoryColumn]), ...Object.entries(HEADER_ALIASES)],
-		required: REQUIRED,
-		ignored: IGNORED_COLUMNS,
-		unknownHint: `，可用的列名：${DIRECTORY_COLUMNS.join('、')}`
+	const sheet = await readImportSheet(data, {
+		pickSheet: (sheets) => sheets.find((s) => s.name.trim() === DIRECTORY_SHEET) ?? sheets.find((s) => s.name.trim() !== NOTES_SHEET) ?? sheets[0]!,
+		header: {
+			names: [...DIRECTORY_COLUMNS.map((c) => [c, c] as [string, DirectoryColumn]), ...Object.entries(HEADER_ALIASES)],
+			required: REQUIRED,
+			ignored: IGNORED_COLUMNS,
+			unknownHint: `，可用的列名：${DIRECTORY_COLUMNS.join('、')}`
+		},
+		noData: NO_DATA,
+		maxRows: options.maxRows ?? MAX_DIRECTORY_ROWS,
+		rowsOf: '企业数据',
+		split: '请拆分成几个文件后导入',
+		oldFormatAdvice: '请另存为 .xlsx 后再导入'
 	});
-	if (header.errors.length) return { readable: false, errors: header.errors };
-
-	const raw: { n: number; values: unknown[] }[] = [];
-	ws.eachRow((row, n) => {
-		if (n === 1) return;
-		const values = row.values as unknown[];
-		if (!isBlankRow(values)) raw.push({ n, values });
-	});
-	if (raw.length === 0) return fileError(NO_DATA);
-	if (raw.length > maxRows) return fileError(`文件有 ${raw.length} 行企业数据，超过单次导入上限 ${maxRows} 行，请拆分成几个文件后导入`);
+	if (!sheet.ok) return { readable: false, errors: sheet.errors };
+	const raw = sheet.rows;
 
 	const lookup = buildLookup(options);
 	const errors: RowError[] = [];
-	const mapped = new Set(header.index.values());
-	const headerValues = ws.getRow(1).values as unknown[];
-	const named = new Set<number>();
-	for (let c = 1; c < headerValues.length; c++) if (readCell(headerValues[c]).kind !== 'empty') named.add(c);
-	const unnamedReported = new Set<number>();
+	const unnamed = unnamedColumns(sheet.ws);
 	const codeRows = new Map<string, number>();
 	const rows: EnterpriseRow[] = [];
 	for (const [i, { n, values }] of raw.entries()) {
-		for (let c = 1; c < values.length; c++) {
-			if (!mapped.has(c) && !named.has(c) && !unnamedReported.has(c) && readCell(values[c]).kind !== 'empty') {
-				unnamedReported.add(c);
-				errors.push({ row: n, column: null, message: `第${columnLetter(c)}列没有列名，但第${n}行起有内容；请填写列名或删除该列` });
-			}
-		}
-		const r = readRow(n, values, header.index, lookup, errors);
+		for (const message of unnamed(n, values)) errors.push({ row: n, column: null, message });
+		const r = readRow(n, values, sheet.header, lookup, errors);
 		if (r) {
 			const first = codeRows.get(r.creditCode);
 			if (first !== undefined) errors.push({ row: n, column: '统一社会信用代码', message: `第${n}行“统一社会信用代码”与第${first}行重复（同一企业只能填写一行）` });
@@ -319,11 +294,7 @@ export async function parseDirectoryXlsx(data: Uint8Array | Buffer, options: Dir
 				rows.push(r);
 			}
 		}
-		const done = i + 1;
-		if (done % PROGRESS_EVERY === 0 && done < raw.length) {
-			options.onProgress?.(done, raw.length);
-			await new Promise<void>((resolve) => setImmediate(resolve)); // let other requests run
-		}
+		await progressPause(i + 1, raw.length, PROGRESS_EVERY, options.onProgress);
 	}
 	options.onProgress?.(raw.length, raw.length);
 	return { readable: true, rows, total: raw.length, errors };

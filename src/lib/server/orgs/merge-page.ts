@@ -1,9 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireRole } from '../auth/guards.ts';
-import { actorOf } from '../audit/actor.ts';
 import { getDb, now } from '../runtime.ts';
 import { idParam } from '../../schemas/params.ts';
-import { mergeEnterprises, previewMerge, searchMergeCandidates, type MergeActor } from './merge.ts';
+import { mergeEnterprises, previewMerge, searchMergeCandidates } from './merge.ts';
+import { regionalActorOf } from '../audit/actor.ts';
 
 // The merge page is the same for the platform admin (every enterprise) and a regulator (its
 // region): these build its load and action.
@@ -11,9 +11,8 @@ import { mergeEnterprises, previewMerge, searchMergeCandidates, type MergeActor 
 type Event = { locals: App.Locals; getClientAddress: () => string; url: URL };
 type MergeRole = 'regulator' | 'platform_admin';
 
-function scopeOf(event: Event, role: MergeRole): MergeActor {
-	const scope = requireRole(event.locals, role);
-	return { ...actorOf(scope, event), regionPath: role === 'platform_admin' ? null : scope.regionPath };
+function scopeOf(event: Event, role: MergeRole) {
+	return regionalActorOf(requireRole(event.locals, role), event);
 }
 
 export function loadMerge(role: MergeRole) {

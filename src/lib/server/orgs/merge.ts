@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
-import { audit, type ScopedActor } from '../audit/actor.ts';
+import { audit, type RegionalActor } from '../audit/actor.ts';
 import * as repo from './merge.repository.ts';
 
 // 合并重复企业: the same company entered twice. Everything that belongs to the duplicate moves to the
@@ -10,7 +10,7 @@ import * as repo from './merge.repository.ts';
 // coverage triggers at commit.
 
 /** regionPath null: the platform admin (every enterprise); a regulator's region otherwise. */
-export type MergeActor = ScopedActor & { regionPath: string | null };
+export type MergeActor = RegionalActor;
 
 export function searchMergeCandidates(db: Db, regionPath: string | null, q: string) {
 	return repo.searchEnterprises(db, regionPath, q);

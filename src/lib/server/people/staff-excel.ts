@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
-import { EMPTY, NOT_XLSX, cellText, columnLetter, isBlankRow, loadWorkbook, normaliseHeader, readCell, readHeader, snippet, toBufferView, type Cell, type NumbersAsText, type RowError } from '../excel/sheet.ts';
+import { EMPTY, MAX_LISTED_ERRORS, cellText, columnLetter, listRowErrors, normaliseHeader, progressPause, readCell, readImportSheet, snippet, unnamedColumns, type Cell, type NumbersAsText, type RowError } from '../excel/sheet.ts';
 import { idNumberCheckChar } from '../../domain/identifiers.ts';
 import { ENTERPRISE_ROLE_CATEGORIES, ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
 import { idNumberSchema, mobileSchema, personSchema, chinaDate, PERSON_NAME_MAX, PERSON_POSITION_MAX, EARLIEST_HIRED_ON, type PersonInput } from '../../schemas/person.ts';
@@ -39,8 +39,7 @@ export const EXAMPLE_SHEET = '示例';
 export const INSTRUCTIONS_SHEET = '填写说明';
 
 export const MAX_STAFF_ROWS = 50_000;
-/** Row errors listed before the rest are summarised in one final entry. */
-export const MAX_LISTED_ERRORS = 500;
+export { MAX_LISTED_ERRORS };
 const PROGRESS_EVERY = 1000;
 const VALIDATED_ROWS = 10_000;
 
@@ -186,8 +185,6 @@ function key(s: string): string {
 	return s.normalize('NFKC').replace(/\s+/g, '');
 }
 
-const fileError = (message: string): StaffParseResult => ({ readable: false, errors: [{ row: null, column: null, message }] });
-
 const NO_DATA = '没有人员数据：请在“人员”工作表第2行起填写，每行一人';
 
 const PATH_COLUMNS: Record<keyof PersonInput, StaffColumn> = {
@@ -200,17 +197,9 @@ const PATH_COLUMNS: Record<keyof PersonInput, StaffColumn> = {
 	hiredOn: '入职日期'
 };
 
-const COLUMN_ORDER = new Map<string, number>(STAFF_COLUMNS.map((c, i) => [c, i]));
-
 /** Sorted by row and column; at most MAX_LISTED_ERRORS, then one entry saying how many more. */
 export function listErrors(errors: RowError[]): RowError[] {
-	const sorted = [...errors].sort(
-		(a, b) => (a.row ?? 0) - (b.row ?? 0) || (COLUMN_ORDER.get(a.column ?? '') ?? 99) - (COLUMN_ORDER.get(b.column ?? '') ?? 99)
-	);
-	if (sorted.length <= MAX_LISTED_ERRORS) return sorted;
-	const badRows = new Set(sorted.map((e) => e.row)).size;
-	const rest = sorted.length - MAX_LISTED_ERRORS;
-	return [...sorted.slice(0, MAX_LISTED_ERRORS), { row: null, column: null, message: `还有 ${rest} 处错误未列出（共 ${badRows} 行有问题），请先修改以上各行后重新导入` }];
+	return listRowErrors(errors, STAFF_COLUMNS);
 }
 
 /** Date cell or text as YYYY-MM-DD (zero-padded); other text is passed on for the schema to reject. */
@@ -331,60 +320,32 @@ class RowReader {
  * within the file are reported here, naming both rows.
  */
 export async function parseStaffXlsx(data: Uint8Array | Buffer, options: StaffParseOptions): Promise<StaffParseResult> {
-	const maxRows = options.maxRows ?? MAX_STAFF_ROWS;
-	if (data.byteLength === 0) return fileError('文件是空的');
-	const buf = toBufferView(data);
-	if (buf.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-		return fileError(`${NOT_XLSX}：可能是旧版 .xls 文件或设置了打开密码，请在 Excel 中另存为 .xlsx（并取消密码）后再导入`);
-	}
-	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fileError(NOT_XLSX); // not a zip archive
-
-	const loaded = await loadWorkbook(buf);
-	if (!loaded.ok) return fileError(loaded.message);
-	const wb = loaded.workbook;
-	if (wb.worksheets.length === 0) return fileError(NOT_XLSX);
-
-	const ws =
-		wb.worksheets.find((s) => s.name.trim() === STAFF_SHEET) ??
-		wb.worksheets.find((s) => ![EXAMPLE_SHEET, INSTRUCTIONS_SHEET].includes(s.name.trim())) ??
-		wb.worksheets[0]!;
-	if (ws.actualRowCount === 0) return fileError(NO_DATA);
-
-	const header = readHeader(ws, {
-		names: [...STAFF_COLUMNS.map((c) => [c, c] as [string, StaffColumn]), ...Object.entries(HEADER_ALIASES)],
-		required: REQUIRED_STAFF_COLUMNS,
-		ignored: new Set([...IGNORED_COLUMNS].map(normaliseHeader)),
-		unknownHint: `，可用的列名：${STAFF_COLUMNS.join('、')}`
+	const sheet = await readImportSheet(data, {
+		pickSheet: (sheets) =>
+			sheets.find((s) => s.name.trim() === STAFF_SHEET) ?? sheets.find((s) => ![EXAMPLE_SHEET, INSTRUCTIONS_SHEET].includes(s.name.trim())) ?? sheets[0]!,
+		header: {
+			names: [...STAFF_COLUMNS.map((c) => [c, c] as [string, StaffColumn]), ...Object.entries(HEADER_ALIASES)],
+			required: REQUIRED_STAFF_COLUMNS,
+			ignored: new Set([...IGNORED_COLUMNS].map(normaliseHeader)),
+			unknownHint: `，可用的列名：${STAFF_COLUMNS.join('、')}`
+		},
+		noData: NO_DATA,
+		maxRows: options.maxRows ?? MAX_STAFF_ROWS,
+		rowsOf: '人员数据',
+		split: '请拆分成几个文件后导入'
 	});
-	if (header.errors.length) return { readable: false, errors: header.errors };
-
-	const raw: { n: number; values: unknown[] }[] = [];
-	ws.eachRow((row, n) => {
-		if (n === 1) return;
-		const values = row.values as unknown[];
-		if (!isBlankRow(values)) raw.push({ n, values });
-	});
-	if (raw.length === 0) return fileError(NO_DATA);
-	if (raw.length > maxRows) return fileError(`文件有 ${raw.length} 行人员数据，超过单次导入上限 ${maxRows} 行，请拆分成几个文件后导入`);
+	if (!sheet.ok) return { readable: false, errors: sheet.errors };
+	const raw = sheet.rows;
 
 	const errors: RowError[] = [];
-	const reader = new RowReader(header.index, options.specialOperations, options.now, errors);
-	const mapped = new Set(header.index.values());
-	const ignored = new Set<number>();
-	const headerValues = ws.getRow(1).values as unknown[];
-	for (let c = 1; c < headerValues.length; c++) if (!mapped.has(c) && readCell(headerValues[c]).kind !== 'empty') ignored.add(c);
-	const unnamedReported = new Set<number>();
+	const reader = new RowReader(sheet.header, options.specialOperations, options.now, errors);
+	const unnamed = unnamedColumns(sheet.ws);
 	const idRows = new Map<string, number>();
 	const mobileRows = new Map<string, number>();
 	const rows: StaffSheetRow[] = [];
 
 	for (const [i, { n, values }] of raw.entries()) {
-		for (let c = 1; c < values.length; c++) {
-			if (!mapped.has(c) && !ignored.has(c) && !unnamedReported.has(c) && readCell(values[c]).kind !== 'empty') {
-				unnamedReported.add(c);
-				errors.push({ row: n, column: null, message: `第${columnLetter(c)}列没有列名，但第${n}行起有内容；请填写列名或删除该列` });
-			}
-		}
+		for (const message of unnamed(n, values)) errors.push({ row: n, column: null, message });
 		const r = reader.read(n, values);
 		if (r.idNumber !== null) {
 			const first = idRows.get(r.idNumber);
@@ -402,11 +363,7 @@ export async function parseStaffXlsx(data: Uint8Array | Buffer, options: StaffPa
 		}
 		rows.push(r);
 
-		const done = i + 1;
-		if (done % PROGRESS_EVERY === 0 && done < raw.length) {
-			options.onProgress?.(done, raw.length);
-			await new Promise<void>((resolve) => setImmediate(resolve)); // let other requests run
-		}
+		await progressPause(i + 1, raw.length, PROGRESS_EVERY, options.onProgress);
 	}
 	options.onProgress?.(raw.length, raw.length);
 	return { readable: true, rows, errors };

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
-import { EMPTY, NOT_XLSX, cellText, columnLetter, isBlankRow, loadWorkbook, readCell, readHeader, snippet, toBufferView, type Cell, type RowError } from '../excel/sheet.ts';
+import { EMPTY, MAX_LISTED_ERRORS, cellText, columnLetter, progressPause, readCell, readImportSheet, snippet, unnamedColumns, type Cell, type RowError } from '../excel/sheet.ts';
 import { OPTION_KEYS, QUESTION_TYPE_LABELS, caseSchema, normaliseStem, questionSchema, type OptionKey, type Question, type QuestionType, type StoredQuestion } from '../../question-bank/schema.ts';
 
 // Excel (.xlsx) template, export and import of questions. Server-only, no database access:
@@ -30,8 +30,7 @@ export const BANK_INFO_SHEET = '题库信息';
 
 export const DEFAULT_MAX_ROWS = 10_000;
 export const DEFAULT_MAX_CELL_CHARS = 5_000;
-/** Row errors listed before the rest are summarised in one final entry. */
-export const MAX_LISTED_ERRORS = 500;
+export { MAX_LISTED_ERRORS };
 const PROGRESS_EVERY = 500;
 
 export type { RowError };
@@ -338,8 +337,6 @@ export function groupCases<Q extends Pick<Question, 'case'>>(questions: readonly
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-const fileError = (message: string): ParseResult => ({ ok: false, errors: [{ row: null, column: null, message }] });
-
 const NO_DATA = '没有题目数据';
 
 /** Collects errors, listing at most MAX_LISTED_ERRORS and counting the rest. */
@@ -574,40 +571,21 @@ function optionsIssueColumn(type: QuestionType | undefined, options: Partial<Rec
  * and Chinese column names, or all questions when the whole file is valid.
  */
 export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: ParseOptions = {}): Promise<ParseResult> {
-	const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
 	const maxCellChars = options.maxCellChars ?? DEFAULT_MAX_CELL_CHARS;
-
-	if (data.byteLength === 0) return fileError('文件是空的');
-	const buf = toBufferView(data);
-	if (buf.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-		return fileError(`${NOT_XLSX}：可能是旧版 .xls 文件或设置了打开密码，请在 Excel 中另存为 .xlsx（并取消密码）后再导入`);
-	}
-	if (buf[0] !== 0x50 || buf[1] !== 0x4b) return fileError(NOT_XLSX); // not a zip archive
-
-	const loaded = await loadWorkbook(buf);
-	if (!loaded.ok) return fileError(loaded.message);
-	const wb = loaded.workbook;
-	if (wb.worksheets.length === 0) return fileError(NOT_XLSX); // a zip, but no workbook in it
-
-	const ws = wb.worksheets.find((s) => s.name.trim() === QUESTION_SHEET) ?? wb.worksheets[0]!;
-	if (ws.actualRowCount === 0) return fileError(NO_DATA);
-
-	const header = readHeader(ws, { names: QUESTION_COLUMNS.map((c) => [c, c]), required: REQUIRED_COLUMNS });
-	if (header.errors.length) return { ok: false, errors: header.errors };
-
-	const rows: { n: number; values: unknown[] }[] = [];
-	ws.eachRow((row, n) => {
-		if (n === 1) return;
-		const values = row.values as unknown[];
-		if (!isBlankRow(values)) rows.push({ n, values });
+	const sheet = await readImportSheet(data, {
+		pickSheet: (sheets) => sheets.find((s) => s.name.trim() === QUESTION_SHEET) ?? sheets[0]!,
+		header: { names: QUESTION_COLUMNS.map((c) => [c, c]), required: REQUIRED_COLUMNS },
+		noData: NO_DATA,
+		maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+		rowsOf: '题目',
+		split: '请拆分后导入'
 	});
-	if (rows.length === 0) return fileError(NO_DATA);
-	if (rows.length > maxRows) return fileError(`文件有 ${rows.length} 行题目，超过单次导入上限 ${maxRows} 行，请拆分后导入`);
+	if (!sheet.ok) return sheet;
+	const { header, rows } = sheet;
 
 	const errors = new ErrorList();
-	const parser = new RowParser(header.index, maxCellChars, errors);
-	const mapped = new Set(header.index.values());
-	const unnamedReported = new Set<number>();
+	const parser = new RowParser(header, maxCellChars, errors);
+	const unnamed = unnamedColumns(sheet.ws);
 	const ids = new Map<string, number>();
 	const stems = new Map<string, number>();
 	const questions: Question[] = [];
@@ -616,12 +594,7 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 	const cases = new CaseGroups(errors);
 
 	for (const [i, { n, values }] of rows.entries()) {
-		for (let c = 1; c < values.length; c++) {
-			if (!mapped.has(c) && !unnamedReported.has(c) && readCell(values[c]).kind !== 'empty') {
-				unnamedReported.add(c);
-				errors.add(n, null, `第${columnLetter(c)}列没有列名，但第${n}行起有内容；请填写列名或删除该列`);
-			}
-		}
+		for (const message of unnamed(n, values)) errors.add(n, null, message);
 		const before = errors.total;
 		const r = parser.parse(n, values);
 		const rowOk = errors.total === before;
@@ -648,11 +621,7 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 			}
 		}
 
-		const done = i + 1;
-		if (done % PROGRESS_EVERY === 0 && done < rows.length) {
-			options.onProgress?.(done, rows.length);
-			await new Promise<void>((resolve) => setImmediate(resolve)); // let other requests run
-		}
+		await progressPause(i + 1, rows.length, PROGRESS_EVERY, options.onProgress);
 	}
 	options.onProgress?.(rows.length, rows.length);
 
@@ -662,7 +631,7 @@ export async function parseQuestionsXlsx(data: Uint8Array | Buffer, options: Par
 		const c = q.case ? declared.get(q.case) : undefined;
 		return c ? { ...q, case_title: c.title, case_scenario: c.scenario } : q;
 	});
-	const columns = GROUP_COLUMNS.filter((c) => header.index.has(c));
+	const columns = GROUP_COLUMNS.filter((c) => header.has(c));
 	return Object.keys(knowledgeNames).length ? { ok: true, questions: stored, rows: questionRows, columns, knowledgeNames } : { ok: true, questions: stored, rows: questionRows, columns };
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { withTransaction } from '../db/transaction.ts';
 import { appendAudit } from '../audit/audit.ts';
-import { audit, type ScopedActor } from '../audit/actor.ts';
+import { audit, type RegionalActor } from '../audit/actor.ts';
 import { hashPassword } from '../auth/password.ts';
 import { enqueueOutbound, notify } from '../notifications/notify.ts';
 import { recentAuditTimes } from '../people/activation.repository.ts';
@@ -26,7 +26,7 @@ import * as repo from './registration.repository.ts';
 // an application outside it behaves as if it did not exist.
 
 /** The regulator (its region) or platform admin (regionPath null: everywhere) deciding an application. */
-export type Reviewer = ScopedActor & { regionPath: string | null };
+export type Reviewer = RegionalActor;
 
 export type SubmitResult = { ok: true; id: number } | { ok: false; status: 400 | 409 | 429; field: string; message: string };
 

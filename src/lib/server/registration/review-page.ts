@@ -1,12 +1,12 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { requireRole } from '../auth/guards.ts';
-import { actorOf } from '../audit/actor.ts';
 import { getDb, now } from '../runtime.ts';
 import { requireIdParam } from '../../schemas/params.ts';
 import { refusalSchema } from '../../schemas/registration.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { confirmRegistration, getRegistration, listRegistrations, refuseRegistration, type Reviewer } from './registration-service.ts';
-import { zodErrors } from '../../forms/failure.ts';
+import { formFailure, zodFailure } from '../../forms/failure.ts';
+import { regionalActorOf } from '../audit/actor.ts';
 
 // The review queue is the same page for a regulator (its region) and the platform admin (all):
 // these build its load and actions, so the two routes stay three lines each.
@@ -15,8 +15,7 @@ type Event = { locals: App.Locals; getClientAddress: () => string };
 type ReviewerRole = 'regulator' | 'platform_admin';
 
 function reviewerOf(event: Event, role: ReviewerRole): Reviewer {
-	const scope = requireRole(event.locals, role);
-	return { ...actorOf(scope, event), regionPath: role === 'platform_admin' ? null : scope.regionPath };
+	return regionalActorOf(requireRole(event.locals, role), event);
 }
 
 export function loadQueue(role: ReviewerRole) {
@@ -46,7 +45,7 @@ export function reviewActions(role: ReviewerRole) {
 			const result = await confirmRegistration(await getDb(), reviewer, id, now(), `${event.url.origin}/login`);
 			if (!result.ok) {
 				if (result.notFound) error(404, '没有这条注册申请');
-				return fail(409, { errors: { form: result.message } as Record<string, string> });
+				return formFailure(409, result.message);
 			}
 			return { confirmed: { account: result.account, password: result.password, orgId: result.orgId } };
 		},
@@ -56,11 +55,11 @@ export function reviewActions(role: ReviewerRole) {
 			const form = await event.request.formData();
 			const reason = form.get('reason');
 			const parsed = refusalSchema.safeParse({ reason: typeof reason === 'string' ? reason : undefined });
-			if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
+			if (!parsed.success) return zodFailure(parsed.error);
 			const result = await refuseRegistration(await getDb(), reviewer, id, parsed.data.reason, now());
 			if (!result.ok) {
 				if (result.notFound) error(404, '没有这条注册申请');
-				return fail(409, { errors: { form: result.message } as Record<string, string> });
+				return formFailure(409, result.message);
 			}
 			return { refused: true };
 		}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Tx } from '../db/transaction.ts';
+import { lockSession } from '../exams/session.repository.ts';
 
 // SQL of 特种作业 scheduling: sessions at 考试点 rooms, the accepted applications assigned to them
 // (exam_candidates with application_id + seat_no; practical_attempts with station_no), and the
@@ -83,9 +84,9 @@ export async function findTheorySessionAtRoom(db: Db, institutionOrgId: number, 
 	return row;
 }
 
-/** Locks the theory session row (its roster changes are serialised), then reads it if it is the institution's. */
+/** Locks the theory session row (its roster changes are serialised, as for any exam session), then reads it if it is the institution's. */
 export async function lockTheorySessionAtRoom(tx: Tx, institutionOrgId: number, sessionId: number): Promise<TheorySessionAtRoom | undefined> {
-	await sql`select id from exam_sessions where id = ${sessionId} for update`.execute(tx);
+	await lockSession(tx, sessionId);
 	return findTheorySessionAtRoom(tx, institutionOrgId, sessionId);
 }
 

@@ -7,7 +7,7 @@ import {
 	findCheckForUpdate,
 	findLeaseHolder,
 	insertStudyEvents,
-	lockLearner,
+	lockPersonStudy,
 	readBeatState,
 	restartLeaseClock,
 	writeBeat,
@@ -176,7 +176,7 @@ export type CheckAnswer = { ok: true; status: 'passed' | 'missed'; message: stri
 /** The learner confirms an attention check. Late answers are recorded as missed. */
 export async function answerCheck(db: Db, input: { personId: number; checkId: number; client: ClientInfo }, now: Date): Promise<CheckAnswer> {
 	return withTransaction(db, async (tx) => {
-		await lockLearner(tx, input.personId);
+		await lockPersonStudy(tx, input.personId);
 		const check = await findCheckForUpdate(tx, input.checkId);
 		if (!check || check.person_id !== input.personId) return { ok: false, message: '没有这条学习确认。' };
 		if (check.status !== 'pending') return { ok: true, status: check.status as 'passed' | 'missed', message: '已确认。' };

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Tx } from '../db/transaction.ts';
 import { runPrepared } from '../db/prepared.ts';
 import type { LeaseState, ProgressState } from './credit.ts';
 
-/** Serialises a learner's attention-check answers within the transaction. */
-export async function lockLearner(db: Db, personId: number): Promise<void> {
-	await sql`select pg_advisory_xact_lock(7301, ${personId})`.execute(db);
+/** The person's study lock: serialises a learner's attention-check answers and face checks within the transaction. */
+export async function lockPersonStudy(tx: Tx, personId: number): Promise<void> {
+	await sql`select pg_advisory_xact_lock(7301, ${personId})`.execute(tx);
 }
 
 export type StudyTarget = {

@@ -1,10 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { changePasswordSchema } from '#lib/schemas/auth.ts';
 import { requireUser } from '#lib/server/auth/guards.ts';
 import { changePassword } from '#lib/server/auth/login.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = requireUser(locals);
@@ -20,7 +20,7 @@ export const actions: Actions = {
 			next: String(form.get('next') ?? ''),
 			confirm: String(form.get('confirm') ?? '')
 		});
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error);
 		const result = await changePassword(await getDb(), {
 			userId: user.id,
 			sessionId: session.id,
@@ -31,7 +31,7 @@ export const actions: Actions = {
 		});
 		if (!result.ok) {
 			const message = result.reason === 'wrong_current' ? '当前密码不正确' : '新密码不能与当前密码相同';
-			return fail(400, { errors: { [result.reason === 'wrong_current' ? 'current' : 'next']: message } as Record<string, string> });
+			return formFailure(400, { [result.reason === 'wrong_current' ? 'current' : 'next']: message });
 		}
 		redirect(303, '/?password=changed');
 	}

@@ -1,6 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { z } from 'zod';
+import { archiveYearSchema } from '#lib/schemas/archive.ts';
+import { clampPage, pageCount } from '#lib/domain/paging.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { ARCHIVE_STATUS_LABELS, archiveYearOf, getEnterpriseArchive, listArchiveYears } from '#lib/server/study/archive.query.ts';
@@ -8,7 +10,7 @@ import { ARCHIVE_STATUS_LABELS, archiveYearOf, getEnterpriseArchive, listArchive
 const PAGE_SIZE = 200;
 
 const querySchema = z.object({
-	year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
+	year: archiveYearSchema.optional().catch(undefined),
 	status: z.enum(['met', 'unmet', 'none']).optional().catch(undefined),
 	page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined)
 });
@@ -27,8 +29,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!archive) error(404, '单位不存在');
 	const years = [...new Set([current, year, ...(await listArchiveYears(db, { orgId: scope.orgId }))])].sort((a, b) => b - a);
 	const filtered = q.status ? archive.rows.filter((r) => r.status === q.status) : archive.rows;
-	const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
-	const page = Math.min(q.page ?? 1, pages);
+	const pages = pageCount(filtered.length, PAGE_SIZE);
+	const page = clampPage(q.page ?? 1, filtered.length, PAGE_SIZE);
 	return {
 		year,
 		years,

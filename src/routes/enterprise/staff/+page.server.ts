@@ -35,6 +35,6 @@ export const actions: Actions = {
 	// Every active person without an account (up to one printout's worth).
 	activationCodes: async ({ locals, getClientAddress }) => {
 		const scope = requireRole(locals, 'enterprise_admin');
-		return issueCodesFor(scope, null, getClientAddress());
+		return issueCodesFor(scope, { getClientAddress }, null);
 	}
 };

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listSupervisionsOf } from '#lib/server/findings/decisions.repository.ts';
 import { replyToSupervision } from '#lib/server/findings/decision-service.ts';
@@ -36,7 +37,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { target: fields.key ?? null, errors: zodErrors(parsed.error) });
 		const result = await replyToSupervision(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
+			actorOf(scope, { getClientAddress }),
 			{ key: parsed.data.key, reply: parsed.data.reply },
 			now()
 		);

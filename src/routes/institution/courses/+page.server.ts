@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -6,7 +6,7 @@ import { listIndustryChoices, listOwnedCourses } from '#lib/server/courses/cours
 import { createCourse } from '#lib/server/courses/course-editor.ts';
 import { newCourseFromForm, newCourseSchema } from '#lib/schemas/course.ts';
 import { postedCourseValues } from './form-values.server.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 
 export const load: PageServerLoad = async ({ locals, route }) => {
@@ -21,9 +21,9 @@ export const actions: Actions = {
 		const { scope, base } = requireCourseAuthor(locals, route.id);
 		const form = await request.formData();
 		const parsed = newCourseSchema.safeParse(newCourseFromForm(form));
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: postedCourseValues(form) });
+		if (!parsed.success) return zodFailure(parsed.error, postedCourseValues(form));
 		const result = await createCourse(await getDb(), actorOf(scope, event), parsed.data, now());
-		if (!result.ok) return fail(400, { errors: result.errors, values: postedCourseValues(form) });
+		if (!result.ok) return formFailure(400, result.errors, postedCourseValues(form));
 		redirect(303, `${base}/${result.courseId}?created=1`);
 	}
 };

@@ -1,10 +1,11 @@
 import type { PageServerLoad } from './$types';
 import { z } from 'zod';
+import { archiveYearSchema } from '#lib/schemas/archive.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { ARCHIVE_STATUS_LABELS, archiveYearOf, getPersonArchive, listArchiveYears } from '#lib/server/study/archive.query.ts';
 
-const querySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined) });
+const querySchema = z.object({ year: archiveYearSchema.optional().catch(undefined) });
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const scope = requireRole(locals, 'learner');

@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { RULES, RULE_TITLES, type RuleCode } from '#lib/server/findings/findings.query.ts';
 import { decideFindings, listFindingGroups, STATUS_LABELS, type FindingStatus } from '#lib/server/findings/decision-service.ts';
@@ -38,7 +39,7 @@ export const actions: Actions = {
 		const p = parsed.data;
 		const result = await decideFindings(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, regionPath: scope.regionPath, ip: getClientAddress() },
+			{ ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath },
 			{ status: p.status, note: p.note, dueOn: p.due_on || null, ...(p.group !== undefined ? { groupKey: p.group } : { keys: [p.key!] }) },
 			now()
 		);

@@ -1,21 +1,17 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { z } from 'zod';
+import { requireArchiveYear } from '#lib/schemas/archive.ts';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { getOrganisation } from '#lib/server/orgs/orgs.query.ts';
 import { archiveYearOf, listOrgPersonArchives } from '#lib/server/study/archive.query.ts';
 import { streamArchivePdf } from '#lib/server/study/archive-pdf.ts';
 
-const querySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
-
 /** Every active person of the enterprise, one per page. */
 export const GET: RequestHandler = async ({ locals, url }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
-	const query = querySchema.safeParse({ year: url.searchParams.get('year') ?? undefined });
-	if (!query.success) error(400, '年度不正确');
 	const at = now();
-	const year = query.data.year ?? archiveYearOf(at);
+	const year = requireArchiveYear(url, archiveYearOf(at));
 	const db = await getDb();
 	const org = await getOrganisation(db, scope.orgId);
 	if (!org) error(404, '单位不存在');

@@ -1,13 +1,14 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { acknowledgeNotice, openNoticeForEnterprise } from '#lib/server/supervision/notice-service.ts';
 import { describeRoles, formatRate } from '#lib/server/supervision/notice.ts';
 import { acknowledgeSchema } from '#lib/schemas/supervision.ts';
 import { formFields } from '#lib/schemas/findings.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -23,18 +24,18 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'enterprise_admin');
 		const id = requireIdParam(params.id, '没有这条督办通知');
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { errors: { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string> });
+		if (!form) return formFailure(400, '表单格式不正确，请刷新页面后重试');
 		const parsed = acknowledgeSchema.safeParse(formFields(form, ['note']));
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error);
 		const result = await acknowledgeNotice(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress() },
+			actorOf(scope, { getClientAddress }),
 			{ noticeId: id, note: parsed.data.note },
 			now()
 		);
 		if (!result.ok) {
 			if (result.notFound) error(404, result.errors.form ?? '没有这条督办通知');
-			return fail(400, { errors: result.errors });
+			return formFailure(400, result.errors);
 		}
 		return { done: '已签收，监管部门可以看到。' };
 	}

@@ -22,6 +22,6 @@ export const actions: Actions = {
 	activationCode: async ({ locals, params, getClientAddress }) => {
 		const scope = requireRole(locals, 'enterprise_admin');
 		const person = await findPerson(scope.orgId, params.id);
-		return issueCodesFor(scope, [person.id], getClientAddress());
+		return issueCodesFor(scope, { getClientAddress }, [person.id]);
 	}
 };

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { importStaffXlsx } from '#lib/server/people/staff-import.ts';
 import { MAX_STAFF_ROWS } from '#lib/server/people/staff-excel.ts';
@@ -21,7 +22,7 @@ export const actions: Actions = {
 		const result = await importStaffXlsx(
 			await getDb(),
 			{ data: new Uint8Array(await file.arrayBuffer()) },
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip: getClientAddress(), now: now() }
+			{ ...actorOf(scope, { getClientAddress }), now: now() }
 		);
 		if (!result.ok) {
 			const summary = result.badRows > 0 ? `导入失败：共 ${result.badRows} 行有问题，未导入任何人员。请按下表修改后重新上传。` : '导入失败，未导入任何人员。';

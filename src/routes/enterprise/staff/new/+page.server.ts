@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listSpecialOperations } from '#lib/server/people/people.query.ts';
 import { createPerson } from '#lib/server/people/staff.ts';
@@ -19,14 +20,7 @@ export const actions: Actions = {
 		const values = personFormValues(await request.formData());
 		const parsed = personSchema(chinaDate(at)).safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
-		const result = await createPerson(await getDb(), parsed.data, {
-			userId: scope.userId,
-			role: scope.role,
-			orgId: scope.orgId,
-			personId: scope.personId,
-			ip: getClientAddress(),
-			now: at
-		});
+		const result = await createPerson(await getDb(), parsed.data, { ...actorOf(scope, { getClientAddress }), now: at });
 		if (!result.ok) return fail(400, { values, errors: result.reason === 'invalid' ? result.errors : { form: '保存失败' } });
 		redirect(303, `/enterprise/staff/${result.personId}?saved=created`);
 	}

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -6,7 +6,7 @@ import { listRegionsUnder } from '#lib/server/special-ops/centres.repository.ts'
 import { cityPrefix, createCentre } from '#lib/server/special-ops/centre-service.ts';
 import { centreSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -18,9 +18,9 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData());
 		const parsed = centreSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: raw });
+		if (!parsed.success) return zodFailure(parsed.error, raw);
 		const result = await createCentre(await getDb(), { ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath }, parsed.data, now());
-		if (!result.ok) return fail(400, { errors: result.errors, values: raw });
+		if (!result.ok) return formFailure(400, result.errors, raw);
 		redirect(303, `/institution/exam-centres/${result.id}?created=1`);
 	}
 };

@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { loadNodeDashboard } from '#lib/server/coverage/dashboard.ts';
 import { coverageParams } from '#lib/server/coverage/params.ts';
@@ -35,7 +36,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values });
 		const result = await sendSupervisionNotice(
 			await getDb(),
-			{ userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, regionPath: scope.regionPath, ip: getClientAddress() },
+			{ ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath },
 			{ targetId: p.targetId, nodeCode: p.node, recipients: parsed.data.recipients, orgIds: parsed.data.orgs, title: parsed.data.title, body: parsed.data.body, deadline: parsed.data.deadline },
 			now()
 		);

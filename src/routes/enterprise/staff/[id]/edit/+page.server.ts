@@ -7,6 +7,7 @@ import { setPersonActive, updatePerson, type StaffActor } from '#lib/server/peop
 import { chinaDate, personFormValues, personUpdateSchema } from '#lib/schemas/person.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import type { Scope } from '#lib/server/auth/guards.ts';
+import { actorOf } from '#lib/server/audit/actor.ts';
 import { zodErrors } from '#lib/forms/failure.ts';
 
 const NOT_FOUND = '本单位没有这名人员';
@@ -15,8 +16,8 @@ function personId(param: string): number {
 	return requireIdParam(param, NOT_FOUND);
 }
 
-function actorOf(scope: Scope, ip: string, at: Date): StaffActor {
-	return { userId: scope.userId, role: scope.role, orgId: scope.orgId, personId: scope.personId, ip, now: at };
+function staffActor(scope: Scope, event: { getClientAddress: () => string }, at: Date): StaffActor {
+	return { ...actorOf(scope, event), now: at };
 }
 
 export const load: PageServerLoad = async ({ locals, params }) => {
@@ -35,7 +36,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 async function setActive(event: Parameters<Actions[string]>[0], active: boolean) {
 	const scope = requireRole(event.locals, 'enterprise_admin');
 	const id = personId(event.params.id);
-	const result = await setPersonActive(await getDb(), id, active, actorOf(scope, event.getClientAddress(), now()));
+	const result = await setPersonActive(await getDb(), id, active, staffActor(scope, event, now()));
 	if (!result.ok && result.reason === 'not_found') error(404, NOT_FOUND);
 	if (!result.ok) return fail(400, { errors: { form: '不能停用您本人的人员记录（停用后您将无法登录）。' } as Record<string, string> });
 	redirect(303, `/enterprise/staff/${id}?saved=${active ? 'enabled' : 'disabled'}`);
@@ -49,7 +50,7 @@ export const actions: Actions = {
 		const values = personFormValues(await request.formData());
 		const parsed = personUpdateSchema(chinaDate(at)).safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
-		const result = await updatePerson(await getDb(), id, parsed.data, actorOf(scope, getClientAddress(), at));
+		const result = await updatePerson(await getDb(), id, parsed.data, staffActor(scope, { getClientAddress }, at));
 		if (!result.ok && result.reason === 'not_found') error(404, NOT_FOUND);
 		if (!result.ok) return fail(400, { values, errors: result.errors });
 		redirect(303, `/enterprise/staff/${id}?saved=updated`);

@@ -1,4 +1,5 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -22,9 +23,9 @@ export const actions: Actions = {
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
 		const parsed = parseQuestionForm(await request.formData());
-		if (!parsed.ok) return fail(400, { errors: parsed.errors });
+		if (!parsed.ok) return formFailure(400, parsed.errors);
 		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, event), 'create', now());
-		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string> });
+		if (!result.ok) return formFailure(400, result.errors as Record<string, string>);
 		redirect(303, `/institution/banks/${bank.code}/q/${parsed.question.id}?saved=1`);
 	}
 };

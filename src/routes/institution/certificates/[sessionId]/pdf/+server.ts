@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { idSchema } from '#lib/schemas/params.ts';
+import { requireIdParam } from '#lib/schemas/params.ts';
 import { requireApiRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { getSessionForInstitution } from '#lib/server/certificates/certificates.repository.ts';
@@ -11,10 +11,9 @@ import { publicBaseUrl } from '#lib/server/certificates/config.ts';
 // All issued certificates of the session as one multi-page PDF.
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const scope = requireApiRole(locals, 'institution_admin');
-	const id = idSchema.safeParse(params.sessionId);
-	if (!id.success) error(404, '考试场次不存在');
+	const id = requireIdParam(params.sessionId, '考试场次不存在');
 	const db = await getDb();
-	const session = await getSessionForInstitution(db, id.data, scope.orgId);
+	const session = await getSessionForInstitution(db, id, scope.orgId);
 	if (!session) error(404, '考试场次不存在');
 	const certs = (await listSessionCertificates(db, scope.orgId, session.id)).filter((c) => c.status === 'issued');
 	const prints = await loadPrints(db, certs.map((c) => c.id));

@@ -1,11 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { listBlueprints } from '#lib/server/exams/blueprint-service.ts';
 import { createSession, defaultAttempts, listInstitutionExaminers, listOwnPublishedCourses } from '#lib/server/exams/session-service.ts';
 import { sessionFormSchema, sessionValuesFromForm, toShanghaiLocal } from '#lib/schemas/exam-admin.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 
 /** The day 19号令 takes effect: the page shows the rule for the opening date typed in. */
@@ -39,9 +39,9 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const raw = sessionValuesFromForm(form);
 		const parsed = sessionFormSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values: raw });
+		if (!parsed.success) return zodFailure(parsed.error, raw);
 		const result = await createSession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
-		if (!result.ok) return fail(400, { errors: result.errors, values: raw });
+		if (!result.ok) return formFailure(400, result.errors, raw);
 		redirect(303, `/institution/exams/sessions/${result.sessionId}?created=1`);
 	}
 };

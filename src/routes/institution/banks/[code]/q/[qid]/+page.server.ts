@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -31,9 +32,9 @@ export const actions: Actions = {
 		const form = await request.formData();
 		form.set('id', params.qid);
 		const parsed = parseQuestionForm(form);
-		if (!parsed.ok) return fail(400, { errors: parsed.errors });
+		if (!parsed.ok) return formFailure(400, parsed.errors);
 		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, event), 'edit', now());
-		if (!result.ok) return fail(400, { errors: result.errors as Record<string, string> });
+		if (!result.ok) return formFailure(400, result.errors as Record<string, string>);
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}?saved=1`);
 	},
 	retire: async (event) => {
@@ -58,7 +59,7 @@ export const actions: Actions = {
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
 		const r = await confirmQuestionReview(db, bank, params.qid, actorOf(scope, event), now());
-		if (!r.ok) return fail(400, { errors: { form: r.message } as Record<string, string> });
+		if (!r.ok) return formFailure(400, r.message);
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}`);
 	}
 };
