@@ -15,8 +15,10 @@ export function startDatabase(): Promise<Database> {
 		const options = databaseOptionsFromEnv();
 		const database = await openDatabase(options);
 		await migrateToLatest(database.db);
-		// Validated sessions cached per process for ANXUN_SESSION_CACHE_MS (default 5 s; 0 = off),
-		// invalidated by NOTIFY at once (auth/session-cache.ts). PostgreSQL only.
+		// Validated sessions cached per process for ANXUN_SESSION_CACHE_MS (default and most 60 s,
+		// the last_seen_at interval; 0 = off), invalidated by NOTIFY at once (auth/session-cache.ts).
+		// A candidate autosaves every 20–60 s, so a shorter limit missed on nearly every autosave.
+		// PostgreSQL only.
 		const stopSessionCache = options.kind === 'postgres' ? startSessionCache(options.url, sessionCacheMs(process.env)) : async () => {};
 		if (process.env.ANXUN_SEED !== 'none') await seedIfEmpty(database.db, { demo: process.env.ANXUN_SEED !== 'reference' });
 		// The platform's keys (status list, audit checkpoints) are published from the first start:
@@ -35,7 +37,7 @@ export function startDatabase(): Promise<Database> {
 }
 
 function sessionCacheMs(env: NodeJS.ProcessEnv): number {
-	const ms = Number(env.ANXUN_SESSION_CACHE_MS ?? 5000);
+	const ms = Number(env.ANXUN_SESSION_CACHE_MS ?? 60_000);
 	return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60_000) : 0;
 }
 
