@@ -96,6 +96,9 @@ test('a learner finds the course in their catalogue', async ({ browser }, info) 
 	await expect(page).toHaveURL(/requirement=/);
 	await expect(page.getByTestId('catalogue-count')).toContainText('符合条件');
 	await page.getByRole('link', { name: '清除筛选' }).click();
+	// the cleared page must be there before the next filter is chosen (else 筛选 submits the old form)
+	await expect(page).toHaveURL(/\/learner\/catalogue$/);
+	await expect(page.getByLabel('满足的学时要求')).toHaveValue('');
 	await page.getByLabel('人员类别').selectOption({ label: '主要负责人' });
 	await page.getByRole('button', { name: '筛选' }).click();
 	await page.getByRole('link', { name: PRINCIPALS }).click();
