@@ -7,14 +7,23 @@ import type { Rgb } from '../../src/lib/server/face/image.ts';
 
 const FPS = 10;
 
-/** Centres every picture on one canvas size (a Y4M stream has one size). */
-function padded(images: Rgb[]): { w: number; h: number; frames: Rgb[] } {
+const BAND = 16; // rows above the pictures that carry the file's seed
+
+/**
+ * Centres every picture on one canvas size (a Y4M stream has one size), below a band that shows
+ * the file's seed as 16 black-or-white blocks. The per-pixel noise alone does not survive the
+ * page's JPEG encoding, so two files once gave byte-identical photos of the same frame.
+ */
+function padded(images: Rgb[], seed: number): { w: number; h: number; frames: Rgb[] } {
 	const w = (Math.max(...images.map((i) => i.width)) + 1) & ~1;
-	const h = (Math.max(...images.map((i) => i.height)) + 1) & ~1;
+	const h = ((Math.max(...images.map((i) => i.height)) + 1) & ~1) + BAND;
 	const frames = images.map((img) => {
 		const out = new Uint8Array(w * h * 3).fill(40);
 		const ox = Math.floor((w - img.width) / 2);
-		const oy = Math.floor((h - img.height) / 2);
+		const oy = BAND + Math.floor((h - BAND - img.height) / 2);
+		for (let y = 0; y < BAND; y++) {
+			for (let x = 0; x < w; x++) out.fill((seed >> Math.floor((x * 16) / w)) & 1 ? 235 : 20, (y * w + x) * 3, (y * w + x) * 3 + 3);
+		}
 		for (let y = 0; y < Math.min(h, img.height); y++) {
 			for (let x = 0; x < Math.min(w, img.width); x++) out.set(img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3), ((y + oy) * w + x + ox) * 3);
 		}
@@ -51,8 +60,8 @@ function i420(img: Rgb, seed: number): Buffer {
  * the camera, so two runs on one database would otherwise send the very same bytes (refused as a
  * replay). Several pictures of one person stand for a person who moves.
  */
-export function fakeCameraFile(images: Rgb[], secondsEach = 0.5, seed = Math.floor(Math.random() * 1e6)): string {
-	const { w, h, frames } = padded(images);
+export function fakeCameraFile(images: Rgb[], secondsEach = 0.5, seed = Math.floor(Math.random() * 65536)): string {
+	const { w, h, frames } = padded(images, seed);
 	const per = Math.max(1, Math.round(secondsEach * FPS));
 	const chunks: Buffer[] = [Buffer.from(`YUV4MPEG2 W${w} H${h} F${FPS}:1 Ip A1:1 C420jpeg\n`)];
 	let n = 0;

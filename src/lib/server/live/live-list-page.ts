@@ -51,7 +51,7 @@ export async function scheduleFromRequest(db: Db, scope: Scope, event: { request
 	if (scope.role === 'enterprise_admin') raw.org_ids = [String(scope.orgId)];
 	const values = { ...raw, person_ids: String(form.get('person_ids') ?? '') };
 	const parsed = scheduleLiveSchema.safeParse(raw);
-	if (!parsed.success) return zodFailure(parsed.error, values);
+	if (!parsed.success) return zodFailure(parsed.error, { values: values });
 	const p = parsed.data;
 	const r = await scheduleLiveClass(
 		db,
@@ -71,6 +71,6 @@ export async function scheduleFromRequest(db: Db, scope: Scope, event: { request
 		},
 		now
 	);
-	if (!r.ok) return formFailure(400, r.errors, values);
+	if (!r.ok) return formFailure(400, r.errors, { values: values });
 	redirect(303, `${baseOf(scope)}/${r.id}`);
 }

@@ -21,9 +21,9 @@ export const actions: Actions = {
 		const { scope, base } = requireCourseAuthor(locals, route.id);
 		const form = await request.formData();
 		const parsed = newCourseSchema.safeParse(newCourseFromForm(form));
-		if (!parsed.success) return zodFailure(parsed.error, postedCourseValues(form));
+		if (!parsed.success) return zodFailure(parsed.error, { values: postedCourseValues(form) });
 		const result = await createCourse(await getDb(), actorOf(scope, event), parsed.data, now());
-		if (!result.ok) return formFailure(400, result.errors, postedCourseValues(form));
+		if (!result.ok) return formFailure(400, result.errors, { values: postedCourseValues(form) });
 		redirect(303, `${base}/${result.courseId}?created=1`);
 	}
 };

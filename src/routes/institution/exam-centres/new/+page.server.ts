@@ -18,9 +18,9 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData());
 		const parsed = centreSchema.safeParse(raw);
-		if (!parsed.success) return zodFailure(parsed.error, raw);
+		if (!parsed.success) return zodFailure(parsed.error, { values: raw });
 		const result = await createCentre(await getDb(), { ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath }, parsed.data, now());
-		if (!result.ok) return formFailure(400, result.errors, raw);
+		if (!result.ok) return formFailure(400, result.errors, { values: raw });
 		redirect(303, `/institution/exam-centres/${result.id}?created=1`);
 	}
 };

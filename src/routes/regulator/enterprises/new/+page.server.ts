@@ -18,9 +18,9 @@ export const actions: Actions = {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'regulator');
 		const org = parseOrgForm(await request.formData(), 'enterprise');
-		if (!org.ok) return formFailure(400, org.errors, org.values);
+		if (!org.ok) return formFailure(400, org.errors, { values: org.values });
 		const result = await createOrganisation(await getDb(), actorOf(scope, event), org.data, null, scope.regionPath, now());
-		if (!result.ok) return formFailure(400, result.errors, org.values);
+		if (!result.ok) return formFailure(400, result.errors, { values: org.values });
 		redirect(303, `/regulator/enterprises/${result.id}`);
 	}
 };

@@ -39,9 +39,9 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const raw = sessionValuesFromForm(form);
 		const parsed = sessionFormSchema.safeParse(raw);
-		if (!parsed.success) return zodFailure(parsed.error, raw);
+		if (!parsed.success) return zodFailure(parsed.error, { values: raw });
 		const result = await createSession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
-		if (!result.ok) return formFailure(400, result.errors, raw);
+		if (!result.ok) return formFailure(400, result.errors, { values: raw });
 		redirect(303, `/institution/exams/sessions/${result.sessionId}?created=1`);
 	}
 };

@@ -19,7 +19,7 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const input = targetFormToInput(form);
 		const result = await createTarget(await getDb(), input, { ...actorOf(scope, event), regionPath: scope.regionPath }, now());
-		if (!result.ok) return formFailure(400, result.message, Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));
+		if (!result.ok) return formFailure(400, result.message, { values: Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])) });
 		redirect(303, `/regulator/coverage/${result.id}`);
 	}
 };
