@@ -2,6 +2,7 @@
 // for certificates), in the shapes migration 004 defines.
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { makeOrg, makeUser, validCreditCode, validIdNumber } from './factories.ts';
+import { prepareDemoDir } from './demo-dir.ts';
 
 let n = 0;
 const T0 = new Date('2026-11-20T02:00:00Z');
@@ -152,23 +153,14 @@ export async function makeCertWorld(db: Db, blueprintType: 'special_work' | 'pri
  * start a server on it. Closed again before returning (the server takes the directory's lock).
  */
 export async function prepareCertDemoDir(dir: string): Promise<{ sessionId: number; sessionName: string }> {
-	const { openDatabase, migrateToLatest } = await import('../../src/lib/server/db/index.ts');
-	const { seedIfEmpty } = await import('../../seeds/index.ts');
-	const database = await openDatabase({ kind: 'pglite', dataDir: dir });
-	try {
-		const db = database.db;
-		await migrateToLatest(db);
-		await seedIfEmpty(db, { demo: true });
-		const inst = await db.selectFrom('organisations').select('id').where('name', '=', '重庆安训安全技术培训中心').executeTakeFirstOrThrow();
-		const worker = await db.selectFrom('users').select('person_id').where('mobile', '=', '13800000007').executeTakeFirstOrThrow();
-		const blueprint = await makeBlueprint(db, inst.id, 'special_work');
-		const sessionId = await makeSession(db, inst.id, blueprint, null);
-		await makeFinishedAttempt(db, sessionId, worker.person_id!);
+	return prepareDemoDir(dir, async (db, demo) => {
+		const worker = await demo.person('13800000007');
+		const blueprint = await makeBlueprint(db, demo.institutionId, 'special_work');
+		const sessionId = await makeSession(db, demo.institutionId, blueprint, null);
+		await makeFinishedAttempt(db, sessionId, worker.id);
 		const s = await db.selectFrom('exam_sessions').select('name').where('id', '=', sessionId).executeTakeFirstOrThrow();
 		return { sessionId, sessionName: s.name };
-	} finally {
-		await database.close();
-	}
+	});
 }
 
 /**
@@ -177,25 +169,16 @@ export async function prepareCertDemoDir(dir: string): Promise<{ sessionId: numb
  * the same enterprise, passed too — the wrong kind of person for that certificate.
  */
 export async function prepareCertHoldersDemoDir(dir: string): Promise<{ sessionId: number; sessionName: string; managerAttempt: number; workerAttempt: number }> {
-	const { openDatabase, migrateToLatest } = await import('../../src/lib/server/db/index.ts');
-	const { seedIfEmpty } = await import('../../seeds/index.ts');
-	const database = await openDatabase({ kind: 'pglite', dataDir: dir });
-	try {
-		const db = database.db;
-		await migrateToLatest(db);
-		await seedIfEmpty(db, { demo: true });
-		const inst = await db.selectFrom('organisations').select('id').where('name', '=', '重庆安训安全技术培训中心').executeTakeFirstOrThrow();
-		const manager = await db.selectFrom('users as u').innerJoin('persons as p', 'p.id', 'u.person_id').select(['p.id', 'p.org_id']).where('u.mobile', '=', '13800000006').executeTakeFirstOrThrow();
+	return prepareDemoDir(dir, async (db, demo) => {
+		const manager = await demo.person('13800000006');
 		const worker = await makeCandidatePerson(db, manager.org_id, { name: '钱前线', role: 'frontline', op: null, idNumber: validIdNumber('500112', '19920315') });
-		const blueprint = await makeBlueprint(db, inst.id, 'principal_or_safety_manager');
-		const sessionId = await makeSession(db, inst.id, blueprint, null);
+		const blueprint = await makeBlueprint(db, demo.institutionId, 'principal_or_safety_manager');
+		const sessionId = await makeSession(db, demo.institutionId, blueprint, null);
 		const managerAttempt = await makeFinishedAttempt(db, sessionId, manager.id);
 		const flags = [{ code: 'focus_lost', label: '多次离开考试页面', rule: '离开页面超过5次', count: 7 }];
 		await db.updateTable('exam_attempts').set({ flags: JSON.stringify(flags) }).where('id', '=', managerAttempt).execute();
 		const workerAttempt = await makeFinishedAttempt(db, sessionId, worker);
 		const s = await db.selectFrom('exam_sessions').select('name').where('id', '=', sessionId).executeTakeFirstOrThrow();
 		return { sessionId, sessionName: s.name, managerAttempt, workerAttempt };
-	} finally {
-		await database.close();
-	}
+	});
 }

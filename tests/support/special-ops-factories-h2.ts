@@ -5,6 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { saveFile } from '../../src/lib/server/files/files.repository.ts';
 import { makeOrg, makeUser, validIdNumber } from './factories.ts';
+import { prepareDemoDir } from './demo-dir.ts';
 
 let n = 0;
 export const DIYA = '1.2'; // 低压电工作业
@@ -159,25 +160,17 @@ export async function makeSchedulingWorld(db: Db, opts: { computerSeats?: number
  * blueprint. Closed before returning (the server takes the directory's lock).
  */
 export async function prepareSchedulingDemoDir(dir: string): Promise<{ sunApp: number; liApp: number }> {
-	const { openDatabase, migrateToLatest } = await import('../../src/lib/server/db/index.ts');
-	const { seedIfEmpty } = await import('../../seeds/index.ts');
 	const { hashPassword } = await import('../../src/lib/server/auth/password.ts');
-	const database = await openDatabase({ kind: 'pglite', dataDir: dir });
-	try {
-		const db = database.db;
-		await migrateToLatest(db);
-		await seedIfEmpty(db, { demo: true });
-		const inst = await db.selectFrom('organisations').select('id').where('name', '=', '重庆安训安全技术培训中心').executeTakeFirstOrThrow();
-		const sun = await db.selectFrom('users as u').innerJoin('persons as p', 'p.id', 'u.person_id').select(['p.id', 'p.org_id']).where('u.mobile', '=', '13800000007').executeTakeFirstOrThrow();
+	return prepareDemoDir(dir, async (db, demo) => {
+		const inst = demo.institutionId;
+		const sun = await demo.person('13800000007');
 		const li = await makePerson(db, sun.org_id, '李电工');
-		const sunApp = await makeApplication(db, { personId: sun.id, institutionOrgId: inst.id, enterpriseOrgId: sun.org_id, photo: true });
-		const liApp = await makeApplication(db, { personId: li, institutionOrgId: inst.id, enterpriseOrgId: sun.org_id, photo: true });
+		const sunApp = await makeApplication(db, { personId: sun.id, institutionOrgId: inst, enterpriseOrgId: sun.org_id, photo: true });
+		const liApp = await makeApplication(db, { personId: li, institutionOrgId: inst, enterpriseOrgId: sun.org_id, photo: true });
 		const wang = await db.insertInto('users').values({ display_name: '王考评', mobile: '13800000055', password_hash: await hashPassword('Anxun@2026'), must_change_password: false }).returning('id').executeTakeFirstOrThrow();
-		await db.insertInto('memberships').values({ user_id: wang.id, role: 'examiner', org_id: inst.id }).execute();
+		await db.insertInto('memberships').values({ user_id: wang.id, role: 'examiner', org_id: inst }).execute();
 		await makeSheet(db, 'h2-test-diya', DIYA);
-		await makeTheoryBlueprint(db, inst.id);
+		await makeTheoryBlueprint(db, inst);
 		return { sunApp, liApp };
-	} finally {
-		await database.close();
-	}
+	});
 }

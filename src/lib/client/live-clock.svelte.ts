@@ -2,21 +2,12 @@
 // page was visible; the server's clock and the stream's up/down record decide what counts
 // (src/lib/server/live/attendance.ts).
 
+import type { LiveBeatResult } from '#lib/server/live/live-service.ts';
 import { takeFacePhoto } from './face-photo.ts';
 
 type Mode = 'live' | 'replay';
-type BeatResponse = {
-	refused: { code: string; message: string } | null;
-	credit: number;
-	liveSeconds: number;
-	replaySeconds: number;
-	watchedSeconds: number;
-	streamUp: boolean;
-	rollCall: { id: number; secondsLeft: number; face: boolean } | null;
-	faceCheck: boolean;
-	nextBeatSeconds: number;
-	message?: string;
-};
+/** The beat's answer (an error answer carries only `message`). */
+type BeatResponse = LiveBeatResult & { message?: string };
 
 export class LiveClock {
 	liveSeconds = $state(0);
