@@ -9,7 +9,7 @@ import { findOrganisation, type OrgRow } from '../../src/lib/server/accounts/acc
 import { requestSelfReset, resetFailureMessage, resetPassword, SELF_RESET_PER_HOUR } from '../../src/lib/server/accounts/password-reset.ts';
 import { endOwnSession, listOwnSessions } from '../../src/lib/server/accounts/own-sessions.ts';
 import { loginWithPassword } from '../../src/lib/server/auth/login.ts';
-import { createSession, validateSessionToken } from '../../src/lib/server/auth/session.ts';
+import { createSession, seenIntervalMs, validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import { verifyPassword } from '../../src/lib/server/auth/password.ts';
 
 const T0 = new Date('2026-12-05T02:00:00Z');
@@ -247,6 +247,28 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		const blocked = await resetPassword(t.db, { account: m, code: issued.code, password: NEW_PASSWORD, ip: ip(), now: at(2) });
 		expect(blocked).toMatchObject({ ok: false, reason: 'throttled' });
 		expect(await resetPassword(t.db, { account: m, code: issued.code, password: NEW_PASSWORD, ip: ip(), now: at(20) })).toEqual({ ok: true, userId: u.id });
+	});
+
+	it('writes last_seen_at at each session\'s own interval of 60–90 s, so sessions started together spread out', async () => {
+		const m = mobile();
+		const u = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: m });
+		const intervals = new Set<number>();
+		for (let i = 0; i < 40; i++) {
+			const { token, session } = await createSession(t.db, u.id, null, T0);
+			const every = seenIntervalMs(session.id);
+			expect(every).toBeGreaterThanOrEqual(60_000);
+			expect(every).toBeLessThanOrEqual(90_000);
+			intervals.add(every);
+			if (i < 3) {
+				const seen = async () => (await t.db.selectFrom('sessions').select('last_seen_at').where('id', '=', session.id).executeTakeFirstOrThrow()).last_seen_at;
+				await validateSessionToken(t.db, token, new Date(T0.getTime() + every - 1000));
+				expect(await seen()).toEqual(T0);
+				await validateSessionToken(t.db, token, new Date(T0.getTime() + every));
+				expect(await seen()).toEqual(new Date(T0.getTime() + every));
+			}
+		}
+		// 40 sessions of one second fall due over at least 15 different seconds, not one
+		expect(intervals.size).toBeGreaterThanOrEqual(15);
 	});
 
 	it('lists a user\'s sessions with device, IP and last use, and ends another one', async () => {

@@ -12,8 +12,17 @@ import { cachedSession, forgetSessions, rememberSession, sessionCacheGeneration 
 export const SESSION_COOKIE = 'anxun_session';
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60 * 1000;
 const SESSION_REFRESH_MS = SESSION_IDLE_MS / 2;
-/** last_seen_at (and ip) are written at most this often, not on every request. */
+/** last_seen_at (and ip) are written at most about this often, not on every request. */
 export const SESSION_SEEN_MS = 60 * 1000;
+
+/**
+ * Each session's own last_seen_at interval: SESSION_SEEN_MS plus 0–30 s taken from the session id.
+ * Sessions started in the same second (2,000 candidates pressing 开始考试) would otherwise fall due
+ * for the write, and leave the per-process cache, in the same second every minute after.
+ */
+export function seenIntervalMs(sessionId: string): number {
+	return SESSION_SEEN_MS + (((sessionId.charCodeAt(0) || 0) * 7 + (sessionId.charCodeAt(1) || 0)) % 31) * 1000;
+}
 
 /** Where a session is used from (shown on /account/sessions). */
 export type SessionClient = { userAgent?: string | null; ip?: string | null };
@@ -145,8 +154,9 @@ export async function validateSessionToken(
 	let expiresAt = row.expires_at;
 	const refresh = expiresAt.getTime() - now.getTime() < SESSION_REFRESH_MS;
 	if (refresh) expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
-	// One write a minute at most per session, not one per request.
-	const seen = !row.last_seen_at || now.getTime() - row.last_seen_at.getTime() >= SESSION_SEEN_MS;
+	// One write a minute or so per session, not one per request.
+	const seenEvery = seenIntervalMs(id);
+	const seen = !row.last_seen_at || now.getTime() - row.last_seen_at.getTime() >= seenEvery;
 	if (refresh || seen) {
 		const ip = client.ip ? client.ip.slice(0, 100) : row.ip;
 		await db.updateTable('sessions').set({ expires_at: expiresAt, ...(seen ? { last_seen_at: now, ip } : {}) }).where('id', '=', id).execute();
@@ -176,7 +186,7 @@ export async function validateSessionToken(
 	};
 	// Cached until the next last_seen_at write or expiry refresh is due, whichever is first.
 	const seenAt = seen ? now.getTime() : row.last_seen_at!.getTime();
-	rememberSession(id, secretHash, result, now, Math.min(seenAt + SESSION_SEEN_MS, expiresAt.getTime() - SESSION_REFRESH_MS), since);
+	rememberSession(id, secretHash, result, now, Math.min(seenAt + seenEvery, expiresAt.getTime() - SESSION_REFRESH_MS), since);
 	return result;
 }
 
