@@ -328,7 +328,7 @@ export async function syncAttempt(
 	const rejected: SyncResult['rejected'] = [];
 	const steps: StepInput[] = [];
 	for (const a of input.answers) {
-		const slot = shape.slots.get(a.slot);
+		const slot = Number.isInteger(a.slot) && a.slot >= 0 ? shape.slots[a.slot] : undefined;
 		if (!slot) {
 			rejected.push({ seq: a.seq, slot: a.slot, error: `第 ${a.slot} 题不在您的试卷中` });
 			continue;
@@ -405,7 +405,8 @@ export async function syncAttempt(
 
 async function practiceFeedback(db: Db, shape: AttemptShape, steps: readonly StepInput[]): Promise<NonNullable<SyncResult['feedback']>> {
 	if (!steps.length) return [];
-	const bySlot = shape.slots;
+	const bySlot = shape.paperSlots;
+	if (!bySlot) return [];
 	const versions = await loadQuestionVersions(db, steps.flatMap((s) => bySlot.get(s.slot) ?? []));
 	const { gradeResponse } = await import('../question-engine/grading.ts');
 	const { answerKeys } = await import('../../question-bank/schema.ts');

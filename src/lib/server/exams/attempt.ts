@@ -38,7 +38,7 @@ export function secondsLeft(deadline: Date | null, now: Date): number {
 }
 
 /** Enough of a question to validate an answer: the option letters stand in for the options. */
-export function gradableFromSlot(slot: Pick<StoredSlot, 'type' | 'optionOrder'>): GradableQuestion {
+export function gradableFromSlot(slot: { type: StoredSlot['type']; optionOrder: readonly string[] }): GradableQuestion {
 	return {
 		type: slot.type,
 		answer: slot.type === 'judge' ? true : slot.type === 'multiple' ? [] : '',
