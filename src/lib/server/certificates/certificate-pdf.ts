@@ -3,9 +3,9 @@
 // attachments (for people, in a viewer's attachment panel) and as the document-info entry
 // AnxunCertificates (base64url JSON, read by the offline verifier scripts/cert-verify via embedded-signed.ts) — so the file checks offline.
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { readFileSync } from 'node:fs';
 import { resolvePdfFont } from '../pdf/fonts.ts';
+import { A4, ACCENT, drawQr, GREY, INK, labelledRows, photoFrame } from '../pdf/layout.ts';
 import type { SignedCertificate } from './signature.ts';
 import { PDF_INFO_KEY, PDF_PHOTOS_KEY } from './embedded-signed.ts';
 
@@ -37,28 +37,9 @@ export function verifyUrl(baseUrl: string, signed: SignedCertificate): string {
 	return `${baseUrl.replace(/\/+$/, '')}/verify?n=${encodeURIComponent(signed.payload.number)}&s=${signed.proof.ed25519.sig}`;
 }
 
-const W = 595.28;
-const H = 841.89;
-const INK = '#1f2d3d';
-const ACCENT = '#8a1c1c';
-const GREY = '#5b6570';
+const W = A4.width;
+const H = A4.height;
 
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number) {
-	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-	const n = qr.modules.size;
-	const quiet = 2;
-	const cell = size / (n + quiet * 2);
-	doc.save();
-	doc.rect(x, y, size, size).fill('#ffffff');
-	for (let r = 0; r < n; r++) {
-		for (let c = 0; c < n; c++) {
-			if (qr.modules.get(r, c)) doc.rect(x + (c + quiet) * cell, y + (r + quiet) * cell, cell + 0.05, cell + 0.05);
-		}
-	}
-	doc.fill('#000000');
-	doc.restore();
-	doc.link(x, y, size, size, text);
-}
 
 function page(doc: PDFKit.PDFDocument, item: CertificatePrint, baseUrl: string) {
 	const p = item.signed.payload;
@@ -81,23 +62,15 @@ function page(doc: PDFKit.PDFDocument, item: CertificatePrint, baseUrl: string) 
 		['有效期至', p.validUntil],
 		...(item.nextReviewDue ? ([['应复审日期', item.nextReviewDue]] as [string, string][]) : [])
 	];
-	let y = 190;
-	for (const [label, value] of rows) {
-		doc.fillColor(GREY).fontSize(12).text(label, 80, y, { width: 120 });
-		doc.fillColor(INK).fontSize(15).text(value, 205, y - 2, { width: 300 });
-		doc.moveTo(205, y + 20).lineTo(515, y + 20).lineWidth(0.4).strokeColor('#c9ced4').stroke();
-		y += 38;
-	}
+	const y = labelledRows(doc, rows, 190, { x: 80, labelWidth: 120, valueX: 205, valueWidth: 300, right: 515, valueSize: 15, step: 38 });
 
 	// photo frame (5:7): the holder's photo, signed by hash (payload.photoSha256), or an empty frame
-	doc.lineWidth(0.6).strokeColor('#c9ced4').rect(430, 190, 85, 119).stroke();
-	if (item.photo) doc.image(item.photo, 431, 191, { fit: [83, 117], align: 'center', valign: 'center' });
-	else doc.fillColor('#9aa3ad').fontSize(10).text('照片', 430, 242, { width: 85, align: 'center' });
+	photoFrame(doc, 430, 190, item.photo ?? null, '照片');
 
 	const url = verifyUrl(baseUrl, item.signed);
 	const qrSize = 150;
 	const qrY = Math.max(y + 20, 560);
-	drawQr(doc, url, W - 80 - qrSize, qrY, qrSize);
+	drawQr(doc, url, W - 80 - qrSize, qrY, qrSize, true);
 	doc.fillColor(INK).fontSize(12).text('扫描二维码核验证书真伪', 80, qrY + 10, { width: 280 });
 	doc.fillColor(GREY).fontSize(9).text(`或访问 ${baseUrl.replace(/\/+$/, '')}/verify 输入证书编号。`, 80, qrY + 32, { width: 280 });
 	doc.text(`本证书带有发证机关的数字签名，签名数据嵌在本 PDF 中。不联网也可用平台发布的离线核验工具检查本文件，获取和使用方法见 ${baseUrl.replace(/\/+$/, '')}/help/verify 。`, 80, qrY + 52, { width: 280 });

@@ -2,32 +2,18 @@
 // masked 身份证号, the 操作项目, the theory part (time, place, seat) and the practical part (time,
 // place, station), each with a QR code the examiner scans at the door and the same text printed as 准考证号.
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { formatChinaTime, pdfFontData } from '../pdf/fonts.ts';
+import { A4, ACCENT, drawQr, GREY, INK, labelledRows, photoFrame } from '../pdf/layout.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
 import { admissionCode } from './scheduling.ts';
 import type { AdmissionData } from './admission.query.ts';
 
-const W = 595.28;
-const INK = '#1f2d3d';
-const ACCENT = '#8a1c1c';
-const GREY = '#5b6570';
+const W = A4.width;
 
 const when = (a: Date, b: Date) => {
 	return `${formatChinaTime(a)} 至 ${formatChinaTime(b).slice(11)}（北京时间）`;
 };
 
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number) {
-	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
-	const n = qr.modules.size;
-	const quiet = 2;
-	const cell = size / (n + quiet * 2);
-	doc.save();
-	doc.rect(x, y, size, size).fill('#ffffff');
-	for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(x + (c + quiet) * cell, y + (r + quiet) * cell, cell + 0.05, cell + 0.05);
-	doc.fill('#000000');
-	doc.restore();
-}
 
 function part(doc: PDFKit.PDFDocument, y: number, title: string, rows: [string, string][], code: string | null): number {
 	doc.fillColor(ACCENT).fontSize(15).text(title, 60, y);
@@ -64,17 +50,8 @@ export function renderAdmissionPdf(a: AdmissionData, now: Date): Promise<Buffer>
 		['操作项目', a.item],
 		['报名编号', String(a.applicationId)]
 	];
-	let y = 140;
-	for (const [label, value] of rows) {
-		doc.fillColor(GREY).fontSize(12).text(label, 60, y, { width: 90 });
-		doc.fillColor(INK).fontSize(14).text(value, 150, y - 2, { width: 240 });
-		doc.moveTo(150, y + 19).lineTo(390, y + 19).lineWidth(0.4).strokeColor('#c9ced4').stroke();
-		y += 34;
-	}
-	// photo frame 85 × 119 pt (5:7, the 证件照 aspect)
-	doc.lineWidth(0.6).strokeColor('#c9ced4').rect(430, 140, 85, 119).stroke();
-	if (a.photo) doc.image(Buffer.from(a.photo.bytes), 431, 141, { fit: [83, 117], align: 'center', valign: 'center' });
-	else doc.fillColor('#9aa3ad').fontSize(10).text('未上传照片', 430, 195, { width: 85, align: 'center' });
+	let y = labelledRows(doc, rows, 140, { x: 60, labelWidth: 90, valueX: 150, valueWidth: 240, right: 390, valueSize: 14, step: 34 });
+	photoFrame(doc, 430, 140, a.photo ? Buffer.from(a.photo.bytes) : null, '未上传照片');
 
 	y = Math.max(y, 270) + 16;
 	const t = a.theory;
