@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { runPrepared } from '../db/prepared.ts';
+import { runPrepared, runPreparedText } from '../db/prepared.ts';
 import type { StoredQuestion } from '../../question-bank/schema.ts';
 import { duplicateGroupsOf, type PoolItem } from '../question-engine/blueprint.ts';
 import { normaliseForDuplicates } from '../question-bank/quality.ts';
@@ -404,6 +404,43 @@ export type SyncWriteResult = {
  * (an UPDATE) waits for this statement, and this statement re-checks the status after it: an answer
  * is either in before the finish or refused, never half in. A repeated seq is skipped.
  */
+/** $1 attempt id, $2 grace seconds, $3 now, $4 client id, $5 events (jsonb), $6 steps (jsonb), $7 warnings acknowledged (int[]). */
+const SYNC_SQL = `
+	with a as (
+		select id, status, deadline_at, client_id, ip, user_agent, started_at from exam_attempts where id = $1 for share
+	),
+	ok as (
+		select id, started_at from a
+		where status = 'in_progress'
+			and (deadline_at is null or deadline_at + make_interval(secs => $2) >= $3)
+			and (client_id is null or client_id = $4)
+	),
+	ev as (
+		insert into exam_events (attempt_id, at, source, kind, detail)
+		select ok.id, e.at, e.source, e.kind, e.detail
+		from ok, jsonb_to_recordset($5::jsonb) as e(at timestamptz, source text, kind text, detail jsonb)
+	),
+	ins as (
+		insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at, attempt_started_at)
+		select ok.id, s.seq, s.slot, s.response, s.client_at, $3, ok.started_at
+		from ok, jsonb_to_recordset($6::jsonb) as s(seq int, slot int, response jsonb, client_at timestamptz)
+		-- the partition key is fixed per attempt (migration 031): a retried seq meets its first copy
+		on conflict (attempt_id, seq, attempt_started_at) do nothing
+		returning seq
+	),
+	acked as (
+		update exam_actions set acknowledged_at = $3
+		where attempt_id in (select id from ok) and id = any($7::int[]) and acknowledged_at is null
+		returning id
+	)
+	select a.status, a.deadline_at, a.client_id, a.ip, a.user_agent,
+		exists (select 1 from ok) as open,
+		coalesce((select json_agg(seq order by seq) from ins), '[]'::json) as written,
+		(select json_agg(json_build_object('id', w.id, 'message', w.message, 'at', w.at) order by w.at)
+			from exam_actions w
+			where w.attempt_id = a.id and w.kind = 'warn' and w.acknowledged_at is null and not (w.id = any($7::int[]))) as warnings
+	from a`;
+
 export async function writeSync(
 	db: Db,
 	input: { attemptId: number; clientId: string; steps: readonly StepInput[]; events: readonly EventInput[]; acknowledge: readonly number[]; now: Date; graceSeconds: number }
@@ -411,46 +448,9 @@ export async function writeSync(
 	const stepJson = JSON.stringify(input.steps.map((s) => ({ seq: s.seq, slot: s.slot, response: s.response, client_at: s.clientAt?.toISOString() ?? null })));
 	const eventJson = JSON.stringify(input.events.map((e) => ({ at: e.at.toISOString(), source: e.source, kind: e.kind, detail: e.detail ?? {} })));
 	const ack = [...input.acknowledge];
-	// The autosave: a prepared statement on a pg pool (parsed and planned once per connection).
-	const rows = await runPrepared(
-		db,
-		'attempt_sync',
-		sql<SyncWriteResult>`
-		with a as (
-			select id, status, deadline_at, client_id, ip, user_agent, started_at from exam_attempts where id = ${input.attemptId} for share
-		),
-		ok as (
-			select id, started_at from a
-			where status = 'in_progress'
-				and (deadline_at is null or deadline_at + make_interval(secs => ${input.graceSeconds}) >= ${input.now})
-				and (client_id is null or client_id = ${input.clientId})
-		),
-		ev as (
-			insert into exam_events (attempt_id, at, source, kind, detail)
-			select ok.id, e.at, e.source, e.kind, e.detail
-			from ok, jsonb_to_recordset(${eventJson}::jsonb) as e(at timestamptz, source text, kind text, detail jsonb)
-		),
-		ins as (
-			insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at, attempt_started_at)
-			select ok.id, s.seq, s.slot, s.response, s.client_at, ${input.now}, ok.started_at
-			from ok, jsonb_to_recordset(${stepJson}::jsonb) as s(seq int, slot int, response jsonb, client_at timestamptz)
-			-- the partition key is fixed per attempt (migration 031): a retried seq meets its first copy
-			on conflict (attempt_id, seq, attempt_started_at) do nothing
-			returning seq
-		),
-		acked as (
-			update exam_actions set acknowledged_at = ${input.now}
-			where attempt_id in (select id from ok) and id = any(${ack}::int[]) and acknowledged_at is null
-			returning id
-		)
-		select a.status, a.deadline_at, a.client_id, a.ip, a.user_agent,
-			exists (select 1 from ok) as open,
-			coalesce((select json_agg(seq order by seq) from ins), '[]'::json) as written,
-			(select json_agg(json_build_object('id', w.id, 'message', w.message, 'at', w.at) order by w.at)
-				from exam_actions w
-				where w.attempt_id = a.id and w.kind = 'warn' and w.acknowledged_at is null and not (w.id = any(${ack}::int[]))) as warnings
-		from a`
-	);
+	// The autosave: one fixed text (no per-request query compilation), a prepared statement on a pg
+	// pool (parsed and planned once per connection).
+	const rows = await runPreparedText<SyncWriteResult>(db, 'attempt_sync', SYNC_SQL, [input.attemptId, input.graceSeconds, input.now, input.clientId, eventJson, stepJson, ack]);
 	return rows[0];
 }
 
