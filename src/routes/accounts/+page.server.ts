@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -18,7 +18,7 @@ import {
 import { accountRefSchema, accountRoleSchema, createAccountSchema, formStrings } from '#lib/schemas/account.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure, type FailureExtras } from '#lib/forms/failure.ts';
 
 /** The organisation in ?org= (platform admin only; anyone else may name only their own). */
 async function managedOrg(locals: App.Locals, url: URL) {
@@ -62,8 +62,8 @@ async function begin(ctx: Ctx) {
 }
 
 /** A refusal shown beside the form (`target`: 'create' or the account's id). */
-function refuse(target: string, r: Pick<Refusal, 'status' | 'field' | 'message'>, extra: Record<string, unknown> = {}) {
-	return fail(r.status, { target, errors: { [r.field]: r.message } as Record<string, string>, ...extra });
+function refuse(target: string, r: Pick<Refusal, 'status' | 'field' | 'message'>, extra: FailureExtras = {}) {
+	return formFailure(r.status, { [r.field]: r.message }, { ...extra, target });
 }
 
 function badForm(form: FormData) {
@@ -75,7 +75,7 @@ export const actions: Actions = {
 		const { db, org, actor, at, form } = await begin(ctx);
 		const values = formStrings(form, ['name', 'mobile', 'role'] as const);
 		const parsed = createAccountSchema.safeParse(values);
-		if (!parsed.success) return fail(400, { target: 'create', values, errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { target: 'create', values });
 		const result = await createAccount(db, actor, org, parsed.data, at);
 		if (!result.ok) return refuse('create', result, { values });
 		return { created: { name: parsed.data.name, mobile: parsed.data.mobile, password: result.initialPassword } };

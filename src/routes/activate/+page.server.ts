@@ -1,9 +1,9 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { activationSchema } from '#lib/schemas/person.ts';
 import { activateAccount, activationFailureMessage } from '#lib/server/people/activation.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 // Public: a person of an enterprise creates their own sign-in account. After success they sign
 // in on the login page with the new password (a deliberate extra step: they practise the login
@@ -24,7 +24,7 @@ export const actions: Actions = {
 		// Typed back into the form after an error; the passwords never are.
 		const values = { idNumber: text('idNumber').slice(0, 40), mobile: text('mobile').slice(0, 40) };
 		const parsed = activationSchema.safeParse({ idNumber: text('idNumber'), mobile: text('mobile'), code: text('code'), next: text('next'), confirm: text('confirm') });
-		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { values });
 		const result = await activateAccount(await getDb(), {
 			idNumber: parsed.data.idNumber,
 			mobile: parsed.data.mobile,
@@ -34,7 +34,7 @@ export const actions: Actions = {
 			now: now()
 		});
 		if (!result.ok) {
-			return fail(result.reason === 'throttled' ? 429 : 400, { values, errors: { form: activationFailureMessage(result) } as Record<string, string> });
+			return formFailure(result.reason === 'throttled' ? 429 : 400, activationFailureMessage(result), { values });
 		}
 		redirect(303, '/login?activated=1');
 	}

@@ -1,10 +1,9 @@
-import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { REGISTRATION_FORM_FIELDS, registrationSchema } from '#lib/schemas/registration.ts';
 import { listIndustries, listRegistrationRegions } from '#lib/server/registration/registration.repository.ts';
 import { submitRegistration } from '#lib/server/registration/registration-service.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 // Public: an enterprise applies for an account (实名注册). Anonymous bodies are capped at 8 KB
 // (body-limit.ts) and submissions per IP are throttled from the audit log.
@@ -24,9 +23,9 @@ export const actions: Actions = {
 			values[k] = typeof v === 'string' ? v.slice(0, 200) : '';
 		}
 		const parsed = registrationSchema.safeParse(values);
-		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { values });
 		const result = await submitRegistration(await getDb(), { ...parsed.data, ip: getClientAddress(), now: now() });
-		if (!result.ok) return fail(result.status, { values, errors: { [result.field]: result.message } as Record<string, string> });
+		if (!result.ok) return formFailure(result.status, { [result.field]: result.message }, { values });
 		return { submitted: { name: parsed.data.name, creditCode: parsed.data.creditCode } };
 	}
 };

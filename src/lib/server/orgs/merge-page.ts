@@ -1,9 +1,10 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { requireRole } from '../auth/guards.ts';
 import { getDb, now } from '../runtime.ts';
 import { idParam } from '../../schemas/params.ts';
 import { mergeEnterprises, previewMerge, searchMergeCandidates } from './merge.ts';
 import { regionalActorOf } from '../audit/actor.ts';
+import { formFailure } from '../../forms/failure.ts';
 
 // The merge page is the same for the platform admin (every enterprise) and a regulator (its
 // region): these build its load and action.
@@ -47,7 +48,7 @@ export function mergeAction(role: MergeRole) {
 		const dup = idParam(form.get('dup'));
 		if (keep === null || dup === null) error(404, '没有找到所选企业');
 		const result = await mergeEnterprises(await getDb(), actor, keep, dup, now());
-		if (!result.ok) return fail(result.status, { error: result.message });
+		if (!result.ok) return formFailure(result.status, result.message);
 		return { merged: result.moved };
 	};
 }

@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -7,6 +6,7 @@ import { idParam } from '#lib/schemas/params.ts';
 import { reviewSchema } from '#lib/schemas/face.ts';
 import { decideReference, FaceError, recordSignin, reviewCheck } from '#lib/server/face/face-service.ts';
 import { isPersonOfOrg, listSigninStaff, mayReview, pendingReferences, reviewQueue } from '#lib/server/face/review.query.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -22,11 +22,11 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const id = idParam(String(form.get('referenceId') ?? ''));
 		const confirm = form.get('decision') === 'confirm';
-		if (!id) return fail(400, { error: '登记照片编号 referenceId 不正确' });
+		if (!id) return formFailure(400, '登记照片编号 referenceId 不正确');
 		try {
 			await decideReference(await getDb(), actorOf(scope, event), { referenceId: id, confirm }, now());
 		} catch (err) {
-			if (err instanceof FaceError) return fail(err.status, { error: err.message });
+			if (err instanceof FaceError) return formFailure(err.status, err.message);
 			throw err;
 		}
 		return { done: confirm ? '已确认登记照片。' : '已退回登记照片。' };
@@ -35,9 +35,9 @@ export const actions: Actions = {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = reviewSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]?.message ?? '复核内容不正确' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '复核内容不正确');
 		const db = await getDb();
-		if (!(await mayReview(db, parsed.data.checkId, { orgId: scope.orgId }))) return fail(404, { error: '没有这条核验记录' });
+		if (!(await mayReview(db, parsed.data.checkId, { orgId: scope.orgId }))) return formFailure(404, '没有这条核验记录');
 		await reviewCheck(db, actorOf(scope, event), { checkId: parsed.data.checkId, decision: parsed.data.decision, note: parsed.data.note }, now());
 		return { done: '已记录复核结论。' };
 	},
@@ -47,9 +47,9 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const personId = idParam(String(form.get('personId') ?? ''));
 		const note = String(form.get('note') ?? '').trim().slice(0, 500) || null;
-		if (!personId) return fail(400, { error: '请选择人员 personId' });
+		if (!personId) return formFailure(400, '请选择人员 personId');
 		const db = await getDb();
-		if (!(await isPersonOfOrg(db, personId, scope.orgId))) return fail(404, { error: '没有这名人员' });
+		if (!(await isPersonOfOrg(db, personId, scope.orgId))) return formFailure(404, '没有这名人员');
 		await recordSignin(db, actorOf(scope, event), { personId, note }, now());
 		return { done: '已记录现场签到。' };
 	}

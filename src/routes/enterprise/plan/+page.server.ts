@@ -1,9 +1,8 @@
-import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { ENTERPRISE_ROLE_CATEGORIES } from '#lib/domain/labels.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
@@ -35,7 +34,7 @@ export const actions: Actions = {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = generateSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'generate', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'generate' });
 		const summary = await generateAnnualPlan(await getDb(), { orgId: scope.orgId, year: parsed.data.year, dueOn: parsed.data.dueOn, actor: actorOf(scope, event) }, now());
 		return { action: 'generate', summary };
 	},
@@ -44,27 +43,27 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const parsed = assignSchema.safeParse({ ...Object.fromEntries(form), personIds: form.getAll('personIds') });
-		if (!parsed.success) return fail(400, { action: 'assign', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'assign' });
 		const result = await assignCourse(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actorOf(scope, event) }, now());
-		if (!result.ok) return fail(400, { action: 'assign', errors: { form: result.message } });
+		if (!result.ok) return formFailure(400, result.message, { action: 'assign' });
 		return { action: 'assign', assigned: result };
 	},
 	withdraw: async (event) => {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = withdrawSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'withdraw', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'withdraw' });
 		const result = await withdrawEnrolment(await getDb(), { orgId: scope.orgId, enrolmentId: parsed.data.enrolmentId, actor: actorOf(scope, event) }, now());
-		if (!result.ok) return fail(400, { action: 'withdraw', errors: { form: result.message } });
+		if (!result.ok) return formFailure(400, result.message, { action: 'withdraw' });
 		return { action: 'withdraw' };
 	},
 	due: async (event) => {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'enterprise_admin');
 		const parsed = dueSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'due', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'due' });
 		const result = await changeDueDate(await getDb(), { orgId: scope.orgId, ...parsed.data, actor: actorOf(scope, event) }, now());
-		if (!result.ok) return fail(400, { action: 'due', errors: { form: result.message } });
+		if (!result.ok) return formFailure(400, result.message, { action: 'due' });
 		return { action: 'due' };
 	}
 };

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -7,7 +7,7 @@ import { listSupervisionsOf } from '#lib/server/findings/decisions.repository.ts
 import { replyToSupervision } from '#lib/server/findings/decision-service.ts';
 import { RULE_TITLES, type RuleCode } from '#lib/server/findings/findings.query.ts';
 import { formFields, replySupervisionSchema } from '#lib/schemas/findings.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -31,10 +31,10 @@ export const actions: Actions = {
 	reply: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { target: null, errors: { form: '表单格式不正确，请刷新页面后重试' } });
+		if (!form) return formFailure(400, '表单格式不正确，请刷新页面后重试', { target: null });
 		const fields = formFields(form, ['key', 'reply']);
 		const parsed = replySupervisionSchema.safeParse(fields);
-		if (!parsed.success) return fail(400, { target: fields.key ?? null, errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { target: fields.key ?? null });
 		const result = await replyToSupervision(
 			await getDb(),
 			actorOf(scope, { getClientAddress }),
@@ -43,7 +43,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok) {
 			if (result.notFound) error(404, result.errors.form ?? '没有这条督办事项');
-			return fail(400, { target: parsed.data.key, errors: result.errors });
+			return formFailure(400, result.errors, { target: parsed.data.key });
 		}
 		return { target: parsed.data.key, done: '已回复整改情况，监管部门可以看到。' };
 	}

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -16,6 +16,7 @@ import {
 } from '#lib/server/practice/practice-service.ts';
 import { findExamLock } from '#lib/server/exams/exam-lock.query.ts';
 import { examLockMessage } from '#lib/server/exams/exam-lock.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 const id = idSchema;
 const mockSchema = z.object({ blueprintId: id });
@@ -66,9 +67,9 @@ export const actions: Actions = {
 	mock: async ({ locals, request }) => {
 		const scope = requireRole(locals, 'learner');
 		const parsed = mockSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success || !scope.personId) return fail(400, { action: 'mock', error: '请选择一套模拟考试。' });
+		if (!parsed.success || !scope.personId) return formFailure(400, '请选择一套模拟考试。', { action: 'mock' });
 		const r = await startMockExam(await getDb(), { personId: scope.personId, blueprintId: parsed.data.blueprintId }, now());
-		if (!r.ok) return fail(400, { action: 'mock', error: r.reason });
+		if (!r.ok) return formFailure(400, r.reason, { action: 'mock' });
 		redirect(303, `/learner/exams/attempts/${r.attemptId}`);
 	},
 	chapter: async ({ locals, request }) => {
@@ -77,11 +78,11 @@ export const actions: Actions = {
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];
 			const field = String(issue?.path[0] ?? 'form');
-			return fail(400, { action: 'chapter', error: field === 'bankId' ? '请选择题库。' : (issue?.message ?? '输入不正确'), field });
+			return formFailure(400, { [field]: field === 'bankId' ? '请选择题库。' : (issue?.message ?? '输入不正确') }, { action: 'chapter' });
 		}
-		if (!scope.personId) return fail(400, { action: 'chapter', error: '您的账号尚未关联人员档案，请联系单位管理员。', field: 'form' });
+		if (!scope.personId) return formFailure(400, '您的账号尚未关联人员档案，请联系单位管理员。', { action: 'chapter' });
 		const r = await startChapterPractice(await getDb(), { personId: scope.personId, ...parsed.data }, now());
-		if (!r.ok) return fail(400, { action: 'chapter', error: r.reason, field: 'form' });
+		if (!r.ok) return formFailure(400, r.reason, { action: 'chapter' });
 		redirect(303, `/learner/exams/attempts/${r.attemptId}`);
 	}
 };

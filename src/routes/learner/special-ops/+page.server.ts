@@ -1,8 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { idParam } from '#lib/schemas/params.ts';
@@ -36,13 +36,13 @@ export const actions: Actions = {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'learner');
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { target: 'apply', errors: BAD_FORM });
+		if (!form) return formFailure(400, BAD_FORM, { target: 'apply' });
 		const head = individualApplySchema.pick({ code: true, institution: true }).safeParse(formFields(form, ['code', 'institution']));
-		if (!head.success) return fail(400, { target: 'apply', errors: zodErrors(head.error) });
+		if (!head.success) return zodFailure(head.error, { target: 'apply' });
 		const materials = await parseMaterialsForm(form);
-		if (!materials.ok) return fail(400, { target: 'apply', errors: materials.errors });
+		if (!materials.ok) return formFailure(400, materials.errors, { target: 'apply' });
 		const result = await applyAsIndividual(await getDb(), actorOf(scope, event), { ...materials.input, code: head.data.code, institutionOrgId: head.data.institution }, now());
-		if (!result.ok) return fail(400, { target: 'apply', errors: result.errors });
+		if (!result.ok) return formFailure(400, result.errors, { target: 'apply' });
 		redirect(303, '/learner/special-ops?submitted=1');
 	},
 	resubmit: async (event) => {
@@ -50,13 +50,13 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'learner');
 		const form = await request.formData().catch(() => null);
 		const id = form ? idParam(form.get('id')) : null;
-		if (!form || id === null) return fail(400, { target: 'resubmit', errors: BAD_FORM });
+		if (!form || id === null) return formFailure(400, BAD_FORM, { target: 'resubmit' });
 		const materials = await parseMaterialsForm(form);
-		if (!materials.ok) return fail(400, { target: `app-${id}`, errors: materials.errors });
+		if (!materials.ok) return formFailure(400, materials.errors, { target: `app-${id}` });
 		const result = await saveMaterials(await getDb(), actorOf(scope, event), id, materials.input, now());
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有这份报名');
-			return fail(400, { target: `app-${id}`, errors: result.errors });
+			return formFailure(400, result.errors, { target: `app-${id}` });
 		}
 		redirect(303, result.submitted ? '/learner/special-ops?submitted=1' : '/learner/special-ops');
 	}

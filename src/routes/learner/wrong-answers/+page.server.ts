@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -6,6 +6,7 @@ import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { getWrongAnswerBook } from '#lib/server/practice/wrong-answers.query.ts';
 import { startWrongAnswerPractice, WRONG_RETRY_DEFAULT_COUNT } from '#lib/server/practice/practice-service.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 const bankId = idSchema;
 const knowledge = z.string().trim().max(100).regex(/^[a-z0-9][a-z0-9.-]*$/);
@@ -40,10 +41,10 @@ export const actions: Actions = {
 	retry: async ({ locals, request }) => {
 		const scope = requireRole(locals, 'learner');
 		const parsed = retrySchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { error: '筛选条件不正确，请刷新页面后重试。' });
-		if (!scope.personId) return fail(400, { error: '您的账号尚未关联人员档案，请联系单位管理员。' });
+		if (!parsed.success) return formFailure(400, '筛选条件不正确，请刷新页面后重试。');
+		if (!scope.personId) return formFailure(400, '您的账号尚未关联人员档案，请联系单位管理员。');
 		const r = await startWrongAnswerPractice(await getDb(), { personId: scope.personId, bankId: parsed.data.bankId, knowledge: parsed.data.knowledge }, now());
-		if (!r.ok) return fail(400, { error: r.reason });
+		if (!r.ok) return formFailure(400, r.reason);
 		redirect(303, `/learner/exams/attempts/${r.attemptId}`);
 	}
 };

@@ -1,11 +1,10 @@
-import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '#lib/server/auth/guards.ts';
 import { getNotificationSettings, saveNotificationSettings } from '#lib/server/notifications/messages.ts';
 import { CHANNELS, OPTIONAL_KINDS, isOptionalKind, type Channel } from '#lib/server/notifications/kinds.ts';
 import { notificationSettingsSchema } from '#lib/schemas/notifications.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const { user } = requireUser(locals);
@@ -19,7 +18,7 @@ export const actions: Actions = {
 		const { user } = requireUser(locals);
 		const form = await request.formData();
 		const parsed = notificationSettingsSchema.safeParse({ email: String(form.get('email') ?? ''), receive: form.getAll('receive').map(String) });
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), email: String(form.get('email') ?? '').slice(0, 254) });
+		if (!parsed.success) return zodFailure(parsed.error, { values: { email: String(form.get('email') ?? '').slice(0, 254) } });
 		const receive = parsed.data.receive.flatMap((value) => {
 			const [kind = '', channel = ''] = value.split(':');
 			return isOptionalKind(kind) && (CHANNELS as readonly string[]).includes(channel) ? [{ kind, channel: channel as Channel }] : [];

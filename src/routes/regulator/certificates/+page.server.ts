@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -14,6 +13,7 @@ import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
 import { ROLE_CATEGORY_LABELS, type RoleCategory } from '#lib/domain/labels.ts';
 import { openIntegrityFlags } from '#lib/server/proctoring/integrity.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 const id = idSchema;
 
@@ -55,7 +55,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 function failed(action: string, e: unknown) {
-	if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action, error: e.message });
+	if (e instanceof CertificateError) return formFailure(e.code === 'not_found' ? 404 : 400, e.message, { action });
 	throw e;
 }
 
@@ -67,7 +67,7 @@ export const actions: Actions = {
 		const parsed = z
 			.object({ id: z.array(id).min(1, '请至少选择一份申请').max(1000), decision: z.enum(['approve', 'reject'], { message: '请选择批准或驳回' }), reason: z.string().trim().max(200, '驳回理由不超过200字') })
 			.safeParse({ id: form.getAll('id'), decision: form.get('decision'), reason: form.get('reason') ?? '' });
-		if (!parsed.success) return fail(400, { action: 'decide', error: parsed.error.issues[0]!.message });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]!.message, { action: 'decide' });
 		try {
 			const r = await decideCertificates(await getDb(), { ...actorOf(scope, event), regionPath: scope.regionPath }, parsed.data.id, parsed.data.decision, parsed.data.reason || null, now(), certificateConfig());
 			return { action: 'decide', decision: parsed.data.decision, done: r.done, skipped: r.skipped };
@@ -80,7 +80,7 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'regulator');
 		const form = await request.formData();
 		const parsed = z.object({ id, reason: z.string().trim().min(1, '请填写撤销理由').max(200, '撤销理由不超过200字') }).safeParse({ id: form.get('id'), reason: form.get('reason') ?? '' });
-		if (!parsed.success) return fail(400, { action: 'revoke', error: parsed.error.issues[0]!.message });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]!.message, { action: 'revoke' });
 		try {
 			const r = await revokeCertificate(await getDb(), { ...actorOf(scope, event), regionPath: scope.regionPath }, parsed.data.id, parsed.data.reason, now());
 			return { action: 'revoke', revoked: r.number };
@@ -93,7 +93,7 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'regulator');
 		const form = await request.formData();
 		const parsed = z.object({ id, reviewedOn: z.iso.date({ message: '复审日期格式不正确' }), extended: z.literal('on').optional() }).safeParse({ id: form.get('id'), reviewedOn: form.get('reviewedOn'), extended: form.get('extended') ?? undefined });
-		if (!parsed.success) return fail(400, { action: 'review', error: parsed.error.issues[0]!.message });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]!.message, { action: 'review' });
 		try {
 			const r = await recordReview(await getDb(), { ...actorOf(scope, event), regionPath: scope.regionPath }, parsed.data.id, parsed.data.reviewedOn, { extended: !!parsed.data.extended }, now());
 			return { action: 'review', nextReviewDue: r.nextReviewDue };

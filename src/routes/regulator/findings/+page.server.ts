@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -6,7 +6,7 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { RULES, RULE_TITLES, type RuleCode } from '#lib/server/findings/findings.query.ts';
 import { decideFindings, listFindingGroups, STATUS_LABELS, type FindingStatus } from '#lib/server/findings/decision-service.ts';
 import { decideFindingSchema, formFields } from '#lib/schemas/findings.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 const STATUSES = Object.keys(STATUS_LABELS) as FindingStatus[];
 
@@ -31,11 +31,11 @@ export const actions: Actions = {
 	decide: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'regulator');
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { target: null, errors: { form: '表单格式不正确，请刷新页面后重试' } });
+		if (!form) return formFailure(400, '表单格式不正确，请刷新页面后重试', { target: null });
 		const fields = formFields(form, ['status', 'note', 'due_on', 'key', 'group']);
 		const target = fields.key ?? fields.group ?? null;
 		const parsed = decideFindingSchema.safeParse(fields);
-		if (!parsed.success) return fail(400, { target, errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { target });
 		const p = parsed.data;
 		const result = await decideFindings(
 			await getDb(),
@@ -45,7 +45,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok) {
 			if (result.notFound) error(404, result.errors.form ?? '没有这条线索');
-			return fail(400, { target, errors: result.errors });
+			return formFailure(400, result.errors, { target });
 		}
 		return { target, done: `已记录：${STATUS_LABELS[p.status]} ${result.decided} 条线索。` };
 	}

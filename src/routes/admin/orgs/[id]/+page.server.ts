@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
@@ -25,7 +25,7 @@ import {
 import { orgAdminAccountSchema, parseOrgForm, parseScopeForm, suspendSchema, type OrgFormKind } from '#lib/schemas/org.ts';
 import { chinaDate } from '#lib/schemas/person.ts';
 import { formFields } from '#lib/schemas/findings.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodErrors, type FailureExtras } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	requireRole(locals, 'platform_admin');
@@ -53,11 +53,11 @@ async function begin(event: Ctx) {
 	return { db: await getDb(), orgId, actor: actorOf(scope, event), at: now(), form: await request.formData() };
 }
 
-function refuse(target: string, errors: Record<string, string>, extra: Record<string, unknown> = {}) {
-	return fail(400, { target, errors, ...extra });
+function refuse(target: string, errors: Record<string, string>, extra: FailureExtras = {}) {
+	return formFailure(400, errors, { ...extra, target });
 }
 
-function finish(result: Result, target: string, location: string, extra: Record<string, unknown> = {}) {
+function finish(result: Result, target: string, location: string, extra: FailureExtras = {}) {
 	if (!result.ok) {
 		if (result.notFound) error(404, result.errors.form ?? '没有找到该单位');
 		return refuse(target, result.errors, extra);
@@ -100,11 +100,11 @@ export const actions: Actions = {
 		const { db, orgId, actor, at, form } = await begin(ctx);
 		const values = formFields(form, ['name', 'mobile', 'idNumber']);
 		const parsed = orgAdminAccountSchema.safeParse(values);
-		if (!parsed.success) return refuse('admin', zodErrors(parsed.error), { adminValues: values });
+		if (!parsed.success) return refuse('admin', zodErrors(parsed.error), { values });
 		const result = await createOrgAdmin(db, actor, orgId, parsed.data, at);
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有找到该单位');
-			return refuse('admin', result.errors, { adminValues: values });
+			return refuse('admin', result.errors, { values });
 		}
 		// shown once, in this answer only: the password is stored as a hash
 		return { target: 'admin', created: { name: parsed.data.name, account: parsed.data.mobile, role: result.role, password: result.password } };

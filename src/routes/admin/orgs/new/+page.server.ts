@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -7,6 +7,7 @@ import { listRegulatorChoices, listSpecialOperationChoices, loadOrgFormChoices }
 import { createOrganisation } from '#lib/server/orgs/org-admin.ts';
 import { ORG_FORM_KINDS, parseOrgForm, parseScopeForm, type OrgFormKind } from '#lib/schemas/org.ts';
 import { chinaDate } from '#lib/schemas/person.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 function kindOf(value: string | null): OrgFormKind | null {
 	return ORG_FORM_KINDS.find((k) => k === value) ?? null;
@@ -35,7 +36,7 @@ export const actions: Actions = {
 		// 机构资质 is optional when creating: it can be added on the institution's page later
 		const scopes = org.values.kind === 'institution' && form.getAll('scopes').length > 0 ? parseScopeForm(form) : null;
 		const errors = { ...(org.ok ? {} : org.errors), ...(scopes && !scopes.ok ? scopes.errors : {}) };
-		if (!org.ok || (scopes && !scopes.ok)) return fail(400, { values: org.values, errors });
+		if (!org.ok || (scopes && !scopes.ok)) return formFailure(400, errors, { values: org.values });
 		const result = await createOrganisation(
 			await getDb(),
 			actorOf(scope, event),
@@ -44,7 +45,7 @@ export const actions: Actions = {
 			null,
 			now()
 		);
-		if (!result.ok) return fail(400, { values: org.values, errors: result.errors });
+		if (!result.ok) return formFailure(400, result.errors, { values: org.values });
 		redirect(303, `/admin/orgs/${result.id}?saved=created`);
 	}
 };

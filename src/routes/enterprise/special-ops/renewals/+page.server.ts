@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -10,6 +9,7 @@ import { CertificateError } from '#lib/server/certificates/issue-service.ts';
 import { applyForRenewal } from '#lib/server/special-ops/so-certificate-service.ts';
 import { listRenewals } from '#lib/server/special-ops/renewal-list.ts';
 import { listLicensedInstitutions } from '#lib/server/special-ops/so-certificates.repository.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -28,12 +28,12 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'enterprise_admin');
 		const form = await request.formData();
 		const parsed = applySchema.safeParse({ certificate: form.get('certificate'), institution: form.get('institution') });
-		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]!.path[0] === 'institution' ? '请选择培训考核机构' : '请选择证书' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]!.path[0] === 'institution' ? '请选择培训考核机构' : '请选择证书');
 		try {
 			const r = await applyForRenewal(await getDb(), actorOf(scope, event), parsed.data.certificate, parsed.data.institution, now());
 			return { applied: r.applicationId };
 		} catch (e) {
-			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { error: e.message });
+			if (e instanceof CertificateError) return formFailure(e.code === 'not_found' ? 404 : 400, e.message);
 			throw e;
 		}
 	}

@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -11,6 +10,7 @@ import { recordPostAbsence } from '#lib/server/special-ops/so-certificate-servic
 import { listNeedingPracticalRetest } from '#lib/server/special-ops/return-to-post.query.ts';
 import { listSpecialWorkers } from '#lib/server/special-ops/so-certificates.repository.ts';
 import { RETURN_TO_POST_BASIS } from '#lib/server/special-ops/certificate-rules.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'enterprise_admin');
@@ -30,13 +30,13 @@ export const actions: Actions = {
 		const parsed = absenceSchema.safeParse({ person: form.get('person'), leftOn: form.get('leftOn') ?? '', returnedOn: form.get('returnedOn') ?? '' });
 		if (!parsed.success) {
 			const field = parsed.error.issues[0]!.path[0];
-			return fail(400, { error: field === 'person' ? '请选择人员' : `${field === 'leftOn' ? '离岗日期' : '返岗日期'}：${parsed.error.issues[0]!.message}` });
+			return formFailure(400, field === 'person' ? '请选择人员' : `${field === 'leftOn' ? '离岗日期' : '返岗日期'}：${parsed.error.issues[0]!.message}`);
 		}
 		try {
 			await recordPostAbsence(await getDb(), actorOf(scope, event), { personId: parsed.data.person, leftOn: parsed.data.leftOn || null, returnedOn: parsed.data.returnedOn || null }, now());
 			return { recorded: true };
 		} catch (e) {
-			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { error: e.message });
+			if (e instanceof CertificateError) return formFailure(e.code === 'not_found' ? 404 : 400, e.message);
 			throw e;
 		}
 	}

@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -9,7 +9,7 @@ import { loadGapList, sendSupervisionNotice } from '#lib/server/supervision/noti
 import { defaultDeadline, defaultNoticeText } from '#lib/server/supervision/notice.ts';
 import { shanghaiDate } from '#lib/domain/dates.ts';
 import { sendNoticeFields, sendNoticeSchema } from '#lib/schemas/supervision.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const scope = requireRole(locals, 'regulator');
@@ -30,10 +30,10 @@ export const actions: Actions = {
 		const p = coverageParams(params.id, url.searchParams.get('node') ?? scope.regionCode);
 		if (!p) error(404, '辖区内没有这个目标或区域');
 		const form = await request.formData().catch(() => null);
-		if (!form) return fail(400, { errors: { form: '表单格式不正确，请刷新页面后重试' } as Record<string, string>, values: null });
+		if (!form) return formFailure(400, '表单格式不正确，请刷新页面后重试');
 		const values = sendNoticeFields(form);
 		const parsed = sendNoticeSchema.safeParse({ ...values, orgs: values.orgs });
-		if (!parsed.success) return fail(400, { errors: zodErrors(parsed.error), values });
+		if (!parsed.success) return zodFailure(parsed.error, { values });
 		const result = await sendSupervisionNotice(
 			await getDb(),
 			{ ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath },
@@ -42,7 +42,7 @@ export const actions: Actions = {
 		);
 		if (!result.ok) {
 			if (result.notFound) error(404, result.errors.form ?? '辖区内没有这个目标或区域');
-			return fail(400, { errors: result.errors, values });
+			return formFailure(400, result.errors, { values });
 		}
 		redirect(303, `/regulator/notices/${result.id}?sent=${result.recipients}`);
 	}

@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -8,7 +8,7 @@ import { chinaDate, personFormValues, personUpdateSchema } from '#lib/schemas/pe
 import { requireIdParam } from '#lib/schemas/params.ts';
 import type { Scope } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 const NOT_FOUND = '本单位没有这名人员';
 
@@ -38,7 +38,7 @@ async function setActive(event: Parameters<Actions[string]>[0], active: boolean)
 	const id = personId(event.params.id);
 	const result = await setPersonActive(await getDb(), id, active, staffActor(scope, event, now()));
 	if (!result.ok && result.reason === 'not_found') error(404, NOT_FOUND);
-	if (!result.ok) return fail(400, { errors: { form: '不能停用您本人的人员记录（停用后您将无法登录）。' } as Record<string, string> });
+	if (!result.ok) return formFailure(400, '不能停用您本人的人员记录（停用后您将无法登录）。', { action: active ? 'enable' : 'disable' });
 	redirect(303, `/enterprise/staff/${id}?saved=${active ? 'enabled' : 'disabled'}`);
 }
 
@@ -49,10 +49,10 @@ export const actions: Actions = {
 		const at = now();
 		const values = personFormValues(await request.formData());
 		const parsed = personUpdateSchema(chinaDate(at)).safeParse(values);
-		if (!parsed.success) return fail(400, { values, errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { values, action: 'save' });
 		const result = await updatePerson(await getDb(), id, parsed.data, staffActor(scope, { getClientAddress }, at));
 		if (!result.ok && result.reason === 'not_found') error(404, NOT_FOUND);
-		if (!result.ok) return fail(400, { values, errors: result.errors });
+		if (!result.ok) return formFailure(400, result.errors, { values, action: 'save' });
 		redirect(303, `/enterprise/staff/${id}?saved=updated`);
 	},
 	disable: (event) => setActive(event, false),

@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -8,7 +8,7 @@ import { getOrganisationDetail, loadOrgFormChoices } from '#lib/server/orgs/org-
 import { editOrganisation, reactivateOrganisation, suspendOrganisation, type Result } from '#lib/server/orgs/org-admin.ts';
 import { parseOrgForm, suspendSchema } from '#lib/schemas/org.ts';
 import { formFields } from '#lib/schemas/findings.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 /** An enterprise of the regulator's region; anything else does not exist for it (404). */
 async function requireOwnEnterprise(locals: App.Locals, id: string) {
@@ -29,11 +29,11 @@ export const actions: Actions = {
 		const { locals, params, request } = event;
 		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
 		const parsed = parseOrgForm(await request.formData(), 'enterprise');
-		if (!parsed.ok) return fail(400, { target: 'org', values: parsed.values, errors: parsed.errors });
+		if (!parsed.ok) return formFailure(400, parsed.errors, { target: 'org', values: parsed.values });
 		const result = await editOrganisation(db, actorOf(scope, event), org.id, parsed.data, scope.regionPath, now());
 		if (!result.ok) {
 			if (result.notFound) error(404, '没有找到该企业');
-			return fail(400, { target: 'org', values: parsed.values, errors: result.errors });
+			return formFailure(400, result.errors, { target: 'org', values: parsed.values });
 		}
 		redirect(303, `/regulator/enterprises/${org.id}`);
 	},
@@ -41,7 +41,7 @@ export const actions: Actions = {
 		const { locals, params, request } = event;
 		const { scope, db, org } = await requireOwnEnterprise(locals, params.id);
 		const parsed = suspendSchema.safeParse(formFields(await request.formData(), ['reason']));
-		if (!parsed.success) return fail(400, { target: 'status', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { target: 'status' });
 		return finishStatus(await suspendOrganisation(db, actorOf(scope, event), org.id, parsed.data.reason, scope.regionPath, now()), org.id);
 	},
 	reactivate: async (event) => {
@@ -54,7 +54,7 @@ export const actions: Actions = {
 function finishStatus(result: Result, orgId: number) {
 	if (!result.ok) {
 		if (result.notFound) error(404, '没有找到该企业');
-		return fail(400, { target: 'status', errors: result.errors });
+		return formFailure(400, result.errors, { target: 'status' });
 	}
 	redirect(303, `/regulator/enterprises/${orgId}/manage`);
 }

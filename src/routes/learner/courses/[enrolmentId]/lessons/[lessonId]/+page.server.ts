@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now, studyConfig } from '#lib/server/runtime.ts';
@@ -7,6 +7,7 @@ import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { idParam } from '#lib/schemas/params.ts';
 import { findLiveClassForPerson } from '#lib/server/live/live.repository.ts';
 import { answerLessonQuiz, drawLessonQuiz } from '#lib/server/courses/lesson-quiz.service.ts';
+import { formFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'learner');
@@ -58,9 +59,9 @@ export const actions: Actions = {
 		if (!found) error(404, '没有这一节，或这门课程没有分配给您');
 		const form = await request.formData().catch(() => null);
 		const code = form?.get('question');
-		if (!form || typeof code !== 'string' || !code) return fail(400, { quiz: { ok: false as const, code: '', message: '表单格式不正确，请刷新页面后重试' } });
+		if (!form || typeof code !== 'string' || !code) return formFailure(400, '表单格式不正确，请刷新页面后重试');
 		const values = form.getAll('answer').filter((v): v is string => typeof v === 'string');
 		const result = await answerLessonQuiz(db, found.lesson.id, code, values, now());
-		return result.ok ? { quiz: result } : fail(400, { quiz: result });
+		return result.ok ? { quiz: result } : formFailure(400, result.message, { target: result.code });
 	}
 };
