@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -18,9 +18,9 @@ export const actions: Actions = {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'examiner');
 		const parsed = reviewSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { error: parsed.error.issues[0]?.message ?? '复核内容不正确' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '复核内容不正确');
 		const db = await getDb();
-		if (!(await mayReview(db, parsed.data.checkId, { examinerUserId: scope.userId }))) return fail(404, { error: '没有这条核验记录' });
+		if (!(await mayReview(db, parsed.data.checkId, { examinerUserId: scope.userId }))) return formFailure(404, '没有这条核验记录');
 		await reviewCheck(db, actorOf(scope, event), { checkId: parsed.data.checkId, decision: parsed.data.decision, note: parsed.data.note }, now());
 		return { done: '已记录复核结论。' };
 	}

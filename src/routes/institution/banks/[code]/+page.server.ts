@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
@@ -7,7 +7,7 @@ import { requireBank } from '#lib/server/question-bank/guard.ts';
 import { countByDifficultyAndKnowledge, listQuestions, usableCounts } from '#lib/server/question-bank/bank.query.ts';
 import { importQuestionsXlsx } from '#lib/server/question-bank/edit.ts';
 import { deriveBankFromPlatform } from '#lib/server/question-bank/derive.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 import { newBankSchema } from '#lib/schemas/bank.ts';
 import { QUESTION_TYPES } from '#lib/question-bank/schema.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -46,9 +46,9 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const form = await request.formData();
 		const parsed = newBankSchema.safeParse({ code: form.get('code'), name: form.get('name') });
-		if (!parsed.success) return fail(400, { derive: { errors: zodErrors(parsed.error), values: { code: String(form.get('code') ?? ''), name: String(form.get('name') ?? '') } } });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'derive', values: { code: String(form.get('code') ?? ''), name: String(form.get('name') ?? '') } });
 		const result = await deriveBankFromPlatform(await getDb(), { sourceCode: params.code, ...parsed.data }, actorOf(scope, event), now());
-		if (!result.ok) return fail(400, { derive: { errors: result.errors, values: parsed.data } });
+		if (!result.ok) return formFailure(400, result.errors, { action: 'derive', values: parsed.data });
 		redirect(303, `/institution/banks/${result.bankCode}?derived=${result.questions}`);
 	},
 	import: async (event) => {
@@ -57,10 +57,10 @@ export const actions: Actions = {
 		const db = await getDb();
 		const bank = await requireBank(db, scope, params.code, true);
 		const file = (await request.formData()).get('file');
-		if (!(file instanceof File) || file.size === 0) return fail(400, { errors: { file: '请选择要导入的 Excel（.xlsx）文件' } as Record<string, string>, rows: [] });
-		if (file.size > 20 * 1024 * 1024) return fail(400, { errors: { file: '文件超过20MB' } as Record<string, string>, rows: [] });
+		if (!(file instanceof File) || file.size === 0) return formFailure(400, { file: '请选择要导入的 Excel（.xlsx）文件' });
+		if (file.size > 20 * 1024 * 1024) return formFailure(400, { file: '文件超过20MB' });
 		const result = await importQuestionsXlsx(db, { data: new Uint8Array(await file.arrayBuffer()), ownerOrgId: scope.orgId, bank }, actorOf(scope, event), now());
-		if (!result.ok) return fail(400, { errors: { file: `导入失败，共 ${result.errors.length} 处问题，未写入任何内容` } as Record<string, string>, rows: result.errors });
+		if (!result.ok) return formFailure(400, { file: `导入失败，共 ${result.errors.length} 处问题，未写入任何内容` }, { rows: result.errors });
 		redirect(303, `/institution/banks/${bank.code}?imported=${result.added + result.changed}`);
 	}
 };

@@ -1,4 +1,5 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -66,12 +67,12 @@ export const actions: Actions = {
 		const { scope, session } = await sessionOf(locals, params.sessionId);
 		const form = await request.formData();
 		const parsed = proposeSchema.safeParse({ attempt: form.getAll('attempt') });
-		if (!parsed.success) return fail(400, { action: 'propose', error: parsed.error.issues[0]!.message });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]!.message, { action: 'propose' });
 		try {
 			const r = await proposeCertificates(await getDb(), actorOf(scope, event), session.id, parsed.data.attempt, now(), certificateConfig());
 			return { action: 'propose', done: r.done.length, issued: r.done.filter((d) => d.status === 'issued').length, skipped: r.skipped };
 		} catch (e) {
-			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action: 'propose', error: e.message });
+			if (e instanceof CertificateError) return formFailure(e.code === 'not_found' ? 404 : 400, e.message, { action: 'propose' });
 			throw e;
 		}
 	},
@@ -80,12 +81,12 @@ export const actions: Actions = {
 		const { scope } = await sessionOf(locals, params.sessionId);
 		const form = await request.formData();
 		const parsed = revokeSchema.safeParse({ id: form.get('id'), reason: form.get('reason') ?? '' });
-		if (!parsed.success) return fail(400, { action: 'revoke', error: parsed.error.issues[0]!.message });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]!.message, { action: 'revoke' });
 		try {
 			const r = await revokeCertificate(await getDb(), actorOf(scope, event), parsed.data.id, parsed.data.reason, now());
 			return { action: 'revoke', revoked: r.number };
 		} catch (e) {
-			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { action: 'revoke', error: e.message });
+			if (e instanceof CertificateError) return formFailure(e.code === 'not_found' ? 404 : 400, e.message, { action: 'revoke' });
 			throw e;
 		}
 	}

@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
@@ -22,7 +22,7 @@ import {
 import { actorOf } from '#lib/server/audit/actor.ts';
 import { courseMetaFromForm, courseMetaSchema, directionSchema, idSchema, moduleTitleSchema, newLessonFromForm, newLessonSchema } from '#lib/schemas/course.ts';
 import { courseFormValues, postedCourseValues } from '../form-values.server.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodErrors, type FailureExtras, type FormErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params, route }) => {
 	const { scope, area, base } = requireCourseAuthor(locals, route.id);
@@ -59,14 +59,14 @@ async function begin(ctx: Ctx) {
 }
 
 /** Errors are tagged with the form they belong to, so the page shows them beside it. */
-function refuse(target: string, errors: Record<string, string>, extra: Record<string, unknown> = {}) {
-	return fail(400, { target, errors, ...extra });
+function refuse(target: string, errors: FormErrors, extras: Omit<FailureExtras, 'target'> = {}) {
+	return formFailure(400, errors, { ...extras, target });
 }
 
 function finish(result: Result, target: string, location: string) {
 	if (!result.ok) {
 		if (result.notFound) error(404, result.errors.form ?? '没有找到');
-		return refuse(target, result.errors, { problems: result.problems ?? [] });
+		return refuse(target, result.errors, { messages: result.problems ?? [] });
 	}
 	redirect(303, location);
 }
@@ -81,7 +81,7 @@ export const actions: Actions = {
 		const parsed = courseMetaSchema.safeParse(courseMetaFromForm(form));
 		if (!parsed.success) return refuse('meta', zodErrors(parsed.error), { values: postedCourseValues(form) });
 		const r = await updateCourse(db, actor, course.id, parsed.data, at);
-		if (!r.ok && !r.notFound) return refuse('meta', r.errors, { values: postedCourseValues(form), problems: r.problems ?? [] });
+		if (!r.ok && !r.notFound) return refuse('meta', r.errors, { values: postedCourseValues(form), messages: r.problems ?? [] });
 		return finish(r, 'meta', `${base}?saved=1#meta`);
 	},
 	addModule: async (ctx) => {

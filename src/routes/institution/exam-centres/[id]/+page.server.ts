@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
@@ -8,7 +8,7 @@ import { addRoom, changeRoomCapacity, cityPrefix, editCentre, setRoomInUse } fro
 import { centreSchema, formObject, roomSchema } from '#lib/schemas/special-ops-scheduling.ts';
 import { idField, requireIdParam } from '#lib/schemas/params.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 const capacitySchema = z.object({
 	roomId: idField('考场不存在'),
@@ -36,10 +36,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const raw = formObject(form);
 		const parsed = centreSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'save', errors: zodErrors(parsed.error), values: raw });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'save', values: raw });
 		const result = await editCentre(await getDb(), { ...actorOf(scope, { getClientAddress }), regionPath: scope.regionPath }, id, { ...parsed.data, active: form.get('active') === 'on' }, now());
 		if (!result) error(404, '没有这个考试点');
-		if (!result.ok) return fail(400, { action: 'save', errors: result.errors, values: raw });
+		if (!result.ok) return formFailure(400, result.errors, { action: 'save', values: raw });
 		return { action: 'save', saved: '已保存' };
 	},
 	addRoom: async ({ locals, params, request, getClientAddress }) => {
@@ -47,27 +47,27 @@ export const actions: Actions = {
 		const id = requireIdParam(params.id, '没有这个考试点');
 		const raw = formObject(await request.formData());
 		const parsed = roomSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'addRoom', errors: zodErrors(parsed.error), values: raw });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'addRoom', values: raw });
 		const result = await addRoom(await getDb(), actorOf(scope, { getClientAddress }), id, parsed.data, now());
 		if (!result) error(404, '没有这个考试点');
-		if (!result.ok) return fail(400, { action: 'addRoom', errors: result.errors, values: raw });
+		if (!result.ok) return formFailure(400, result.errors, { action: 'addRoom', values: raw });
 		return { action: 'addRoom', saved: `已添加考场“${parsed.data.name}”` };
 	},
 	capacity: async ({ locals, params, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		requireIdParam(params.id, '没有这个考试点');
 		const parsed = capacitySchema.safeParse(formObject(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'capacity', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'capacity' });
 		const result = await changeRoomCapacity(await getDb(), actorOf(scope, { getClientAddress }), parsed.data.roomId, parsed.data.capacity, now());
 		if (!result) error(404, '没有这个考场');
-		if (!result.ok) return fail(400, { action: 'capacity', errors: { capacity: result.message } });
+		if (!result.ok) return formFailure(400, { capacity: result.message }, { action: 'capacity' });
 		return { action: 'capacity', saved: '座位/工位数已修改' };
 	},
 	toggleRoom: async ({ locals, params, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		requireIdParam(params.id, '没有这个考试点');
 		const parsed = toggleSchema.safeParse(formObject(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'toggleRoom', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'toggleRoom' });
 		if (!(await setRoomInUse(await getDb(), actorOf(scope, { getClientAddress }), parsed.data.roomId, parsed.data.active === 'true', now()))) error(404, '没有这个考场');
 		return { action: 'toggleRoom', saved: parsed.data.active === 'true' ? '考场已启用' : '考场已停用' };
 	}

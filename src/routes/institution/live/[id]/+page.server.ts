@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, liveSettings, now } from '#lib/server/runtime.ts';
@@ -7,7 +7,7 @@ import { playUrls } from '#lib/server/live/play-token.ts';
 import { getConsoleView } from '#lib/server/live/console.ts';
 import { answerQuestion, issueStreamKey, moderateQuestion, startRollCall } from '#lib/server/live/live-service.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors, type FormErrors, type FormFailure } from '#lib/forms/failure.ts';
+import { formFailure, zodErrors, type FormErrors } from '#lib/forms/failure.ts';
 import { answerSchema } from '#lib/schemas/live.ts';
 import { idParam } from '#lib/schemas/params.ts';
 
@@ -35,8 +35,7 @@ async function begin(event: Ctx) {
 }
 
 /** A console failure: the one form-failure shape plus which section of the console shows it. */
-const refuse = (target: 'key' | 'rollcall' | 'questions', errors: FormErrors | string) =>
-	fail(400, { target, errors: typeof errors === 'string' ? { form: errors } : errors } satisfies FormFailure & { target: string });
+const refuse = (target: 'key' | 'rollcall' | 'questions', errors: FormErrors | string) => formFailure(400, errors, { target });
 
 export const actions: Actions = {
 	streamKey: async (ctx) => {

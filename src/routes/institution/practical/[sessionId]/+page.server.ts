@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -42,9 +43,9 @@ export const actions: Actions = {
 	lookup: async ({ locals, params, request, getClientAddress }) => {
 		const { db, actor, session } = await context(locals, params.sessionId, getClientAddress);
 		const parsed = admissionCodeSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'lookup', message: parsed.error.issues[0]?.message ?? '准考证号无效' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '准考证号无效', { action: 'lookup' });
 		const r = await lookUpCandidate(db, actor, session.id, parsed.data.code);
-		if (!r.ok) return fail(r.status, { action: 'lookup', message: r.message, code: parsed.data.code });
+		if (!r.ok) return formFailure(r.status, r.message, { action: 'lookup', values: { code: parsed.data.code } });
 		const a = r.attempt;
 		return {
 			action: 'lookup',
@@ -54,9 +55,9 @@ export const actions: Actions = {
 	start: async ({ locals, params, request, getClientAddress }) => {
 		const { db, actor } = await context(locals, params.sessionId, getClientAddress);
 		const parsed = attemptRefSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'start', message: parsed.error.issues[0]?.message ?? '考生记录无效' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '考生记录无效', { action: 'start' });
 		const r = await startAttempt(db, actor, parsed.data.attempt_id, now());
-		if (!r.ok) return fail(r.status, { action: 'start', message: r.message });
+		if (!r.ok) return formFailure(r.status, r.message, { action: 'start' });
 		redirect(303, `/institution/practical/attempts/${parsed.data.attempt_id}`);
 	}
 };

@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -41,12 +41,12 @@ export const actions: Actions = {
 		const { locals, request } = event;
 		const scope = requireRole(locals, 'institution_admin');
 		const parsed = proposeSchema.safeParse({ application: (await request.formData()).get('application') });
-		if (!parsed.success) return fail(400, { error: '请选择报名记录' });
+		if (!parsed.success) return formFailure(400, '请选择报名记录');
 		try {
 			const r = await proposeApplicationCertificate(await getDb(), actorOf(scope, event), parsed.data.application, now());
 			return { proposed: r.id, application: parsed.data.application };
 		} catch (e) {
-			if (e instanceof CertificateError) return fail(e.code === 'not_found' ? 404 : 400, { error: e.message, application: parsed.data.application });
+			if (e instanceof CertificateError) return formFailure(e.code === 'not_found' ? 404 : 400, e.message, { target: parsed.data.application });
 			throw e;
 		}
 	}

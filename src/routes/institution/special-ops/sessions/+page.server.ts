@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -10,7 +10,7 @@ import { schedulePracticalSession, scheduleTheorySession } from '#lib/server/spe
 import { formObject, practicalSessionSchema, theorySessionSchema } from '#lib/schemas/special-ops-scheduling.ts';
 import { toShanghaiLocal } from '#lib/schemas/exam-admin.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -33,18 +33,18 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData(), ['examinerIds']);
 		const parsed = theorySessionSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'theory', errors: zodErrors(parsed.error), values: raw });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'theory', values: raw });
 		const result = await scheduleTheorySession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
-		if (!result.ok) return fail(400, { action: 'theory', errors: result.errors, values: raw });
+		if (!result.ok) return formFailure(400, result.errors, { action: 'theory', values: raw });
 		redirect(303, `/institution/special-ops/sessions/theory/${result.sessionId}?created=1`);
 	},
 	practical: async ({ locals, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		const raw = formObject(await request.formData(), ['examinerIds']);
 		const parsed = practicalSessionSchema.safeParse(raw);
-		if (!parsed.success) return fail(400, { action: 'practical', errors: zodErrors(parsed.error), values: raw });
+		if (!parsed.success) return zodFailure(parsed.error, { action: 'practical', values: raw });
 		const result = await schedulePracticalSession(await getDb(), actorOf(scope, { getClientAddress }), parsed.data, now());
-		if (!result.ok) return fail(400, { action: 'practical', errors: result.errors, values: raw });
+		if (!result.ok) return formFailure(400, result.errors, { action: 'practical', values: raw });
 		redirect(303, `/institution/special-ops/sessions/practical/${result.sessionId}?created=1`);
 	}
 };

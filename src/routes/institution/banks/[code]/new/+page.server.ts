@@ -25,7 +25,7 @@ export const actions: Actions = {
 		const parsed = parseQuestionForm(await request.formData());
 		if (!parsed.ok) return formFailure(400, parsed.errors);
 		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, event), 'create', now());
-		if (!result.ok) return formFailure(400, result.errors as Record<string, string>);
+		if (!result.ok) return formFailure(400, result.errors);
 		redirect(303, `/institution/banks/${bank.code}/q/${parsed.question.id}?saved=1`);
 	}
 };

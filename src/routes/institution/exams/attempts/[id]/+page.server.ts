@@ -1,4 +1,5 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -31,29 +32,29 @@ export const actions: Actions = {
 	warn: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = warnSchema.safeParse(form);
-		if (!parsed.success) return fail(400, { action: 'warn', message: firstMessage(parsed.error) });
+		if (!parsed.success) return formFailure(400, firstMessage(parsed.error), { action: 'warn' });
 		const r = await warnCandidate(db, id, parsed.data.message, actorOf(scope, { getClientAddress }), now());
-		return r.ok ? { action: 'warn', done: '警告已发送，考生页面会立即显示。' } : fail(409, { action: 'warn', message: r.message });
+		return r.ok ? { action: 'warn', done: '警告已发送，考生页面会立即显示。' } : formFailure(409, r.message, { action: 'warn' });
 	},
 	extend: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = extendSchema.safeParse(form);
-		if (!parsed.success) return fail(400, { action: 'extend', message: firstMessage(parsed.error) });
+		if (!parsed.success) return formFailure(400, firstMessage(parsed.error), { action: 'extend' });
 		const r = await extendAttempt(db, id, parsed.data.minutes, parsed.data.reason, actorOf(scope, { getClientAddress }), now());
-		return r.ok ? { action: 'extend', done: `已延长 ${parsed.data.minutes} 分钟。` } : fail(409, { action: 'extend', message: r.message });
+		return r.ok ? { action: 'extend', done: `已延长 ${parsed.data.minutes} 分钟。` } : formFailure(409, r.message, { action: 'extend' });
 	},
 	terminate: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = terminateSchema.safeParse(form);
-		if (!parsed.success) return fail(400, { action: 'terminate', message: firstMessage(parsed.error) });
+		if (!parsed.success) return formFailure(400, firstMessage(parsed.error), { action: 'terminate' });
 		const r = await terminateAttempt(db, id, parsed.data.reason, actorOf(scope, { getClientAddress }), now());
-		return r.ok ? { action: 'terminate', done: '考试已终止，答卷已收回评分。' } : fail(409, { action: 'terminate', message: r.message });
+		return r.ok ? { action: 'terminate', done: '考试已终止，答卷已收回评分。' } : formFailure(409, r.message, { action: 'terminate' });
 	},
 	decide: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, id, form } = await context(locals, params.id, request);
 		const parsed = decisionSchema.safeParse(form);
-		if (!parsed.success) return fail(400, { action: 'decide', message: firstMessage(parsed.error) });
+		if (!parsed.success) return formFailure(400, firstMessage(parsed.error), { action: 'decide' });
 		const r = await decideAttempt(db, id, parsed.data.decision, parsed.data.reason, actorOf(scope, { getClientAddress }), now());
-		return r.ok ? { action: 'decide', done: '复核结论已记录，考生可以看到。' } : fail(409, { action: 'decide', message: r.message });
+		return r.ok ? { action: 'decide', done: '复核结论已记录，考生可以看到。' } : formFailure(409, r.message, { action: 'decide' });
 	}
 };

@@ -1,4 +1,5 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { idSchema } from '#lib/schemas/params.ts';
@@ -70,40 +71,40 @@ export const actions: Actions = {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const form = await request.formData();
 		const parsed = rosterPasteSchema.safeParse({ idNumbers: form.get('idNumbers') });
-		if (!parsed.success) return fail(400, { rosterErrors: parsed.error.issues.map((i) => i.message), idNumbers: String(form.get('idNumbers') ?? '') });
+		if (!parsed.success) return formFailure(400, parsed.error.issues.map((i) => i.message), { action: 'addCandidates', values: { idNumbers: String(form.get('idNumbers') ?? '') } });
 		const result = await addCandidatesByIdNumbers(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.idNumbers, now());
-		if (!result.ok) return fail(400, { rosterErrors: result.errors, idNumbers: parsed.data.idNumbers });
+		if (!result.ok) return formFailure(400, result.errors, { action: 'addCandidates', values: { idNumbers: parsed.data.idNumbers } });
 		return { rosterAdded: result.added, rosterSkipped: result.alreadyOnRoster };
 	},
 	removeCandidate: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const parsed = candidateSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { message: '考生不正确' });
+		if (!parsed.success) return formFailure(400, '考生不正确');
 		const result = await removeCandidate(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.candidateId, now());
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return formFailure(400, result.message);
 		return { message: '已移出名单' };
 	},
 	examiners: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const form = await request.formData();
 		const parsed = examinersSchema.safeParse({ examinerIds: form.getAll('examinerIds') });
-		if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? '考评员不正确' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '考评员不正确');
 		const result = await setSessionExaminers(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.examinerIds, now());
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return formFailure(400, result.message);
 		return { message: '考评员已更新' };
 	},
 	prepare: async ({ locals, params, getClientAddress }) => {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const result = await prepareSessionPapersNow(db, actorOf(scope, { getClientAddress }), session.id, now());
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return formFailure(400, result.message);
 		return { message: `已生成 ${result.prepared} 份试卷；共有 ${result.waiting} 位考生的试卷已就绪。` };
 	},
 	cancel: async ({ locals, params, request, getClientAddress }) => {
 		const { scope, db, session } = await adminContext(locals, params.id);
 		const parsed = cancelSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? '请填写取消原因' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '请填写取消原因');
 		const result = await cancelSession(db, actorOf(scope, { getClientAddress }), session.id, parsed.data.reason, now());
-		if (!result.ok) return fail(400, { message: result.message });
+		if (!result.ok) return formFailure(400, result.message);
 		return { message: '场次已取消' };
 	},
 	idCheck: async ({ locals, params, request, getClientAddress }) => {
@@ -111,7 +112,7 @@ export const actions: Actions = {
 		const db = await getDb();
 		const session = await requireVisibleSession(db, scope, params.id);
 		const parsed = candidateSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { message: '考生不正确' });
+		if (!parsed.success) return formFailure(400, '考生不正确');
 		const candidate = await findSessionCandidate(db, session.id, parsed.data.candidateId);
 		if (!candidate) error(404, '考生不在本场次名单中');
 		await checkCandidateIdentity(db, session.id, candidate.id, actorOf(scope, { getClientAddress }), now());

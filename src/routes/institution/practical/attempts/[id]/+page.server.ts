@@ -1,4 +1,5 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
@@ -70,7 +71,7 @@ export const actions: Actions = {
 		const db = await getDb();
 		const { attempt } = await requireExaminedAttempt(db, scope, params.id);
 		const r = await signOff(db, actorOf(scope, { getClientAddress }), attempt.id, now());
-		if (!r.ok) return fail(r.status, { action: 'signoff', message: r.message });
+		if (!r.ok) return formFailure(r.status, r.message, { action: 'signoff' });
 		const o = r.outcome;
 		return { action: 'signoff', done: o.state === 'final' ? `已签字，成绩确定：${o.score} 分，${o.passed ? '合格' : '不合格'}` : `已签字。${o.message}` };
 	},
@@ -79,9 +80,9 @@ export const actions: Actions = {
 		const db = await getDb();
 		const { attempt } = await requireExaminedAttempt(db, scope, params.id);
 		const parsed = correctionSchema.safeParse(Object.fromEntries(await request.formData()));
-		if (!parsed.success) return fail(400, { action: 'correct', message: parsed.error.issues[0]?.message ?? '填写有误' });
+		if (!parsed.success) return formFailure(400, parsed.error.issues[0]?.message ?? '填写有误', { action: 'correct' });
 		const r = await correctResult(db, actorOf(scope, { getClientAddress }), attempt.id, parsed.data, now());
-		if (!r.ok) return fail(r.status, { action: 'correct', message: r.message });
+		if (!r.ok) return formFailure(r.status, r.message, { action: 'correct' });
 		return { action: 'correct', done: '成绩已更正，理由已记录。' };
 	}
 };

@@ -34,7 +34,7 @@ export const actions: Actions = {
 		const parsed = parseQuestionForm(form);
 		if (!parsed.ok) return formFailure(400, parsed.errors);
 		const result = await saveQuestion(db, bank, parsed.question, actorOf(scope, event), 'edit', now());
-		if (!result.ok) return formFailure(400, result.errors as Record<string, string>);
+		if (!result.ok) return formFailure(400, result.errors);
 		redirect(303, `/institution/banks/${bank.code}/q/${params.qid}?saved=1`);
 	},
 	retire: async (event) => {

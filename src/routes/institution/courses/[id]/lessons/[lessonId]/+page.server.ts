@@ -1,4 +1,4 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireCourseAuthor } from '#lib/server/courses/author-area.ts';
@@ -10,7 +10,7 @@ import { actorOf } from '#lib/server/audit/actor.ts';
 import { renderMarkdown } from '#lib/server/courses/markdown.ts';
 import { UPLOAD_LIMITS, validateUpload } from '#lib/server/files/upload.ts';
 import { idSchema, lessonFieldsFromForm, lessonFieldsSchema, replayLessonFieldsSchema, videoSecondsSchema } from '#lib/schemas/course.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 
 async function begin(locals: App.Locals, params: { id: string; lessonId: string }, routeId: string | null) {
 	const { scope, base } = requireCourseAuthor(locals, routeId);
@@ -53,11 +53,11 @@ export const actions: Actions = {
 		// a 回放 lesson's form has only the name and the text; kind, length and minutes, if posted, go to
 		// the use case, which refuses any change to them
 		const parsed = lesson.liveClassId !== null ? replayLessonFieldsSchema.safeParse(candidate) : lessonFieldsSchema.safeParse(candidate);
-		if (!parsed.success) return fail(400, { target: 'lesson', errors: zodErrors(parsed.error), values: candidate, preview: null });
+		if (!parsed.success) return zodFailure(parsed.error, { target: 'lesson', values: candidate });
 		const r = await updateLesson(db, actorOf(scope, event), course.id, lesson.id, parsed.data, null, now());
 		if (!r.ok) {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
-			return fail(400, { target: 'lesson', errors: r.errors, values: candidate, preview: null });
+			return formFailure(400, r.errors, { target: 'lesson', values: candidate });
 		}
 		redirect(303, `${base}/lessons/${lesson.id}?saved=1`);
 	},
@@ -66,8 +66,8 @@ export const actions: Actions = {
 		await begin(locals, params, route.id);
 		const candidate = lessonFieldsFromForm(await request.formData());
 		const body = z.string().max(100_000, '正文最多100000个字符').safeParse(candidate.body_md);
-		if (!body.success) return fail(400, { target: 'lesson', errors: { body_md: body.error.issues[0]!.message }, values: candidate, preview: null });
-		return { target: 'lesson', errors: {} as Record<string, string>, values: candidate, preview: renderMarkdown(body.data) };
+		if (!body.success) return formFailure(400, { body_md: body.error.issues[0]!.message }, { target: 'lesson', values: candidate });
+		return { target: 'lesson', values: candidate, preview: renderMarkdown(body.data) };
 	},
 	upload: async (event) => {
 		const { locals, params, route, request } = event;
@@ -75,16 +75,16 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const seconds = String(form.get('video_seconds') ?? '').trim();
 		const parsed = uploadSchema.safeParse({ kind: form.get('kind'), video_seconds: seconds ? Number(seconds) : null });
-		if (!parsed.success) return fail(400, { target: 'upload', errors: zodErrors(parsed.error) });
+		if (!parsed.success) return zodFailure(parsed.error, { target: 'upload' });
 		const file = form.get('file');
-		if (!(file instanceof File) || (file.size === 0 && !file.name)) return fail(400, { target: 'upload', errors: { file: '请选择要上传的文件' } });
+		if (!(file instanceof File) || (file.size === 0 && !file.name)) return formFailure(400, { file: '请选择要上传的文件' }, { target: 'upload' });
 		const checked = await validateUpload(parsed.data.kind, file);
-		if (!checked.ok) return fail(400, { target: 'upload', errors: { file: checked.message } });
+		if (!checked.ok) return formFailure(400, { file: checked.message }, { target: 'upload' });
 		const patch = parsed.data.kind === 'video' && parsed.data.video_seconds !== null ? { kind: parsed.data.kind, video_seconds: parsed.data.video_seconds } : { kind: parsed.data.kind };
 		const r = await updateLesson(db, actorOf(scope, event), course.id, lesson.id, patch, checked.upload, now());
 		if (!r.ok) {
 			if (r.notFound) error(404, r.errors.form ?? '没有找到');
-			return fail(400, { target: 'upload', errors: r.errors });
+			return formFailure(400, r.errors, { target: 'upload' });
 		}
 		redirect(303, `${base}/lessons/${lesson.id}?uploaded=1`);
 	}

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -7,7 +7,7 @@ import { assignToTheory } from '#lib/server/special-ops/scheduling-service.ts';
 import { assignSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
-import { zodErrors } from '#lib/forms/failure.ts';
+import { formFailure, zodErrors } from '#lib/forms/failure.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -22,10 +22,10 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const id = requireIdParam(params.id, '没有这个场次');
 		const parsed = assignSchema.safeParse(formObject(await request.formData(), ['applicationIds']));
-		if (!parsed.success) return fail(400, { messages: Object.values(zodErrors(parsed.error)) });
+		if (!parsed.success) return formFailure(400, Object.values(zodErrors(parsed.error)));
 		const result = await assignToTheory(await getDb(), actorOf(scope, { getClientAddress }), id, parsed.data.applicationIds, now());
 		if (!result) error(404, '没有这个场次');
-		if (!result.ok) return fail(400, { messages: result.errors });
+		if (!result.ok) return formFailure(400, result.errors);
 		return { saved: `已安排 ${result.assigned} 人` };
 	}
 };
