@@ -1,7 +1,8 @@
 // The codebase's conventions (README "Where things go", docs/ARCHITECTURE.md "Code map"), checked by
 // grep so that the next change cannot quietly copy the wrong example:
 // (a) SQL only in *.repository.ts / *.query.ts and the db, auth, audit and jobs infrastructure;
-// (b) Svelte pages read form failures with errorsOf(form) / valuesOf(form), never a cast;
+// (b) actions fail through formFailure/zodFailure (one shape), and Svelte pages read failures with
+//     errorsOf/failureOf/messagesOf/valuesOf, never a cast or a raw read of the failure's keys;
 // (c) one Actor type, in src/lib/server/audit/actor.ts.
 // Each check has an ALLOWLIST of the files that broke the rule when it was written (issue 18 is moving
 // them right now). The lists only shrink: a file that no longer offends must leave its list (the spec
@@ -47,9 +48,12 @@ const SQL_HOMES = [/\.repository\.ts$/, /\.query\.ts$/, /^src\/lib\/server\/(db|
 const SQL_ALLOWLIST: string[] = [
 ];
 
-// (b) `(form?.errors ?? {}) as …` casts in pages
-const FORM_CAST = /\(form\??\.errors \?\? \{\}\) as/;
-// Today's offenders (same grep, 2026-12-06). Only shrinks.
+// (b) the one form-failure shape (src/lib/forms/failure.ts)
+const FORM_CAST = /\(form\??\.errors \?\? \{\}\) as|\bform as\b|\(form as\b/;
+// (a success may carry `action` or `message` of its own; a failure's keys are read through the helpers)
+const FORM_RAW = /\bform\?\.(error|errors|messages|rows)\b/;
+const BARE_FAIL = /import\s*\{[^}]*\bfail\b[^}]*\}\s*from\s*'@sveltejs\/kit'/;
+const FAIL_HOME = 'src/lib/forms/failure.ts';
 const FORM_CAST_ALLOWLIST: string[] = [
 ];
 
@@ -70,6 +74,12 @@ describe('conventions', () => {
 		expect(KYSELY.test('db.transaction().execute(')).toBe(true);
 		expect(KYSELY.test('selectFromList(')).toBe(false);
 		expect(FORM_CAST.test('const errors = $derived((form?.errors ?? {}) as Record<string, string>);')).toBe(true);
+		expect(FORM_CAST.test("const f = $derived(form as unknown as P['form']);")).toBe(true);
+		expect(FORM_RAW.test('{#if form?.error}<p>{form.error}</p>{/if}')).toBe(true);
+		expect(FORM_RAW.test('{#each form?.messages ?? [] as m}')).toBe(true);
+		expect(FORM_RAW.test('errorsOf(form).form')).toBe(false);
+		expect(BARE_FAIL.test("import { error, fail, redirect } from '@sveltejs/kit';")).toBe(true);
+		expect(BARE_FAIL.test("import { error, redirect } from '@sveltejs/kit';")).toBe(false);
 		expect(LOCAL_ACTOR.test('export type Actor = { userId: number };')).toBe(true);
 	});
 
@@ -81,8 +91,14 @@ describe('conventions', () => {
 		expectOnlyAllowed(found, SQL_ALLOWLIST, 'SQL outside *.repository.ts / *.query.ts');
 	});
 
-	it('reads form failures with errorsOf(form) / valuesOf(form), not a cast', () => {
-		expectOnlyAllowed(offenders(SVELTE, FORM_CAST), FORM_CAST_ALLOWLIST, '(form?.errors ?? {}) as');
+	it('reads form failures with errorsOf/failureOf/messagesOf/valuesOf, not a cast or a raw key', () => {
+		expectOnlyAllowed(offenders(SVELTE, FORM_CAST), FORM_CAST_ALLOWLIST, 'form cast');
+		expect(offenders(SVELTE, FORM_RAW), 'pages reading form?.error / .errors / .messages / .rows directly').toEqual([]);
+	});
+
+	it('fails form actions through formFailure/zodFailure only (no bare fail() from @sveltejs/kit)', () => {
+		expect(offenders([FAIL_HOME], BARE_FAIL)).toEqual([FAIL_HOME]);
+		expect(offenders(SRC_TS.filter((p) => p !== FAIL_HOME), BARE_FAIL), 'files importing fail from @sveltejs/kit').toEqual([]);
 	});
 
 	it('declares the Actor type once, in audit/actor.ts', () => {

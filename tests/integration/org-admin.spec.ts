@@ -10,7 +10,8 @@ import {
 	suspendOrganisation
 } from '../../src/lib/server/orgs/org-admin.ts';
 import { SYSTEM_ACTOR, type Actor } from '../../src/lib/server/audit/actor.ts';
-import { getOrganisationDetail, listOrganisations } from '../../src/lib/server/orgs/org-admin.query.ts';
+import { listOrganisations } from '../../src/lib/server/orgs/org-admin.query.ts';
+import { getOrganisation } from '../../src/lib/server/orgs/orgs.query.ts';
 import { orgSchema, type OrgInput } from '../../src/lib/schemas/org.ts';
 import { describeLoginFailure, loginWithPassword } from '../../src/lib/server/auth/login.ts';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/session.ts';
@@ -75,7 +76,7 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		const r = await createOrganisation(t.db, admin, input, null, null, T0);
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
-		const org = await getOrganisationDetail(t.db, r.id);
+		const org = await getOrganisation(t.db, r.id);
 		expect(org).toMatchObject({ kind: 'enterprise', status: 'active', address: '渝北区龙溪街道1号', legal_rep: '王建华', high_risk: true, region_name: '龙溪街道' });
 		const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'org.created').where('target', '=', `org:${r.id}`).executeTakeFirstOrThrow();
 		expect(audit.actor_user_id).toBe(admin.userId);
@@ -112,16 +113,16 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		if (!changshou.ok || !yubei.ok) throw new Error('setup');
 		const foreign = await editOrganisation(t.db, yubeiRegulator, changshou.id, enterprise({ regionCode: '500115003', name: '改名' }), YUBEI, T0);
 		expect(foreign).toMatchObject({ ok: false, notFound: true });
-		expect((await getOrganisationDetail(t.db, changshou.id))?.name).toBe('长寿某公司');
-		expect(await getOrganisationDetail(t.db, changshou.id, YUBEI)).toBeUndefined();
+		expect((await getOrganisation(t.db, changshou.id))?.name).toBe('长寿某公司');
+		expect(await getOrganisation(t.db, changshou.id, { regionPath: YUBEI })).toBeUndefined();
 		const moved = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ regionCode: '500115003' }), YUBEI, T0);
 		expect(moved).toMatchObject({ ok: false, errors: { regionCode: expect.stringContaining('不在本部门辖区内') } });
-		const ok = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ name: '渝北某公司（更名）', creditCode: (await getOrganisationDetail(t.db, yubei.id))!.credit_code! }), YUBEI, T0);
+		const ok = await editOrganisation(t.db, yubeiRegulator, yubei.id, enterprise({ name: '渝北某公司（更名）', creditCode: (await getOrganisation(t.db, yubei.id))!.credit_code! }), YUBEI, T0);
 		expect(ok).toEqual({ ok: true });
-		expect((await getOrganisationDetail(t.db, yubei.id))?.name).toBe('渝北某公司（更名）');
+		expect((await getOrganisation(t.db, yubei.id))?.name).toBe('渝北某公司（更名）');
 		// suspension follows the same rule
 		expect(await suspendOrganisation(t.db, yubeiRegulator, changshou.id, '越权', YUBEI, T0)).toMatchObject({ ok: false, notFound: true });
-		expect((await getOrganisationDetail(t.db, changshou.id))?.status).toBe('active');
+		expect((await getOrganisation(t.db, changshou.id))?.status).toBe('active');
 		expect(await suspendOrganisation(t.db, yubeiRegulator, yubei.id, '停产整顿', YUBEI, T0)).toEqual({ ok: true });
 		expect(await reactivateOrganisation(t.db, yubeiRegulator, yubei.id, YUBEI, T0)).toEqual({ ok: true });
 	});
@@ -174,7 +175,7 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 
 		const s = await suspendOrganisation(t.db, admin, orgId, '企业已注销，待核实', null, T0);
 		expect(s).toEqual({ ok: true });
-		expect(await getOrganisationDetail(t.db, orgId)).toMatchObject({ status: 'suspended', suspended_reason: '企业已注销，待核实' });
+		expect(await getOrganisation(t.db, orgId)).toMatchObject({ status: 'suspended', suspended_reason: '企业已注销，待核实' });
 		expect(await validateSessionToken(t.db, session.token, T0)).toBeNull();
 		const refused = await loginWithPassword(t.db, { account: user.mobile, password: TEST_PASSWORD, ip: '10.2.0.4', now: T0 });
 		expect(refused).toMatchObject({ ok: false, reason: 'suspended' });
@@ -190,7 +191,7 @@ describe.each(BACKENDS)('organisations: create, edit, suspend, reactivate (%s)',
 		expect(actions.map((a) => a.action)).toContain('org.suspended');
 
 		expect(await reactivateOrganisation(t.db, admin, orgId, null, T0)).toEqual({ ok: true });
-		expect(await getOrganisationDetail(t.db, orgId)).toMatchObject({ status: 'active', suspended_at: null, suspended_reason: null });
+		expect(await getOrganisation(t.db, orgId)).toMatchObject({ status: 'active', suspended_at: null, suspended_reason: null });
 		const again = await loginWithPassword(t.db, { account: user.mobile, password: TEST_PASSWORD, ip: '10.2.0.4', now: T0 });
 		expect(again.ok).toBe(true);
 	});

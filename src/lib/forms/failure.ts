@@ -9,19 +9,22 @@ import type { z } from 'zod';
  * - `action`: which of the page's forms failed, where a page has several (`?/name`);
  * - `target`: which row's form failed, where a list has one form per row (its id or key);
  * - `messages`: all the form-level messages, where a rule finds several at once (`errors.form` is the first);
- * - `rows`: an uploaded file's problems by row.
+ * - `rows`: an uploaded file's problems by row;
+ * - `detail`: what the page shows beside the messages, found while checking (a blueprint's question
+ *   supply per section). `values` and `detail` keep their types in the page's `form`.
  */
 export type FormErrors = Record<string, string>;
 export type FailureRow = { row: number | null; column?: string | null; message: string };
-export type FormFailure = {
+export type FormFailure<V extends object = Record<string, unknown>, D = unknown> = {
 	errors: FormErrors;
-	values?: Record<string, unknown>;
+	values?: V;
 	action?: string;
 	target?: string | number | null;
 	messages?: string[];
 	rows?: FailureRow[];
+	detail?: D;
 };
-export type FailureExtras = Omit<FormFailure, 'errors'>;
+export type FailureExtras<V extends object = Record<string, unknown>, D = unknown> = Omit<FormFailure<V, D>, 'errors'>;
 
 /** First zod issue per field (the field's top-level name; `form` when the issue has no path). */
 export function zodErrors(error: z.ZodError): FormErrors {
@@ -37,8 +40,8 @@ export function zodErrors(error: z.ZodError): FormErrors {
  * `fail(status, { errors, …extras })`. A string is the form-level message; a list of strings is
  * several form-level messages (`errors.form` is the first, `messages` holds them all).
  */
-export function formFailure(status: number, errors: FormErrors | string | string[], extras: FailureExtras = {}) {
-	let body: FormFailure;
+export function formFailure<V extends object = Record<string, unknown>, D = never>(status: number, errors: FormErrors | string | string[], extras: FailureExtras<V, D> = {}) {
+	let body: FormFailure<V, D>;
 	if (typeof errors === 'string') body = { errors: { form: errors } };
 	else if (Array.isArray(errors)) body = { errors: errors.length ? { form: errors[0]! } : {}, messages: errors };
 	else body = { errors };
@@ -47,8 +50,8 @@ export function formFailure(status: number, errors: FormErrors | string | string
 }
 
 /** A zod parse failure as a 400 form failure. */
-export function zodFailure(error: z.ZodError, extras: FailureExtras = {}) {
-	return formFailure(400, zodErrors(error), extras);
+export function zodFailure<V extends object = Record<string, unknown>>(error: z.ZodError, extras: FailureExtras<V, never> = {}) {
+	return formFailure<V, never>(400, zodErrors(error), extras);
 }
 
 /** The failure an action returned, or null (for pages: `failureOf(form)?.action === 'x'`). */

@@ -24,39 +24,6 @@ export async function listOrganisations(db: Db, filter: OrgFilter, limit = 200) 
 	return query.orderBy('o.kind').orderBy('o.name').limit(limit).execute();
 }
 
-/** One organisation (not the platform's own), or undefined; with regionPath only inside it. */
-export async function getOrganisationDetail(db: Db, orgId: number, regionPath: string | null = null) {
-	let query = db
-		.selectFrom('organisations as o')
-		.innerJoin('regions as r', 'r.code', 'o.region_code')
-		.leftJoin('industries as i', 'i.code', 'o.industry_code')
-		.select([
-			'o.id',
-			'o.kind',
-			'o.name',
-			'o.credit_code',
-			'o.region_code',
-			'o.industry_code',
-			'o.scale',
-			'o.standardization_level',
-			'o.gov_type',
-			'o.address',
-			'o.legal_rep',
-			'o.status',
-			'o.suspended_at',
-			'o.suspended_reason',
-			'o.created_at',
-			'r.name as region_name',
-			'r.level as region_level',
-			'i.name as industry_name',
-			'i.high_risk'
-		])
-		.where('o.id', '=', orgId)
-		.where('o.kind', '<>', 'platform');
-	if (regionPath !== null) query = query.where('r.path', 'like', `${regionPath}%`);
-	return query.executeTakeFirst();
-}
-
 export async function listInstitutionScopes(db: Db, orgId: number) {
 	return db
 		.selectFrom('institution_scopes as s')

@@ -4,8 +4,12 @@ import type { Db } from '../db/index.ts';
 // Read-only reports about organisations. Every function takes the caller's scope
 // (an organisation id or a region path) and never returns rows outside it.
 
-export async function getOrganisation(db: Db, orgId: number) {
-	return db
+/**
+ * One organisation (never the platform's own), or undefined; with `regionPath` only inside that
+ * region, with `kind` only of that kind (a regulator's enterprise pages: 404 outside its region).
+ */
+export async function getOrganisation(db: Db, orgId: number, within: { regionPath?: string | null; kind?: 'enterprise' | 'institution' | 'regulator' } = {}) {
+	let query = db
 		.selectFrom('organisations as o')
 		.innerJoin('regions as r', 'r.code', 'o.region_code')
 		.leftJoin('industries as i', 'i.code', 'o.industry_code')
@@ -14,15 +18,27 @@ export async function getOrganisation(db: Db, orgId: number) {
 			'o.kind',
 			'o.name',
 			'o.credit_code',
+			'o.region_code',
+			'o.industry_code',
 			'o.scale',
 			'o.standardization_level',
+			'o.gov_type',
+			'o.address',
+			'o.legal_rep',
+			'o.status',
+			'o.suspended_at',
+			'o.suspended_reason',
+			'o.created_at',
 			'r.name as region_name',
-			'r.code as region_code',
+			'r.level as region_level',
 			'i.name as industry_name',
 			'i.high_risk'
 		])
 		.where('o.id', '=', orgId)
-		.executeTakeFirst();
+		.where('o.kind', '<>', 'platform');
+	if (within.regionPath != null) query = query.where('r.path', 'like', `${within.regionPath}%`);
+	if (within.kind) query = query.where('o.kind', '=', within.kind);
+	return query.executeTakeFirst();
 }
 
 export async function countStaffByRoleCategory(db: Db, orgId: number): Promise<{ role_category: string; n: number }[]> {
@@ -107,19 +123,6 @@ export async function listEnterprisesInRegion(db: Db, regionPath: string, limit 
 		.limit(limit)
 		.execute();
 	return rows.map((r) => ({ ...r, staff: Number(r.staff) }));
-}
-
-/** An enterprise only if it lies within the region; otherwise undefined (the route answers 404). */
-export async function findEnterpriseInRegion(db: Db, orgId: number, regionPath: string) {
-	const found = await db
-		.selectFrom('organisations as o')
-		.innerJoin('regions as r', 'r.code', 'o.region_code')
-		.select('o.id')
-		.where('o.id', '=', orgId)
-		.where('o.kind', '=', 'enterprise')
-		.where('r.path', 'like', `${regionPath}%`)
-		.executeTakeFirst();
-	return found ? getOrganisation(db, found.id) : undefined;
 }
 
 export async function countOrganisationsByKind(db: Db) {

@@ -1,12 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
+import { getOrganisation } from '#lib/server/orgs/orgs.query.ts';
 import { z } from 'zod';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { idSchema, requireIdParam } from '#lib/schemas/params.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 import {
-	getOrganisationDetail,
 	listInstitutionScopes,
 	listOrgAccounts,
 	listRegulatorChoices,
@@ -30,7 +30,7 @@ import { formFailure, zodErrors, type FailureExtras } from '#lib/forms/failure.t
 export const load: PageServerLoad = async ({ locals, params }) => {
 	requireRole(locals, 'platform_admin');
 	const db = await getDb();
-	const org = await getOrganisationDetail(db, requireIdParam(params.id));
+	const org = await getOrganisation(db, requireIdParam(params.id));
 	if (!org) error(404, '没有找到该单位');
 	const institution = org.kind === 'institution';
 	return {
@@ -68,7 +68,7 @@ function finish(result: Result, target: string, location: string, extra: Failure
 export const actions: Actions = {
 	update: async (ctx) => {
 		const { db, orgId, actor, at, form } = await begin(ctx);
-		const existing = await getOrganisationDetail(db, orgId);
+		const existing = await getOrganisation(db, orgId);
 		if (!existing) error(404, '没有找到该单位');
 		const parsed = parseOrgForm(form, existing.kind as OrgFormKind);
 		if (!parsed.ok) return refuse('org', parsed.errors, { values: parsed.values });

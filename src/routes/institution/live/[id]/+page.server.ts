@@ -11,7 +11,7 @@ import { formFailure, zodErrors, type FormErrors } from '#lib/forms/failure.ts';
 import { answerSchema } from '#lib/schemas/live.ts';
 import { idParam } from '#lib/schemas/params.ts';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
+export const load = (async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin', 'examiner', 'enterprise_admin');
 	const db = await getDb();
 	const cls = await requireConsoleClass(db, scope, params.id);
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		hlsUrl: server ? playUrls(server, cls, `u${scope.userId}`, now()).hlsUrl : null,
 		view: await getConsoleView(db, cls, now(), config)
 	};
-};
+}) satisfies PageServerLoad;
 
 type Ctx = { locals: App.Locals; params: { id: string }; request: Request; getClientAddress: () => string };
 async function begin(event: Ctx) {
@@ -37,7 +37,7 @@ async function begin(event: Ctx) {
 /** A console failure: the one form-failure shape plus which section of the console shows it. */
 const refuse = (target: 'key' | 'rollcall' | 'questions', errors: FormErrors | string) => formFailure(400, errors, { target });
 
-export const actions: Actions = {
+export const actions = {
 	streamKey: async (ctx) => {
 		const { db, cls, actor } = await begin(ctx);
 		if (!liveSettings().server) return refuse('key', '直播服务未配置');
@@ -68,4 +68,4 @@ export const actions: Actions = {
 		if (!(await answerQuestion(db, actor, cls, parsed.data.question, { text, onAir }, now()))) error(404, '没有这个问题');
 		return { target: 'questions' };
 	}
-};
+} satisfies Actions;

@@ -1,4 +1,5 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -35,7 +36,7 @@ export const actions: Actions = {
 		if (!(await findOwnBlueprint(db, scope.orgId, id))) error(404, '没有这个组卷策略');
 		const values = blueprintValuesFromForm(await request.formData());
 		const result = await saveBlueprint(db, actorOf(scope, { getClientAddress }), id, values, now());
-		if (!result.ok) return fail(400, { problems: result.problems, supply: result.supply, values });
+		if (!result.ok) return formFailure(400, result.problems, { values, detail: result.supply });
 		return { saved: true };
 	}
 };

@@ -1,4 +1,5 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { formFailure } from '#lib/forms/failure.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '#lib/server/auth/guards.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
@@ -22,7 +23,7 @@ export const actions: Actions = {
 		const scope = requireRole(locals, 'institution_admin');
 		const values = blueprintValuesFromForm(await request.formData());
 		const result = await saveBlueprint(await getDb(), actorOf(scope, { getClientAddress }), null, values, now());
-		if (!result.ok) return fail(400, { problems: result.problems, supply: result.supply, values });
+		if (!result.ok) return formFailure(400, result.problems, { values, detail: result.supply });
 		redirect(303, `/institution/exams/blueprints/${result.blueprintId}?saved=1`);
 	}
 };

@@ -4,7 +4,8 @@ import { requireRole } from '#lib/server/auth/guards.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 import { getDb, now } from '#lib/server/runtime.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
-import { getOrganisationDetail, loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
+import { loadOrgFormChoices } from '#lib/server/orgs/org-admin.query.ts';
+import { getOrganisation } from '#lib/server/orgs/orgs.query.ts';
 import { editOrganisation, reactivateOrganisation, suspendOrganisation, type Result } from '#lib/server/orgs/org-admin.ts';
 import { parseOrgForm, suspendSchema } from '#lib/schemas/org.ts';
 import { formFields } from '#lib/schemas/findings.ts';
@@ -14,7 +15,7 @@ import { formFailure, zodFailure } from '#lib/forms/failure.ts';
 async function requireOwnEnterprise(locals: App.Locals, id: string) {
 	const scope = requireRole(locals, 'regulator');
 	const db = await getDb();
-	const org = await getOrganisationDetail(db, requireIdParam(id), scope.regionPath);
+	const org = await getOrganisation(db, requireIdParam(id), { regionPath: scope.regionPath });
 	if (!org || org.kind !== 'enterprise') error(404, '没有找到该企业');
 	return { scope, db, org };
 }
