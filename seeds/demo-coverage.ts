@@ -4,6 +4,7 @@ import { creditCodeCheckChar, idNumberCheckChar } from '../src/lib/domain/identi
 import { loadPool } from '../src/lib/server/exams/exam.repository.ts';
 import { issueImportedCertificate } from '../src/lib/server/certificates/issue-service.ts';
 import { seedCoverageTargets } from '../src/lib/server/coverage/targets.repository.ts';
+import type { RoleCategory } from '../src/lib/domain/labels.ts';
 
 // Demo data for the regulators' coverage dashboards, certificate audit and "走过场" findings:
 // government staff (执法人员, 党政领导干部, 灾害信息员), enterprises in the districts the seed
@@ -35,7 +36,7 @@ export async function insertOrg(db: Db, o: { kind: string; name: string; region:
 const SURNAMES = '钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜';
 const GIVEN = ['国强', '晓燕', '建军', '玉兰', '志刚', '春梅', '德华', '秀兰', '永福', '丽萍', '文杰', '红英', '海波', '桂芳', '明亮'];
 
-export async function insertStaff(db: Db, orgId: number, region: string, mix: [string, number, string?][], offset: number): Promise<{ id: number; role: string }[]> {
+export async function insertStaff(db: Db, orgId: number, region: string, mix: [RoleCategory, number, string?][], offset: number): Promise<{ id: number; role: RoleCategory }[]> {
 	const values = [];
 	let i = 0;
 	for (const [role, n, op] of mix) {
@@ -261,7 +262,7 @@ export async function seedDemoCoverage(db: Db, now: Date): Promise<void> {
 	const entBuild = await insertOrg(db, { kind: 'enterprise', name: '重庆回兴建设工程有限公司', region: '500112007', industry: 'construction', scale: 'below', body: 'MA5HXJ6T3' });
 
 	let off = 1000;
-	const staff = async (org: number, region: string, mix: [string, number, string?][]) => {
+	const staff = async (org: number, region: string, mix: [RoleCategory, number, string?][]) => {
 		const r = await insertStaff(db, org, region, mix, off);
 		off += 100;
 		return r;

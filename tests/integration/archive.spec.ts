@@ -19,6 +19,7 @@ import {
 import { renderArchivePdf, streamArchivePdf } from '../../src/lib/server/study/archive-pdf.ts';
 import { resolvePdfFont } from '../../src/lib/server/pdf/fonts.ts';
 import { DETAIL_SHEET, SUMMARY_SHEET, buildArchiveXlsx } from '../../src/lib/server/study/archive-xlsx.ts';
+import type { RoleCategory } from '../../src/lib/domain/labels.ts';
 
 const T0 = new Date('2026-01-05T00:00:00Z');
 const GENERATED = new Date('2026-11-26T02:05:00Z');
@@ -31,7 +32,7 @@ function idNumber(): string {
 	return first17 + idNumberCheckChar(first17);
 }
 
-type PersonSpec = { name: string; role: string; hiredOn?: string | null; active?: boolean; position?: string };
+type PersonSpec = { name: string; role: RoleCategory; hiredOn?: string | null; active?: boolean; position?: string };
 
 async function addPersons(db: Db, orgId: number, specs: PersonSpec[]): Promise<number[]> {
 	const ids: number[] = [];

@@ -3,7 +3,9 @@
 // (a) SQL only in *.repository.ts / *.query.ts and the db, auth, audit and jobs infrastructure;
 // (b) actions fail through formFailure/zodFailure (one shape), and Svelte pages read failures with
 //     errorsOf/failureOf/messagesOf/valuesOf, never a cast or a raw read of the failure's keys;
-// (c) one Actor type, in src/lib/server/audit/actor.ts.
+// (c) one Actor type, in src/lib/server/audit/actor.ts;
+// (d) stored codes are typed by the schema (persons.role_category is a RoleCategory) and shown through
+//     roleCategoryLabel, never cast to the union at the point of use.
 // Each check has an ALLOWLIST of the files that broke the rule when it was written (issue 18 is moving
 // them right now). The lists only shrink: a file that no longer offends must leave its list (the spec
 // says so), and a new offender fails. The lead empties them at merge.
@@ -64,6 +66,9 @@ const ACTOR_HOME = 'src/lib/server/audit/actor.ts';
 const ACTOR_ALLOWLIST: string[] = [
 ];
 
+// (d) casts of a stored code to its vocabulary
+const CODE_CAST = /\bas RoleCategory\b|ROLE_CATEGORY_LABELS\[[^\]]* as /;
+
 describe('conventions', () => {
 	it('finds the source files it checks', () => {
 		expect(SRC_TS.length).toBeGreaterThan(200);
@@ -81,6 +86,13 @@ describe('conventions', () => {
 		expect(BARE_FAIL.test("import { error, fail, redirect } from '@sveltejs/kit';")).toBe(true);
 		expect(BARE_FAIL.test("import { error, redirect } from '@sveltejs/kit';")).toBe(false);
 		expect(LOCAL_ACTOR.test('export type Actor = { userId: number };')).toBe(true);
+		expect(CODE_CAST.test('{ROLE_CATEGORY_LABELS[p.role_category as RoleCategory]}')).toBe(true);
+		expect(CODE_CAST.test('return person.role_category as RoleCategory;')).toBe(true);
+		expect(CODE_CAST.test('{roleCategoryLabel(p.role_category)}')).toBe(false);
+	});
+
+	it('shows role categories through roleCategoryLabel and types them in the schema, with no cast', () => {
+		expect(offenders([...SRC_TS, ...SVELTE], CODE_CAST), 'files casting a role-category code').toEqual([]);
 	});
 
 	it('keeps Kysely calls in repositories, queries and the db/auth/audit/jobs infrastructure', () => {

@@ -3,6 +3,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.t
 import { makeOrg } from '../support/factories.ts';
 import { idNumberCheckChar } from '../../src/lib/domain/identifiers.ts';
 import { listStaff } from '../../src/lib/server/people/people.query.ts';
+import type { RoleCategory } from '../../src/lib/domain/labels.ts';
 
 let seq = 0;
 function idNumber() {
@@ -17,7 +18,7 @@ describe.each(BACKENDS)('staff list order (%s)', (backend) => {
 	beforeAll(async () => {
 		t = await createTestDatabase(backend);
 		orgId = await makeOrg(t.db, 'enterprise');
-		const people: [string, string, string | null, string | null, boolean][] = [
+		const people: [string, RoleCategory, string | null, string | null, boolean][] = [
 			['赵六', 'frontline', '装配', '2023-05-01', true],
 			['王五', 'principal', '总经理', '2020-01-01', true],
 			['安一', 'frontline', null, null, true],

@@ -3,6 +3,7 @@
 import type { Db } from '../../src/lib/server/db/index.ts';
 import { makeOrg, makeUser, validCreditCode, validIdNumber } from './factories.ts';
 import { prepareDemoDir } from './demo-dir.ts';
+import type { RoleCategory } from '../../src/lib/domain/labels.ts';
 
 let n = 0;
 const T0 = new Date('2026-11-20T02:00:00Z');
@@ -45,7 +46,7 @@ export async function makeSession(db: Db, institutionId: number, blueprintId: nu
 	return row.id;
 }
 
-export async function makeCandidatePerson(db: Db, orgId: number, opts: { name?: string; op?: string | null; role?: string; idNumber?: string } = {}) {
+export async function makeCandidatePerson(db: Db, orgId: number, opts: { name?: string; op?: string | null; role?: RoleCategory; idNumber?: string } = {}) {
 	const row = await db
 		.insertInto('persons')
 		.values({
@@ -138,7 +139,7 @@ export async function makeCertWorld(db: Db, blueprintType: 'special_work' | 'pri
 		city: { userId: users.city.id, role: 'regulator', orgId: regCity, regionPath: '/500000/', personId: null, ip: '10.0.0.4' }
 	};
 	/** A person of the enterprise who passed (and completed the course unless told otherwise). */
-	const passedCandidate = async (o: { enterprise?: 'yubei' | 'changshou'; studied?: boolean; op?: string | null; role?: string; name?: string; idNumber?: string; passed?: boolean; decision?: 'voided' | 'cleared' | null } = {}) => {
+	const passedCandidate = async (o: { enterprise?: 'yubei' | 'changshou'; studied?: boolean; op?: string | null; role?: RoleCategory; name?: string; idNumber?: string; passed?: boolean; decision?: 'voided' | 'cleared' | null } = {}) => {
 		const person = await makeCandidatePerson(db, o.enterprise === 'changshou' ? entChangshou : entYubei, { op: o.op, role: o.role, name: o.name, idNumber: o.idNumber });
 		if (course && o.studied !== false) await completeCourse(db, person, course);
 		const attempt = await makeFinishedAttempt(db, session, person, { passed: o.passed, decision: o.decision });

@@ -1,10 +1,11 @@
 import type { Db } from '../../src/lib/server/db/index.ts';
 import type { TrainingType } from '../../src/lib/domain/courses.ts';
 import { makeOrg, validIdNumber } from './factories.ts';
+import type { RoleCategory } from '../../src/lib/domain/labels.ts';
 
 let n = 0;
 
-export async function makePerson(db: Db, orgId: number, opts: { role?: string; hiredOn?: string | null; name?: string } = {}) {
+export async function makePerson(db: Db, orgId: number, opts: { role?: RoleCategory; hiredOn?: string | null; name?: string } = {}) {
 	const row = await db
 		.insertInto('persons')
 		.values({

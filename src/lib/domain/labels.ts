@@ -39,6 +39,14 @@ export const ROLE_CATEGORY_LABELS: Record<RoleCategory, string> = {
 	institution_staff: '培训机构工作人员'
 };
 
+const isRoleCategory = (code: string): code is RoleCategory => Object.hasOwn(ROLE_CATEGORY_LABELS, code);
+
+/** The label of a role-category code; a code outside the vocabulary (an old export, a typo in a URL) is shown as it is. */
+export function roleCategoryLabel(code: string | null | undefined): string {
+	if (code == null) return '';
+	return isRoleCategory(code) ? ROLE_CATEGORY_LABELS[code] : code;
+}
+
 /** Role categories that belong to enterprises (the rest are government or institution staff). */
 export const ENTERPRISE_ROLE_CATEGORIES: RoleCategory[] = [
 	'principal',

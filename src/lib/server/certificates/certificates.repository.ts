@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Tx } from '../db/transaction.ts';
 import { certificateKind } from '../../schemas/certificate-types.ts';
+import type { RoleCategory } from '../../domain/labels.ts';
 
 /** A certificates row with its type narrowed to a CertificateKind. */
 const typed = <R extends { type: string }>(row: R) => ({ ...row, type: certificateKind(row.type) });
@@ -12,7 +13,7 @@ export type CandidateRow = {
 	person_id: number;
 	person_name: string;
 	id_number: string;
-	role_category: string;
+	role_category: RoleCategory;
 	special_operation_code: string | null;
 	operation_name: string | null;
 	org_id: number;

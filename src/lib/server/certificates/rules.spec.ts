@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, certificateConfigFromEnv, certificateKindForBlueprint, findReviewRule, holderMismatch, isValidOn, publicStatusOn, reviewPassed, rulesForUsers, termsOnIssue, validityRules } from './rules.ts';
+import type { RoleCategory } from '../../domain/labels.ts';
 
 describe('certificate rules', () => {
 	it('maps blueprint types to certificate kinds', () => {
@@ -22,7 +23,7 @@ describe('certificate rules', () => {
 	});
 
 	it('declares who may hold each certificate type', () => {
-		const person = (roleCategory: string, specialOperationCode: string | null = null) => ({ roleCategory, specialOperationCode });
+		const person = (roleCategory: RoleCategory, specialOperationCode: string | null = null) => ({ roleCategory, specialOperationCode });
 		expect(holderMismatch('safety_knowledge', person('principal'))).toBeNull();
 		expect(holderMismatch('safety_knowledge', person('safety_manager'))).toBeNull();
 		expect(holderMismatch('safety_knowledge', person('frontline'))).toContain('人员类别为“一线从业人员”');

@@ -128,11 +128,11 @@ export const CERTIFICATE_HOLDERS: Record<CertificateKind, HolderRule> = {
  * Why this person may not hold a certificate of `kind` (null: may). `operationCode` is the
  * certificate's 操作项目 (at approval); without it the person's registered one is used.
  */
-export function holderMismatch(kind: CertificateKind, person: { roleCategory: string; specialOperationCode: string | null }, operationCode?: string | null): string | null {
+export function holderMismatch(kind: CertificateKind, person: { roleCategory: RoleCategory; specialOperationCode: string | null }, operationCode?: string | null): string | null {
 	const rule = CERTIFICATE_HOLDERS[kind];
 	const label = CERTIFICATE_KIND_LABELS[kind];
-	if (rule.categories && !rule.categories.includes(person.roleCategory as RoleCategory)) {
-		const actual = ROLE_CATEGORY_LABELS[person.roleCategory as RoleCategory] ?? person.roleCategory;
+	if (rule.categories && !rule.categories.includes(person.roleCategory)) {
+		const actual = ROLE_CATEGORY_LABELS[person.roleCategory];
 		const allowed = rule.categories.map((c) => ROLE_CATEGORY_LABELS[c]).join('、');
 		return `人员类别为“${actual}”，${label}只发给${allowed}（${rule.basis}）`;
 	}

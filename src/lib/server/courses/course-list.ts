@@ -1,5 +1,5 @@
 import { TRAINING_TYPE_LABELS, type TrainingType } from '../../domain/courses.ts';
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { roleCategoryLabel } from '../../domain/labels.ts';
 import { REQUIREMENT_RULES } from '../study/requirements.ts';
 import { courseServesRequirement } from '../study/catalogue.ts';
 import type { LoadedCourse } from './course-files.ts';
@@ -19,7 +19,7 @@ export function courseListMarkdown(courses: LoadedCourse[]): string {
 	for (const { course, modules } of sorted) {
 		const lessons = modules.flatMap((m) => m.lessons);
 		const minutes = lessons.reduce((s, l) => s + l.minutes, 0);
-		const roles = course.audience_roles.length ? course.audience_roles.map((r) => ROLE_CATEGORY_LABELS[r as RoleCategory] ?? r).join('、') : '不限';
+		const roles = course.audience_roles.length ? course.audience_roles.map((r) => roleCategoryLabel(r)).join('、') : '不限';
 		const risk = course.audience_high_risk === null ? '' : course.audience_high_risk ? '（高危行业）' : '（非高危行业）';
 		const serves = rules
 			.filter((r) => courseServesRequirement(course, r))

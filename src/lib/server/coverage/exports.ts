@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.ts';
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { roleCategoryLabel } from '../../domain/labels.ts';
 import { findTargetForRegion } from './targets.repository.ts';
 import { countsByChildNode, countsByOrgAtNode, findNodeInScope, findOrgInScope, listGaps, listOrgPersons, type GapRow } from './coverage.query.ts';
 import { pagedRows, streamXlsx } from './xlsx-stream.ts';
@@ -9,7 +9,6 @@ export type ExportTable = 'gaps' | 'children' | 'orgs' | 'persons';
 
 const missing = (g: { study_missing: boolean; exam_missing: boolean; certificate_missing: boolean }) =>
 	[g.study_missing ? '未完成培训' : '', g.exam_missing ? '未通过考试' : '', g.certificate_missing ? '无有效证书' : ''].filter(Boolean).join('、');
-const role = (r: string) => ROLE_CATEGORY_LABELS[r as RoleCategory] ?? r;
 
 export const GAP_COLUMNS = [
 	{ header: '姓名', width: 10 },
@@ -22,7 +21,7 @@ export const GAP_COLUMNS = [
 ];
 
 export function gapCells(g: GapRow): (string | number | null)[] {
-	return [g.name, g.id_masked, g.mobile_masked, role(g.role_category), g.org_name, g.region_name, missing(g)];
+	return [g.name, g.id_masked, g.mobile_masked, roleCategoryLabel(g.role_category), g.org_name, g.region_name, missing(g)];
 }
 
 /** Streams one coverage table of a node (or one organisation) the caller may see as .xlsx. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLE_CATEGORIES, ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { ROLE_CATEGORIES, roleCategoryLabel } from '../../domain/labels.ts';
 import { CERTIFICATE_KINDS, CERTIFICATE_KIND_NAMES, EXAM_CERTIFICATE_TYPES, type CertificateKind } from '../../schemas/certificate-types.ts';
 
 // A coverage target as data: period + population + requirement + goal + source document.
@@ -131,7 +131,7 @@ export function firstProblem(error: z.ZodError): string {
 
 /** Plain-Chinese statement of who is in the population and what they must do. */
 export function describeDefinition(d: TargetDefinition, names: { industries?: Record<string, string>; courses?: Record<string, string> } = {}): { population: string; requirement: string } {
-	const roles = d.population.roleCategories.map((r) => ROLE_CATEGORY_LABELS[r as RoleCategory]).join('、');
+	const roles = d.population.roleCategories.map((r) => roleCategoryLabel(r)).join('、');
 	const kinds = d.population.orgKinds.map((k) => ORG_KIND_NAMES[k]).join('、');
 	const parts: string[] = [kinds];
 	if (d.population.industries.length) parts.push(`行业：${d.population.industries.map((c) => names.industries?.[c] ?? c).join('、')}`);

@@ -36,6 +36,8 @@ type Shaped<T> = { readonly shape: T };
  * case that validated it; the database checks it is JSON). Reads come back typed, with no cast.
  */
 const json = <T>() => ({ pg: 'jsonb' }) as { readonly pg: 'jsonb' } & Shaped<T>;
+/** A jsonb column with a known shape and a default (may be left out on insert). */
+const jsonD = <T>() => ({ pg: 'jsonb', gen: true }) as { readonly pg: 'jsonb'; readonly gen: true } & Shaped<T>;
 const jsonN = <T>() => ({ pg: 'jsonb', null: true }) as { readonly pg: 'jsonb'; readonly null: true } & Shaped<T>;
 /** A text column with a fixed vocabulary (a CHECK constraint, or one list in the code): read and written as the union. */
 const oneOf = <T extends string>() => ({ pg: 'text' }) as { readonly pg: 'text' } & Shaped<T>;
@@ -75,7 +77,7 @@ export const schema = {
 		id_number: t,
 		mobile: tN,
 		org_id: int,
-		role_category: t,
+		role_category: oneOf<RoleCategory>(),
 		special_operation_code: tN,
 		position: tN,
 		active: boolD,
@@ -165,7 +167,7 @@ export const schema = {
 		title: t,
 		description: { pg: 'text', gen: true },
 		training_type: oneOf<TrainingType>(),
-		audience_roles: { pg: 'jsonb', gen: true },
+		audience_roles: jsonD<RoleCategory[]>(),
 		audience_industries: { pg: 'jsonb', gen: true },
 		audience_high_risk: { pg: 'boolean', null: true },
 		credit_hours: { pg: 'numeric' },
@@ -438,7 +440,7 @@ export const schema = {
 		org_id: int,
 		region_code: t,
 		industry_code: t,
-		role_category: t,
+		role_category: oneOf<RoleCategory>(),
 		covered: bool,
 		covered_on: { pg: 'date', null: true },
 		study_missing: bool,
@@ -446,8 +448,8 @@ export const schema = {
 		certificate_missing: bool,
 		valid_until: { pg: 'date', null: true }
 	},
-	coverage_node_counts: { target_id: int, node_code: t, industry_code: t, role_category: t, required: int, covered: int },
-	coverage_org_counts: { target_id: int, org_id: int, role_category: t, required: int, covered: int },
+	coverage_node_counts: { target_id: int, node_code: t, industry_code: t, role_category: oneOf<RoleCategory>(), required: int, covered: int },
+	coverage_org_counts: { target_id: int, org_id: int, role_category: oneOf<RoleCategory>(), required: int, covered: int },
 	coverage_month_counts: { target_id: int, node_code: t, month: { pg: 'date' }, covered: int },
 	coverage_pending: { tx: { pg: 'bigint', gen: true }, person_id: int },
 	coverage_pending_flag: { tx: { pg: 'bigint' } },
@@ -458,7 +460,7 @@ export const schema = {
 		org_id: intN,
 		region_code: tN,
 		industry_code: tN,
-		role_category: tN,
+		role_category: oneOfN<RoleCategory>(),
 		study_on: { pg: 'date', null: true },
 		exam_on: { pg: 'date', null: true },
 		certificate_on: { pg: 'date', null: true },
@@ -639,7 +641,7 @@ export const schema = {
 		contact_name: t,
 		contact_id_number: t,
 		contact_mobile: t,
-		contact_role_category: t,
+		contact_role_category: oneOf<RoleCategory>(),
 		status: { pg: 'text', gen: true },
 		reason: tN,
 		ip: tN,

@@ -3,7 +3,7 @@ import PDFDocument from 'pdfkit';
 import { writeXlsxBuffer } from '../excel/safe-cells.ts';
 import { resolvePdfFont } from '../pdf/fonts.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { roleCategoryLabel } from '../../domain/labels.ts';
 import { formatDateTime } from '../../domain/dates.ts';
 import { REPLAY_RULE_LABELS } from '../../domain/live.ts';
 import type { ConsoleView } from './console.ts';
@@ -20,7 +20,7 @@ function rowsOf(view: ConsoleView): (string | number)[][] {
 		a.name,
 		maskIdNumber(a.idNumber),
 		a.orgName,
-		ROLE_CATEGORY_LABELS[a.roleCategory as RoleCategory] ?? a.roleCategory,
+		roleCategoryLabel(a.roleCategory),
 		a.signedInAt ? formatDateTime(a.signedInAt) : '未签到',
 		a.late ? '是' : '',
 		a.liveMinutes,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import { ROLE_CATEGORIES } from '../../domain/labels.ts';
+import { ROLE_CATEGORIES, type RoleCategory } from '../../domain/labels.ts';
 import { maskIdNumber, maskMobile } from '../../domain/identifiers.ts';
 
 export type StaffRow = {
@@ -8,7 +8,7 @@ export type StaffRow = {
 	name: string;
 	idNumberMasked: string;
 	mobileMasked: string;
-	roleCategory: string;
+	roleCategory: RoleCategory;
 	specialOperation: string | null;
 	position: string | null;
 	active: boolean;
@@ -17,7 +17,7 @@ export type StaffRow = {
 	hasAccount: boolean;
 };
 
-export type StaffFilter = { roleCategory?: string; q?: string; status?: 'active' | 'inactive' };
+export type StaffFilter = { roleCategory?: RoleCategory; q?: string; status?: 'active' | 'inactive' };
 
 export const STAFF_SORT_KEYS = ['category', 'name', 'position', 'hired', 'status'] as const;
 export type StaffSort = { key: (typeof STAFF_SORT_KEYS)[number]; dir: 'asc' | 'desc' };
@@ -29,7 +29,7 @@ function toStaffRow(r: {
 	name: string;
 	id_number: string;
 	mobile: string | null;
-	role_category: string;
+	role_category: RoleCategory;
 	op_item: string | null;
 	position: string | null;
 	active: boolean;

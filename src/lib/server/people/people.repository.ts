@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { PersonInput } from '../../schemas/person.ts';
+import type { RoleCategory } from '../../domain/labels.ts';
 
 // All SQL that writes persons (and the user account linked to a person). Reads for pages are
 // in people.query.ts.
@@ -98,7 +99,7 @@ export type PersonRow = {
 	name: string;
 	id_number: string;
 	mobile: string | null;
-	role_category: string;
+	role_category: RoleCategory;
 	special_operation_code: string | null;
 	position: string | null;
 	hired_on: string | null;

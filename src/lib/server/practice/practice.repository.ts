@@ -8,7 +8,7 @@ import type { Blueprint } from '../question-engine/blueprint.ts';
 /** The learner's role category when the person is active; null otherwise. */
 export async function findActiveRoleCategory(db: Db, personId: number): Promise<RoleCategory | null> {
 	const person = await db.selectFrom('persons').select(['role_category', 'active']).where('id', '=', personId).executeTakeFirst();
-	return person && person.active ? (person.role_category as RoleCategory) : null;
+	return person && person.active ? person.role_category : null;
 }
 
 /** Banks whose audience names the role (by code or by its Chinese label), with their practisable questions. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { RoleCategory } from '../../domain/labels.ts';
 
 // All SQL of 实名注册. `regionPath` null means the platform admin (every region).
 
@@ -58,7 +59,7 @@ export type NewApplication = {
 	contactName: string;
 	contactIdNumber: string;
 	contactMobile: string;
-	contactRole: string;
+	contactRole: RoleCategory;
 	ip: string;
 	now: Date;
 };
@@ -183,7 +184,7 @@ export async function insertEnterprise(db: Db, o: { name: string; creditCode: st
 	return row.id;
 }
 
-export async function insertContactPerson(db: Db, p: { name: string; idNumber: string; mobile: string; orgId: number; roleCategory: string; now: Date }): Promise<number> {
+export async function insertContactPerson(db: Db, p: { name: string; idNumber: string; mobile: string; orgId: number; roleCategory: RoleCategory; now: Date }): Promise<number> {
 	const row = await db
 		.insertInto('persons')
 		.values({ name: p.name, id_number: p.idNumber, mobile: p.mobile, org_id: p.orgId, role_category: p.roleCategory, created_at: sql<Date>`${p.now}::timestamptz` })

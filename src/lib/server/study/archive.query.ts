@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { maskIdNumber } from '../../domain/identifiers.ts';
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { roleCategoryLabel } from '../../domain/labels.ts';
 import { toXueshi } from './hours.ts';
 import { formatBasis, pickRequirement } from './requirements.ts';
 import { xueshiMinutesOf, listRequirementRules, type RequirementRow } from './requirements.repository.ts';
@@ -136,7 +136,7 @@ export function archiveYearOf(now: Date): number {
 }
 
 function roleLabel(code: string): string {
-	return ROLE_CATEGORY_LABELS[code as RoleCategory] ?? code;
+	return roleCategoryLabel(code);
 }
 
 function statusOf(requirement: { hours: number } | null, creditedXueshi: number): ArchiveStatus {

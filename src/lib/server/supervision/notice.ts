@@ -1,4 +1,4 @@
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '../../domain/labels.ts';
+import { roleCategoryLabel } from '../../domain/labels.ts';
 import { ratePercent } from '../coverage/target.ts';
 
 // Pure rules of a 督办 notice: how a gap is worded, when it counts as closed, the prefilled text.
@@ -7,7 +7,6 @@ import { ratePercent } from '../coverage/target.ts';
 export type RoleCounts = { role: string; required: number; covered: number };
 export type Gap = { required: number; covered: number; byRole: RoleCounts[] };
 
-const roleLabel = (role: string) => ROLE_CATEGORY_LABELS[role as RoleCategory] ?? role;
 
 /** "40%（2/5）"; "—" when nobody is required. */
 export function formatRate(covered: number, required: number): string {
@@ -19,7 +18,7 @@ export function formatRate(covered: number, required: number): string {
 export function describeRoles(gap: Gap, goalPercent: number): string {
 	const below = gap.byRole.filter((r) => r.required > 0 && !meetsGoal(r, goalPercent));
 	const shown = below.length ? below : gap.byRole.filter((r) => r.required > 0);
-	return shown.map((r) => `${roleLabel(r.role)}覆盖率 ${formatRate(r.covered, r.required)}`).join('、');
+	return shown.map((r) => `${roleCategoryLabel(r.role)}覆盖率 ${formatRate(r.covered, r.required)}`).join('、');
 }
 
 /**

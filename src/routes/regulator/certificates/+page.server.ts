@@ -10,7 +10,7 @@ import { certificateConfig } from '#lib/server/certificates/config.ts';
 import { CERTIFICATE_KIND_LABELS, holderMismatch, publicStatusOn, PUBLIC_STATUS_LABELS, rulesForUsers, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
-import { ROLE_CATEGORY_LABELS, type RoleCategory } from '#lib/domain/labels.ts';
+import { roleCategoryLabel } from '#lib/domain/labels.ts';
 import { openIntegrityFlags } from '#lib/server/proctoring/integrity.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 import { formFailure } from '#lib/forms/failure.ts';
@@ -37,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			operation: c.special_operation_code,
 			proposedAt: formatDateTime(c.proposed_at),
 			renewal: c.replaces_certificate_id !== null,
-			category: ROLE_CATEGORY_LABELS[c.role_category as RoleCategory] ?? c.role_category,
+			category: roleCategoryLabel(c.role_category),
 			mismatch: holderMismatch(c.type as CertificateKind, { roleCategory: c.role_category, specialOperationCode: c.person_operation_code }, c.type === 'special_work' ? c.special_operation_code : undefined),
 			attemptId: c.attempt_id,
 			score: c.score === null ? null : Number(c.score),
