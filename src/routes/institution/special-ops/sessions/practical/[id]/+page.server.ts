@@ -5,10 +5,11 @@ import { getDb, now } from '#lib/server/runtime.ts';
 import { listInstitutionExaminers } from '#lib/server/exams/session-service.ts';
 import { findPracticalSession, listAssignableForPractical, practicalExaminers, practicalRoster } from '#lib/server/special-ops/scheduling.repository.ts';
 import { assignToPractical, setPracticalExaminers } from '#lib/server/special-ops/scheduling-service.ts';
-import { assignSchema, examinerIdsSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
+import { examinerIdsSchema, formObject } from '#lib/schemas/special-ops-scheduling.ts';
 import { requireIdParam } from '#lib/schemas/params.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 import { formFailure, zodErrors } from '#lib/forms/failure.ts';
+import { assignAction } from '../../assign-action.ts';
 
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const scope = requireRole(locals, 'institution_admin');
@@ -25,16 +26,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 };
 
 export const actions: Actions = {
-	assign: async ({ locals, params, request, getClientAddress }) => {
-		const scope = requireRole(locals, 'institution_admin');
-		const id = requireIdParam(params.id, '没有这个场次');
-		const parsed = assignSchema.safeParse(formObject(await request.formData(), ['applicationIds']));
-		if (!parsed.success) return formFailure(400, Object.values(zodErrors(parsed.error)));
-		const result = await assignToPractical(await getDb(), actorOf(scope, { getClientAddress }), id, parsed.data.applicationIds, now());
-		if (!result) error(404, '没有这个场次');
-		if (!result.ok) return formFailure(400, result.errors);
-		return { saved: `已安排 ${result.assigned} 人` };
-	},
+	assign: assignAction(assignToPractical),
 	examiners: async ({ locals, params, request, getClientAddress }) => {
 		const scope = requireRole(locals, 'institution_admin');
 		const id = requireIdParam(params.id, '没有这个场次');
