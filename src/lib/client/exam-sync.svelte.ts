@@ -1,4 +1,4 @@
-import type { CaseHeader } from '#lib/question-bank/schema.ts';
+import type { AttemptView, CandidateQuestion } from '#lib/server/exams/attempt-service.ts';
 // The exam page's connection to the server: autosave with a per-attempt seq, an offline queue kept
 // in localStorage, retries with backoff, the server's clock, examiner warnings. The pure queue
 // rules are in exam-queue.ts; this file holds the state the page shows and the timers.
@@ -21,31 +21,9 @@ import {
 
 export type { Response as ExamResponse } from './exam-queue.ts';
 
-export type ExamQuestion = {
-	slot: number;
-	type: 'single' | 'multiple' | 'judge';
-	points: number;
-	stem: string;
-	options: { value: string; label: string; text: string }[];
-	/** Case-analysis scenario shared with neighbouring questions (first = the first of the run). */
-	case?: CaseHeader;
-};
-export type ExamView = {
-	status: 'in_progress';
-	attemptId: number;
-	mode: 'exam' | 'practice';
-	sessionId: number | null;
-	title: string;
-	deadline: string | null;
-	serverNow: string;
-	secondsLeft: number | null;
-	questions: ExamQuestion[];
-	answers: { slot: number; response: Response; seq: number }[];
-	maxSeq: number;
-	requireFullscreen: boolean;
-	requireWebcam: boolean;
-	warnings: Warning[];
-};
+// The page's view of the attempt is the server's reply type itself (type-only import: erased in the bundle).
+export type ExamQuestion = CandidateQuestion;
+export type ExamView = Extract<AttemptView, { status: 'in_progress' }>;
 export type Warning = { id: number; message: string; at: string };
 export type Feedback = { slot: number; correct: boolean; answer: string[]; explanation: string };
 type SyncResult = {
