@@ -39,12 +39,18 @@ export const ROLE_CATEGORY_LABELS: Record<RoleCategory, string> = {
 	institution_staff: '培训机构工作人员'
 };
 
-const isRoleCategory = (code: string): code is RoleCategory => Object.hasOwn(ROLE_CATEGORY_LABELS, code);
-
-/** The label of a role-category code; a code outside the vocabulary (an old export, a typo in a URL) is shown as it is. */
-export function roleCategoryLabel(code: string | null | undefined): string {
+/**
+ * The label of a stored code in one of the label tables; a code outside the table (an old export, a
+ * typo in a URL, a code retired since) is shown as it is, and a missing one as nothing.
+ */
+export function labelOf<K extends string>(labels: Readonly<Record<K, string>>, code: string | null | undefined): string {
 	if (code == null) return '';
-	return isRoleCategory(code) ? ROLE_CATEGORY_LABELS[code] : code;
+	return Object.hasOwn(labels, code) ? labels[code as K] : code;
+}
+
+/** The label of a role-category code (人员类别). */
+export function roleCategoryLabel(code: string | null | undefined): string {
+	return labelOf(ROLE_CATEGORY_LABELS, code);
 }
 
 /** Role categories that belong to enterprises (the rest are government or institution staff). */

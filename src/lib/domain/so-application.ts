@@ -1,4 +1,5 @@
 // Labels of 特种作业 applications (报名), shared by server and pages.
+import { labelOf } from './labels.ts';
 
 export type Education = 'primary' | 'junior' | 'senior' | 'vocational' | 'college' | 'bachelor' | 'postgraduate';
 export type Exemption = 'none' | 'relevant_education' | 'skill_certificate';
@@ -32,5 +33,5 @@ export const APPLICATION_STATUS_LABELS: Record<ApplicationStatus, string> = {
 export const CHANNEL_LABELS: Record<string, string> = { enterprise: '单位报名', individual: '个人报名' };
 
 export function applicationStatusLabel(status: string): string {
-	return APPLICATION_STATUS_LABELS[status as ApplicationStatus] ?? status;
+	return labelOf(APPLICATION_STATUS_LABELS, status);
 }

@@ -1,5 +1,5 @@
-import { TRAINING_TYPE_LABELS, type TrainingType } from '../../domain/courses.ts';
-import { roleCategoryLabel } from '../../domain/labels.ts';
+import { TRAINING_TYPE_LABELS } from '../../domain/courses.ts';
+import { roleCategoryLabel, labelOf } from '../../domain/labels.ts';
 import { REQUIREMENT_RULES } from '../study/requirements.ts';
 import { courseServesRequirement } from '../study/catalogue.ts';
 import type { LoadedCourse } from './course-files.ts';
@@ -26,7 +26,7 @@ export function courseListMarkdown(courses: LoadedCourse[]): string {
 			.map((r) => `${r.title} ${fmt(r.hours)} 学时${course.credit_hours >= r.hours ? '（单独满足）' : ''}`)
 			.join('；');
 		lines.push(
-			`| ${course.title}（\`${course.code}\`） | ${TRAINING_TYPE_LABELS[course.training_type as TrainingType] ?? course.training_type} | ${fmt(course.credit_hours)} | ${lessons.length} · ${minutes} | ${roles}${risk} | ${serves || '—'} |`
+			`| ${course.title}（\`${course.code}\`） | ${labelOf(TRAINING_TYPE_LABELS, course.training_type)} | ${fmt(course.credit_hours)} | ${lessons.length} · ${minutes} | ${roles}${risk} | ${serves || '—'} |`
 		);
 	}
 	return lines.join('\n');

@@ -14,6 +14,7 @@ import {
 	listNewEnrolments,
 	type NewOutbound
 } from './producers.repository.ts';
+import { labelOf } from '../../domain/labels.ts';
 
 // What Anxun tells people, and when. Each producer runs inside the transaction of the change it
 // reports (a course assigned, a candidate added, a certificate issued), or in a daily job for
@@ -159,7 +160,7 @@ export async function notifyExamGraded(db: Db, attemptId: number, now: Date): Pr
 	);
 }
 
-const certName = (c: { type: string; number: string | null }) => `${CERTIFICATE_KIND_LABELS[c.type as keyof typeof CERTIFICATE_KIND_LABELS] ?? '证书'}${c.number ? `（${c.number}）` : ''}`;
+const certName = (c: { type: string; number: string | null }) => `${labelOf(CERTIFICATE_KIND_LABELS, c.type)}${c.number ? `（${c.number}）` : ''}`;
 
 /** 证书发放: a certificate was issued (approved by the regulator, or a 培训合格证明 by the institution). */
 export async function notifyCertificateIssued(db: Db, certificateId: number, now: Date): Promise<number> {

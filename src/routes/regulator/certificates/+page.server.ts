@@ -10,7 +10,7 @@ import { certificateConfig } from '#lib/server/certificates/config.ts';
 import { CERTIFICATE_KIND_LABELS, holderMismatch, publicStatusOn, PUBLIC_STATUS_LABELS, rulesForUsers, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { formatDateTime, shanghaiDate } from '#lib/domain/dates.ts';
-import { roleCategoryLabel } from '#lib/domain/labels.ts';
+import { roleCategoryLabel, labelOf } from '#lib/domain/labels.ts';
 import { openIntegrityFlags } from '#lib/server/proctoring/integrity.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
 import { formFailure } from '#lib/forms/failure.ts';
@@ -33,7 +33,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			name: c.person_name,
 			idNumber: maskIdNumber(c.id_number),
 			org: c.holder_org_name,
-			typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind],
+			typeName: labelOf(CERTIFICATE_KIND_LABELS, c.type),
 			operation: c.special_operation_code,
 			proposedAt: formatDateTime(c.proposed_at),
 			renewal: c.replaces_certificate_id !== null,
@@ -46,7 +46,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		})),
 		certificates: certificates.map((c) => {
 			const s = publicStatusOn({ status: c.status, issuedOn: c.issued_on, validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason }, today);
-			return { id: c.id, number: c.number, name: c.person_name, org: c.holder_org_name, typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind], status: s.status, statusLabel: PUBLIC_STATUS_LABELS[s.status], validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason, issuer: c.issuer_name, canRevoke: c.status === 'issued' };
+			return { id: c.id, number: c.number, name: c.person_name, org: c.holder_org_name, typeName: labelOf(CERTIFICATE_KIND_LABELS, c.type), status: s.status, statusLabel: PUBLIC_STATUS_LABELS[s.status], validUntil: c.valid_until, nextReviewDue: c.next_review_due, revokeReason: c.revoke_reason, issuer: c.issuer_name, canRevoke: c.status === 'issued' };
 		}),
 		stats: await lookupStats(db, now()),
 		today,

@@ -12,6 +12,7 @@ import { certificateConfig } from '#lib/server/certificates/config.ts';
 import { CERTIFICATE_KIND_LABELS, isStatutory, type CertificateKind } from '#lib/server/certificates/rules.ts';
 import { maskIdNumber } from '#lib/domain/identifiers.ts';
 import { actorOf } from '#lib/server/audit/actor.ts';
+import { labelOf } from '#lib/domain/labels.ts';
 
 
 async function sessionOf(locals: App.Locals, raw: string) {
@@ -45,7 +46,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			id: c.id,
 			number: c.number,
 			type: c.type,
-			typeName: CERTIFICATE_KIND_LABELS[c.type as CertificateKind],
+			typeName: labelOf(CERTIFICATE_KIND_LABELS, c.type),
 			statutory: isStatutory(c.type as CertificateKind),
 			status: c.status,
 			name: c.person_name,
