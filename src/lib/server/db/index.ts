@@ -1,4 +1,4 @@
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -66,10 +66,15 @@ export async function migrateToLatest(db: Db): Promise<number> {
 	return countAppliedMigrations(db);
 }
 
+/**
+ * How many of the app's migrations the database has applied: one indexed read of Kysely's migration
+ * table. (Migrator.getMigrations() introspects every table first — hundreds with the monthly
+ * partitions, about 10 ms — which is too much for /healthz, probed by every load balancer.)
+ */
 export async function countAppliedMigrations(db: Db): Promise<number> {
-	const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-	const list = await migrator.getMigrations();
-	return list.filter((m) => m.executedAt !== undefined).length;
+	const names = Object.keys(migrations);
+	const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration where name = any(${names}::text[])`.execute(db);
+	return rows[0]?.n ?? 0;
 }
 
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
