@@ -347,15 +347,34 @@ const SHAPE_CACHE_MAX = 20_000;
 const shapeCaches = new WeakMap<Db, Map<number, AttemptShape>>();
 const slotShapes = new Map<string, SlotShape>();
 
-function slotShape(slot: StoredSlot): SlotShape {
-	const key = `${slot.type}:${slot.optionOrder.join(',')}`;
+function slotShape(type: StoredSlot['type'], optionOrder: readonly string[]): SlotShape {
+	const key = `${type}:${optionOrder.join(',')}`;
 	let shape = slotShapes.get(key);
 	if (!shape) {
-		shape = Object.freeze({ type: slot.type, optionOrder: Object.freeze([...slot.optionOrder]) });
+		shape = Object.freeze({ type, optionOrder: Object.freeze([...optionOrder]) });
 		if (slotShapes.size < 10_000) slotShapes.set(key, shape);
 	}
 	return shape;
 }
+
+type ShapeRow = {
+	person_id: number;
+	mode: 'exam' | 'practice';
+	paper_id: number;
+	/** [slot, type, optionOrder] per slot: what validating an answer needs, a third of the slots' JSON. */
+	compact: [number, StoredSlot['type'], string[]][];
+	/** The whole slots, for practice attempts only. */
+	slots: StoredSlot[] | null;
+};
+
+// One fixed text, a prepared statement on PostgreSQL (read once per attempt per process).
+const SHAPE_SQL = `
+	select a.person_id, a.mode, a.paper_id,
+		(select coalesce(jsonb_agg(jsonb_build_array(e->'slot', e->'type', e->'optionOrder')), '[]'::jsonb) from jsonb_array_elements(p.slots) e) as compact,
+		case when a.mode = 'practice' then p.slots end as slots
+	from exam_attempts a
+	join exam_papers p on p.id = a.paper_id
+	where a.id = $1`;
 
 export async function loadAttemptShape(db: Db, attemptId: number): Promise<AttemptShape | undefined> {
 	let shapeCache = shapeCaches.get(db);
@@ -365,21 +384,16 @@ export async function loadAttemptShape(db: Db, attemptId: number): Promise<Attem
 	}
 	const cached = shapeCache.get(attemptId);
 	if (cached) return cached;
-	const row = await db
-		.selectFrom('exam_attempts as a')
-		.innerJoin('exam_papers as p', 'p.id', 'a.paper_id')
-		.select(['a.person_id', 'a.mode', 'a.paper_id', 'p.slots'])
-		.where('a.id', '=', attemptId)
-		.executeTakeFirst();
+	const [row] = await runPreparedText<ShapeRow>(db, 'attempt_shape', SHAPE_SQL, [attemptId]);
 	if (!row) return undefined;
 	const slots: (SlotShape | undefined)[] = [];
-	for (const s of row.slots) if (Number.isInteger(s.slot) && s.slot >= 0 && s.slot <= 10_000) slots[s.slot] = slotShape(s);
+	for (const [n, type, optionOrder] of row.compact) if (Number.isInteger(n) && n >= 0 && n <= 10_000) slots[n] = slotShape(type, optionOrder);
 	const shape: AttemptShape = {
 		personId: row.person_id,
 		mode: row.mode,
 		paperId: row.paper_id,
 		slots,
-		paperSlots: row.mode === 'practice' ? new Map(row.slots.map((s) => [s.slot, s])) : null
+		paperSlots: row.slots ? new Map(row.slots.map((s) => [s.slot, s])) : null
 	};
 	if (shapeCache.size >= SHAPE_CACHE_MAX) shapeCache.delete(shapeCache.keys().next().value as number);
 	shapeCache.set(attemptId, shape);
