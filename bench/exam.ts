@@ -4,7 +4,7 @@
 //   (a) start spike: --spike candidates (default 2,000) press 开始考试 within one second
 //       (POST /api/exam/sessions/{id}/start at uniformly random moments of that second) → start_p99_ms
 //   (b) capacity: an open-loop step test of autosaves (POST /api/exam/attempts/{id}/sync, one answer
-//       each) at --steps 100,200,400,800,1600,3200 per second, --step-seconds 20 each → capacity_per_s,
+//       each) at --steps 100,200,400,800,1600,3200,6400 per second, --step-seconds 20 each → capacity_per_s,
 //       the highest offered rate with p99 < 100 ms and nothing lost
 //   (c) realistic load: for each N in --realistic (default 1000,2000,5000,10000, capped at --candidates),
 //       N candidates each answering one question every 20–60 s (uniform) for --realistic-seconds 60
@@ -17,7 +17,7 @@
 //   answers_per_s: the most autosaves per second served in any step; p50_ms/p99_ms: at capacity_per_s;
 //   ratio: capacity_per_s / raw_pg_per_s.
 import { prefillExamHistory, prefillArg } from './prefill.ts';
-import { benchDatabaseUrl, ensureBuilt, jsonPoster, latencyStats, listArg, numberArg, openWipedDatabase, P99_GOAL_MS, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
+import { benchDatabaseUrl, ensureBuilt, jsonPoster, latencyStats, listArg, numberArg, openWipedDatabase, P99_GOAL_MS, postgresCpu, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { performance } from 'node:perf_hooks';
@@ -32,7 +32,7 @@ const url = benchDatabaseUrl();
 const arg = numberArg;
 const N = arg('candidates', 2000);
 const SPIKE = Math.min(N, arg('spike', 2000));
-const STEPS = listArg('steps', [100, 200, 400, 800, 1600, 3200]);
+const STEPS = listArg('steps', [100, 200, 400, 800, 1600, 3200, 6400]);
 const STEP_SECONDS = arg('step-seconds', 20);
 const REALISTIC = listArg('realistic', [1000, 2000, 5000, 10000]).filter((n) => n <= N);
 const REALISTIC_SECONDS = arg('realistic-seconds', 60);
@@ -137,7 +137,7 @@ const client = jsonPoster(server.url, SESSION_COOKIE, Math.max(SPIKE, 1000) + 16
 const log = (line: string) => console.log(line);
 
 // (a) start spike: the candidates have the exam page open (keep-alive connections exist), papers prepared.
-await client.warm(SPIKE);
+log(`warm: keep-alive connections open=${await client.warm(SPIKE)}`);
 const clientIds = learners.map((_, i) => `bench-client-${i}`);
 const attemptOf: number[] = [];
 const startErrors: string[] = [];
@@ -151,12 +151,17 @@ async function start(i: number): Promise<Outcome> {
 }
 const spikeSchedule = Array.from({ length: SPIKE }, () => Math.random() * 1000).sort((a, b) => a - b);
 const spikeCpu = serverCpuMs(server.proc.pid!);
+const spikePg = postgresCpu();
+const spikeGen = process.cpuUsage();
 const spike = await runOpenLoop(spikeSchedule, (k) => start(k), { maxInFlight: SPIKE + 1, drainMs: 60_000 });
 const spikeCpuPerStart = spike.served ? (serverCpuMs(server.proc.pid!) - spikeCpu) / spike.served : 0;
+const spikePgPerStart = spike.served ? spikePg.ms() / spike.served : 0;
+const spikeGenUsage = process.cpuUsage(spikeGen);
+const spikeGenPerStart = spike.served ? (spikeGenUsage.user + spikeGenUsage.system) / 1000 / spike.served : 0;
 startErrors.push(...spike.notes);
 const st = spike.stats;
 log(
-	`start spike: candidates=${SPIKE} within_ms=1000 served=${spike.served} lost=${spike.lost} wall_ms=${Math.round(spike.seconds * 1000)} p50_ms=${fmt(st.p50)} p95_ms=${fmt(st.p95)} p99_ms=${fmt(st.p99)} max_ms=${fmt(st.max)} server_cpu_ms_per_start=${spikeCpuPerStart.toFixed(3)}`
+	`start spike: candidates=${SPIKE} within_ms=1000 served=${spike.served} lost=${spike.lost} wall_ms=${Math.round(spike.seconds * 1000)} p50_ms=${fmt(st.p50)} p95_ms=${fmt(st.p95)} p99_ms=${fmt(st.p99)} max_ms=${fmt(st.max)} server_cpu_ms_per_start=${spikeCpuPerStart.toFixed(3)} pg_cpu_ms_per_start=${spikePgPerStart.toFixed(3)} generator_cpu_ms_per_start=${spikeGenPerStart.toFixed(3)}`
 );
 if (spike.notes.length) log(`start errors (first 5): ${spike.notes.join(' | ')}`);
 // The other candidates start too (not measured), 50 at a time.

@@ -10,7 +10,7 @@
 // Options: --workers n (ANXUN_WORKERS of the server) --skip-realistic
 // Last line: learners=<n> heartbeats_per_s=<n> p99_ms=<n> capacity_per_s=<n>
 import { prefillStudyEvents, prefillArg } from './prefill.ts';
-import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
+import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, postgresCpu, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -114,6 +114,7 @@ client.destroy();
 const rawDb = (await openDatabase({ kind: 'postgres', url, max: 16 })).db;
 const rawSeconds = 8;
 let rawDone = 0;
+const rawPg = postgresCpu();
 const rawStart = performance.now();
 async function rawWorker(w: number) {
 	for (let k = w; performance.now() - rawStart < rawSeconds * 1000; k += 16) {
@@ -139,6 +140,7 @@ async function rawWorker(w: number) {
 }
 await Promise.all(Array.from({ length: 16 }, (_, w) => rawWorker(w)));
 const rawPerS = rawDone / ((performance.now() - rawStart) / 1000);
+const rawPgPerBeat = rawPg.ms() / Math.max(1, rawDone);
 await rawDb.destroy();
 
 // (c2) the beat's semantic core in one statement: the session (not expired, user not disabled) is
@@ -177,6 +179,7 @@ const pool = new pg.Pool({ connectionString: url, max: 16 });
 const sessionIds = tokens.map((t) => t.split('.')[0]!);
 let oneDone = 0;
 let oneMissed = 0;
+const onePg = postgresCpu();
 const oneStart = performance.now();
 await Promise.all(
 	Array.from({ length: 16 }, async (_, w) => {
@@ -189,10 +192,11 @@ await Promise.all(
 	})
 );
 const onePerS = oneDone / ((performance.now() - oneStart) / 1000);
+const onePgPerBeat = onePg.ms() / Math.max(1, oneDone);
 await pool.end();
 await database.close();
 
-console.log(`baseline: raw_pg_beats_per_s=${rawPerS.toFixed(0)} (16 clients, the app's read + compare-and-set write via Kysely, no HTTP/session/rules)`);
-console.log(`baseline: one_statement_per_s=${onePerS.toFixed(0)} (16 clients, session + lease CAS + credit + event in one prepared statement${oneMissed ? `; ${oneMissed} lost the CAS race` : ''})`);
+console.log(`baseline: raw_pg_beats_per_s=${rawPerS.toFixed(0)} pg_cpu_ms_per_beat=${rawPgPerBeat.toFixed(3)} (16 clients, the app's read + compare-and-set write via Kysely, no HTTP/session/rules)`);
+console.log(`baseline: one_statement_per_s=${onePerS.toFixed(0)} pg_cpu_ms_per_beat=${onePgPerBeat.toFixed(3)} (16 clients, session + lease CAS + credit + event in one prepared statement${oneMissed ? `; ${oneMissed} lost the CAS race` : ''})`);
 console.log(`learners=${LEARNERS} heartbeats_per_s=${(real?.servedPerS ?? 0).toFixed(0)} p99_ms=${(real?.stats.p99 ?? 0).toFixed(0)} capacity_per_s=${capacityRun.capacity}`);
 process.exit(over.rows[0]!.n > 0 ? 1 : 0);

@@ -183,13 +183,14 @@ export async function stepTest(
 		const schedule = evenSchedule(rate, seconds);
 		k0 += schedule.length;
 		const cpuBefore = serverCpu?.();
+		const pg = postgresCpu();
 		const genBefore = process.cpuUsage();
 		const result = await runOpenLoop(schedule, (k) => send(base + k), { drainMs: 5000 });
 		const gen = process.cpuUsage(genBefore);
 		steps.push({ rate, result });
 		const pass = result.lost === 0 && result.stats.p99 < P99_GOAL_MS;
 		const perRequest = (ms: number) => (result.served ? (ms / result.served).toFixed(3) : 'n/a');
-		const cpu = cpuBefore === undefined ? '' : ` server_cpu_ms_per_req=${perRequest(serverCpu!() - cpuBefore)} generator_cpu_ms_per_req=${perRequest((gen.user + gen.system) / 1000)}`;
+		const cpu = cpuBefore === undefined ? '' : ` server_cpu_ms_per_req=${perRequest(serverCpu!() - cpuBefore)} generator_cpu_ms_per_req=${perRequest((gen.user + gen.system) / 1000)} pg_cpu_ms_per_req=${perRequest(pg.ms())}`;
 		log(
 			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)}${cpu} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
 		);
@@ -251,9 +252,16 @@ export function jsonPoster(baseUrl: string, cookieName: string, maxSockets: numb
 			return once(path, token, body);
 		}
 	}
-	/** Opens `n` keep-alive connections (a page left open), 50 at a time: a burst of connects overflows the listen backlog. */
-	async function warm(n: number) {
-		for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => post('/healthz', null).catch(() => undefined)));
+	/**
+	 * Opens `n` keep-alive connections (a page left open) and returns how many are open. The requests
+	 * must be in flight together: the agent hands a free socket to the next request, so sequential
+	 * batches would reuse the first batch's sockets. A connect the listen backlog drops is retried by
+	 * the kernel (SYN retransmit), so a burst only takes longer.
+	 */
+	async function warm(n: number): Promise<number> {
+		await Promise.all(Array.from({ length: n }, () => post('/healthz', null).catch(() => undefined)));
+		const open = (lists: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(lists).reduce((sum, l) => sum + (l?.length ?? 0), 0);
+		return open(agent.freeSockets) + open(agent.sockets);
 	}
 	return { post, warm, retried: () => retriedResets, destroy: () => agent.destroy() };
 }
@@ -264,18 +272,7 @@ export function jsonPoster(baseUrl: string, cookieName: string, maxSockets: numb
  * does, so it compares two configurations even on a machine busy with other work.
  */
 export function serverCpuMs(rootPid: number): number {
-	if (!existsSync('/proc/self/stat')) return 0;
-	const procs: { pid: number; ppid: number; ticks: number }[] = [];
-	for (const entry of readdirSync('/proc')) {
-		if (!/^[0-9]+$/.test(entry)) continue;
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			procs.push({ pid: Number(entry), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-		} catch {
-			// the process ended meanwhile
-		}
-	}
+	const procs = processTicks();
 	const tree = new Set([rootPid]);
 	for (let grew = true; grew; ) {
 		grew = false;
@@ -287,4 +284,38 @@ export function serverCpuMs(rootPid: number): number {
 	}
 	// clock ticks are 1/100 s on Linux (USER_HZ)
 	return procs.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.ticks, 0) * 10;
+}
+
+/**
+ * CPU that PostgreSQL's processes on this machine (backends, WAL writer, checkpointer; nothing off
+ * Linux) use from now on: the benchmarks run against a local server, so this is the database's share
+ * of a step next to the app's (serverCpuMs) and the load generator's. Counted per process, so a
+ * backend that exits meanwhile (a pool closing) does not subtract its past from the figure.
+ */
+export function postgresCpu(): { ms: () => number } {
+	const ticksOf = () => new Map(processTicks().filter((p) => p.postgres).map((p) => [p.pid, p.ticks]));
+	const before = ticksOf();
+	return {
+		ms: () => {
+			let ticks = 0;
+			for (const [pid, now] of ticksOf()) ticks += now - (before.get(pid) ?? 0);
+			return ticks * 10; // clock ticks are 1/100 s on Linux (USER_HZ)
+		}
+	};
+}
+
+function processTicks(): { pid: number; ppid: number; ticks: number; postgres: boolean }[] {
+	const procs: { pid: number; ppid: number; ticks: number; postgres: boolean }[] = [];
+	if (!existsSync('/proc/self/stat')) return procs;
+	for (const entry of readdirSync('/proc')) {
+		if (!/^[0-9]+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			procs.push({ pid: Number(entry), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), postgres: stat.includes(' (postgres) ') });
+		} catch {
+			// the process ended meanwhile
+		}
+	}
+	return procs;
 }

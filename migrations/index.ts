@@ -27,6 +27,7 @@ import * as m030 from './2026-12-05-030-live-rollcalls-credit.ts';
 import * as m031 from './2026-12-06-031-partition-events.ts';
 import * as m032 from './2026-12-06-032-live-face-checks.ts';
 import * as m033 from './2026-12-06-033-live-replay-lessons.ts';
+import * as m034 from './2026-12-07-034-hot-path-triggers.ts';
 
 // Every migration file, by name. A test checks this list against the folder, so a file
 // added without an entry here fails CI instead of being silently skipped.
@@ -58,5 +59,6 @@ export const migrations: Record<string, Migration> = {
 	'2026-12-05-026-lesson-quizzes': m026,
 	'2026-12-06-031-partition-events': m031,
 	'2026-12-06-032-live-face-checks': m032,
-	'2026-12-06-033-live-replay-lessons': m033
+	'2026-12-06-033-live-replay-lessons': m033,
+	'2026-12-07-034-hot-path-triggers': m034
 };

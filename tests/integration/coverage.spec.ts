@@ -200,9 +200,9 @@ describe.each(BACKENDS)('coverage (%s)', (backend) => {
 		const ids = Object.values(persons);
 		for (let i = 0; i < 8; i++) ids.push(await makePerson(db, i % 2 ? yubeiChem : changshouMach, { role: i % 3 ? 'frontline' : 'principal' }));
 		const exam = await createExamSession(db, { institutionId: institution, name: '随机', certificateType: 'training', opensAt: new Date('2026-02-01T00:00:00Z') });
-		for (let step = 0; step < 40; step++) {
+		for (let step = 0; step < 60; step++) {
 			const p = ids[rnd(ids.length)]!;
-			switch (rnd(6)) {
+			switch (rnd(9)) {
 				case 0:
 					await completeCourse(db, p, course, new Date(Date.UTC(2026, rnd(6), 1 + rnd(27))));
 					break;
@@ -221,8 +221,44 @@ describe.each(BACKENDS)('coverage (%s)', (backend) => {
 				case 5:
 					await db.updateTable('organisations').set({ region_code: rnd(2) ? '500112007' : '500112001' }).where('id', '=', yubeiChem).execute();
 					break;
+				// updates of attempts and lesson progress: the row triggers' WHEN clauses (migration 034)
+				case 6:
+					await db.updateTable('exam_attempts').set({ decision: rnd(2) ? 'voided' : 'cleared' }).where('person_id', '=', p).where('status', '=', 'finished').execute();
+					break;
+				case 7:
+					await sql`update exam_attempts set passed = not passed where person_id = ${p} and status = 'finished'`.execute(db);
+					break;
+				case 8:
+					await sql`update lesson_progress set completed_at = case when completed_at is null then ${new Date(Date.UTC(2026, rnd(6), 2))}::timestamptz end
+						where enrolment_id in (select id from enrolments where person_id = ${p})`.execute(db);
+					break;
 			}
 		}
+		await compareWithNaive(db);
+	});
+
+	it('follows an attempt that is re-graded, voided or restored, and not one that only starts (row trigger, migration 034)', async () => {
+		const target = (await createTarget(db, { ...baseTarget, code: 'exam-only', definition: { population: baseTarget.definition.population, requirement: { study: { kind: 'none' }, exam: { certificateTypes: [] }, certificate: null } } }, ACTOR, NOW)) as { ok: true; id: number };
+		expect(target.ok).toBe(true);
+		const covered = async () => (await countsAtNode(db, [target.id], '500000')).get(target.id)!.covered;
+		const p = await makePerson(db, changshouMach, { role: 'frontline' });
+		const exam = await createExamSession(db, { institutionId: institution, name: '触发器', certificateType: 'training', opensAt: new Date('2026-02-01T00:00:00Z') });
+		const before = await covered();
+		const attempt = await insertFinishedAttempt(db, exam, { personId: p, startedAt: new Date('2026-03-01T01:00:00Z'), minutes: 30, score: 95 });
+		expect(await covered()).toBe(before + 1);
+		await db.updateTable('exam_attempts').set({ decision: 'voided' }).where('id', '=', attempt).execute();
+		expect(await covered()).toBe(before);
+		await db.updateTable('exam_attempts').set({ decision: 'cleared' }).where('id', '=', attempt).execute();
+		expect(await covered()).toBe(before + 1);
+		await db.updateTable('exam_attempts').set({ passed: false }).where('id', '=', attempt).execute();
+		expect(await covered()).toBe(before);
+		await db.updateTable('exam_attempts').set({ passed: true }).where('id', '=', attempt).execute();
+		expect(await covered()).toBe(before + 1);
+		// a status change out of 'finished' alone (no other column) is followed too
+		await db.updateTable('exam_attempts').set({ status: 'in_progress' }).where('id', '=', attempt).execute();
+		expect(await covered()).toBe(before);
+		await db.updateTable('exam_attempts').set({ status: 'finished' }).where('id', '=', attempt).execute();
+		expect(await covered()).toBe(before + 1);
 		await compareWithNaive(db);
 	});
 
