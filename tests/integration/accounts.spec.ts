@@ -271,6 +271,27 @@ describe.each(BACKENDS)('accounts and roles (%s)', (backend) => {
 		expect(intervals.size).toBeGreaterThanOrEqual(15);
 	});
 
+	it('writes each session\'s last_seen_at, IP and expiry when 200 sessions are validated at once (one coalesced write on PostgreSQL)', async () => {
+		const u = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: mobile() });
+		const sessions = await Promise.all(Array.from({ length: 200 }, () => createSession(t.db, u.id, null, T0)));
+		// each falls due for the write (past its interval), and for the expiry refresh (past half its life)
+		const later = new Date(T0.getTime() + 4 * 24 * 3600_000);
+		const results = await Promise.all(sessions.map((s, i) => validateSessionToken(t.db, s.token, later, { ip: `10.77.${i >> 8}.${i & 255}` })));
+		expect(results.every((r) => r !== null && r.session.expiresAt.getTime() > later.getTime() + 6 * 24 * 3600_000)).toBe(true);
+		const rows = await t.db.selectFrom('sessions').select(['id', 'last_seen_at', 'ip', 'expires_at']).where('id', 'in', sessions.map((s) => s.session.id)).execute();
+		const byId = new Map(rows.map((r) => [r.id, r]));
+		sessions.forEach((s, i) => {
+			const row = byId.get(s.session.id)!;
+			expect(row.last_seen_at).toEqual(later);
+			expect(row.ip).toBe(`10.77.${i >> 8}.${i & 255}`);
+			expect(row.expires_at).toEqual(results[i]!.session.expiresAt);
+		});
+		// and the same session twice at once: both validate, one row
+		const [a, b] = await Promise.all([validateSessionToken(t.db, sessions[0]!.token, new Date(later.getTime() + 100_000)), validateSessionToken(t.db, sessions[0]!.token, new Date(later.getTime() + 100_000))]);
+		expect(a?.user.id).toBe(u.id);
+		expect(b?.user.id).toBe(u.id);
+	});
+
 	it('lists a user\'s sessions with device, IP and last use, and ends another one', async () => {
 		const m = mobile();
 		const u = await makeUser(t.db, { role: 'enterprise_admin', orgId: enterprise.id, mobile: m });
