@@ -123,9 +123,6 @@ const papers = new Map(
 console.log(`fixtures: candidates=${learners.length} questions_per_paper=${QUESTIONS} setup_ms=${Math.round(fixturesMs)} prepare_papers=${prepared} prepare_ms=${Math.round(prepareMs)}`);
 // --prefill N: N historic rows in the partitioned history tables before the run (bench/prefill.ts)
 await prefillExamHistory(db, prefillArg(), now);
-// Statistics, as a deployment has them: the papers are prepared hours before, and autovacuum has
-// analysed the tables since (it is off on some machines this runs on, so do it here, not timed).
-await sql`vacuum analyze`.execute(db);
 
 // --- the app ---
 const server = await startServer({
@@ -202,7 +199,6 @@ async function answer(i: number): Promise<Outcome> {
 const started = learners.map((_, i) => i).filter((i) => attemptOf[i]);
 // Warm-up (not measured): each candidate's first autosave, as the page sends on opening, 20 at a time.
 for (let j = 0; j < started.length; j += 20) await Promise.all(started.slice(j, j + 20).map((i) => answer(i)));
-await sql`analyze`.execute(db);
 
 // (b) capacity: open-loop steps, requests spread round-robin over the candidates
 const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => answer(started[k % started.length]!), log, () => serverCpuMs(server.proc.pid!));

@@ -66,8 +66,6 @@ for (let i = 0; i < learners.length; i += 200) {
 	tokens.push(...batch.map((b) => b.token));
 }
 console.log(`fixtures: learners=${learners.length} setup_ms=${Math.round(performance.now() - t0)}`);
-// Statistics, as a deployment has them (autovacuum is off on some machines this runs on; not timed).
-await sql`vacuum analyze`.execute(db);
 // --prefill N: N historic rows in the partitioned history tables before the run (bench/prefill.ts)
 await prefillStudyEvents(db, prefillArg(), now);
 

@@ -4,8 +4,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { getRandomValues } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../../domain/labels.ts';
-import { coalescer, type Coalesced } from '../db/coalesce.ts';
-import { isPoolRoot, runPreparedText } from '../db/prepared.ts';
+import { runPreparedText } from '../db/prepared.ts';
 import { cachedSession, forgetSessions, rememberSession, sessionCacheGeneration } from './session-cache.ts';
 
 // Lucia's session design: the cookie holds `<id>.<secret>`; only SHA-256(secret) is stored,
@@ -130,51 +129,6 @@ function sessionQueryText(db: Db): string {
 	return text;
 }
 
-type Touch = { id: string; expiresAt: Date; seenAt: Date | null; ip: string | null };
-
-// The sessions' expiry / last_seen_at writes, coalesced (db/coalesce.ts): when 2,000 candidates press
-// 开始考试 in the same second, each of their sessions falls due for this write on its first request,
-// and one UPDATE with one commit takes all that arrive together. Rows are locked in id order first,
-// so two batches (two workers, two instances) that share sessions cannot deadlock.
-const TOUCH_SQL = `with v as (
-		select * from unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[]) as v(id, expires_at, seen_at, ip)
-	),
-	locked as (select s.id from sessions s where s.id in (select id from v) order by s.id for update)
-	update sessions s set expires_at = v.expires_at,
-		last_seen_at = coalesce(v.seen_at, s.last_seen_at),
-		ip = case when v.seen_at is null then s.ip else v.ip end
-	from v
-	where s.id = v.id and s.id in (select id from locked)`;
-const touchers = new WeakMap<Db, Coalesced<Touch>>();
-
-async function touchSession(db: Db, touch: Touch): Promise<void> {
-	if (!isPoolRoot(db)) {
-		await db
-			.updateTable('sessions')
-			.set({ expires_at: touch.expiresAt, ...(touch.seenAt ? { last_seen_at: touch.seenAt, ip: touch.ip } : {}) })
-			.where('id', '=', touch.id)
-			.execute();
-		return;
-	}
-	let write = touchers.get(db);
-	if (!write) {
-		write = coalescer<Touch>(
-			async (items) => {
-				const latest = [...new Map(items.map((t) => [t.id, t])).values()];
-				await runPreparedText(db, 'session_touch', TOUCH_SQL, [
-					latest.map((t) => t.id),
-					latest.map((t) => t.expiresAt.toISOString()),
-					latest.map((t) => t.seenAt?.toISOString() ?? null),
-					latest.map((t) => t.ip)
-				]);
-			},
-			{ limit: 2, max: 500 }
-		);
-		touchers.set(db, write);
-	}
-	await write(touch);
-}
-
 export async function validateSessionToken(
 	db: Db,
 	token: string,
@@ -203,7 +157,10 @@ export async function validateSessionToken(
 	// One write a minute or so per session, not one per request.
 	const seenEvery = seenIntervalMs(id);
 	const seen = !row.last_seen_at || now.getTime() - row.last_seen_at.getTime() >= seenEvery;
-	if (refresh || seen) await touchSession(db, { id, expiresAt, seenAt: seen ? now : null, ip: client.ip ? client.ip.slice(0, 100) : row.ip });
+	if (refresh || seen) {
+		const ip = client.ip ? client.ip.slice(0, 100) : row.ip;
+		await db.updateTable('sessions').set({ expires_at: expiresAt, ...(seen ? { last_seen_at: now, ip } : {}) }).where('id', '=', id).execute();
+	}
 	const membership: ActiveMembership | null =
 		row.membership_id !== null && row.org_id !== null
 			? {

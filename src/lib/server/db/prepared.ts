@@ -12,11 +12,6 @@ export function registerPool(db: Db, pool: pg.Pool): void {
 	pools.set(db, pool);
 }
 
-/** Whether `db` is a pg pool's root handle (not PGlite, not a transaction): statements on it may be coalesced. */
-export function isPoolRoot(db: Db): boolean {
-	return pools.has(db);
-}
-
 // prefix + text → name: hashing the text in JavaScript on every call cost the autosave measurable CPU
 // (a Map lookup hashes the string natively); a statement has a handful of texts at most.
 const names = new Map<string, string>();
