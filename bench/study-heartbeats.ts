@@ -79,9 +79,10 @@ const server = await startServer({
 const client = jsonPoster(server.url, SESSION_COOKIE, 1024);
 const tabIds = learners.map((_, i) => `bench-tab-${i}`);
 let refused = 0;
-async function beat(i: number): Promise<Outcome> {
+/** `own`: over learner i's own keep-alive connection (its browser), not the shared pool. */
+async function beat(i: number, own = false): Promise<Outcome> {
 	const l = learners[i]!;
-	const r = await client.post('/api/study/heartbeat', tokens[i]!, { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' });
+	const r = await client.post('/api/study/heartbeat', tokens[i]!, { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' }, own ? i : undefined);
 	if (r.status !== 200) return { ok: false, note: `${r.status} ${JSON.stringify(r.json).slice(0, 120)}` };
 	if ((r.json as { refused: unknown }).refused) refused++;
 	return { ok: true };
@@ -92,11 +93,23 @@ await client.warm(256);
 const offered = LEARNERS / INTERVAL;
 console.log(`load: learners=${LEARNERS} interval_s=${INTERVAL} offered_per_s=${offered.toFixed(0)} seconds=${SECONDS}`);
 const skipRealistic = process.argv.includes('--skip-realistic');
-const real = skipRealistic ? null : await runOpenLoop(evenSchedule(offered, SECONDS), (k) => beat(k % LEARNERS), { maxInFlight: 1000 });
-const wall = real?.seconds ?? 0;
+// Each learner's browser keeps its own connection, as a browser does between beats; whether the server
+// keeps it open until the next beat is the server's keep-alive timeout (ANXUN_KEEPALIVE_MS). First, one
+// interval in which every learner's page sends its first beat on the same schedule (not measured), so
+// the measured run starts in the steady state: each learner's last beat was one interval ago.
+const warmStart = performance.now();
+const warm = skipRealistic ? null : await runOpenLoop(evenSchedule(offered, INTERVAL), (k) => beat(k % LEARNERS, true), { maxInFlight: 1000 });
+const warmSeconds = (performance.now() - warmStart) / 1000;
+if (warm) console.log(`warm-up (not measured): beats=${warm.offered} served=${warm.served} p99_ms=${warm.stats.p99.toFixed(1)} connections=${client.connections()}`);
+refused = 0;
+const connectionsBefore = client.connections();
+const realCpu = serverCpuMs(server.proc.pid!);
+const real = skipRealistic ? null : await runOpenLoop(evenSchedule(offered, SECONDS), (k) => beat(k % LEARNERS, true), { maxInFlight: 1000 });
+// the learners' leases began with the warm-up beats
+const wall = real ? warmSeconds + real.seconds : 0;
 if (real)
 	console.log(
-		`app: offered=${real.offered} served=${real.served} lost=${real.lost} refused=${refused} per_s=${real.servedPerS.toFixed(0)} p50_ms=${real.stats.p50.toFixed(1)} p95_ms=${real.stats.p95.toFixed(1)} p99_ms=${real.stats.p99.toFixed(1)} max_ms=${real.stats.max.toFixed(1)}${real.notes.length ? ` (${real.notes.slice(0, 2).join(' | ')})` : ''}`
+		`app: offered=${real.offered} served=${real.served} lost=${real.lost} refused=${refused} per_s=${real.servedPerS.toFixed(0)} p50_ms=${real.stats.p50.toFixed(1)} p95_ms=${real.stats.p95.toFixed(1)} p99_ms=${real.stats.p99.toFixed(1)} max_ms=${real.stats.max.toFixed(1)} new_connections=${client.connections() - connectionsBefore} server_cpu_ms_per_beat=${real.served ? ((serverCpuMs(server.proc.pid!) - realCpu) / real.served).toFixed(3) : 0}${real.notes.length ? ` (${real.notes.slice(0, 2).join(' | ')})` : ''}`
 	);
 // Correctness: nobody was credited more than the wall time of the realistic run.
 const over = await sql<{ n: number }>`select count(*)::int as n from lesson_progress where credited_seconds > ${Math.ceil(wall) + 1}`.execute(db);

@@ -56,6 +56,15 @@ const server = http.createServer((req, res) => {
 	if (taken === false) kit();
 	else taken.then((answered) => answered || kit(), kit);
 });
+// Idle keep-alive connections stay open 75 s (Node's default is 5 s). An exam page autosaves every
+// 20–60 s and a study page beats every 30 s: with 5 s each call opened a new connection, which the
+// cluster hands to any worker, so the worker's session and attempt caches (session-cache.ts,
+// exam.repository.ts) rarely held that browser's entries. Kept open, a browser's calls stay on one
+// worker (docs/PERFORMANCE.md, "fourth session"). Idle sockets cost a few kB each; a request's own
+// headers and body are still bounded by headersTimeout / requestTimeout, which idle time does not count
+// against. ANXUN_KEEPALIVE_MS sets it; behind a proxy keep it above the proxy's upstream idle timeout.
+const keepAliveMs = Number(process.env.ANXUN_KEEPALIVE_MS);
+server.keepAliveTimeout = Number.isInteger(keepAliveMs) && keepAliveMs >= 1000 && keepAliveMs <= 600_000 ? keepAliveMs : 75_000;
 server.listen(port, host, () => console.log(`Listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`));
 
 let stopping = false;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { Client, startServer, type RunningServer, hasBuild, hasPostgres } from '../support/server.ts';
 import { createEmptyPostgresDatabase, dropPostgresDatabase } from '../support/db.ts';
@@ -62,6 +63,27 @@ describe.skipIf(!built || !hasPostgres(import.meta.url))('worker processes on Po
 			expect(r.status).toBe(303);
 		}
 	});
+
+	it('keeps a browser on its connection (and so its worker) between autosaves, for longer than Node’s default 5 s', async () => {
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const get = () =>
+			new Promise<{ status: number; keepAlive: string; reused: boolean }>((resolve, reject) => {
+				const req = http.get(`${s.url}/healthz`, { agent }, (res) => {
+					res.resume();
+					res.on('end', () => resolve({ status: res.statusCode ?? 0, keepAlive: String(res.headers['keep-alive']), reused: req.reusedSocket }));
+				});
+				req.on('error', reject);
+			});
+		try {
+			const first = await get();
+			expect(first).toMatchObject({ status: 200, reused: false });
+			expect(first.keepAlive).toBe('timeout=75');
+			await new Promise((r) => setTimeout(r, 6000));
+			expect(await get()).toMatchObject({ status: 200, reused: true });
+		} finally {
+			agent.destroy();
+		}
+	}, 30_000);
 
 	it('a worker killed with SIGKILL is replaced and the server keeps answering', async () => {
 		const [victim] = workers(s);
