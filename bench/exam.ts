@@ -12,7 +12,9 @@
 //   (d) baselines in the same run, no HTTP: raw single-row inserts into exam_answer_steps through pg
 //       (raw_pg_per_s), and the autosave's whole semantic work — session check, attempt check, insert,
 //       open warnings — as ONE SQL statement through pg (one_statement_per_s)
-// Options: --workers n (ANXUN_WORKERS of the server) --raw-connections 10 --raw-seconds 10
+// Each candidate's calls go over its own keep-alive connection, as a browser's do (--pooled: the step
+// test goes over one shared pool instead, as behind a proxy that pools its upstream connections).
+// Options: --workers n (ANXUN_WORKERS of the server) --raw-connections 10 --raw-seconds 10 --pooled
 // Last line: candidates=<n> start_p99_ms=<n> answers_per_s=<n> p50_ms=<n> p99_ms=<n> raw_pg_per_s=<n> ratio=<n> capacity_per_s=<n> realistic_candidates=<n>
 //   answers_per_s: the most autosaves per second served in any step; p50_ms/p99_ms: at capacity_per_s;
 //   ratio: capacity_per_s / raw_pg_per_s.
@@ -38,6 +40,7 @@ const REALISTIC = listArg('realistic', [1000, 2000, 5000, 10000]).filter((n) => 
 const REALISTIC_SECONDS = arg('realistic-seconds', 60);
 // '' = the server's default (one worker per core on PostgreSQL)
 const WORKERS = process.argv.includes('--workers') ? String(arg('workers', 1)) : '';
+const POOLED = process.argv.includes('--pooled');
 const RAW_CONNECTIONS = arg('raw-connections', 10);
 const RAW_SECONDS = arg('raw-seconds', 10);
 const QUESTIONS = 100;
@@ -204,10 +207,11 @@ async function answer(i: number, own = false): Promise<Outcome> {
 
 const started = learners.map((_, i) => i).filter((i) => attemptOf[i]);
 // Warm-up (not measured): each candidate's first autosave, as the page sends on opening, 20 at a time.
-for (let j = 0; j < started.length; j += 20) await Promise.all(started.slice(j, j + 20).map((i) => answer(i)));
+for (let j = 0; j < started.length; j += 20) await Promise.all(started.slice(j, j + 20).map((i) => answer(i, !POOLED)));
 
-// (b) capacity: open-loop steps, requests spread round-robin over the candidates
-const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => answer(started[k % started.length]!), log, () => serverCpuMs(server.proc.pid!));
+// (b) capacity: open-loop steps, requests spread round-robin over the candidates, each over its
+// browser's own connection (--pooled: over one shared pool of connections, as a proxy's would be)
+const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => answer(started[k % started.length]!, !POOLED), log, () => serverCpuMs(server.proc.pid!));
 const capacity = capacityRun.capacity;
 const atCapacity = capacityRun.steps.find((s) => s.rate === capacity)?.result;
 const bestServed = Math.max(0, ...capacityRun.steps.map((s) => s.result.servedPerS));

@@ -10,9 +10,15 @@
 // Options: --workers n (ANXUN_WORKERS of the server) --skip-realistic
 // Last line: learners=<n> heartbeats_per_s=<n> p99_ms=<n> capacity_per_s=<n>
 import { prefillStudyEvents, prefillArg } from './prefill.ts';
-import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, listArg, numberArg, openWipedDatabase, postgresCpu, runOpenLoop, serverCpuMs, stepTest, type Outcome } from './support.ts';
+import { benchDatabaseUrl, ensureBuilt, evenSchedule, jsonPoster, latencyStats, listArg, numberArg, openWipedDatabase, postgresCpu, serverCpuMs, stepTest, type LoadResult, type Outcome } from './support.ts';
 import { sql } from 'kysely';
 import { performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowsersJob, BrowsersReport } from './browsers.ts';
 import pg from 'pg';
 import { openDatabase } from '../src/lib/server/db/index.ts';
 import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/session.ts';
@@ -78,13 +84,10 @@ const server = await startServer({
 });
 const client = jsonPoster(server.url, SESSION_COOKIE, 1024);
 const tabIds = learners.map((_, i) => `bench-tab-${i}`);
-let refused = 0;
-/** `own`: over learner i's own keep-alive connection (its browser), not the shared pool. */
-async function beat(i: number, own = false): Promise<Outcome> {
+async function beat(i: number): Promise<Outcome> {
 	const l = learners[i]!;
-	const r = await client.post('/api/study/heartbeat', tokens[i]!, { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' }, own ? i : undefined);
+	const r = await client.post('/api/study/heartbeat', tokens[i]!, { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' });
 	if (r.status !== 200) return { ok: false, note: `${r.status} ${JSON.stringify(r.json).slice(0, 120)}` };
-	if ((r.json as { refused: unknown }).refused) refused++;
 	return { ok: true };
 }
 await client.warm(256);
@@ -94,23 +97,84 @@ const offered = LEARNERS / INTERVAL;
 console.log(`load: learners=${LEARNERS} interval_s=${INTERVAL} offered_per_s=${offered.toFixed(0)} seconds=${SECONDS}`);
 const skipRealistic = process.argv.includes('--skip-realistic');
 // Each learner's browser keeps its own connection, as a browser does between beats; whether the server
-// keeps it open until the next beat is the server's keep-alive timeout (ANXUN_KEEPALIVE_MS). First, one
-// interval in which every learner's page sends its first beat on the same schedule (not measured), so
-// the measured run starts in the steady state: each learner's last beat was one interval ago.
-const warmStart = performance.now();
-const warm = skipRealistic ? null : await runOpenLoop(evenSchedule(offered, INTERVAL), (k) => beat(k % LEARNERS, true), { maxInFlight: 1000 });
-const warmSeconds = (performance.now() - warmStart) / 1000;
-if (warm) console.log(`warm-up (not measured): beats=${warm.offered} served=${warm.served} p99_ms=${warm.stats.p99.toFixed(1)} connections=${client.connections()}`);
-refused = 0;
-const connectionsBefore = client.connections();
-const realCpu = serverCpuMs(server.proc.pid!);
-const real = skipRealistic ? null : await runOpenLoop(evenSchedule(offered, SECONDS), (k) => beat(k % LEARNERS, true), { maxInFlight: 1000 });
-// the learners' leases began with the warm-up beats
-const wall = real ? warmSeconds + real.seconds : 0;
-if (real)
-	console.log(
-		`app: offered=${real.offered} served=${real.served} lost=${real.lost} refused=${refused} per_s=${real.servedPerS.toFixed(0)} p50_ms=${real.stats.p50.toFixed(1)} p95_ms=${real.stats.p95.toFixed(1)} p99_ms=${real.stats.p99.toFixed(1)} max_ms=${real.stats.max.toFixed(1)} new_connections=${client.connections() - connectionsBefore} server_cpu_ms_per_beat=${real.served ? ((serverCpuMs(server.proc.pid!) - realCpu) / real.served).toFixed(3) : 0}${real.notes.length ? ` (${real.notes.slice(0, 2).join(' | ')})` : ''}`
+// keeps it open until the next beat is the server's keep-alive timeout (ANXUN_KEEPALIVE_MS). The
+// browsers run in --generators processes (default one per 15,000: a process may hold 20,000 sockets
+// here), bench/browsers.ts. First one interval in which every learner's page sends its first beat on
+// the same schedule (not measured), so the measured run starts in the steady state: each learner's last
+// beat was one interval ago, on a connection still open if the server keeps it that long.
+const GENERATORS = Math.max(1, arg('generators', Math.ceil(LEARNERS / 15_000)));
+async function realisticRun(): Promise<{ warm: LoadResult; real: LoadResult; refused: number; newConnections: number; cpuPerBeat: number }> {
+	const dir = mkdtempSync(join(tmpdir(), 'anxun-browsers-'));
+	const startAt = Date.now() + 3000;
+	const warmSchedule = evenSchedule(offered, INTERVAL);
+	const realSchedule = evenSchedule(offered, SECONDS);
+	const jobs: BrowsersJob[] = Array.from({ length: GENERATORS }, () => ({
+		url: server.url,
+		cookie: SESSION_COOKIE,
+		path: '/api/study/heartbeat',
+		browsers: [],
+		warm: [],
+		measured: [],
+		startAt,
+		measuredAfterMs: INTERVAL * 1000,
+		maxInFlight: Math.ceil(1000 / GENERATORS)
+	}));
+	learners.forEach((l, i) => jobs[i % GENERATORS]!.browsers.push({ token: tokens[i]!, body: { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' } }));
+	warmSchedule.forEach((t, k) => jobs[(k % LEARNERS) % GENERATORS]!.warm.push([t, Math.floor((k % LEARNERS) / GENERATORS)]));
+	realSchedule.forEach((t, k) => jobs[(k % LEARNERS) % GENERATORS]!.measured.push([t, Math.floor((k % LEARNERS) / GENERATORS)]));
+	let cpuAtMeasuredStart = 0;
+	const cpuTimer = setTimeout(() => (cpuAtMeasuredStart = serverCpuMs(server.proc.pid!)), startAt + INTERVAL * 1000 - Date.now());
+	const reports = await Promise.all(
+		jobs.map((job, g) => {
+			const file = join(dir, `job-${g}.json`);
+			writeFileSync(file, JSON.stringify(job));
+			return new Promise<BrowsersReport>((resolve, reject) => {
+				const child = fork(fileURLToPath(new URL('./browsers.ts', import.meta.url)), [file], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+				let out = '';
+				child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+				child.on('error', reject);
+				child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as BrowsersReport) : reject(new Error(`load generator ${g} exited with ${code}`))));
+			});
+		})
 	);
+	clearTimeout(cpuTimer);
+	const cpu = serverCpuMs(server.proc.pid!) - cpuAtMeasuredStart;
+	rmSync(dir, { recursive: true, force: true });
+	const merge = (parts: Omit<LoadResult, 'stats'>[]): LoadResult => {
+		const latencies = parts.flatMap((p) => p.latencies ?? []);
+		const served = parts.reduce((sum, p) => sum + p.served, 0);
+		const seconds = Math.max(...parts.map((p) => p.seconds));
+		return {
+			offered: parts.reduce((sum, p) => sum + p.offered, 0),
+			served,
+			lost: parts.reduce((sum, p) => sum + p.lost, 0),
+			seconds,
+			servedPerS: served / seconds,
+			stats: latencyStats(latencies),
+			notes: parts.flatMap((p) => p.notes),
+			genLagMaxMs: Math.max(...parts.map((p) => p.genLagMaxMs)),
+			latencies
+		};
+	};
+	const real = merge(reports.map((r) => r.measured));
+	return {
+		warm: merge(reports.map((r) => ({ ...r.warm, latencies: [] }))),
+		real,
+		refused: reports.reduce((sum, r) => sum + r.refused, 0),
+		newConnections: reports.reduce((sum, r) => sum + r.connections - r.connectionsAtMeasuredStart, 0),
+		cpuPerBeat: real.served ? cpu / real.served : 0
+	};
+}
+const run = skipRealistic ? null : await realisticRun();
+const real = run?.real ?? null;
+// the learners' leases began with the warm-up beats
+const wall = real ? INTERVAL + real.seconds : 0;
+if (run) {
+	console.log(`warm-up (not measured): beats=${run.warm.offered} served=${run.warm.served} lost=${run.warm.lost} generators=${GENERATORS}`);
+	console.log(
+		`app: offered=${run.real.offered} served=${run.real.served} lost=${run.real.lost} refused=${run.refused} per_s=${run.real.servedPerS.toFixed(0)} p50_ms=${run.real.stats.p50.toFixed(1)} p95_ms=${run.real.stats.p95.toFixed(1)} p99_ms=${run.real.stats.p99.toFixed(1)} max_ms=${run.real.stats.max.toFixed(1)} new_connections=${run.newConnections} server_cpu_ms_per_beat=${run.cpuPerBeat.toFixed(3)} gen_lag_max_ms=${run.real.genLagMaxMs.toFixed(0)}${run.real.notes.length ? ` (${run.real.notes.slice(0, 2).join(' | ')})` : ''}`
+	);
+}
 // Correctness: nobody was credited more than the wall time of the realistic run.
 const over = await sql<{ n: number }>`select count(*)::int as n from lesson_progress where credited_seconds > ${Math.ceil(wall) + 1}`.execute(db);
 const events = await sql<{ n: number }>`select count(*)::int as n from study_events`.execute(db);

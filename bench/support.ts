@@ -78,6 +78,8 @@ export type LoadResult = {
 	notes: string[];
 	/** the load generator's own event-loop delay during the run (ms): a stall here shows as latency */
 	genLagMaxMs: number;
+	/** each answered request's latency from its due time (ms), in completion order */
+	latencies: number[];
 };
 
 /**
@@ -89,10 +91,11 @@ export type LoadResult = {
 export async function runOpenLoop(
 	schedule: readonly number[],
 	send: (k: number) => Promise<Outcome>,
-	options: { maxInFlight?: number; drainMs?: number } = {}
+	options: { maxInFlight?: number; drainMs?: number; /** wall-clock time (Date.now()) of the schedule's 0; default now */ startAt?: number } = {}
 ): Promise<LoadResult> {
 	const maxInFlight = options.maxInFlight ?? 2000;
 	const drainMs = options.drainMs ?? 10_000;
+	if (options.startAt !== undefined && options.startAt > Date.now()) await new Promise((r) => setTimeout(r, options.startAt! - Date.now()));
 	const latencies: number[] = [];
 	const notes: string[] = [];
 	let served = 0;
@@ -162,7 +165,7 @@ export async function runOpenLoop(
 	}
 	const seconds = (performance.now() - start) / 1000;
 	lag.disable();
-	return { offered: schedule.length, served, lost, seconds, servedPerS: served / seconds, stats: latencyStats(latencies), notes, genLagMaxMs: lag.max / 1e6 };
+	return { offered: schedule.length, served, lost, seconds, servedPerS: served / seconds, stats: latencyStats(latencies), notes, genLagMaxMs: lag.max / 1e6, latencies: [...latencies] };
 }
 
 /** Evenly spaced due times: `rate` requests per second for `seconds`. */
