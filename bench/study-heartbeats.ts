@@ -99,14 +99,16 @@ const skipRealistic = process.argv.includes('--skip-realistic');
 // Each learner's browser keeps its own connection, as a browser does between beats; whether the server
 // keeps it open until the next beat is the server's keep-alive timeout (ANXUN_KEEPALIVE_MS). The
 // browsers run in --generators processes (default one per 15,000: a process may hold 20,000 sockets
-// here), bench/browsers.ts. First one interval in which every learner's page sends its first beat on
-// the same schedule (not measured), so the measured run starts in the steady state: each learner's last
-// beat was one interval ago, on a connection still open if the server keeps it that long.
+// here), bench/browsers.ts. First --warm-intervals 2 intervals on the same schedule, not measured: in the
+// first every learner's page opens (a new connection, a new lease), in the second the server catches up,
+// so the measured run starts in the steady state — each learner's last beat one interval ago, on a
+// connection still open if the server keeps it that long.
+const WARM_INTERVALS = Math.max(1, arg('warm-intervals', 2));
 const GENERATORS = Math.max(1, arg('generators', Math.ceil(LEARNERS / 15_000)));
 async function realisticRun(): Promise<{ warm: LoadResult; real: LoadResult; refused: number; newConnections: number; cpuPerBeat: number }> {
 	const dir = mkdtempSync(join(tmpdir(), 'anxun-browsers-'));
 	const startAt = Date.now() + 3000;
-	const warmSchedule = evenSchedule(offered, INTERVAL);
+	const warmSchedule = evenSchedule(offered, WARM_INTERVALS * INTERVAL);
 	const realSchedule = evenSchedule(offered, SECONDS);
 	const jobs: BrowsersJob[] = Array.from({ length: GENERATORS }, () => ({
 		url: server.url,
@@ -116,14 +118,14 @@ async function realisticRun(): Promise<{ warm: LoadResult; real: LoadResult; ref
 		warm: [],
 		measured: [],
 		startAt,
-		measuredAfterMs: INTERVAL * 1000,
+		measuredAfterMs: WARM_INTERVALS * INTERVAL * 1000,
 		maxInFlight: Math.ceil(1000 / GENERATORS)
 	}));
 	learners.forEach((l, i) => jobs[i % GENERATORS]!.browsers.push({ token: tokens[i]!, body: { enrolmentId: l.enrolment_id, lessonId: lesson.id, tabId: tabIds[i], state: 'active' } }));
 	warmSchedule.forEach((t, k) => jobs[(k % LEARNERS) % GENERATORS]!.warm.push([t, Math.floor((k % LEARNERS) / GENERATORS)]));
 	realSchedule.forEach((t, k) => jobs[(k % LEARNERS) % GENERATORS]!.measured.push([t, Math.floor((k % LEARNERS) / GENERATORS)]));
 	let cpuAtMeasuredStart = 0;
-	const cpuTimer = setTimeout(() => (cpuAtMeasuredStart = serverCpuMs(server.proc.pid!)), startAt + INTERVAL * 1000 - Date.now());
+	const cpuTimer = setTimeout(() => (cpuAtMeasuredStart = serverCpuMs(server.proc.pid!)), startAt + WARM_INTERVALS * INTERVAL * 1000 - Date.now());
 	const reports = await Promise.all(
 		jobs.map((job, g) => {
 			const file = join(dir, `job-${g}.json`);
@@ -168,7 +170,7 @@ async function realisticRun(): Promise<{ warm: LoadResult; real: LoadResult; ref
 const run = skipRealistic ? null : await realisticRun();
 const real = run?.real ?? null;
 // the learners' leases began with the warm-up beats
-const wall = real ? INTERVAL + real.seconds : 0;
+const wall = real ? WARM_INTERVALS * INTERVAL + real.seconds : 0;
 if (run) {
 	console.log(`warm-up (not measured): beats=${run.warm.offered} served=${run.warm.served} lost=${run.warm.lost} generators=${GENERATORS}`);
 	console.log(

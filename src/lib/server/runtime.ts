@@ -15,9 +15,9 @@ export function startDatabase(): Promise<Database> {
 		const options = databaseOptionsFromEnv();
 		const database = await openDatabase(options);
 		await migrateToLatest(database.db);
-		// Validated sessions cached per process for ANXUN_SESSION_CACHE_MS (default and most 60 s,
+		// Validated sessions cached per process for ANXUN_SESSION_CACHE_MS (default and most 5 min,
 		// the last_seen_at interval; 0 = off), invalidated by NOTIFY at once (auth/session-cache.ts).
-		// A candidate autosaves every 20–60 s, so a shorter limit missed on nearly every autosave.
+		// A candidate autosaves every 20–60 s, so a shorter limit missed on many autosaves.
 		// PostgreSQL only.
 		const stopSessionCache = options.kind === 'postgres' ? startSessionCache(options.url, sessionCacheMs(process.env)) : async () => {};
 		if (process.env.ANXUN_SEED !== 'none') await seedIfEmpty(database.db, { demo: process.env.ANXUN_SEED !== 'reference' });
@@ -37,8 +37,8 @@ export function startDatabase(): Promise<Database> {
 }
 
 function sessionCacheMs(env: NodeJS.ProcessEnv): number {
-	const ms = Number(env.ANXUN_SESSION_CACHE_MS ?? 60_000);
-	return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60_000) : 0;
+	const ms = Number(env.ANXUN_SESSION_CACHE_MS ?? 300_000);
+	return Number.isFinite(ms) && ms > 0 ? Math.min(ms, 300_000) : 0;
 }
 
 export async function getDb(): Promise<Db> {
