@@ -4,6 +4,7 @@ import { makeOrg, makeUser } from '../support/factories.ts';
 import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
 import { at, LIVE_CLIENT as client, LIVE_CONFIG as CONFIG, liveBeat as live, makeLiveStaff, oneHourClass, publishClass, scheduleClass, T0 } from '../support/live-factories.ts';
 import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
+import { BeatStateCache } from '../../src/lib/server/study/beat-state-cache.ts';
 import { DEFAULT_STUDY_CONFIG } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
 import {
@@ -198,6 +199,32 @@ for (const backend of BACKENDS) {
 			const back = await beat(cls, dave, 90, live('live-tab'));
 			expect(back.refused?.code).toBe('studying_elsewhere');
 			expect(back.credit).toBe(0);
+		});
+
+		it('a lesson page deciding on its cached beat state is still refused once a live class counts', async () => {
+			const cls = await schedule({ title: '消防演练直播' });
+			await publish(cls, -10);
+			const erin = await makePerson(db, enterprise, { role: 'frontline' });
+			const course = await makeCourse(db, [{ minutes: 30 }], { roles: ['frontline'] });
+			const enrolmentId = await enrol(db, erin, course.courseId);
+			const cache = new BeatStateCache();
+			const study = (s: number) =>
+				recordHeartbeat(
+					db,
+					{ personId: erin, enrolmentId, lessonId: course.lessonIds[0]!, beat: { tabId: 'lesson-tab', state: 'active', position: null, rate: null }, client },
+					at(s),
+					{ ...DEFAULT_STUDY_CONFIG, checkMinSeconds: 1e6, checkMaxSeconds: 1e6 },
+					() => 0.5,
+					cache
+				);
+			await study(0);
+			expect((await study(30)).credit).toBe(30);
+			// the lesson page goes quiet, the live page counts; the lesson page comes back
+			await beat(cls, erin, 100, live('live-tab'));
+			expect((await beat(cls, erin, 130, live('live-tab'))).credit).toBe(30);
+			const back = await study(140);
+			expect(back.refused?.code).toBe('live_elsewhere');
+			expect(cache.misses).toBe(1);
 		});
 
 		it('an enterprise schedules its own 全员 class: own staff only; another enterprise cannot open its console', async () => {

@@ -5,6 +5,7 @@ import { enrol, makeCourse, makePerson, type LessonSpec } from '../support/study
 import { answerCheck, recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
 import { DEFAULT_STUDY_CONFIG, type BeatInput, type StudyConfig } from '../../src/lib/server/study/credit.ts';
 import type { Db } from '../../src/lib/server/db/index.ts';
+import { BeatStateCache } from '../../src/lib/server/study/beat-state-cache.ts';
 
 // The server's clock is a parameter: these tests prove the crediting rules without waiting.
 const T0 = Date.parse('2026-11-20T02:00:00Z');
@@ -26,8 +27,10 @@ async function credited(db: Db, enrolmentId: number, lessonId: number): Promise<
 	return row?.credited_seconds ?? 0;
 }
 
-for (const backend of BACKENDS) {
-	describe(`study-time accounting (${backend})`, () => {
+// Every rule twice: deciding on a fresh read of the state, and — as the server does — on the state the
+// page's previous beat left in this process's cache (beat-state-cache.ts).
+for (const backend of BACKENDS) for (const cached of [false, true]) {
+	describe(`study-time accounting (${backend}${cached ? ', cached beat state' : ''})`, () => {
 		let t: TestDatabase;
 		let db: Db;
 		let orgId: number;
@@ -43,9 +46,10 @@ for (const backend of BACKENDS) {
 			const course = await makeCourse(db, lessons);
 			const enrolmentId = await enrol(db, personId, course.courseId);
 			const lessonId = course.lessonIds[0]!;
+			const cache = cached ? new BeatStateCache() : null;
 			const send = (s: number, b: BeatInput, lesson = lessonId, enrolment = enrolmentId) =>
-				recordHeartbeat(db, { personId, enrolmentId: enrolment, lessonId: lesson, beat: b, client }, at(s), config, () => 0.5);
-			return { personId, enrolmentId, lessonId, course, send };
+				recordHeartbeat(db, { personId, enrolmentId: enrolment, lessonId: lesson, beat: b, client }, at(s), config, () => 0.5, cache);
+			return { personId, enrolmentId, lessonId, course, send, cache };
 		}
 
 		it('credits real time between heartbeats of an honest learner', async () => {
@@ -308,6 +312,56 @@ for (const backend of BACKENDS) {
 			const refused = await db.selectFrom('study_events').select(['reason']).where('person_id', '=', stranger).where('kind', '=', 'refused').execute();
 			expect(refused.map((r) => r.reason)).toEqual(['not_enrolled', 'not_enrolled']);
 		});
+
+		if (cached) {
+			const sendThrough = (s: { personId: number; enrolmentId: number; lessonId: number }, cache: BeatStateCache, sec: number, b: BeatInput) =>
+				recordHeartbeat(db, { personId: s.personId, enrolmentId: s.enrolmentId, lessonId: s.lessonId, beat: b, client }, at(sec), NO_CHECKS, () => 0.5, cache);
+
+			it('the plain beats of a page are decided on the state its previous beat left: no read', async () => {
+				const s = await setup();
+				for (let sec = 0; sec <= 300; sec += 30) await s.send(sec, beat('a'));
+				expect(s.cache!.hits).toBe(10); // every beat after the first
+				expect(s.cache!.misses).toBe(0);
+				expect(await credited(db, s.enrolmentId, s.lessonId)).toBe(300);
+			});
+
+			it('another instance beat in between: the stale state misses, the beat is decided again on a read', async () => {
+				const s = await setup();
+				const otherInstance = new BeatStateCache();
+				await s.send(0, beat('a'));
+				await s.send(30, beat('a'));
+				expect((await sendThrough(s, otherInstance, 60, beat('a'))).credit).toBe(30);
+				expect((await sendThrough(s, otherInstance, 90, beat('a'))).credit).toBe(30);
+				const r = await s.send(95, beat('a'));
+				expect(r.credit).toBe(5);
+				expect(s.cache!.misses).toBe(1);
+				expect(await credited(db, s.enrolmentId, s.lessonId)).toBe(95);
+			});
+
+			it('a takeover through another instance: the page with the stale state is refused and credits nothing', async () => {
+				const s = await setup();
+				const otherInstance = new BeatStateCache();
+				await s.send(0, beat('a'));
+				await s.send(30, beat('a'));
+				expect((await sendThrough(s, otherInstance, 40, beat('b', { intent: 'takeover' }))).refused).toBeNull();
+				const r = await s.send(60, beat('a'));
+				expect(r.refused?.code).toBe('another_tab');
+				expect(r.credit).toBe(0);
+				expect((await sendThrough(s, otherInstance, 70, beat('b'))).credit).toBe(30);
+				expect(await credited(db, s.enrolmentId, s.lessonId)).toBe(60);
+			});
+
+			it('a lesson shortened after the state was cached: the write misses and the new length caps the credit', async () => {
+				const s = await setup();
+				for (const sec of [0, 30, 60]) await s.send(sec, beat('a'));
+				await db.updateTable('lessons').set({ minutes: 1 }).where('id', '=', s.lessonId).execute();
+				const r = await s.send(90, beat('a'));
+				expect(r.credit).toBe(0);
+				expect(r.lessonCompleted).toBe(true);
+				expect(s.cache!.misses).toBe(1);
+				expect(await credited(db, s.enrolmentId, s.lessonId)).toBe(60);
+			});
+		}
 
 		it('study events are append-only', async () => {
 			const s = await setup();

@@ -11,8 +11,10 @@ import {
 	readBeatState,
 	restartLeaseClock,
 	writeBeat,
+	type BeatState,
 	type LeaseHolder
 } from './study.repository.ts';
+import type { BeatStateCache } from './beat-state-cache.ts';
 
 export type ClientInfo = { ip: string | null; device: string | null };
 
@@ -60,13 +62,18 @@ function refusal(code: RefusalCode, config: StudyConfig, holder: LeaseHolder | n
  * statement that succeeds only if the learner's lease is still the version that was read
  * (compare-and-set). A concurrent beat from another tab or instance makes the write miss, and
  * the beat is decided again on fresh state — so no interleaving can double-credit.
+ *
+ * With a `cache` (beat-state-cache.ts), the plain beat of the page that beat last through this
+ * process is decided on the state that beat wrote, and written in one round trip: the same
+ * compare-and-set, guarded by what the read checks; when it misses, the beat goes the long way.
  */
 export async function recordHeartbeat(
 	db: Db,
 	input: { personId: number; enrolmentId: number; lessonId: number; beat: BeatInput; client: ClientInfo },
 	now: Date,
 	config: StudyConfig,
-	random: () => number = Math.random
+	random: () => number = Math.random,
+	cache: BeatStateCache | null = null
 ): Promise<HeartbeatResult> {
 	const event = {
 		at: now,
@@ -80,6 +87,7 @@ export async function recordHeartbeat(
 		device: input.client.device
 	};
 	const refuse = async (code: RefusalCode, message?: string) => {
+		cache?.delete(input.personId);
 		await insertStudyEvents(db, [{ ...event, kind: 'refused', reason: code }]);
 		const r = refusal(code, config, code === 'another_tab' ? await findLeaseHolder(db, input.personId) : null);
 		return message && r.refused ? { ...r, refused: { ...r.refused, message } } : r;
@@ -87,12 +95,12 @@ export async function recordHeartbeat(
 	// a live class's lease is fresh while its page beats within the same interval + tolerance
 	const liveSince = new Date(now.getTime() - (config.intervalSeconds + config.toleranceSeconds) * 1000);
 
-	for (let attempt = 0; attempt < 8; attempt++) {
-		const state = await readBeatState(db, input.personId, input.enrolmentId, input.lessonId, liveSince);
+	/** Decides on `state` and writes; 'again' when the write missed (or a cached state cannot decide this beat). */
+	const settle = async (state: BeatState, cached: boolean): Promise<HeartbeatResult | 'again'> => {
 		const target = state.target;
-		if (!target || target.person_id !== input.personId) return refuse('not_enrolled');
-		if (target.enrolment_status !== 'active' || target.course_status !== 'published') return refuse('course_closed');
-		if (target.lesson_id === null || target.lesson_kind === null || target.minutes === null) return refuse('lesson_not_in_course');
+		if (!target || target.person_id !== input.personId) return cached ? 'again' : refuse('not_enrolled');
+		if (target.enrolment_status !== 'active' || target.course_status !== 'published') return cached ? 'again' : refuse('course_closed');
+		if (target.lesson_id === null || target.lesson_kind === null || target.minutes === null) return cached ? 'again' : refuse('lesson_not_in_course');
 		// one lease across study and live: a live class that is counting wins, and the page says which
 		if (state.liveElsewhere !== null && input.beat.intent !== 'release') {
 			return refuse('live_elsewhere', `您正在观看直播培训《${state.liveElsewhere}》，直播正在计学时。同一时间只计一处学时：关闭直播页面后，本课程约半分钟内恢复计时。`);
@@ -107,9 +115,12 @@ export async function recordHeartbeat(
 		};
 		const { progress, openCheck, lease, faceRequired } = state;
 		const d = decideBeat({ now, config, random, lesson, lease, progress, openCheck, beat: input.beat, faceRequired });
+		// on a cached state only the plain beat is written: anything else is decided on a fresh read
+		if (cached && (!lease || !d.lease || d.refused === 'another_tab' || d.issueCheck || d.endCheck !== null || d.completedNow)) return 'again';
 		if (d.refused === 'another_tab') return refuse('another_tab');
 		if (!d.lease) {
 			// a closing page that held no lease: recorded, nothing to give up
+			cache?.delete(input.personId);
 			await insertStudyEvents(db, [{ ...event, kind: 'beat', reason: d.zeroReason }]);
 			return { ...refusal('another_tab', config), refused: null };
 		}
@@ -117,6 +128,7 @@ export async function recordHeartbeat(
 		const completedAt = progress?.completed_at ?? (d.completedNow ? now : null);
 		const progressChanged =
 			!progress || d.credit > 0 || d.watchedSeconds !== progress.watched_seconds || d.reachedEnd !== progress.reached_end || d.completedNow;
+		const newProgress = { credited_seconds: d.creditedSeconds, watched_seconds: d.watchedSeconds, reached_end: d.reachedEnd, completed_at: completedAt };
 		const written = await writeBeat(db, {
 			personId: input.personId,
 			enrolmentId: target.enrolment_id,
@@ -125,9 +137,7 @@ export async function recordHeartbeat(
 			expectedVersion: lease?.version ?? null,
 			lease: d.lease,
 			client: input.client,
-			progress: progressChanged
-				? { credited_seconds: d.creditedSeconds, watched_seconds: d.watchedSeconds, reached_end: d.reachedEnd, completed_at: completedAt }
-				: null,
+			progress: progressChanged ? newProgress : null,
 			event: {
 				tabId: input.beat.tabId,
 				kind: d.refused ? 'refused' : 'beat',
@@ -138,9 +148,13 @@ export async function recordHeartbeat(
 			},
 			issueCheck: d.issueCheck,
 			endCheck: d.endCheck,
-			lessonCompleted: d.completedNow
+			lessonCompleted: d.completedNow,
+			guard: cached ? { liveSince, lesson } : null
 		});
-		if (!written.leaseOk) continue;
+		if (!written.leaseOk) {
+			cache?.delete(input.personId);
+			return 'again';
+		}
 
 		let check: HeartbeatResult['check'] = null;
 		if (d.issueCheck && written.checkId !== null) {
@@ -152,6 +166,16 @@ export async function recordHeartbeat(
 				secondsLeft: Math.max(0, Math.round((openCheck.deadline_at.getTime() - now.getTime()) / 1000)),
 				kind: openCheck.kind
 			};
+		}
+		if (cache) {
+			// what this write left, for the page's next beat: only a live lease with no check open
+			if (check === null && d.lease.released_at === null && written.version !== null) {
+				const progressNow = progressChanged ? { ...newProgress, watched_seconds: written.watchedSeconds ?? d.watchedSeconds } : progress;
+				const leaseNow = { ...d.lease, version: written.version };
+				cache.set(input.personId, input.enrolmentId, input.lessonId, { target, lease: leaseNow, progress: progressNow, openCheck: null, faceRequired, liveElsewhere: null }, now);
+			} else {
+				cache.delete(input.personId);
+			}
 		}
 		return {
 			refused: d.refused ? { code: d.refused, message: REFUSAL_MESSAGES[d.refused] } : null,
@@ -166,6 +190,20 @@ export async function recordHeartbeat(
 			holder: null,
 			nextBeatSeconds: config.intervalSeconds
 		};
+	};
+
+	const known = cache && (input.beat.intent ?? 'beat') === 'beat' ? cache.get(input.personId, input.enrolmentId, input.lessonId, now) : null;
+	if (known) {
+		const result = await settle(known, true);
+		if (result !== 'again') {
+			cache!.hits++;
+			return result;
+		}
+		cache!.misses++;
+	}
+	for (let attempt = 0; attempt < 8; attempt++) {
+		const result = await settle(await readBeatState(db, input.personId, input.enrolmentId, input.lessonId, liveSince), false);
+		if (result !== 'again') return result;
 	}
 	// Lost the race eight times in a row: another tab is beating at the same moment.
 	return refuse('another_tab');

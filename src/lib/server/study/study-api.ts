@@ -8,6 +8,7 @@ import { jsonControlCharacterProblem } from '#lib/server/http/input-guard.ts';
 import { refusal, reply, type JsonReply, type RequestFacts } from '#lib/server/http/json-reply.ts';
 import { recordHeartbeat, type ClientInfo } from './heartbeat.ts';
 import type { StudyConfig } from './credit.ts';
+import { beatStateCacheFor } from './beat-state-cache.ts';
 
 /** IP and a short fingerprint of the user agent: evidence for "many persons on one device". */
 export function clientInfoOf(facts: RequestFacts): ClientInfo {
@@ -35,7 +36,9 @@ export async function heartbeatReply(db: Db, scope: Scope, body: unknown, facts:
 			client: clientInfoOf(facts)
 		},
 		now,
-		config
+		config,
+		Math.random,
+		beatStateCacheFor(db)
 	);
 	const status = result.refused && ['not_enrolled', 'lesson_not_in_course'].includes(result.refused.code) ? 404 : 200;
 	return reply(result, status);

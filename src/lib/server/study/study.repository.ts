@@ -218,6 +218,12 @@ export type BeatWrite = {
 	/** the previous session's unanswered check, closed as missed by this write */
 	endCheck: number | null;
 	lessonCompleted: boolean;
+	/**
+	 * Set when the decision was made on the state this process wrote last (beat-state-cache.ts), not
+	 * on a fresh read: the lease write then also requires what that read checks — the enrolment the
+	 * learner's and active, its course published, the lesson as decided on, no live class counting.
+	 */
+	guard?: { liveSince: Date; lesson: { kind: string; minutes: number; video_seconds: number | null } } | null;
 };
 
 /**
@@ -226,8 +232,21 @@ export type BeatWrite = {
  * course's completion. Returns leaseOk=false when another beat changed the lease first; the
  * caller then decides again on fresh state.
  */
-export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolean; checkId: number | null; courseCompleted: boolean }> {
+export async function writeBeat(
+	db: Db,
+	w: BeatWrite
+): Promise<{ leaseOk: boolean; version: number | null; watchedSeconds: number | null; checkId: number | null; courseCompleted: boolean }> {
 	const L = w.lease;
+	const G = w.guard ?? null;
+	const guard = G
+		? sql`and exists (select 1 from enrolments e join courses c on c.id = e.course_id
+					join lessons l on l.id = ${w.lessonId} and l.course_id = e.course_id and l.live_class_id is null
+					where e.id = ${w.enrolmentId} and e.person_id = ${w.personId} and e.status = 'active' and c.status = 'published'
+						and l.kind = ${G.lesson.kind} and l.minutes = ${G.lesson.minutes} and l.video_seconds is not distinct from ${G.lesson.video_seconds}::int)
+				and not exists (select 1 from live_attendance la join live_classes lc on lc.id = la.class_id
+					where la.person_id = ${w.personId} and la.last_at > ${G.liveSince} and la.released_at is null and not la.late
+						and (la.mode = 'live' or lc.replay_rule = 'replay_allowed'))`
+		: sql``;
 	const leaseCte =
 		w.expectedVersion === null
 			? sql`insert into study_leases (person_id, enrolment_id, lesson_id, tab_id, started_at, last_beat_at, seconds_to_check, version, ip, device, released_at)
@@ -236,7 +255,7 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 			: sql`update study_leases set enrolment_id = ${L.enrolment_id}, lesson_id = ${L.lesson_id}, tab_id = ${L.tab_id},
 					started_at = ${L.started_at}, last_beat_at = ${L.last_beat_at}, seconds_to_check = ${L.seconds_to_check},
 					version = version + 1, ip = ${w.client.ip}, device = ${w.client.device}, released_at = ${L.released_at}
-				where person_id = ${w.personId} and version = ${w.expectedVersion} returning version`;
+				where person_id = ${w.personId} and version = ${w.expectedVersion} ${guard} returning version`;
 	const P = w.progress;
 	const progressCte = P
 		? sql`insert into lesson_progress (enrolment_id, lesson_id, credited_seconds, watched_seconds, reached_end, first_at, last_at, completed_at)
@@ -246,8 +265,8 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 				on conflict (enrolment_id, lesson_id) do update set credited_seconds = excluded.credited_seconds,
 					watched_seconds = excluded.watched_seconds, reached_end = excluded.reached_end,
 					last_at = excluded.last_at, completed_at = excluded.completed_at
-				returning 1`
-		: sql`select 1 where false`;
+				returning watched_seconds`
+		: sql`select null::numeric as watched_seconds where false`;
 	const checkCte = w.issueCheck
 		? sql`insert into study_checks (person_id, enrolment_id, lesson_id, issued_at, deadline_at, kind)
 				select ${w.personId}, ${w.enrolmentId}, ${w.lessonId}, ${w.now}::timestamptz, ${w.issueCheck.deadline_at}::timestamptz, ${w.issueCheck.kind}::text from lease
@@ -275,7 +294,7 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 	const rows = await runPrepared(
 		db,
 		'beat_write',
-		sql<{ lease_ok: number; check_id: number | null; course_completed: number }>`
+		sql<{ lease_ok: number; version: number | null; watched: string | number | null; check_id: number | null; course_completed: number }>`
 		with lease as (${leaseCte}),
 		prog as (${progressCte}),
 		chk as (${checkCte}),
@@ -293,10 +312,17 @@ export async function writeBeat(db: Db, w: BeatWrite): Promise<{ leaseOk: boolea
 			) v
 			where exists (select 1 from lease)
 		)
-		select (select count(*) from lease)::int as lease_ok, (select id from chk) as check_id, (select count(*) from done)::int as course_completed`
+		select (select count(*) from lease)::int as lease_ok, (select version from lease) as version, (select watched_seconds from prog) as watched,
+			(select id from chk) as check_id, (select count(*) from done)::int as course_completed`
 	);
 	const r = rows[0]!;
-	return { leaseOk: r.lease_ok > 0, checkId: r.check_id, courseCompleted: r.course_completed > 0 };
+	return {
+		leaseOk: r.lease_ok > 0,
+		version: r.version,
+		watchedSeconds: r.watched === null ? null : Number(r.watched),
+		checkId: r.check_id,
+		courseCompleted: r.course_completed > 0
+	};
 }
 
 export type LeaseHolder = { courseTitle: string; lessonTitle: string; lessonNumber: number; startedAt: Date };
