@@ -5,6 +5,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from '../support/db.t
 import { actorFor, makeOrg, makeUser } from '../support/factories.ts';
 import { enrol, makeCourse, makePerson } from '../support/study-factories.ts';
 import { recordHeartbeat } from '../../src/lib/server/study/heartbeat.ts';
+import { BeatStateCache } from '../../src/lib/server/study/beat-state-cache.ts';
 import { DEFAULT_STUDY_CONFIG, type StudyConfig } from '../../src/lib/server/study/credit.ts';
 import { FaceBusyError, FaceEngine, FaceImageError } from '../../src/lib/server/face/engine.ts';
 import { sampleJpeg, sampleRgb } from '../../src/lib/server/face/samples.ts';
@@ -131,6 +132,21 @@ for (const backend of BACKENDS) {
 			await decideReference(db, actorFor(adminId, orgId, 'enterprise_admin'), { referenceId: e.referenceId, confirm: true }, at(-80));
 			expect((await faceStatus(db, s.personId)).active).toBe(true);
 		}
+
+		it('face verification turned on while a page\'s beat state is cached: the next session still starts with a face check', async () => {
+			const s = await enrolled();
+			const cache = new BeatStateCache();
+			const send = (sec: number, tab: string) =>
+				recordHeartbeat(db, { personId: s.personId, enrolmentId: s.enrolmentId, lessonId: s.lessonId, beat: beat(tab), client }, at(sec), NO_CHECKS, () => 0.5, cache);
+			await send(0, 'tab-aaaaaaaa');
+			expect((await send(30, 'tab-aaaaaaaa')).credit).toBe(30);
+			expect(cache.hits).toBe(1);
+			await consentAndEnrol(s);
+			// the first page went quiet; the learner opens the lesson again in a new tab
+			const again = await send(100, 'tab-bbbbbbbb');
+			expect(again.check?.kind).toBe('face');
+			expect((await send(130, 'tab-bbbbbbbb')).credit).toBe(0); // nothing until a photo matches
+		});
 
 		const credited = async (enrolmentId: number, lessonId: number) =>
 			(await db.selectFrom('lesson_progress').select('credited_seconds').where('enrolment_id', '=', enrolmentId).where('lesson_id', '=', lessonId).executeTakeFirst())?.credited_seconds ?? 0;

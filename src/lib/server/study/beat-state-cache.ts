@@ -6,8 +6,9 @@
 // checked (study.repository.ts writeBeat `guard`). A guess that is wrong — another instance or tab
 // beat in between, an attention check was answered, the enrolment was closed, a live class started
 // counting — makes that write miss, and the beat is read and decided again on fresh state. Only the
-// plain beat is taken this way; a check to issue or end, a completed lesson, a takeover or a release
-// always go through the read. ANXUN_BEAT_CACHE=0 turns it off.
+// plain beat of the session the page holds is taken this way; a new session (it may start with a face
+// check), a check to issue or end, a completed lesson, a takeover or a release always go through the
+// read. ANXUN_BEAT_CACHE=0 turns it off.
 import type { Db } from '../db/index.ts';
 import type { BeatState } from './study.repository.ts';
 

@@ -115,8 +115,11 @@ export async function recordHeartbeat(
 		};
 		const { progress, openCheck, lease, faceRequired } = state;
 		const d = decideBeat({ now, config, random, lesson, lease, progress, openCheck, beat: input.beat, faceRequired });
-		// on a cached state only the plain beat is written: anything else is decided on a fresh read
-		if (cached && (!lease || !d.lease || d.refused === 'another_tab' || d.issueCheck || d.endCheck !== null || d.completedNow)) return 'again';
+		// On a cached state only the plain beat of the session the page holds is written; anything else is
+		// decided on a fresh read — a new session too, since whether it starts with a face check
+		// (consent given, reference confirmed) is read then, not cached.
+		const newSession = d.zeroReason === 'start' || d.zeroReason === 'takeover';
+		if (cached && (!lease || !d.lease || newSession || d.refused === 'another_tab' || d.issueCheck || d.endCheck !== null || d.completedNow)) return 'again';
 		if (d.refused === 'another_tab') return refuse('another_tab');
 		if (!d.lease) {
 			// a closing page that held no lease: recorded, nothing to give up
