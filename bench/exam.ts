@@ -229,7 +229,7 @@ for (let j = 0; j < started.length; j += 20) await Promise.all(started.slice(j, 
 // browser's own connection (--pooled: over one shared pool of connections, as a proxy's would be)
 const capacityRun = await stepTest(STEPS, STEP_SECONDS, (k) => answer(started[k % started.length]!, !POOLED), log, () => serverCpuMs(server.proc.pid!));
 const capacity = capacityRun.capacity;
-const atCapacity = capacityRun.steps.find((s) => s.rate === capacity)?.result;
+const atCapacity = capacityRun.steps.find((s) => s.rate === capacity && s.pass)?.result;
 const bestServed = Math.max(0, ...capacityRun.steps.map((s) => s.result.servedPerS));
 
 // (c) realistic: N candidates, each answering every 20–60 s (uniform); first answers spread as a steady state would.

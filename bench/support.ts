@@ -178,8 +178,9 @@ export const P99_GOAL_MS = 100;
 
 /**
  * Capacity: offered rates in increasing order, each for `seconds`; the highest rate at which
- * p99 < 100 ms and nothing was lost. Stops at the first rate that fails (after one step halfway
- * back, so the figure is not only a power of two).
+ * p99 < 100 ms and nothing was lost. A rate that fails with nothing lost runs once more (see
+ * rateHolds); the test stops at the first rate that does not hold, after three halvings back towards
+ * the last that held, so the figure is not only a power of two.
  */
 export async function stepTest(
 	rates: readonly number[],
@@ -188,11 +189,11 @@ export async function stepTest(
 	log: (line: string) => void,
 	/** CPU milliseconds the server has used so far (serverCpuMs): reported per request served in each step. */
 	serverCpu?: () => number
-): Promise<{ capacity: number; steps: { rate: number; result: LoadResult }[] }> {
-	const steps: { rate: number; result: LoadResult }[] = [];
+): Promise<{ capacity: number; steps: { rate: number; pass: boolean; result: LoadResult }[] }> {
+	const steps: { rate: number; pass: boolean; result: LoadResult }[] = [];
 	let capacity = 0;
 	let k0 = 0;
-	const runStep = async (rate: number) => {
+	const runStep = async (rate: number, attempt = 1) => {
 		const base = k0;
 		const schedule = evenSchedule(rate, seconds);
 		k0 += schedule.length;
@@ -201,27 +202,48 @@ export async function stepTest(
 		const genBefore = process.cpuUsage();
 		const result = await runOpenLoop(schedule, (k) => send(base + k), { drainMs: 5000 });
 		const gen = process.cpuUsage(genBefore);
-		steps.push({ rate, result });
 		const pass = result.lost === 0 && result.stats.p99 < P99_GOAL_MS;
+		steps.push({ rate, pass, result });
 		const perRequest = (ms: number) => (result.served ? (ms / result.served).toFixed(3) : 'n/a');
 		const cpu = cpuBefore === undefined ? '' : ` server_cpu_ms_per_req=${perRequest(serverCpu!() - cpuBefore)} generator_cpu_ms_per_req=${perRequest((gen.user + gen.system) / 1000)} pg_cpu_ms_per_req=${perRequest(pg.ms())}`;
 		log(
-			`step: offered_per_s=${rate} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)}${cpu} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
+			`step: offered_per_s=${rate}${attempt > 1 ? ' try=2' : ''} served_per_s=${result.servedPerS.toFixed(0)} lost=${result.lost} p50_ms=${result.stats.p50.toFixed(1)} p99_ms=${result.stats.p99.toFixed(1)} max_ms=${result.stats.max.toFixed(0)} gen_lag_max_ms=${result.genLagMaxMs.toFixed(0)}${cpu} ${pass ? 'PASS' : 'FAIL'}${result.notes.length ? ` (${result.notes.slice(0, 2).join(' | ')})` : ''}`
 		);
 		// let the queue behind a failed step empty before the next one
 		await new Promise((r) => setTimeout(r, 1000));
 		return pass;
 	};
+	// A rate passes when one of two runs of it passes. On a machine that the server, PostgreSQL and the
+	// load generator share, a single stall (a GC, another process) fails a step now and then at rates
+	// far below what the machine keeps up with (seen: 800/s failing at p99 103 ms in one run, 1,400/s
+	// passing in the next); the second run tells a stall from a rate the server cannot keep up with.
+	// Loss is never retried away: a step that lost a request fails.
+	const rateHolds = async (rate: number) => {
+		const before = steps.length;
+		if (await runStep(rate)) return true;
+		if (steps[before]!.result.lost > 0) return false;
+		return runStep(rate, 2);
+	};
 	let lastPass = 0;
+	let firstFail = 0;
 	for (const rate of rates) {
-		if (await runStep(rate)) {
+		if (await rateHolds(rate)) {
 			capacity = rate;
 			lastPass = rate;
 			continue;
 		}
-		const mid = Math.round((lastPass + rate) / 2);
-		if (lastPass > 0 && mid > lastPass && mid < rate && (await runStep(mid))) capacity = mid;
+		firstFail = rate;
 		break;
+	}
+	// Three halvings between the last rate that held and the first that did not (e.g. 1,600 → 3,200:
+	// 2,400, then 2,000 or 2,800, then 1,800 …), to the nearest 50/s.
+	for (let i = 0; i < 3 && firstFail && lastPass > 0; i++) {
+		const mid = Math.round((lastPass + firstFail) / 2 / 50) * 50;
+		if (mid <= lastPass || mid >= firstFail) break;
+		if (await rateHolds(mid)) {
+			capacity = mid;
+			lastPass = mid;
+		} else firstFail = mid;
 	}
 	return { capacity, steps };
 }

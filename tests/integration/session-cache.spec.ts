@@ -96,4 +96,20 @@ describe.each(BACKENDS)('session validation cache (%s)', (backend) => {
 			.catch(() => undefined);
 		expect(await validateSessionToken(t.db, s.token, T0)).not.toBeNull();
 	});
+	it('sessions read together (a start spike: many browsers’ first requests) each get their own user, and nothing more', async () => {
+		const many = await Promise.all(Array.from({ length: 12 }, () => session()));
+		const disabled = await session();
+		await t.db.updateTable('users').set({ disabled: true }).where('id', '=', disabled.userId).execute();
+		const forged = `${many[0]!.id}.${'b'.repeat(32)}`;
+		const unknown = `${'c'.repeat(32)}.${'d'.repeat(32)}`;
+		const tokens = [...many.map((s) => s.token), disabled.token, forged, unknown, many[3]!.token];
+		const results = await Promise.all(tokens.map((token) => validateSessionToken(t.db, token, T0)));
+		many.forEach((s, i) => expect(results[i]?.user.id, `session ${i}`).toBe(s.userId));
+		expect(results[12]).toBeNull();
+		expect(results[13]).toBeNull();
+		expect(results[14]).toBeNull();
+		expect(results[15]?.user.id).toBe(many[3]!.userId);
+		// the disabled user's session is gone, not only refused
+		expect(await t.db.selectFrom('sessions').select('id').where('id', '=', disabled.id).executeTakeFirst()).toBeUndefined();
+	});
 });

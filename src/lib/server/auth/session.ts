@@ -4,7 +4,9 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { getRandomValues } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { Role } from '../../domain/labels.ts';
-import { runPreparedText } from '../db/prepared.ts';
+import { sql } from 'kysely';
+import { isPoolRoot, runPreparedText } from '../db/prepared.ts';
+import { batcherPerHandle, TurnBatcher } from '../db/turn-batcher.ts';
 import { cachedSession, forgetSessions, rememberSession, sessionCacheGeneration } from './session-cache.ts';
 
 // Lucia's session design: the cookie holds `<id>.<secret>`; only SHA-256(secret) is stored,
@@ -89,7 +91,7 @@ export async function createSession(
 	return { token: `${id}.${secret}`, session: { id, userId, expiresAt } };
 }
 
-function sessionQuery(db: Db, id: string) {
+function sessionSelect(db: Db) {
 	return db
 		.selectFrom('sessions as s')
 		.innerJoin('users as u', 'u.id', 's.user_id')
@@ -116,8 +118,10 @@ function sessionQuery(db: Db, id: string) {
 			'r.code as region_code',
 			'r.name as region_name',
 			'r.path as region_path'
-		])
-		.where('s.id', '=', id);
+		]);
+}
+function sessionQuery(db: Db, id: string) {
+	return sessionSelect(db).where('s.id', '=', id);
 }
 type SessionRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>;
 
@@ -131,6 +135,34 @@ function sessionQueryText(db: Db): string {
 		sessionTexts.set(db, text);
 	}
 	return text;
+}
+
+// Several sessions by id in one statement: the reads of a start spike (each browser's first request on
+// a worker) share one round trip (db/turn-batcher.ts). ANXUN_SESSION_BATCH=0 turns it off.
+const sessionManyTexts = new WeakMap<Db, string>();
+function sessionManyText(db: Db): string {
+	let text = sessionManyTexts.get(db);
+	if (!text) {
+		text = sessionSelect(db).where(sql<boolean>`s.id = any(${sql.val<string[]>([])}::text[])`).compile().sql;
+		sessionManyTexts.set(db, text);
+	}
+	return text;
+}
+const sessionReaderFor = batcherPerHandle((db: Db) =>
+	new TurnBatcher<string, SessionRow | undefined>({
+		max: 100,
+		inFlight: 2,
+		one: async (id) => (await runPreparedText<SessionRow>(db, 'session_read', sessionQueryText(db), [id]))[0],
+		many: async (ids) => {
+			const rows = await runPreparedText<SessionRow>(db, 'session_read_many', sessionManyText(db), [[...new Set(ids)]]);
+			const byId = new Map(rows.map((r) => [r.id, r]));
+			return ids.map((id) => byId.get(id));
+		}
+	})
+);
+async function readSession(db: Db, id: string): Promise<SessionRow | undefined> {
+	if (isPoolRoot(db) && process.env.ANXUN_SESSION_BATCH !== '0') return sessionReaderFor(db).run(id);
+	return (await runPreparedText<SessionRow>(db, 'session_read', sessionQueryText(db), [id]))[0];
 }
 
 export async function validateSessionToken(
@@ -147,7 +179,7 @@ export async function validateSessionToken(
 	const hit = cachedSession(id, secretHash, now);
 	if (hit) return hit;
 	const since = sessionCacheGeneration();
-	const [row] = await runPreparedText<SessionRow>(db, 'session_read', sessionQueryText(db), [id]);
+	const row = await readSession(db, id);
 	if (!row) return null;
 	if (!constantTimeEqual(secretHash, new Uint8Array(row.secret_hash))) return null;
 	// A suspended organisation's sessions end (its records stay; reactivation allows new logins).

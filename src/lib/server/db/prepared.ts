@@ -37,6 +37,11 @@ function fnvName(prefix: string, text: string): string {
 	return `${prefix}_${(h >>> 0).toString(36)}`;
 }
 
+/** True for the root handle of a pg pool (not a transaction, not PGlite): statements on it may be batched across requests. */
+export function isPoolRoot(db: Db): boolean {
+	return pools.has(db);
+}
+
 /** Runs fixed SQL text with its values, as a named prepared statement when `db` is a pg pool's root handle. */
 export async function runPreparedText<R>(db: Db, prefix: string, text: string, values: readonly unknown[]): Promise<R[]> {
 	const pool = pools.get(db);
