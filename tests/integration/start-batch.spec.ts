@@ -89,6 +89,20 @@ for (const backend of BACKENDS) {
 			}
 		});
 
+		it('checks the person and the session per request: inactive, invalid 身份证号, 现场核验, cancelled', async () => {
+			const [inactive, badId, ok1] = f.persons.slice(28, 30).concat(f.persons.slice(7, 8)) as [number, number, number];
+			await db.updateTable('persons').set({ active: false }).where('id', '=', inactive).execute();
+			await db.updateTable('persons').set({ id_number: '110105194912310029' }).where('id', '=', badId).execute();
+			const ids = await startBatch(db, [input(inactive, at(35)), input(badId, at(35))]);
+			expect(ids.size).toBe(0);
+			await db.updateTable('exam_sessions').set({ require_id_check: true }).where('id', '=', f.sessionId).execute();
+			expect((await startBatch(db, [input(ok1, at(35)), input(ok1, at(35))])).size).toBe(0);
+			await db.updateTable('exam_sessions').set({ require_id_check: false, status: 'cancelled' }).where('id', '=', f.sessionId).execute();
+			expect((await startBatch(db, [input(ok1, at(35)), input(ok1, at(35))])).size).toBe(0);
+			await db.updateTable('exam_sessions').set({ status: 'scheduled' }).where('id', '=', f.sessionId).execute();
+			expect([...(await startBatch(db, [input(ok1, at(35)), input(inactive, at(35))])).entries()]).toEqual([[1, prepared.get(ok1)]]);
+		});
+
 		it('twenty candidates pressing 开始考试 together each get their own prepared attempt, once', async () => {
 			const group = f.persons.slice(8, 28);
 			// one of them presses twice

@@ -237,6 +237,17 @@ end)`;
  * computeDeadline's min(start + duration, close). Null when anything differs: the caller then takes
  * the full path, which gives the exact reasons. A prepared statement on a pg pool.
  */
+/** The start rules on the candidate's record (course completed, not passed yet, attempts left): the same text in the single and the batch statement. */
+const START_HISTORY_RULES = `(s.course_id is null or exists (
+		select 1 from enrolments e
+		where e.course_id = s.course_id and e.person_id = c.person_id and e.status = 'active' and e.completed_at is not null))
+	and not exists (
+		select 1 from exam_attempts x
+		where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided' and x.passed is true)
+	and (s.max_attempts is null or s.max_attempts > (
+		select count(*) from exam_attempts x
+		where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided'))`;
+
 export type EligibleStart = { sessionId: number; personId: number; accessCodeUpper: string; hasPhoto: boolean; now: Date; client: { clientId: string; ip: string | null; userAgent: string | null } };
 
 export async function startEligibleAttempt(db: Db, input: EligibleStart): Promise<number | null> {
@@ -265,15 +276,7 @@ async function startEligibleAttemptOne(db: Db, input: EligibleStart): Promise<nu
 				and (not s.require_id_check or c.id_checked_at is not null)
 				and (not s.require_webcam or ${input.hasPhoto}::boolean)
 				and (coalesce(s.access_code, '') = '' or (s.access_code ~ '^[!-~]+$' and upper(s.access_code) = ${input.accessCodeUpper}::text))
-				and (s.course_id is null or exists (
-					select 1 from enrolments e
-					where e.course_id = s.course_id and e.person_id = c.person_id and e.status = 'active' and e.completed_at is not null))
-				and not exists (
-					select 1 from exam_attempts x
-					where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided' and x.passed is true)
-				and (s.max_attempts is null or s.max_attempts > (
-					select count(*) from exam_attempts x
-					where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided'))
+				and ${sql.raw(START_HISTORY_RULES)}
 		),
 		u as (
 			update exam_attempts a
@@ -323,15 +326,7 @@ const startBatchText = (validIdNumber: string) => `
 			and (not s.require_id_check or c.id_checked_at is not null)
 			and (not s.require_webcam or r.has_photo)
 			and (coalesce(s.access_code, '') = '' or (s.access_code ~ '^[!-~]+$' and upper(s.access_code) = r.code))
-			and (s.course_id is null or exists (
-				select 1 from enrolments e
-				where e.course_id = s.course_id and e.person_id = c.person_id and e.status = 'active' and e.completed_at is not null))
-			and not exists (
-				select 1 from exam_attempts x
-				where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided' and x.passed is true)
-			and (s.max_attempts is null or s.max_attempts > (
-				select count(*) from exam_attempts x
-				where x.candidate_id = c.id and x.status = 'finished' and x.decision is distinct from 'voided'))
+			and ${START_HISTORY_RULES}
 	),
 	u as (
 		update exam_attempts a

@@ -1,0 +1,65 @@
+// npm run bench:start-batch — what PostgreSQL spends per 开始考试, one start per statement (the single
+// start statement, the raw-SQL baseline) against starts in one statement (startBatch, what the server's
+// group commit sends in a spike: db/turn-batcher.ts). No HTTP. Reads BENCH_DATABASE_URL (wiped).
+// Fixtures: --candidates N (default 2,000) on one session with prepared papers; each round resets the
+// attempts to 'ready'. Callers: --connections 10 (one pg pool), each start as fast as they go.
+// Last line: starts=<n> single_pg_cpu_ms=<n> single_ms=<n> batch=<n> batch_pg_cpu_ms=<n> batch_ms=<n>
+//   (PostgreSQL CPU per start, and wall time for all N starts, in the best of --rounds 2)
+import { performance } from 'node:perf_hooks';
+import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu } from './support.ts';
+import { makeExamFixture } from '../tests/support/exam-engine-fixture.ts';
+import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
+import { startBatch, startEligibleAttempt, type EligibleStart } from '../src/lib/server/exams/exam.repository.ts';
+
+const N = numberArg('candidates', 2000);
+const CONNECTIONS = numberArg('connections', 10);
+const BATCH = numberArg('batch', 25);
+const ROUNDS = numberArg('rounds', 2);
+const database = await openWipedDatabase(benchDatabaseUrl(), CONNECTIONS);
+const db = database.db;
+const now = new Date();
+const f = await makeExamFixture(db, { opensAt: new Date(now.getTime() - 60_000), closesAt: new Date(now.getTime() + 4 * 3600_000), candidates: N });
+await prepareSessionPapers(db, f.sessionId, now);
+const inputs: EligibleStart[] = f.persons.map((personId) => ({ sessionId: f.sessionId, personId, accessCodeUpper: '', hasPhoto: false, now: new Date(), client: { clientId: `bench-${personId}`, ip: '127.0.0.1', userAgent: 'bench' } }));
+
+async function reset() {
+	await db.updateTable('exam_attempts').set({ status: 'ready', started_at: null, deadline_at: null, client_id: null, ip: null, user_agent: null }).where('session_id', '=', f.sessionId).execute();
+}
+
+/** `size` starts per statement, CONNECTIONS callers; PostgreSQL CPU per start and wall ms for all N. */
+async function run(size: number): Promise<{ cpu: number; ms: number }> {
+	await reset();
+	const cpu = postgresCpu();
+	const t = performance.now();
+	let next = 0;
+	let started = 0;
+	await Promise.all(
+		Array.from({ length: CONNECTIONS }, async () => {
+			while (next < inputs.length) {
+				const part = inputs.slice(next, next + size);
+				next += size;
+				// (not `started += await …`: that reads `started` before the await and loses the others' counts)
+				const n = size === 1 ? ((await startEligibleAttempt(db, part[0]!)) === null ? 0 : 1) : (await startBatch(db, part)).size;
+				started += n;
+			}
+		})
+	);
+	const ms = performance.now() - t;
+	if (started !== inputs.length) throw new Error(`started ${started} of ${inputs.length}`);
+	return { cpu: cpu.ms() / inputs.length, ms };
+}
+
+// the single statement exactly as a start alone sends it (no group commit)
+process.env.ANXUN_START_BATCH = '0';
+const best = (rs: { cpu: number; ms: number }[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+const single: { cpu: number; ms: number }[] = [];
+const batched: { cpu: number; ms: number }[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+	single.push(await run(1));
+	batched.push(await run(BATCH));
+	console.log(`round ${r + 1}: single pg_cpu_ms_per_start=${single[r]!.cpu.toFixed(3)} wall_ms=${single[r]!.ms.toFixed(0)}; batch=${BATCH} pg_cpu_ms_per_start=${batched[r]!.cpu.toFixed(3)} wall_ms=${batched[r]!.ms.toFixed(0)}`);
+}
+await database.close();
+const s = best(single);
+const b = best(batched);
+console.log(`starts=${N} single_pg_cpu_ms=${s.cpu.toFixed(3)} single_ms=${s.ms.toFixed(0)} batch=${BATCH} batch_pg_cpu_ms=${b.cpu.toFixed(3)} batch_ms=${b.ms.toFixed(0)}`);
