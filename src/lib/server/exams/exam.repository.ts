@@ -227,16 +227,6 @@ export const VALID_ID_NUMBER_SQL = sql<boolean>`(case
 	else substr('10X98765432'::text, (1 + (select sum(substr(p.id_number, w.i::int, 1)::int * w.weight) from unnest(array[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]) with ordinality as w(weight, i)) % 11)::int, 1) = substr(p.id_number, 18, 1)
 end)`;
 
-/**
- * The exam-day start in ONE statement: the candidate's prepared attempt starts (with its 'started'
- * event) only when every rule of checkEligibility holds in the database as it is now — on the
- * roster, session not cancelled, inside its window, person active with a valid 身份证号, 现场核验
- * done if required, the session's course completed, not passed yet and attempts left, the 考场口令
- * (`accessCodeUpper` is the given code trimmed and upper-cased by the caller; only printable ASCII
- * codes are compared here), an identity photo when the session requires the webcam. The deadline is
- * computeDeadline's min(start + duration, close). Null when anything differs: the caller then takes
- * the full path, which gives the exact reasons. A prepared statement on a pg pool.
- */
 /** The start rules on the candidate's record (course completed, not passed yet, attempts left): the same text in the single and the batch statement. */
 const START_HISTORY_RULES = `(s.course_id is null or exists (
 		select 1 from enrolments e
@@ -250,6 +240,16 @@ const START_HISTORY_RULES = `(s.course_id is null or exists (
 
 export type EligibleStart = { sessionId: number; personId: number; accessCodeUpper: string; hasPhoto: boolean; now: Date; client: { clientId: string; ip: string | null; userAgent: string | null } };
 
+/**
+ * The exam-day start in ONE statement: the candidate's prepared attempt starts (with its 'started'
+ * event) only when every rule of checkEligibility holds in the database as it is now — on the
+ * roster, session not cancelled, inside its window, person active with a valid 身份证号, 现场核验
+ * done if required, the session's course completed, not passed yet and attempts left, the 考场口令
+ * (`accessCodeUpper` is the given code trimmed and upper-cased by the caller; only printable ASCII
+ * codes are compared here), an identity photo when the session requires the webcam. The deadline is
+ * computeDeadline's min(start + duration, close). Null when anything differs: the caller then takes
+ * the full path, which gives the exact reasons. A prepared statement on a pg pool.
+ */
 export async function startEligibleAttempt(db: Db, input: EligibleStart): Promise<number | null> {
 	// On a pg pool, starts that arrive together go to PostgreSQL together (startBatcherFor below).
 	if (isPoolRoot(db) && process.env.ANXUN_START_BATCH !== '0') return startBatcherFor(db).run(input);
