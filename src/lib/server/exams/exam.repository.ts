@@ -547,18 +547,137 @@ const SYNC_SQL = `
 			where w.attempt_id = a.id and w.kind = 'warn' and w.acknowledged_at is null and not (w.id = any($7::int[]))) as warnings
 	from a`;
 
-export async function writeSync(
-	db: Db,
-	input: { attemptId: number; clientId: string; steps: readonly StepInput[]; events: readonly EventInput[]; acknowledge: readonly number[]; now: Date; graceSeconds: number }
-): Promise<SyncWriteResult | undefined> {
-	const stepJson = JSON.stringify(input.steps.map((s) => ({ seq: s.seq, slot: s.slot, response: s.response, client_at: s.clientAt?.toISOString() ?? null })));
-	const eventJson = JSON.stringify(input.events.map((e) => ({ at: e.at.toISOString(), source: e.source, kind: e.kind, detail: e.detail ?? {} })));
-	const ack = [...input.acknowledge];
-	// The autosave: one fixed text (no per-request query compilation), a prepared statement on a pg
-	// pool (parsed and planned once per connection).
-	const rows = await runPreparedText<SyncWriteResult>(db, 'attempt_sync', SYNC_SQL, [input.attemptId, input.graceSeconds, input.now, input.clientId, eventJson, stepJson, ack]);
+/**
+ * The autosave's write. On a pg pool, autosaves that arrive together go to PostgreSQL together
+ * (syncBatcherFor below); alone, or in a transaction, or on PGlite: SYNC_SQL.
+ */
+export async function writeSync(db: Db, input: SyncWriteInput): Promise<SyncWriteResult | undefined> {
+	if (isPoolRoot(db) && process.env.ANXUN_SYNC_BATCH !== '0') return syncBatcherFor(db).run(input);
+	return writeSyncOne(db, input);
+}
+
+const stepsJson = (steps: readonly StepInput[]) => steps.map((s) => ({ seq: s.seq, slot: s.slot, response: s.response, client_at: s.clientAt?.toISOString() ?? null }));
+const eventsJson = (events: readonly EventInput[]) => events.map((e) => ({ at: e.at.toISOString(), source: e.source, kind: e.kind, detail: e.detail ?? {} }));
+
+async function writeSyncOne(db: Db, input: SyncWriteInput): Promise<SyncWriteResult | undefined> {
+	// one fixed text (no per-request query compilation), a prepared statement on a pg pool (parsed and
+	// planned once per connection)
+	const rows = await runPreparedText<SyncWriteResult>(db, 'attempt_sync', SYNC_SQL, [
+		input.attemptId,
+		input.graceSeconds,
+		input.now,
+		input.clientId,
+		JSON.stringify(eventsJson(input.events)),
+		JSON.stringify(stepsJson(input.steps)),
+		[...input.acknowledge]
+	]);
 	return rows[0];
 }
+
+export type SyncWriteInput = { attemptId: number; clientId: string; steps: readonly StepInput[]; events: readonly EventInput[]; acknowledge: readonly number[]; now: Date; graceSeconds: number };
+
+/**
+ * The same autosave for many attempts in ONE statement (group commit, below): each element of $2 is
+ * one request (its attempt, browser, clock, grace, steps, events and warnings acknowledged), checked
+ * and written by exactly the rules of SYNC_SQL. Differences, each on the safe side:
+ * - the attempts are locked FOR SHARE SKIP LOCKED: an attempt a finish, a proctor or a start holds
+ *   at this instant is left out, and its request goes through SYNC_SQL alone, which waits for the lock
+ *   and re-checks — so a batch never waits on one attempt's lock, and "in before the finish or
+ *   refused" holds per request as in the single statement;
+ * - a step named twice in one batch (the same attempt and seq from two requests: a retry, another
+ *   tab) is written from the first request only; the other request finds it not written and is
+ *   answered as the single statement answers a retry (same answer: saved; another: a clash).
+ * Rows come back per request (`ord`, 1-based); a request with no row was left out.
+ */
+/** $1 attempt ids (int[], the rows to lock), $2 the requests (jsonb array of {ord, attempt_id, client_id, now, grace, steps, events, acks}). */
+const SYNC_BATCH_SQL = `
+	with a as (
+		select id, status, deadline_at, client_id, ip, user_agent, started_at from exam_attempts where id = any($1::int[]) for share skip locked
+	),
+	r as (
+		select * from jsonb_to_recordset($2::jsonb)
+			as r(ord int, attempt_id int, client_id text, now timestamptz, grace int, steps jsonb, events jsonb, acks jsonb)
+	),
+	ok as (
+		select r.ord, a.id, a.started_at, r.now, r.steps, r.events, r.acks
+		from r join a on a.id = r.attempt_id
+		where a.status = 'in_progress'
+			and (a.deadline_at is null or a.deadline_at + make_interval(secs => r.grace) >= r.now)
+			and (a.client_id is null or a.client_id = r.client_id)
+	),
+	ev as (
+		insert into exam_events (attempt_id, at, source, kind, detail)
+		select ok.id, e.at, e.source, e.kind, e.detail
+		from ok, jsonb_to_recordset(ok.events) as e(at timestamptz, source text, kind text, detail jsonb)
+	),
+	step as (
+		select distinct on (ok.id, s.seq) ok.ord, ok.id, s.seq, s.slot, s.response, s.client_at, ok.now, ok.started_at
+		from ok, jsonb_to_recordset(ok.steps) as s(seq int, slot int, response jsonb, client_at timestamptz)
+		order by ok.id, s.seq, ok.ord
+	),
+	ins as (
+		insert into exam_answer_steps (attempt_id, seq, slot, response, client_at, received_at, attempt_started_at)
+		select id, seq, slot, response, client_at, now, started_at from step
+		on conflict (attempt_id, seq, attempt_started_at) do nothing
+		returning attempt_id, seq
+	),
+	acks as (
+		select distinct ok.id as attempt_id, ok.now, x.action_id::int as action_id
+		from ok, jsonb_array_elements_text(ok.acks) as x(action_id)
+	),
+	acked as (
+		update exam_actions w set acknowledged_at = acks.now
+		from acks
+		where w.attempt_id = acks.attempt_id and w.id = acks.action_id and w.acknowledged_at is null
+		returning w.id
+	)
+	select r.ord, a.status, a.deadline_at, a.client_id, a.ip, a.user_agent,
+		exists (select 1 from ok where ok.ord = r.ord) as open,
+		coalesce((select json_agg(step.seq order by step.seq) from step join ins on ins.attempt_id = step.id and ins.seq = step.seq where step.ord = r.ord), '[]'::json) as written,
+		(select json_agg(json_build_object('id', w.id, 'message', w.message, 'at', w.at) order by w.at)
+			from exam_actions w
+			where w.attempt_id = a.id and w.kind = 'warn' and w.acknowledged_at is null
+				and not (w.id in (select x.action_id::int from jsonb_array_elements_text(r.acks) as x(action_id)))) as warnings
+	from r join a on a.id = r.attempt_id`;
+
+
+/**
+ * Autosaves of many attempts in one statement (see SYNC_BATCH_SQL); the result per request, in the
+ * order of `inputs`. A request whose attempt was locked at that instant (or does not exist) has no
+ * row in the batch and is written by SYNC_SQL alone.
+ */
+export async function writeSyncBatch(db: Db, inputs: readonly SyncWriteInput[]): Promise<(SyncWriteResult | undefined)[]> {
+	const requests = inputs.map((i, n) => ({
+		ord: n + 1,
+		attempt_id: i.attemptId,
+		client_id: i.clientId,
+		now: i.now.toISOString(),
+		grace: i.graceSeconds,
+		steps: stepsJson(i.steps),
+		events: eventsJson(i.events),
+		acks: [...i.acknowledge]
+	}));
+	const rows = await runPreparedText<SyncWriteResult & { ord: number }>(db, 'attempt_sync_batch', SYNC_BATCH_SQL, [
+		[...new Set(inputs.map((i) => i.attemptId))],
+		JSON.stringify(requests)
+	]);
+	const byOrd = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
+	return Promise.all(inputs.map((input, n) => byOrd.get(n + 1) ?? writeSyncOne(db, input)));
+}
+
+/**
+ * 自动保存 with group commit (db/turn-batcher.ts): autosaves that arrive while this process has two
+ * autosave statements running go to PostgreSQL together, up to 100 in one statement and one commit.
+ * ANXUN_SYNC_BATCH=0 turns it off.
+ */
+const syncBatcherFor = batcherPerHandle((db: Db) =>
+	new TurnBatcher<SyncWriteInput, SyncWriteResult | undefined>({
+		max: 100,
+		inFlight: 2,
+		one: (input) => writeSyncOne(db, input),
+		many: (inputs) => writeSyncBatch(db, inputs)
+	})
+);
 
 export type StepInput = { seq: number; slot: number; response: QuestionResponse | null; clientAt: Date | null };
 export type EventInput = { at: Date; source: 'client' | 'server' | 'examiner'; kind: string; detail?: Record<string, unknown> };
