@@ -152,7 +152,7 @@ const sessionReaderFor = batcherPerHandle((db: Db) =>
 	new TurnBatcher<string, SessionRow | undefined>({
 		max: 100,
 		inFlight: 2,
-		one: async (id) => (await runPreparedText<SessionRow>(db, 'session_read', sessionQueryText(db), [id]))[0],
+		one: (id) => readOneSession(db, id),
 		many: async (ids) => {
 			const rows = await runPreparedText<SessionRow>(db, 'session_read_many', sessionManyText(db), [[...new Set(ids)]]);
 			const byId = new Map(rows.map((r) => [r.id, r]));
@@ -162,6 +162,10 @@ const sessionReaderFor = batcherPerHandle((db: Db) =>
 );
 async function readSession(db: Db, id: string): Promise<SessionRow | undefined> {
 	if (isPoolRoot(db) && process.env.ANXUN_SESSION_BATCH !== '0') return sessionReaderFor(db).run(id);
+	return readOneSession(db, id);
+}
+
+async function readOneSession(db: Db, id: string): Promise<SessionRow | undefined> {
 	return (await runPreparedText<SessionRow>(db, 'session_read', sessionQueryText(db), [id]))[0];
 }
 

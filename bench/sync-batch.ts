@@ -1,0 +1,75 @@
+// npm run bench:sync-batch — what PostgreSQL spends per 自动保存, one autosave per statement (SYNC_SQL,
+// what a request alone sends) against autosaves in one statement (writeSyncBatch: what the server's group
+// commit sends under load, db/turn-batcher.ts). No HTTP. Reads BENCH_DATABASE_URL (wiped).
+// Fixtures: --candidates N (default 2,000) with started attempts on one session; each round every
+// attempt saves one answer with a new seq. Callers: --connections 10 (one pg pool), each as fast as it goes.
+// Last line: autosaves=<n> single_pg_cpu_ms=<n> single_ms=<n> batch=<n> batch_pg_cpu_ms=<n> batch_ms=<n>
+//   (PostgreSQL CPU per autosave, and wall time for all N autosaves, in the best of --rounds 2)
+import { performance } from 'node:perf_hooks';
+import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu } from './support.ts';
+import { makeExamFixture } from '../tests/support/exam-engine-fixture.ts';
+import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
+import { startBatch, writeSync, writeSyncBatch, type SyncWriteInput } from '../src/lib/server/exams/exam.repository.ts';
+
+const N = numberArg('candidates', 2000);
+const CONNECTIONS = numberArg('connections', 10);
+const BATCH = numberArg('batch', 25);
+const ROUNDS = numberArg('rounds', 2);
+const database = await openWipedDatabase(benchDatabaseUrl(), CONNECTIONS);
+const db = database.db;
+const now = new Date();
+const f = await makeExamFixture(db, { opensAt: new Date(now.getTime() - 60_000), closesAt: new Date(now.getTime() + 4 * 3600_000), candidates: N });
+await prepareSessionPapers(db, f.sessionId, now);
+const client = (personId: number) => ({ clientId: `bench-${personId}`, ip: '127.0.0.1', userAgent: 'bench' });
+const started = await startBatch(
+	db,
+	f.persons.map((personId) => ({ sessionId: f.sessionId, personId, accessCodeUpper: '', hasPhoto: false, now: new Date(), client: client(personId) }))
+);
+if (started.size !== N) throw new Error(`started ${started.size} of ${N}`);
+const attempts = f.persons.map((personId, i) => ({ attemptId: started.get(i + 1)!, clientId: client(personId).clientId }));
+
+let seq = 0;
+/** `size` autosaves per statement, CONNECTIONS callers; PostgreSQL CPU per autosave and wall ms for all N. */
+async function run(size: number): Promise<{ cpu: number; ms: number }> {
+	seq++;
+	const inputs: SyncWriteInput[] = attempts.map((a) => ({
+		...a,
+		steps: [{ seq, slot: 1 + (seq % 50), response: ['A'], clientAt: new Date() }],
+		events: [],
+		acknowledge: [],
+		now: new Date(),
+		graceSeconds: 30
+	}));
+	const cpu = postgresCpu();
+	const t = performance.now();
+	let next = 0;
+	let written = 0;
+	await Promise.all(
+		Array.from({ length: CONNECTIONS }, async () => {
+			while (next < inputs.length) {
+				const part = inputs.slice(next, next + size);
+				next += size;
+				const results = size === 1 ? [await writeSync(db, part[0]!)] : await writeSyncBatch(db, part);
+				written += results.filter((r) => r?.written.length === 1).length;
+			}
+		})
+	);
+	const ms = performance.now() - t;
+	if (written !== inputs.length) throw new Error(`written ${written} of ${inputs.length}`);
+	return { cpu: cpu.ms() / inputs.length, ms };
+}
+
+// the single statement exactly as an autosave alone sends it (no group commit)
+process.env.ANXUN_SYNC_BATCH = '0';
+const best = (rs: { cpu: number; ms: number }[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+const single: { cpu: number; ms: number }[] = [];
+const batched: { cpu: number; ms: number }[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+	single.push(await run(1));
+	batched.push(await run(BATCH));
+	console.log(`round ${r + 1}: single pg_cpu_ms_per_autosave=${single[r]!.cpu.toFixed(3)} wall_ms=${single[r]!.ms.toFixed(0)}; batch=${BATCH} pg_cpu_ms_per_autosave=${batched[r]!.cpu.toFixed(3)} wall_ms=${batched[r]!.ms.toFixed(0)}`);
+}
+await database.close();
+const s = best(single);
+const b = best(batched);
+console.log(`autosaves=${N} single_pg_cpu_ms=${s.cpu.toFixed(3)} single_ms=${s.ms.toFixed(0)} batch=${BATCH} batch_pg_cpu_ms=${b.cpu.toFixed(3)} batch_ms=${b.ms.toFixed(0)}`);
