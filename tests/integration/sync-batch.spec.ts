@@ -164,6 +164,34 @@ for (const backend of BACKENDS) {
 				expect((await storedSteps(held)).map((s) => s.seq)).not.toContain(9);
 			});
 
+			it('a request left out of its batch that then fails alone does not write its batch-mates’ events twice', async () => {
+				const held = attemptOf(25);
+				let release!: () => void;
+				const released = new Promise<void>((r) => (release = r));
+				let locked!: () => void;
+				const isLocked = new Promise<void>((r) => (locked = r));
+				const holding = db.transaction().execute(async (tx) => {
+					await tx.selectFrom('exam_attempts').select('id').where('id', '=', held).forUpdate().execute();
+					locked();
+					await released;
+				});
+				await isLocked;
+				// the same event-loop turn: one batch of two; the held attempt's request is left out, and alone
+				// it fails (slot 0 breaks the table's check) once the lock is gone
+				const heldCall = writeSync(db, req(25, at(96), { steps: [step(1, 0, ['A'])] }));
+				const otherCall = writeSync(db, req(26, at(96), { events: [{ at: at(96), source: 'client', kind: 'paste', detail: { n: 1 } }] }));
+				const heldOutcome = heldCall.then(
+					() => 'written',
+					() => 'failed'
+				);
+				for (let n = 0; n < 100 && !(await listEvents(db, attemptOf(26))).some((e) => e.kind === 'paste'); n++) await new Promise((r) => setTimeout(r, 20));
+				release();
+				await holding;
+				expect(await heldOutcome).toBe('failed');
+				expect((await otherCall)?.open).toBe(true);
+				expect((await listEvents(db, attemptOf(26))).filter((e) => e.kind === 'paste')).toHaveLength(1);
+			});
+
 			it('writeSync on the pool goes through the group commit and gives the same answers', async () => {
 				const results = await Promise.all([22, 23, 24].map((i) => writeSync(db, req(i, at(95), { steps: [step(1, 1, ['A'])] }))));
 				expect(results.map((r) => r?.written)).toEqual([[1], [1], [1]]);

@@ -552,7 +552,8 @@ const SYNC_SQL = `
  * (syncBatcherFor below); alone, or in a transaction, or on PGlite: SYNC_SQL.
  */
 export async function writeSync(db: Db, input: SyncWriteInput): Promise<SyncWriteResult | undefined> {
-	if (isPoolRoot(db) && process.env.ANXUN_SYNC_BATCH !== '0') return syncBatcherFor(db).run(input);
+	// null: left out of its batch (its attempt locked at that instant): alone, waiting for the lock
+	if (isPoolRoot(db) && process.env.ANXUN_SYNC_BATCH !== '0') return (await syncBatcherFor(db).run(input)) ?? writeSyncOne(db, input);
 	return writeSyncOne(db, input);
 }
 
@@ -643,10 +644,10 @@ const SYNC_BATCH_SQL = `
 
 /**
  * Autosaves of many attempts in one statement (see SYNC_BATCH_SQL); the result per request, in the
- * order of `inputs`. A request whose attempt was locked at that instant (or does not exist) has no
- * row in the batch and is written by SYNC_SQL alone.
+ * order of `inputs`, or `null` for a request left out (its attempt was locked at that instant, or does
+ * not exist), which the caller writes with SYNC_SQL alone.
  */
-export async function writeSyncBatch(db: Db, inputs: readonly SyncWriteInput[]): Promise<(SyncWriteResult | undefined)[]> {
+async function syncBatchRows(db: Db, inputs: readonly SyncWriteInput[]): Promise<(SyncWriteResult | null)[]> {
 	const requests = inputs.map((i, n) => ({
 		ord: n + 1,
 		attempt_id: i.attemptId,
@@ -662,20 +663,29 @@ export async function writeSyncBatch(db: Db, inputs: readonly SyncWriteInput[]):
 		JSON.stringify(requests)
 	]);
 	const byOrd = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
-	return Promise.all(inputs.map((input, n) => byOrd.get(n + 1) ?? writeSyncOne(db, input)));
+	return inputs.map((_, n) => byOrd.get(n + 1) ?? null);
+}
+
+/** Autosaves of many attempts: one statement, then SYNC_SQL alone for each request left out of it. */
+export async function writeSyncBatch(db: Db, inputs: readonly SyncWriteInput[]): Promise<(SyncWriteResult | undefined)[]> {
+	const rows = await syncBatchRows(db, inputs);
+	return Promise.all(inputs.map((input, n) => rows[n] ?? writeSyncOne(db, input)));
 }
 
 /**
  * 自动保存 with group commit (db/turn-batcher.ts): autosaves that arrive while this process has two
  * autosave statements running go to PostgreSQL together, up to 100 in one statement and one commit.
+ * A request left out of its batch is written alone afterwards, outside the batcher: the batcher
+ * retries a failed batch one by one, which is right only for a statement that failed as a whole —
+ * never for requests whose batch-mates' events are already committed.
  * ANXUN_SYNC_BATCH=0 turns it off.
  */
 const syncBatcherFor = batcherPerHandle((db: Db) =>
-	new TurnBatcher<SyncWriteInput, SyncWriteResult | undefined>({
+	new TurnBatcher<SyncWriteInput, SyncWriteResult | undefined | null>({
 		max: 100,
 		inFlight: 2,
 		one: (input) => writeSyncOne(db, input),
-		many: (inputs) => writeSyncBatch(db, inputs)
+		many: (inputs) => syncBatchRows(db, inputs)
 	})
 );
 
