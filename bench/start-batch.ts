@@ -6,7 +6,7 @@
 // Last line: starts=<n> single_pg_cpu_ms=<n> single_ms=<n> batch=<n> batch_pg_cpu_ms=<n> batch_ms=<n>
 //   (PostgreSQL CPU per start, and wall time for all N starts, in the best of --rounds 2)
 import { performance } from 'node:perf_hooks';
-import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu } from './support.ts';
+import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu, singleAgainstBatch, type BatchRun } from './support.ts';
 import { makeExamFixture } from '../tests/support/exam-engine-fixture.ts';
 import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
 import { startBatch, startEligibleAttempt, type EligibleStart } from '../src/lib/server/exams/exam.repository.ts';
@@ -27,7 +27,7 @@ async function reset() {
 }
 
 /** `size` starts per statement, CONNECTIONS callers; PostgreSQL CPU per start and wall ms for all N. */
-async function run(size: number): Promise<{ cpu: number; ms: number }> {
+async function run(size: number): Promise<BatchRun> {
 	await reset();
 	const cpu = postgresCpu();
 	const t = performance.now();
@@ -51,15 +51,5 @@ async function run(size: number): Promise<{ cpu: number; ms: number }> {
 
 // the single statement exactly as a start alone sends it (no group commit)
 process.env.ANXUN_START_BATCH = '0';
-const best = (rs: { cpu: number; ms: number }[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
-const single: { cpu: number; ms: number }[] = [];
-const batched: { cpu: number; ms: number }[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-	single.push(await run(1));
-	batched.push(await run(BATCH));
-	console.log(`round ${r + 1}: single pg_cpu_ms_per_start=${single[r]!.cpu.toFixed(3)} wall_ms=${single[r]!.ms.toFixed(0)}; batch=${BATCH} pg_cpu_ms_per_start=${batched[r]!.cpu.toFixed(3)} wall_ms=${batched[r]!.ms.toFixed(0)}`);
-}
+await singleAgainstBatch('starts', N, BATCH, ROUNDS, run);
 await database.close();
-const s = best(single);
-const b = best(batched);
-console.log(`starts=${N} single_pg_cpu_ms=${s.cpu.toFixed(3)} single_ms=${s.ms.toFixed(0)} batch=${BATCH} batch_pg_cpu_ms=${b.cpu.toFixed(3)} batch_ms=${b.ms.toFixed(0)}`);

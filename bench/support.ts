@@ -379,3 +379,27 @@ function processTicks(): { pid: number; ppid: number; ticks: number; postgres: b
 	}
 	return procs;
 }
+
+export type BatchRun = { cpu: number; ms: number };
+
+/**
+ * bench:start-batch and bench:sync-batch: `run(1)` (one call per statement) and `run(batch)` (`batch`
+ * calls per statement) for `rounds` rounds, each round printed; then the last line
+ * `<what>=<n> single_pg_cpu_ms=… single_ms=… batch=… batch_pg_cpu_ms=… batch_ms=…` from the best round
+ * of each (by wall time). `run` returns PostgreSQL CPU per call and wall ms for all `n` calls.
+ */
+export async function singleAgainstBatch(what: string, n: number, batch: number, rounds: number, run: (size: number) => Promise<BatchRun>): Promise<void> {
+	const best = (rs: BatchRun[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+	const single: BatchRun[] = [];
+	const batched: BatchRun[] = [];
+	for (let r = 0; r < rounds; r++) {
+		const s = await run(1);
+		const b = await run(batch);
+		single.push(s);
+		batched.push(b);
+		console.log(`round ${r + 1}: single pg_cpu_ms=${s.cpu.toFixed(3)} wall_ms=${s.ms.toFixed(0)}; batch=${batch} pg_cpu_ms=${b.cpu.toFixed(3)} wall_ms=${b.ms.toFixed(0)}`);
+	}
+	const s = best(single);
+	const b = best(batched);
+	console.log(`${what}=${n} single_pg_cpu_ms=${s.cpu.toFixed(3)} single_ms=${s.ms.toFixed(0)} batch=${batch} batch_pg_cpu_ms=${b.cpu.toFixed(3)} batch_ms=${b.ms.toFixed(0)}`);
+}

@@ -6,7 +6,7 @@
 // Last line: autosaves=<n> single_pg_cpu_ms=<n> single_ms=<n> batch=<n> batch_pg_cpu_ms=<n> batch_ms=<n>
 //   (PostgreSQL CPU per autosave, and wall time for all N autosaves, in the best of --rounds 2)
 import { performance } from 'node:perf_hooks';
-import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu } from './support.ts';
+import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu, singleAgainstBatch, type BatchRun } from './support.ts';
 import { makeExamFixture } from '../tests/support/exam-engine-fixture.ts';
 import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
 import { startBatch, writeSync, writeSyncBatch, type SyncWriteInput } from '../src/lib/server/exams/exam.repository.ts';
@@ -30,7 +30,7 @@ const attempts = f.persons.map((personId, i) => ({ attemptId: started.get(i + 1)
 
 let seq = 0;
 /** `size` autosaves per statement, CONNECTIONS callers; PostgreSQL CPU per autosave and wall ms for all N. */
-async function run(size: number): Promise<{ cpu: number; ms: number }> {
+async function run(size: number): Promise<BatchRun> {
 	seq++;
 	const inputs: SyncWriteInput[] = attempts.map((a) => ({
 		...a,
@@ -61,15 +61,5 @@ async function run(size: number): Promise<{ cpu: number; ms: number }> {
 
 // the single statement exactly as an autosave alone sends it (no group commit)
 process.env.ANXUN_SYNC_BATCH = '0';
-const best = (rs: { cpu: number; ms: number }[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
-const single: { cpu: number; ms: number }[] = [];
-const batched: { cpu: number; ms: number }[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-	single.push(await run(1));
-	batched.push(await run(BATCH));
-	console.log(`round ${r + 1}: single pg_cpu_ms_per_autosave=${single[r]!.cpu.toFixed(3)} wall_ms=${single[r]!.ms.toFixed(0)}; batch=${BATCH} pg_cpu_ms_per_autosave=${batched[r]!.cpu.toFixed(3)} wall_ms=${batched[r]!.ms.toFixed(0)}`);
-}
+await singleAgainstBatch('autosaves', N, BATCH, ROUNDS, run);
 await database.close();
-const s = best(single);
-const b = best(batched);
-console.log(`autosaves=${N} single_pg_cpu_ms=${s.cpu.toFixed(3)} single_ms=${s.ms.toFixed(0)} batch=${BATCH} batch_pg_cpu_ms=${b.cpu.toFixed(3)} batch_ms=${b.ms.toFixed(0)}`);

@@ -138,26 +138,36 @@ for (const backend of BACKENDS) {
 		});
 
 		if (backend === 'postgres') {
-			it('an attempt a finish holds is left out of the batch and waits alone: its answer is refused after the finish, the others are not held up', async () => {
-				const held = attemptOf(20);
-				const other = attemptOf(21);
+			/** A transaction that locks the attempt FOR UPDATE (as a finish does) until release(), then runs `then` in it. */
+			const holdAttempt = async <T>(attemptId: number, then: (tx: Db) => Promise<T>) => {
 				let release!: () => void;
 				const released = new Promise<void>((r) => (release = r));
 				let locked!: () => void;
 				const isLocked = new Promise<void>((r) => (locked = r));
-				const finishing = db.transaction().execute(async (tx) => {
-					await tx.selectFrom('exam_attempts').select('id').where('id', '=', held).forUpdate().execute();
+				const done = db.transaction().execute(async (tx) => {
+					await tx.selectFrom('exam_attempts').select('id').where('id', '=', attemptId).forUpdate().execute();
 					locked();
 					await released;
-					expect(await markFinished(tx, held, 'submitted', at(90))).toBe(true);
+					return then(tx);
 				});
 				await isLocked;
+				return {
+					release: () => {
+						release();
+						return done;
+					}
+				};
+			};
+
+			it('an attempt a finish holds is left out of the batch and waits alone: its answer is refused after the finish, the others are not held up', async () => {
+				const held = attemptOf(20);
+				const other = attemptOf(21);
+				const finish = await holdAttempt(held, (tx) => markFinished(tx, held, 'submitted', at(90)));
 				const batch = writeSyncBatch(db, [req(20, at(91), { steps: [step(9, 1, ['A'])] }), req(21, at(91), { steps: [step(9, 1, ['A'])] })]);
 				// the other attempt's answer is in while the finish still holds its attempt
 				for (let n = 0; n < 100 && !(await storedSteps(other)).some((s) => s.seq === 9); n++) await new Promise((r) => setTimeout(r, 20));
 				expect((await storedSteps(other)).map((s) => s.seq)).toContain(9);
-				release();
-				await finishing;
+				expect(await finish.release()).toBe(true);
 				const [r20, r21] = await batch;
 				expect(r20).toMatchObject({ status: 'finished', open: false, written: [] });
 				expect(r21).toMatchObject({ status: 'in_progress', open: true, written: [9] });
@@ -166,16 +176,7 @@ for (const backend of BACKENDS) {
 
 			it('a request left out of its batch that then fails alone does not write its batch-mates’ events twice', async () => {
 				const held = attemptOf(25);
-				let release!: () => void;
-				const released = new Promise<void>((r) => (release = r));
-				let locked!: () => void;
-				const isLocked = new Promise<void>((r) => (locked = r));
-				const holding = db.transaction().execute(async (tx) => {
-					await tx.selectFrom('exam_attempts').select('id').where('id', '=', held).forUpdate().execute();
-					locked();
-					await released;
-				});
-				await isLocked;
+				const holding = await holdAttempt(held, async () => true);
 				// the same event-loop turn: one batch of two; the held attempt's request is left out, and alone
 				// it fails (slot 0 breaks the table's check) once the lock is gone
 				const heldCall = writeSync(db, req(25, at(96), { steps: [step(1, 0, ['A'])] }));
@@ -185,8 +186,7 @@ for (const backend of BACKENDS) {
 					() => 'failed'
 				);
 				for (let n = 0; n < 100 && !(await listEvents(db, attemptOf(26))).some((e) => e.kind === 'paste'); n++) await new Promise((r) => setTimeout(r, 20));
-				release();
-				await holding;
+				await holding.release();
 				expect(await heldOutcome).toBe('failed');
 				expect((await otherCall)?.open).toBe(true);
 				expect((await listEvents(db, attemptOf(26))).filter((e) => e.kind === 'paste')).toHaveLength(1);
