@@ -140,6 +140,35 @@ for (const backend of BACKENDS) {
 			expect(theirs.hot.body).toEqual(theirs.kit.body);
 		});
 
+		it('a burst of autosaves from two candidates at once (batched on PostgreSQL): each answered as alone, every saved answer stored', async () => {
+			const attempts: { c: Client; clientId: string; attemptId: number }[] = [];
+			for (const [c, clientId] of [
+				[learner, CLIENT],
+				[other, 'hot-path-other-1']
+			] as const) {
+				const start = await send(c, `/api/exam/sessions/${sessionId}/start`, JSON.stringify({ clientId }));
+				expect(start.status).toBe(200);
+				attempts.push({ c, clientId, attemptId: (start.body as { attemptId: number }).attemptId });
+			}
+			// 15 answers each with their own seq, and a retry of each of the first five: 40 requests in flight
+			const calls = attempts.flatMap((a) => [...Array.from({ length: 15 }, (_, i) => ({ a, seq: 100 + i })), ...Array.from({ length: 5 }, (_, i) => ({ a, seq: 100 + i }))]);
+			const results = await Promise.all(
+				calls.map(({ a, seq }) => send(a.c, `/api/exam/attempts/${a.attemptId}/sync`, JSON.stringify({ clientId: a.clientId, answers: [{ seq, slot: 1 + (seq % 5), response: null }], events: [], ack: [] })))
+			);
+			for (const [n, r] of results.entries()) {
+				expect(r.status, `call ${n}`).toBe(200);
+				expect((r.body as { saved: number[]; rejected: unknown[] }).saved, `call ${n}`).toEqual([calls[n]!.seq]);
+				expect((r.body as { rejected: unknown[] }).rejected, `call ${n}`).toEqual([]);
+			}
+			for (const a of attempts) {
+				const state = await a.c.request(`/api/exam/attempts/${a.attemptId}?clientId=${a.clientId}`, { headers: { accept: 'application/json' } });
+				const body = (await state.json()) as { answers: { slot: number; seq: number }[]; maxSeq: number };
+				expect(body.maxSeq).toBe(114);
+				// the current answer of each slot is its highest seq
+				for (let slot = 1; slot <= 5; slot++) expect(body.answers.find((x) => x.slot === slot)?.seq, `slot ${slot}`).toBe(Math.max(...[...Array(15).keys()].map((i) => 100 + i).filter((s) => 1 + (s % 5) === slot)));
+			}
+		});
+
 		it('study heartbeat: a beat and its refusals are the route’s answers', async () => {
 			const beat = { enrolmentId: study.enrolmentId, lessonId: study.lessonId, tabId: TAB, state: 'active' };
 			const first = await send(learner, '/api/study/heartbeat', JSON.stringify(beat));
