@@ -6,24 +6,14 @@
 // Last line: starts=<n> single_pg_cpu_ms=<n> single_ms=<n> batch=<n> batch_pg_cpu_ms=<n> batch_ms=<n>
 //   (PostgreSQL CPU per start, and wall time for all N starts, in the best of --rounds 2)
 import { performance } from 'node:perf_hooks';
-import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu, singleAgainstBatch, type BatchRun } from './support.ts';
-import { makeExamFixture } from '../tests/support/exam-engine-fixture.ts';
-import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
-import { startBatch, startEligibleAttempt, type EligibleStart } from '../src/lib/server/exams/exam.repository.ts';
+import { postgresCpu, singleAgainstBatch, type BatchRun } from './support.ts';
+import { openBatchBench } from './batch-fixture.ts';
+import { startBatch, startEligibleAttempt } from '../src/lib/server/exams/exam.repository.ts';
 
-const N = numberArg('candidates', 2000);
-const CONNECTIONS = numberArg('connections', 10);
-const BATCH = numberArg('batch', 25);
-const ROUNDS = numberArg('rounds', 2);
-const database = await openWipedDatabase(benchDatabaseUrl(), CONNECTIONS);
-const db = database.db;
-const now = new Date();
-const f = await makeExamFixture(db, { opensAt: new Date(now.getTime() - 60_000), closesAt: new Date(now.getTime() + 4 * 3600_000), candidates: N });
-await prepareSessionPapers(db, f.sessionId, now);
-const inputs: EligibleStart[] = f.persons.map((personId) => ({ sessionId: f.sessionId, personId, accessCodeUpper: '', hasPhoto: false, now: new Date(), client: { clientId: `bench-${personId}`, ip: '127.0.0.1', userAgent: 'bench' } }));
+const { n: N, connections: CONNECTIONS, batch: BATCH, rounds: ROUNDS, database, db, sessionId, starts: inputs } = await openBatchBench();
 
 async function reset() {
-	await db.updateTable('exam_attempts').set({ status: 'ready', started_at: null, deadline_at: null, client_id: null, ip: null, user_agent: null }).where('session_id', '=', f.sessionId).execute();
+	await db.updateTable('exam_attempts').set({ status: 'ready', started_at: null, deadline_at: null, client_id: null, ip: null, user_agent: null }).where('session_id', '=', sessionId).execute();
 }
 
 /** `size` starts per statement, CONNECTIONS callers; PostgreSQL CPU per start and wall ms for all N. */

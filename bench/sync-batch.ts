@@ -6,27 +6,14 @@
 // Last line: autosaves=<n> single_pg_cpu_ms=<n> single_ms=<n> batch=<n> batch_pg_cpu_ms=<n> batch_ms=<n>
 //   (PostgreSQL CPU per autosave, and wall time for all N autosaves, in the best of --rounds 2)
 import { performance } from 'node:perf_hooks';
-import { benchDatabaseUrl, numberArg, openWipedDatabase, postgresCpu, singleAgainstBatch, type BatchRun } from './support.ts';
-import { makeExamFixture } from '../tests/support/exam-engine-fixture.ts';
-import { prepareSessionPapers } from '../src/lib/server/exams/paper-service.ts';
+import { postgresCpu, singleAgainstBatch, type BatchRun } from './support.ts';
+import { openBatchBench } from './batch-fixture.ts';
 import { startBatch, writeSync, writeSyncBatch, type SyncWriteInput } from '../src/lib/server/exams/exam.repository.ts';
 
-const N = numberArg('candidates', 2000);
-const CONNECTIONS = numberArg('connections', 10);
-const BATCH = numberArg('batch', 25);
-const ROUNDS = numberArg('rounds', 2);
-const database = await openWipedDatabase(benchDatabaseUrl(), CONNECTIONS);
-const db = database.db;
-const now = new Date();
-const f = await makeExamFixture(db, { opensAt: new Date(now.getTime() - 60_000), closesAt: new Date(now.getTime() + 4 * 3600_000), candidates: N });
-await prepareSessionPapers(db, f.sessionId, now);
-const client = (personId: number) => ({ clientId: `bench-${personId}`, ip: '127.0.0.1', userAgent: 'bench' });
-const started = await startBatch(
-	db,
-	f.persons.map((personId) => ({ sessionId: f.sessionId, personId, accessCodeUpper: '', hasPhoto: false, now: new Date(), client: client(personId) }))
-);
+const { n: N, connections: CONNECTIONS, batch: BATCH, rounds: ROUNDS, database, db, starts } = await openBatchBench();
+const started = await startBatch(db, starts);
 if (started.size !== N) throw new Error(`started ${started.size} of ${N}`);
-const attempts = f.persons.map((personId, i) => ({ attemptId: started.get(i + 1)!, clientId: client(personId).clientId }));
+const attempts = starts.map((s, i) => ({ attemptId: started.get(i + 1)!, clientId: s.client.clientId }));
 
 let seq = 0;
 /** `size` autosaves per statement, CONNECTIONS callers; PostgreSQL CPU per autosave and wall ms for all N. */

@@ -641,7 +641,6 @@ const SYNC_BATCH_SQL = `
 				and not (w.id in (select x.action_id::int from jsonb_array_elements_text(r.acks) as x(action_id)))) as warnings
 	from r join a on a.id = r.attempt_id`;
 
-
 /**
  * Autosaves of many attempts in one statement (see SYNC_BATCH_SQL); the result per request, in the
  * order of `inputs`, or `null` for a request left out (its attempt was locked at that instant, or does
